@@ -1,0 +1,43 @@
+//! thesis: an investment-scoring rules engine. The pipeline reads as the modules do:
+//! `load` → `check` → `compile` → `evaluate` → `rank` → `render`.
+
+pub mod check;
+pub mod cli;
+pub mod compile;
+pub mod diag;
+pub mod evaluate;
+pub mod load;
+pub mod model;
+pub mod pipeline;
+pub mod rank;
+pub mod render;
+pub mod script;
+pub mod source;
+
+use std::path::{Path, PathBuf};
+
+/// Failures that are not problems in the user's files (those are diagnostics).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", source::display_path(path))]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Usage(String),
+    /// The input files have errors; they were reported as diagnostics.
+    #[error("{errors} error(s) in the input files")]
+    Invalid { errors: usize },
+}
+
+impl Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io { path: path.to_path_buf(), source }
+    }
+
+    /// The documented exit code: 1 for invalid input, 2 for usage or I/O trouble.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Invalid { .. } => 1,
+            Error::Io { .. } | Error::Usage(_) => 2,
+        }
+    }
+}
