@@ -1,0 +1,520 @@
+//! Reading CSV universes (load stage, called by the dataset check): one row per entity,
+//! `id,name,kind`, then one column per declared attribute, `segment:<id>` / `region:<id>`
+//! exposure columns and an optional `headquarters` column.
+//!
+//! Files without quotes are split at line ends and parsed in parallel blocks; files with quotes
+//! go through the `csv` crate record by record. Both paths share the per-record logic.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::check::table::{RawRelation, TableBuilder};
+use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::model::{AttrId, AttrType, Column, Date, Kind, KindSchema, Origin, Row, Strings};
+use crate::source::FileId;
+
+/// Most diagnostics reported for one CSV file before the rest are summarised.
+const MAX_ERRORS: usize = 100;
+/// Bytes read and parsed at a time on the parallel path.
+const BLOCK_BYTES: usize = 32 << 20;
+
+#[derive(Clone, Debug, PartialEq)]
+enum ColumnRole {
+    Id,
+    Name,
+    Kind,
+    Attribute(String),
+    Exposure(Kind, String),
+    Headquarters,
+}
+
+/// The header, resolved: what each column holds and, per kind, which attribute it fills.
+struct Plan {
+    file: FileId,
+    roles: Vec<ColumnRole>,
+    attrs: [Vec<Option<(AttrId, AttrType)>>; 3],
+    id: usize,
+    name: usize,
+    kind: usize,
+}
+
+/// Reads one CSV file into the per-kind table builders.
+pub fn read_csv(
+    path: &Path,
+    file: FileId,
+    schemas: &[KindSchema; 3],
+    builders: &mut [TableBuilder; 3],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut errors = Vec::new();
+    if let Err(e) = read_csv_inner(path, file, schemas, builders, &mut errors) {
+        errors.push(Diagnostic::error(Code::CsvFormat, format!("cannot read: {e}")).at_line_col(file, 1, 1));
+    }
+    if errors.len() > MAX_ERRORS {
+        let more = errors.len() - MAX_ERRORS;
+        errors.truncate(MAX_ERRORS);
+        errors.push(
+            Diagnostic::error(Code::CsvFormat, format!("{more} more problems in this file are not shown"))
+                .at_line_col(file, 1, 1),
+        );
+    }
+    diags.extend(errors);
+}
+
+fn read_csv_inner(
+    path: &Path,
+    file: FileId,
+    schemas: &[KindSchema; 3],
+    builders: &mut [TableBuilder; 3],
+    errors: &mut Vec<Diagnostic>,
+) -> std::io::Result<()> {
+    let (records, quoted) = survey(path)?;
+    let mut reader = BufReader::with_capacity(1 << 20, File::open(path)?);
+    let mut header = String::new();
+    reader.read_line(&mut header)?;
+    let header = header.trim_start_matches('\u{feff}').trim_end_matches(['\n', '\r']);
+    let Some(plan) = plan_header(header, file, schemas, errors) else {
+        return Ok(());
+    };
+    for b in builders.iter_mut() {
+        if plan.attrs[b.table.kind.index()].iter().any(Option::is_some) {
+            b.reserve(records);
+        }
+    }
+    if quoted { read_quoted(reader, &plan, builders, errors) } else { read_parallel(reader, &plan, builders, errors) }
+}
+
+/// Counts records and looks for quotes in one sequential pass.
+fn survey(path: &Path) -> std::io::Result<(usize, bool)> {
+    let mut f = File::open(path)?;
+    let mut buf = vec![0u8; 8 << 20];
+    let (mut lines, mut quoted, mut last) = (0usize, false, b'\n');
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        lines += memchr::memchr_iter(b'\n', &buf[..n]).count();
+        quoted |= memchr::memchr(b'"', &buf[..n]).is_some();
+        last = buf[n - 1];
+    }
+    if last != b'\n' {
+        lines += 1;
+    }
+    Ok((lines.saturating_sub(1), quoted))
+}
+
+fn plan_header(header: &str, file: FileId, schemas: &[KindSchema; 3], errors: &mut Vec<Diagnostic>) -> Option<Plan> {
+    let mut roles = Vec::new();
+    let mut col = 1;
+    for name in header.split(',') {
+        let name = name.trim();
+        let role = match name {
+            "id" => ColumnRole::Id,
+            "name" => ColumnRole::Name,
+            "kind" => ColumnRole::Kind,
+            "headquarters" => ColumnRole::Headquarters,
+            _ => match name.split_once(':').map(|(k, t)| (Kind::parse(k), t)) {
+                Some((Some(kind), target)) => ColumnRole::Exposure(kind, target.to_string()),
+                _ => ColumnRole::Attribute(name.to_string()),
+            },
+        };
+        if roles.contains(&role) {
+            errors.push(header_error(file, col, format!("column `{name}` appears twice")));
+        }
+        if let ColumnRole::Attribute(a) = &role {
+            if schemas.iter().all(|s| s.get(a).is_none()) {
+                let names = schemas.iter().flat_map(|s| s.names());
+                let d =
+                    Diagnostic::error(Code::UndeclaredAttribute, format!("column `{a}` is not a declared attribute"))
+                        .at_line_col(file, 1, col);
+                errors.push(match did_you_mean(a, names) {
+                    Some(s) => d.hint(format!("did you mean `{s}`?")),
+                    None => d.hint(format!("declare it in a dataset file: `attributes: company: {a}: number`")),
+                });
+            }
+        }
+        col += name.chars().count() + 1;
+        roles.push(role);
+    }
+    let find = |r: ColumnRole| roles.iter().position(|x| *x == r);
+    let (Some(id), Some(name), Some(kind)) = (find(ColumnRole::Id), find(ColumnRole::Name), find(ColumnRole::Kind))
+    else {
+        errors.push(
+            header_error(file, 1, "the header needs `id`, `name` and `kind` columns".into())
+                .hint("start the file with `id,name,kind,` and then one column per attribute"),
+        );
+        return None;
+    };
+    if errors.iter().any(|d| d.is_error()) {
+        return None;
+    }
+    let attrs = Kind::ALL.map(|k| {
+        let schema = &schemas[k.index()];
+        roles
+            .iter()
+            .map(|r| match r {
+                ColumnRole::Attribute(a) => schema.get(a).map(|id| (id, schema.decl(id).ty)),
+                _ => None,
+            })
+            .collect()
+    });
+    Some(Plan { file, roles, attrs, id, name, kind })
+}
+
+fn header_error(file: FileId, col: usize, msg: String) -> Diagnostic {
+    Diagnostic::error(Code::CsvFormat, msg).at_line_col(file, 1, col)
+}
+
+/// What one block of records produced, per kind, before it is appended in order.
+#[derive(Default)]
+struct Parsed {
+    kinds: [PartRows; 3],
+    errors: Vec<Diagnostic>,
+}
+
+#[derive(Default)]
+struct PartRows {
+    ids: Strings,
+    names: Strings,
+    lines: Vec<u32>,
+    columns: Vec<Column>,
+    relations: Vec<RawRelation>,
+}
+
+impl Parsed {
+    fn new(plan: &Plan, builders: &[TableBuilder; 3], capacity: usize) -> Parsed {
+        let mut p = Parsed::default();
+        for k in Kind::ALL {
+            let cols = &builders[k.index()].table.columns;
+            let used = plan.attrs[k.index()].iter().any(Option::is_some);
+            p.kinds[k.index()].columns = cols.iter().map(|c| empty_like(c, if used { capacity } else { 0 })).collect();
+        }
+        p
+    }
+}
+
+fn empty_like(c: &Column, cap: usize) -> Column {
+    match c {
+        Column::Number(_) => Column::Number(Vec::with_capacity(cap)),
+        Column::Bool(_) => Column::Bool(Vec::new()),
+        Column::Text(_) => Column::Text(Vec::new()),
+        Column::Date(_) => Column::Date(Vec::new()),
+        Column::List(_) => Column::List(Vec::new()),
+    }
+}
+
+/// Parses one record (its fields) into `out`.
+fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
+    if fields.len() != plan.roles.len() {
+        out.errors.push(
+            Diagnostic::error(
+                Code::CsvFormat,
+                format!("this row has {} fields; the header has {}", fields.len(), plan.roles.len()),
+            )
+            .at_line_col(plan.file, line, 1),
+        );
+        return;
+    }
+    let kind_text = fields[plan.kind].trim();
+    let Some(kind) = Kind::parse(kind_text) else {
+        out.errors.push(
+            Diagnostic::error(Code::UnknownValue, format!("unknown kind `{kind_text}`"))
+                .at_line_col(plan.file, line, column_of(fields, plan.kind))
+                .hint("kind is company, segment or region"),
+        );
+        return;
+    };
+    let part = &mut out.kinds[kind.index()];
+    let row = part.ids.len() as Row;
+    part.ids.push(fields[plan.id].trim());
+    part.names.push(fields[plan.name].trim());
+    part.lines.push(line as u32);
+    for c in &mut part.columns {
+        push_missing(c);
+    }
+    for (i, field) in fields.iter().enumerate() {
+        let field = field.trim();
+        match &plan.roles[i] {
+            ColumnRole::Attribute(name) => {
+                if field.is_empty() {
+                    continue;
+                }
+                let Some((attr, ty)) = plan.attrs[kind.index()][i] else {
+                    out.errors.push(
+                        Diagnostic::error(
+                            Code::UndeclaredAttribute,
+                            format!("attribute `{name}` is not declared for {kind}"),
+                        )
+                        .at_line_col(plan.file, line, column_of(fields, i))
+                        .hint("leave the cell empty for this kind, or declare the attribute for it"),
+                    );
+                    continue;
+                };
+                let col = &mut out.kinds[kind.index()].columns[attr as usize];
+                if let Err((code, msg)) = store_cell(col, ty, field, name) {
+                    out.errors.push(Diagnostic::error(code, msg).at_line_col(plan.file, line, column_of(fields, i)));
+                }
+            }
+            ColumnRole::Exposure(target_kind, target) if !field.is_empty() => {
+                let weight = fast_float2::parse::<f64, _>(field).unwrap_or(f64::NAN);
+                out.kinds[kind.index()].relations.push(RawRelation {
+                    row,
+                    target_kind: *target_kind,
+                    target: target.clone(),
+                    weight,
+                    span: None,
+                    line_col: Some((plan.file, line, column_of(fields, i))),
+                });
+            }
+            ColumnRole::Headquarters if !field.is_empty() => {
+                out.kinds[kind.index()].relations.push(RawRelation {
+                    row,
+                    target_kind: Kind::Region,
+                    target: field.to_string(),
+                    weight: f64::INFINITY,
+                    span: None,
+                    line_col: Some((plan.file, line, column_of(fields, i))),
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// 1-based character column where field `i` starts.
+fn column_of(fields: &[&str], i: usize) -> usize {
+    1 + fields[..i].iter().map(|f| f.chars().count() + 1).sum::<usize>()
+}
+
+fn push_missing(c: &mut Column) {
+    match c {
+        Column::Number(v) => v.push(f64::NAN),
+        Column::Bool(v) => v.push(None),
+        Column::Text(v) => v.push(None),
+        Column::Date(v) => v.push(None),
+        Column::List(v) => v.push(None),
+    }
+}
+
+/// Stores a non-empty cell in the last row of its column.
+fn store_cell(col: &mut Column, ty: AttrType, field: &str, name: &str) -> Result<(), (Code, String)> {
+    match (col, ty) {
+        (Column::Number(v), _) => {
+            let x = fast_float2::parse::<f64, _>(field).map_err(|_| {
+                (Code::AttributeType, format!("attribute `{name}` is declared number, but this is `{field}`"))
+            })?;
+            if !x.is_finite() {
+                return Err((Code::BadNumber, format!("`{field}` is not a finite number")));
+            }
+            set_last(v, x);
+        }
+        (Column::Bool(v), _) => match field {
+            "true" => set_last(v, Some(true)),
+            "false" => set_last(v, Some(false)),
+            _ => {
+                return Err((
+                    Code::AttributeType,
+                    format!("attribute `{name}` is declared bool, but this is `{field}`"),
+                ));
+            }
+        },
+        (Column::Text(v), _) => set_last(v, Some(Arc::from(field))),
+        (Column::Date(v), _) => {
+            let d = Date::parse(field).ok_or((Code::BadDate, format!("`{field}` is not a date (YYYY-MM-DD)")))?;
+            set_last(v, Some(d));
+        }
+        (Column::List(v), _) => {
+            let items: Vec<Arc<str>> = field.split(';').map(|s| Arc::from(s.trim())).collect();
+            set_last(v, Some(items.into()));
+        }
+    }
+    Ok(())
+}
+
+fn set_last<T>(v: &mut [T], x: T) {
+    if let Some(last) = v.last_mut() {
+        *last = x;
+    }
+}
+
+/// Appends a parsed block to the builders, in order.
+fn append(parsed: Parsed, plan: &Plan, builders: &mut [TableBuilder; 3], errors: &mut Vec<Diagnostic>) {
+    errors.extend(parsed.errors);
+    for (k, part) in parsed.kinds.into_iter().enumerate() {
+        if part.ids.is_empty() {
+            continue;
+        }
+        let b = &mut builders[k];
+        let first = b.len() as Row;
+        b.table.ids.append(&part.ids);
+        b.table.names.append(&part.names);
+        for (dst, src) in b.table.columns.iter_mut().zip(part.columns) {
+            append_column(dst, src, part.ids.len());
+        }
+        b.origin(first, Origin::Csv { file: plan.file, lines: part.lines });
+        for mut r in part.relations {
+            r.row += first;
+            if r.weight == f64::INFINITY {
+                r.weight = 1.0;
+                b.headquarters.push(r);
+            } else {
+                b.exposures.push(r);
+            }
+        }
+    }
+}
+
+fn append_column(dst: &mut Column, src: Column, rows: usize) {
+    match (dst, src) {
+        (Column::Number(d), Column::Number(s)) if s.len() == rows => d.extend_from_slice(&s),
+        (Column::Bool(d), Column::Bool(s)) if s.len() == rows => d.extend(s),
+        (Column::Text(d), Column::Text(s)) if s.len() == rows => d.extend(s),
+        (Column::Date(d), Column::Date(s)) if s.len() == rows => d.extend(s),
+        (Column::List(d), Column::List(s)) if s.len() == rows => d.extend(s),
+        (d, _) => {
+            for _ in 0..rows {
+                push_missing(d);
+            }
+        }
+    }
+}
+
+/// The parallel path: blocks of whole lines, split into chunks parsed on all threads.
+fn read_parallel(
+    mut reader: BufReader<File>,
+    plan: &Plan,
+    builders: &mut [TableBuilder; 3],
+    errors: &mut Vec<Diagnostic>,
+) -> std::io::Result<()> {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut next_line = 2usize;
+    let mut buf = vec![0u8; BLOCK_BYTES];
+    loop {
+        let n = read_full(&mut reader, &mut buf)?;
+        let mut block = std::mem::take(&mut carry);
+        block.extend_from_slice(&buf[..n]);
+        let end = if n == 0 {
+            block.len()
+        } else {
+            match memchr::memrchr(b'\n', &block) {
+                Some(i) => i + 1,
+                None => {
+                    carry = block;
+                    continue;
+                }
+            }
+        };
+        carry = block[end..].to_vec();
+        let text = &block[..end];
+        next_line = parse_block(text, next_line, plan, builders, errors);
+        if n == 0 {
+            return Ok(());
+        }
+    }
+}
+
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+/// Parses whole lines starting at line number `first_line`; returns the next line number.
+fn parse_block(
+    text: &[u8],
+    first_line: usize,
+    plan: &Plan,
+    builders: &mut [TableBuilder; 3],
+    errors: &mut Vec<Diagnostic>,
+) -> usize {
+    let pieces = rayon::current_num_threads().max(1) * 4;
+    let mut chunks = Vec::with_capacity(pieces);
+    let (mut start, mut line) = (0usize, first_line);
+    let target = text.len() / pieces + 1;
+    while start < text.len() {
+        let end = match memchr::memchr(b'\n', &text[(start + target).min(text.len())..]) {
+            Some(i) => (start + target).min(text.len()) + i + 1,
+            None => text.len(),
+        };
+        let lines = memchr::memchr_iter(b'\n', &text[start..end]).count();
+        chunks.push((start..end, line));
+        line += lines;
+        start = end;
+    }
+    let parsed: Vec<Parsed> =
+        chunks.into_par_iter().map(|(range, line)| parse_chunk(&text[range], line, plan, builders)).collect();
+    for p in parsed {
+        append(p, plan, builders, errors);
+    }
+    line
+}
+
+fn parse_chunk(bytes: &[u8], first_line: usize, plan: &Plan, builders: &[TableBuilder; 3]) -> Parsed {
+    let rows = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let mut out = Parsed::new(plan, builders, rows);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = first_line + memchr::memchr_iter(b'\n', &bytes[..e.valid_up_to()]).count();
+            out.errors.push(
+                Diagnostic::error(Code::CsvFormat, "not UTF-8 text")
+                    .at_line_col(plan.file, line, 1)
+                    .hint("save the file as UTF-8"),
+            );
+            return out;
+        }
+    };
+    let mut fields: Vec<&str> = Vec::with_capacity(plan.roles.len());
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        fields.clear();
+        fields.extend(line.split(','));
+        parse_record(&fields, first_line + i, plan, &mut out);
+    }
+    out
+}
+
+/// The sequential path for files with quoted fields.
+fn read_quoted(
+    reader: BufReader<File>,
+    plan: &Plan,
+    builders: &mut [TableBuilder; 3],
+    errors: &mut Vec<Diagnostic>,
+) -> std::io::Result<()> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
+    let mut out = Parsed::new(plan, builders, 0);
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line() as usize) + 1;
+                let fields: Vec<&str> = record.iter().collect();
+                if fields.iter().all(|f| f.trim().is_empty()) {
+                    continue;
+                }
+                parse_record(&fields, line, plan, &mut out);
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize) + 1;
+                out.errors.push(Diagnostic::error(Code::CsvFormat, e.to_string()).at_line_col(plan.file, line, 1));
+                break;
+            }
+        }
+    }
+    append(out, plan, builders, errors);
+    Ok(())
+}

@@ -1,0 +1,369 @@
+//! The checked dataset: per kind, a columnar table of entities with typed, sourced attributes
+//! and their relations (product of the check stage, read by evaluation).
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Date, Kind};
+use crate::source::{FileId, Span};
+
+/// The type of an attribute, declared once per kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttrType {
+    Number,
+    Bool,
+    #[serde(alias = "string")]
+    Text,
+    Date,
+    List,
+}
+
+impl AttrType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttrType::Number => "number",
+            AttrType::Bool => "bool",
+            AttrType::Text => "text",
+            AttrType::Date => "date",
+            AttrType::List => "list",
+        }
+    }
+}
+
+/// Index of an attribute within its kind's schema.
+pub type AttrId = u32;
+/// Index of an entity within its kind's table.
+pub type Row = u32;
+
+#[derive(Clone, Debug)]
+pub struct AttrDecl {
+    pub name: String,
+    pub ty: AttrType,
+    pub unit: Option<String>,
+    pub description: Option<String>,
+    pub span: Option<Span>,
+}
+
+/// The attributes declared for one kind.
+#[derive(Clone, Debug, Default)]
+pub struct KindSchema {
+    pub attrs: Vec<AttrDecl>,
+    by_name: HashMap<String, AttrId>,
+}
+
+impl KindSchema {
+    pub fn get(&self, name: &str) -> Option<AttrId> {
+        self.by_name.get(name).copied()
+    }
+
+    pub fn decl(&self, id: AttrId) -> &AttrDecl {
+        &self.attrs[id as usize]
+    }
+
+    /// Adds a declaration, or returns the id of an existing one with the same name.
+    pub fn declare(&mut self, decl: AttrDecl) -> Result<AttrId, AttrId> {
+        if let Some(&id) = self.by_name.get(&decl.name) {
+            return Err(id);
+        }
+        let id = self.attrs.len() as AttrId;
+        self.by_name.insert(decl.name.clone(), id);
+        self.attrs.push(decl);
+        Ok(id)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.attrs.iter().map(|a| a.name.as_str())
+    }
+}
+
+/// Where a fact comes from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Provenance {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+    /// An analyst's judgment rather than a sourced fact: the rationale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judgment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Provenance {
+    pub fn is_empty(&self) -> bool {
+        *self == Provenance::default()
+    }
+}
+
+/// Many short strings in one buffer (ids and names of millions of entities).
+#[derive(Clone, Debug, Default)]
+pub struct Strings {
+    bytes: String,
+    ends: Vec<usize>,
+}
+
+impl Strings {
+    pub fn with_capacity(n: usize, bytes: usize) -> Strings {
+        Strings { bytes: String::with_capacity(bytes), ends: Vec::with_capacity(n) }
+    }
+
+    pub fn push(&mut self, s: &str) {
+        self.bytes.push_str(s);
+        self.ends.push(self.bytes.len());
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn append(&mut self, other: &Strings) {
+        let base = self.bytes.len();
+        self.bytes.push_str(&other.bytes);
+        self.ends.extend(other.ends.iter().map(|e| e + base));
+    }
+}
+
+/// The values of one attribute for every entity of a kind. Missing values are NaN for
+/// numbers and `None` otherwise.
+#[derive(Clone, Debug)]
+pub enum Column {
+    Number(Vec<f64>),
+    Bool(Vec<Option<bool>>),
+    Text(Vec<Option<Arc<str>>>),
+    Date(Vec<Option<Date>>),
+    List(Vec<Option<Arc<[Arc<str>]>>>),
+}
+
+impl Column {
+    pub fn new(ty: AttrType, n: usize) -> Column {
+        match ty {
+            AttrType::Number => Column::Number(vec![f64::NAN; n]),
+            AttrType::Bool => Column::Bool(vec![None; n]),
+            AttrType::Text => Column::Text(vec![None; n]),
+            AttrType::Date => Column::Date(vec![None; n]),
+            AttrType::List => Column::List(vec![None; n]),
+        }
+    }
+
+    pub fn is_missing(&self, row: usize) -> bool {
+        match self {
+            Column::Number(v) => v[row].is_nan(),
+            Column::Bool(v) => v[row].is_none(),
+            Column::Text(v) => v[row].is_none(),
+            Column::Date(v) => v[row].is_none(),
+            Column::List(v) => v[row].is_none(),
+        }
+    }
+
+    pub fn clear(&mut self, row: usize) {
+        match self {
+            Column::Number(v) => v[row] = f64::NAN,
+            Column::Bool(v) => v[row] = None,
+            Column::Text(v) => v[row] = None,
+            Column::Date(v) => v[row] = None,
+            Column::List(v) => v[row] = None,
+        }
+    }
+
+    /// The value as text, for ledgers and memos.
+    pub fn display(&self, row: usize) -> Option<String> {
+        match self {
+            Column::Number(v) => (!v[row].is_nan()).then(|| crate::render::number(v[row])),
+            Column::Bool(v) => v[row].map(|b| b.to_string()),
+            Column::Text(v) => v[row].as_ref().map(|s| s.to_string()),
+            Column::Date(v) => v[row].map(|d| d.to_string()),
+            Column::List(v) => v[row].as_ref().map(|l| l.join(", ")),
+        }
+    }
+
+    /// The value as JSON, for machine-readable ledgers.
+    pub fn json(&self, row: usize) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Column::Number(v) if !v[row].is_nan() => crate::render::json_number(v[row]),
+            Column::Bool(v) => v[row].map_or(J::Null, J::Bool),
+            Column::Text(v) => v[row].as_ref().map_or(J::Null, |s| J::String(s.to_string())),
+            Column::Date(v) => v[row].map_or(J::Null, |d| J::String(d.to_string())),
+            Column::List(v) => {
+                v[row].as_ref().map_or(J::Null, |l| J::Array(l.iter().map(|s| J::String(s.to_string())).collect()))
+            }
+            Column::Number(_) => J::Null,
+        }
+    }
+}
+
+/// Exposure of each entity to entities of another kind: compressed rows of (target, weight).
+#[derive(Clone, Debug, Default)]
+pub struct Exposure {
+    offsets: Vec<u32>,
+    targets: Vec<Row>,
+    weights: Vec<f64>,
+}
+
+impl Exposure {
+    pub fn new() -> Exposure {
+        Exposure { offsets: vec![0], targets: Vec::new(), weights: Vec::new() }
+    }
+
+    /// Appends the next entity's exposures.
+    pub fn push_row(&mut self, items: impl IntoIterator<Item = (Row, f64)>) {
+        for (t, w) in items {
+            self.targets.push(t);
+            self.weights.push(w);
+        }
+        self.offsets.push(self.targets.len() as u32);
+    }
+
+    pub fn row(&self, row: usize) -> impl Iterator<Item = (Row, f64)> + '_ {
+        let (a, b) = match (self.offsets.get(row), self.offsets.get(row + 1)) {
+            (Some(&a), Some(&b)) => (a as usize, b as usize),
+            _ => (0, 0),
+        };
+        self.targets[a..b].iter().copied().zip(self.weights[a..b].iter().copied())
+    }
+
+    pub fn rows(&self) -> usize {
+        self.offsets.len() - 1
+    }
+}
+
+/// Where a block of rows came from, for diagnostics that name an entity's definition.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    /// Rows defined in a YAML file, each at its own span.
+    Yaml(Vec<Span>),
+    /// Rows of a CSV file, with the line of each record.
+    Csv { file: FileId, lines: Vec<u32> },
+}
+
+/// All entities of one kind, column by column.
+#[derive(Debug)]
+pub struct EntityTable {
+    pub kind: Kind,
+    pub ids: Strings,
+    pub names: Strings,
+    pub columns: Vec<Column>,
+    /// Provenance of individual values, keyed by (row, attribute).
+    pub provenance: HashMap<(Row, AttrId), Arc<Provenance>>,
+    /// Values withheld because they are dated after `--as-of`: their text and provenance.
+    pub withheld: HashMap<(Row, AttrId), (String, Arc<Provenance>)>,
+    /// Exposure to other kinds, by the target kind's index.
+    pub exposure: [Option<Exposure>; 3],
+    /// Headquarters region of each entity.
+    pub headquarters: Option<Vec<Option<Row>>>,
+    /// (first row, origin) blocks in row order.
+    pub origins: Vec<(Row, Origin)>,
+    index: OnceLock<HashMap<Box<str>, Row>>,
+}
+
+impl EntityTable {
+    pub fn new(kind: Kind) -> EntityTable {
+        EntityTable {
+            kind,
+            ids: Strings::default(),
+            names: Strings::default(),
+            columns: Vec::new(),
+            provenance: HashMap::new(),
+            withheld: HashMap::new(),
+            exposure: [None, None, None],
+            headquarters: None,
+            origins: Vec::new(),
+            index: OnceLock::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn id(&self, row: usize) -> &str {
+        self.ids.get(row)
+    }
+
+    pub fn name(&self, row: usize) -> &str {
+        self.names.get(row)
+    }
+
+    /// The row of an id (index built on first use).
+    pub fn find(&self, id: &str) -> Option<Row> {
+        let index = self.index.get_or_init(|| (0..self.len()).map(|r| (Box::from(self.id(r)), r as Row)).collect());
+        index.get(id).copied()
+    }
+
+    /// Where an entity was defined.
+    pub fn origin(&self, row: usize) -> Option<crate::diag::Location> {
+        let i = self.origins.partition_point(|(start, _)| *start as usize <= row).checked_sub(1)?;
+        let (start, origin) = &self.origins[i];
+        let offset = row - *start as usize;
+        match origin {
+            Origin::Yaml(spans) => spans.get(offset).map(|s| crate::diag::Location::Span(*s)),
+            Origin::Csv { file, lines } => lines.get(offset).map(|&line| crate::diag::Location::LineCol {
+                file: *file,
+                line: line as usize,
+                col: 1,
+            }),
+        }
+    }
+
+    pub fn provenance(&self, row: usize, attr: AttrId) -> Option<&Arc<Provenance>> {
+        self.provenance.get(&(row as Row, attr))
+    }
+
+    /// The related entities of `kind` with weights: exposures, or else the headquarters.
+    pub fn related(&self, kind: Kind, row: usize) -> Vec<(Row, f64)> {
+        if let Some(exp) = &self.exposure[kind.index()] {
+            let items: Vec<(Row, f64)> = exp.row(row).collect();
+            if !items.is_empty() {
+                return items;
+            }
+        }
+        match (&self.headquarters, kind) {
+            (Some(hq), Kind::Region) => hq[row].map(|r| vec![(r, 1.0)]).unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Every entity the run knows, by kind, with the declarations of their attributes.
+#[derive(Debug)]
+pub struct Dataset {
+    pub schemas: [KindSchema; 3],
+    pub tables: [Arc<EntityTable>; 3],
+    pub files: Vec<FileId>,
+    /// The `--as-of` date applied, if any.
+    pub as_of: Option<Date>,
+}
+
+impl Dataset {
+    pub fn table(&self, kind: Kind) -> &Arc<EntityTable> {
+        &self.tables[kind.index()]
+    }
+
+    pub fn schema(&self, kind: Kind) -> &KindSchema {
+        &self.schemas[kind.index()]
+    }
+
+    /// Finds an entity by id in any kind.
+    pub fn find(&self, id: &str) -> Option<(Kind, Row)> {
+        Kind::ALL.into_iter().find_map(|k| self.table(k).find(id).map(|r| (k, r)))
+    }
+}

@@ -1,0 +1,41 @@
+//! The three kinds of entity the engine scores.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A kind of entity. Segments and regions are scored before the companies exposed to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Company,
+    Segment,
+    Region,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Company, Kind::Segment, Kind::Region];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Company => "company",
+            Kind::Segment => "segment",
+            Kind::Region => "region",
+        }
+    }
+
+    /// Position in per-kind arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
