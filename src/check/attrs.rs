@@ -1,0 +1,161 @@
+//! Checking attribute declarations and values against their declared types (check stage).
+
+use std::sync::Arc;
+
+use serde_yaml::Value;
+
+use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::load::dataset::SourcedValue;
+use crate::load::values::{describe, number_from_value};
+use crate::load::yaml::{YamlDoc, YamlPath, from_value};
+use crate::model::{AttrType, Column, Date, Provenance};
+
+/// A value converted to its declared type.
+pub enum Cell {
+    Missing,
+    Number(f64),
+    Bool(bool),
+    Text(Arc<str>),
+    Date(Date),
+    List(Arc<[Arc<str>]>),
+}
+
+impl Cell {
+    pub fn store(self, column: &mut Column, row: usize) {
+        match (column, self) {
+            (Column::Number(v), Cell::Number(x)) => v[row] = x,
+            (Column::Bool(v), Cell::Bool(b)) => v[row] = Some(b),
+            (Column::Text(v), Cell::Text(s)) => v[row] = Some(s),
+            (Column::Date(v), Cell::Date(d)) => v[row] = Some(d),
+            (Column::List(v), Cell::List(l)) => v[row] = Some(l),
+            _ => {}
+        }
+    }
+}
+
+/// Splits `{value: ..., source: ...}` into the bare value and its provenance.
+pub fn split_sourced(
+    doc: &YamlDoc,
+    path: &YamlPath,
+    raw: &Value,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Value, Provenance, YamlPath)> {
+    let is_sourced = raw.as_mapping().is_some_and(|m| m.contains_key("value"));
+    if !is_sourced {
+        if raw.is_mapping() {
+            diags.push(
+                Diagnostic::error(Code::MissingKey, "an attribute given as a mapping needs `value:`")
+                    .at_opt(doc.span(path))
+                    .hint("write `{value: 12.5, source: ..., as_of: 2025-06-30, grade: B}`"),
+            );
+            return None;
+        }
+        return Some((raw.clone(), Provenance::default(), path.clone()));
+    }
+    let sv: SourcedValue = match from_value(raw.clone()) {
+        Ok(sv) => sv,
+        Err(e) => {
+            diags.push(doc.error_diagnostic(path, &e));
+            return None;
+        }
+    };
+    let as_of = match &sv.as_of {
+        None => None,
+        Some(t) => match Date::parse(&t.0) {
+            Some(d) => Some(d),
+            None => {
+                diags.push(bad_date(doc, &path.at("as_of"), &t.0));
+                return None;
+            }
+        },
+    };
+    if let Some(g) = &sv.grade {
+        if !is_grade(&g.0) {
+            diags.push(
+                Diagnostic::error(Code::BadGrade, format!("grade `{}` is not A, B or C", g.0))
+                    .at_opt(doc.span(&path.at("grade")))
+                    .hint("A: primary source; B: reputable secondary; C: indicative. `A/B` marks a split"),
+            );
+            return None;
+        }
+    }
+    let prov =
+        Provenance { source: sv.source, as_of, grade: sv.grade.map(|g| g.0), judgment: sv.judgment, note: sv.note };
+    Some((sv.value, prov, path.at("value")))
+}
+
+/// `A`, `B`, `C`, or a split such as `A/B`.
+pub fn is_grade(g: &str) -> bool {
+    let parts: Vec<&str> = g.split('/').collect();
+    parts.len() <= 2 && parts.iter().all(|p| matches!(*p, "A" | "B" | "C"))
+}
+
+pub fn bad_date(doc: &YamlDoc, path: &YamlPath, text: &str) -> Diagnostic {
+    Diagnostic::error(Code::BadDate, format!("`{text}` is not a date"))
+        .at_opt(doc.span(path))
+        .hint("write YYYY-MM-DD, YYYY-MM or YYYY")
+}
+
+/// Converts a bare value to the declared type.
+pub fn convert(value: &Value, ty: AttrType, name: &str) -> Result<Cell, (Code, String, Option<String>)> {
+    if value.is_null() {
+        return Ok(Cell::Missing);
+    }
+    let mismatch = |hint: &str| {
+        Err((
+            Code::AttributeType,
+            format!("attribute `{name}` is declared {}, but this is {}", ty.as_str(), describe(value)),
+            Some(hint.to_string()),
+        ))
+    };
+    match ty {
+        AttrType::Number => number_from_value(value).map(Cell::Number).map_err(|m| {
+            let (code, msg) = crate::load::yaml::split_coded_owned(&m);
+            (if code == Code::WrongType { Code::AttributeType } else { code }, msg, None)
+        }),
+        AttrType::Bool => match value {
+            Value::Bool(b) => Ok(Cell::Bool(*b)),
+            _ => mismatch("write true or false"),
+        },
+        AttrType::Text => match value {
+            Value::String(s) => Ok(Cell::Text(Arc::from(s.as_str()))),
+            _ => mismatch("quote the value to make it text"),
+        },
+        AttrType::Date => {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => return mismatch("write YYYY-MM-DD, YYYY-MM or YYYY"),
+            };
+            Date::parse(&text).map(Cell::Date).ok_or((
+                Code::BadDate,
+                format!("`{text}` is not a date"),
+                Some("write YYYY-MM-DD, YYYY-MM or YYYY".into()),
+            ))
+        }
+        AttrType::List => match value {
+            Value::Sequence(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match item {
+                        Value::String(s) => out.push(Arc::from(s.as_str())),
+                        Value::Number(n) => out.push(Arc::from(n.to_string().as_str())),
+                        Value::Bool(b) => out.push(Arc::from(b.to_string().as_str())),
+                        _ => return mismatch("a list holds words or numbers"),
+                    }
+                }
+                Ok(Cell::List(out.into()))
+            }
+            _ => mismatch("write a list: [a, b]"),
+        },
+    }
+}
+
+/// An attribute the entity's kind does not declare.
+pub fn undeclared(name: &str, kind: crate::model::Kind, declared: &crate::model::KindSchema) -> Diagnostic {
+    let d = Diagnostic::error(Code::UndeclaredAttribute, format!("attribute `{name}` is not declared for {kind}"));
+    match did_you_mean(name, declared.names()) {
+        Some(s) => d.hint(format!("did you mean `{s}`?")),
+        None => d.hint(format!("declare it in a dataset file under `attributes: {kind}: {name}: number`")),
+    }
+}

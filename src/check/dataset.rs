@@ -1,0 +1,266 @@
+//! Checking dataset files into one [`Dataset`]: declarations, entities, values, relations and
+//! the `--as-of` cut-off (check stage).
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::attrs::{Cell, convert, split_sourced, undeclared};
+use super::relations::resolve_relations;
+use super::table::{RawRelation, TableBuilder};
+use super::{RESERVED_ATTRIBUTES, is_identifier, is_valid_name};
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::load::Workspace;
+use crate::load::dataset::DatasetFile;
+use crate::load::values::Parsed;
+use crate::load::yaml::{YamlDoc, YamlPath};
+use crate::model::{AttrDecl, Dataset, Date, Kind, KindSchema, Origin, Row};
+use crate::source::SourceMap;
+use crate::ypath;
+
+/// Builds the dataset from every dataset file of the workspace. Values dated after `as_of`
+/// are withheld (kept for the ledger, but missing for scoring).
+pub fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Diagnostics) -> Dataset {
+    let mut found = Vec::new();
+    let files: Vec<(&YamlDoc, DatasetFile)> = ws
+        .data_files
+        .iter()
+        .filter_map(|doc| match doc.deserialize_at::<DatasetFile>(&YamlPath::root()) {
+            Ok(f) => Some((doc, f)),
+            Err(d) => {
+                found.push(d);
+                None
+            }
+        })
+        .collect();
+    let schemas = declare_attributes(&files, &mut found);
+    let mut builders = Kind::ALL.map(|k| TableBuilder::new(k, &schemas[k.index()]));
+    for (doc, file) in &files {
+        add_entities(doc, file, &schemas, &mut builders, &mut found);
+    }
+    for (file, path) in &ws.csv_files {
+        crate::load::csv::read_csv(path, *file, &schemas, &mut builders, &mut found);
+    }
+    check_unique_ids(&builders, &ws.sources, &mut found);
+    let tables = resolve_relations(builders, &mut found);
+    let tables = tables.map(|mut t| {
+        if let Some(cutoff) = as_of {
+            withhold_after(&mut t, cutoff);
+        }
+        Arc::new(t)
+    });
+    diags.extend(found);
+    Dataset {
+        schemas,
+        tables,
+        files: ws.data_files.iter().map(|d| d.file).chain(ws.csv_files.iter().map(|c| c.0)).collect(),
+        as_of,
+    }
+}
+
+fn declare_attributes(files: &[(&YamlDoc, DatasetFile)], diags: &mut Vec<Diagnostic>) -> [KindSchema; 3] {
+    let mut schemas: [KindSchema; 3] = Default::default();
+    for (doc, file) in files {
+        for (kind, decls) in &file.attributes {
+            for (name, decl) in decls {
+                let path = ypath!["attributes", kind.as_str(), name.as_str()];
+                let spec = match decl {
+                    Parsed::Ok(s) => s,
+                    Parsed::Err(e) => {
+                        diags.push(doc.error_diagnostic(&path, e));
+                        continue;
+                    }
+                };
+                if !is_valid_name(name) || !is_identifier(name) || RESERVED_ATTRIBUTES.contains(&name.as_str()) {
+                    diags.push(bad_attribute_name(name).at_opt(doc.key_span(&path)));
+                    continue;
+                }
+                let decl = AttrDecl {
+                    name: name.clone(),
+                    ty: spec.ty,
+                    unit: spec.unit.clone(),
+                    description: spec.description.clone(),
+                    span: doc.key_span(&path),
+                };
+                let schema = &mut schemas[kind.index()];
+                if let Err(existing) = schema.declare(decl) {
+                    let prev = schema.decl(existing);
+                    if prev.ty != spec.ty {
+                        diags.push(
+                            Diagnostic::error(
+                                Code::ConflictingDeclaration,
+                                format!(
+                                    "attribute `{name}` of {kind} is declared {} here but {} elsewhere",
+                                    spec.ty.as_str(),
+                                    prev.ty.as_str()
+                                ),
+                            )
+                            .at_opt(doc.span(&path))
+                            .hint("declare each attribute once, with one type"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    schemas
+}
+
+fn bad_attribute_name(name: &str) -> Diagnostic {
+    let d = Diagnostic::error(Code::BadName, format!("`{name}` cannot name an attribute"));
+    if RESERVED_ATTRIBUTES.contains(&name) {
+        d.hint(format!("`{name}` is reserved; choose another name"))
+    } else {
+        d.hint("use letters, digits and `_`, starting with a letter, so scripts can write `e.name`")
+    }
+}
+
+fn add_entities(
+    doc: &YamlDoc,
+    file: &DatasetFile,
+    schemas: &[KindSchema; 3],
+    builders: &mut [TableBuilder; 3],
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (i, item) in file.entities.iter().enumerate() {
+        let path = ypath!["entities", i];
+        let spec = match item {
+            Parsed::Ok(s) => s,
+            Parsed::Err(e) => {
+                diags.push(doc.error_diagnostic(&path, e));
+                continue;
+            }
+        };
+        let Some(kind) = spec.kind.or(file.kind) else {
+            diags.push(
+                Diagnostic::error(Code::MissingKey, format!("entity `{}` has no kind", spec.id))
+                    .at_opt(doc.span(&path))
+                    .hint("add `kind: company` (or segment, region) to the entity or to the file"),
+            );
+            continue;
+        };
+        if !is_valid_name(&spec.id) {
+            diags.push(
+                Diagnostic::error(Code::BadName, format!("`{}` cannot be an id", spec.id))
+                    .at_opt(doc.span(&path.at("id")))
+                    .hint("ids use letters, digits, `_`, `-` and `.`, starting with a letter or digit"),
+            );
+            continue;
+        }
+        let b = &mut builders[kind.index()];
+        let row = b.push(&spec.id, &spec.name);
+        b.origin(row, Origin::Yaml(vec![doc.span(&path).unwrap_or(crate::source::Span::new(doc.file, 0..0))]));
+        add_values(doc, &path, spec, kind, &schemas[kind.index()], b, row, diags);
+        add_relations(doc, &path, spec, b, row);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_values(
+    doc: &YamlDoc,
+    path: &YamlPath,
+    spec: &crate::load::dataset::EntitySpec,
+    kind: Kind,
+    schema: &KindSchema,
+    b: &mut TableBuilder,
+    row: Row,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (name, raw) in &spec.attributes {
+        let apath = path.at("attributes").at(name.as_str());
+        let Some(attr) = schema.get(name) else {
+            diags.push(undeclared(name, kind, schema).at_opt(doc.key_span(&apath)));
+            continue;
+        };
+        let Some((value, prov, vpath)) = split_sourced(doc, &apath, raw, diags) else {
+            continue;
+        };
+        match convert(&value, schema.decl(attr).ty, name) {
+            Ok(Cell::Missing) => {}
+            Ok(cell) => cell.store(&mut b.table.columns[attr as usize], row as usize),
+            Err((code, msg, hint)) => {
+                let mut d = Diagnostic::error(code, msg).at_opt(doc.span(&vpath));
+                if let Some(h) = hint {
+                    d = d.hint(h);
+                }
+                diags.push(d);
+                continue;
+            }
+        }
+        b.set_provenance(row, attr, prov);
+    }
+}
+
+fn add_relations(
+    doc: &YamlDoc,
+    path: &YamlPath,
+    spec: &crate::load::dataset::EntitySpec,
+    b: &mut TableBuilder,
+    row: Row,
+) {
+    for (target_kind, items) in &spec.exposure {
+        for (target, weight) in items {
+            let tpath = path.at("exposure").at(target_kind.as_str()).at(target.as_str());
+            b.exposures.push(RawRelation {
+                row,
+                target_kind: *target_kind,
+                target: target.clone(),
+                weight: weight.0,
+                span: doc.key_span(&tpath),
+                line_col: None,
+            });
+        }
+    }
+    if let Some(hq) = &spec.headquarters {
+        b.headquarters.push(RawRelation {
+            row,
+            target_kind: Kind::Region,
+            target: hq.clone(),
+            weight: 1.0,
+            span: doc.span(&path.at("headquarters")),
+            line_col: None,
+        });
+    }
+}
+
+/// Ids are unique across all kinds, so `thesis explain ID` is never ambiguous.
+fn check_unique_ids(builders: &[TableBuilder; 3], sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
+    let mut all: Vec<(Kind, Row)> =
+        Kind::ALL.into_iter().flat_map(|k| (0..builders[k.index()].len() as Row).map(move |r| (k, r))).collect();
+    let id = |&(k, r): &(Kind, Row)| builders[k.index()].table.id(r as usize);
+    all.par_sort_by(|a, b| id(a).cmp(id(b)).then(a.cmp(b)));
+    for pair in all.windows(2) {
+        if id(&pair[0]) != id(&pair[1]) {
+            continue;
+        }
+        let (k, r) = pair[1];
+        let first = builders[pair[0].0.index()].table.origin(pair[0].1 as usize);
+        let mut d = Diagnostic::error(Code::DuplicateId, format!("id `{}` is used twice", id(&pair[1])));
+        d.location = builders[k.index()].table.origin(r as usize);
+        d = d.hint(match first {
+            Some(loc) => format!(
+                "the first is at {}; ids must be unique across all kinds",
+                crate::diag::describe_location(&loc, sources)
+            ),
+            None => "ids must be unique across all kinds".to_string(),
+        });
+        diags.push(d);
+    }
+}
+
+/// Moves values dated after the cut-off out of scoring, keeping them for the ledger.
+fn withhold_after(t: &mut crate::model::EntityTable, cutoff: Date) {
+    let late: Vec<_> = t
+        .provenance
+        .iter()
+        .filter(|(_, p)| p.as_of.is_some_and(|d| d > cutoff))
+        .map(|(k, p)| (*k, Arc::clone(p)))
+        .collect();
+    for ((row, attr), prov) in late {
+        let col = &mut t.columns[attr as usize];
+        let text = col.display(row as usize).unwrap_or_default();
+        col.clear(row as usize);
+        t.provenance.remove(&(row, attr));
+        t.withheld.insert((row, attr), (text, prov));
+    }
+}

@@ -1,0 +1,91 @@
+//! Building an entity table row by row while checking (check stage).
+
+use std::sync::Arc;
+
+use crate::model::{AttrId, Column, EntityTable, Exposure, Kind, KindSchema, Origin, Provenance, Row};
+use crate::source::Span;
+
+/// A relation as written, resolved to rows once every entity is known.
+#[derive(Clone, Debug)]
+pub struct RawRelation {
+    pub row: Row,
+    pub target_kind: Kind,
+    pub target: String,
+    pub weight: f64,
+    /// Where the target id is written; `None` for CSV cells (then `line`/`col`).
+    pub span: Option<Span>,
+    pub line_col: Option<(crate::source::FileId, usize, usize)>,
+}
+
+/// An entity table under construction.
+pub struct TableBuilder {
+    pub table: EntityTable,
+    pub exposures: Vec<RawRelation>,
+    pub headquarters: Vec<RawRelation>,
+}
+
+impl TableBuilder {
+    pub fn new(kind: Kind, schema: &KindSchema) -> TableBuilder {
+        let mut table = EntityTable::new(kind);
+        table.columns = schema.attrs.iter().map(|a| Column::new(a.ty, 0)).collect();
+        TableBuilder { table, exposures: Vec::new(), headquarters: Vec::new() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Reserves room for `n` more rows in every column.
+    pub fn reserve(&mut self, n: usize) {
+        for c in &mut self.table.columns {
+            match c {
+                Column::Number(v) => v.reserve_exact(n),
+                Column::Bool(v) => v.reserve_exact(n),
+                Column::Text(v) => v.reserve_exact(n),
+                Column::Date(v) => v.reserve_exact(n),
+                Column::List(v) => v.reserve_exact(n),
+            }
+        }
+    }
+
+    /// Appends an entity with every attribute missing; returns its row.
+    pub fn push(&mut self, id: &str, name: &str) -> Row {
+        let row = self.table.len() as Row;
+        self.table.ids.push(id);
+        self.table.names.push(name);
+        for c in &mut self.table.columns {
+            match c {
+                Column::Number(v) => v.push(f64::NAN),
+                Column::Bool(v) => v.push(None),
+                Column::Text(v) => v.push(None),
+                Column::Date(v) => v.push(None),
+                Column::List(v) => v.push(None),
+            }
+        }
+        row
+    }
+
+    /// Records where the rows from `first_row` on came from.
+    pub fn origin(&mut self, first_row: Row, origin: Origin) {
+        if let (Some((start, Origin::Yaml(spans))), Origin::Yaml(more)) = (self.table.origins.last_mut(), &origin) {
+            if *start as usize + spans.len() == first_row as usize {
+                spans.extend(more.iter().copied());
+                return;
+            }
+        }
+        self.table.origins.push((first_row, origin));
+    }
+
+    pub fn set_provenance(&mut self, row: Row, attr: AttrId, p: Provenance) {
+        if !p.is_empty() {
+            self.table.provenance.insert((row, attr), Arc::new(p));
+        }
+    }
+
+    /// The finished table, with its relations resolved.
+    pub fn finish(mut self, exposure: [Option<Exposure>; 3], hq: Option<Vec<Option<Row>>>) -> EntityTable {
+        self.table.exposure = exposure;
+        self.table.headquarters = hq;
+        self.table
+    }
+}
