@@ -1,0 +1,237 @@
+//! Compile stage: choose the rule set for each kind, order the kinds by their roll-ups, and
+//! compile every Rhai expression and script once, into a [`Plan`] that evaluation runs.
+
+mod programs;
+mod select;
+
+pub use programs::{Program, ProgramOrigin, ScriptCache};
+pub use select::select_rule_sets;
+
+use std::sync::Arc;
+
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::model::{AttrId, Dataset, Input, Kind, RuleBook, RuleSet};
+use crate::script::Limits;
+use crate::source::SourceMap;
+
+/// Where one factor's raw value comes from, resolved.
+#[derive(Clone, Debug)]
+pub enum InputPlan {
+    Attribute(AttrId),
+    Program(usize),
+    /// Exposure-weighted total (or category score) of related entities of `kind`.
+    Rollup {
+        kind: Kind,
+        category: Option<usize>,
+    },
+}
+
+/// One kind's rule set, ready to evaluate.
+#[derive(Debug)]
+pub struct KindPlan {
+    pub kind: Kind,
+    pub rules: Arc<RuleSet>,
+    pub inputs: Vec<InputPlan>,
+    pub programs: Vec<Program>,
+    /// Program of each gate, then of each adjustment.
+    pub gate_programs: Vec<usize>,
+    pub adjustment_programs: Vec<usize>,
+}
+
+/// Everything evaluation needs: kinds in the order they must be scored.
+#[derive(Debug)]
+pub struct Plan {
+    pub stages: Vec<Arc<KindPlan>>,
+    pub limits: Limits,
+}
+
+impl Plan {
+    pub fn stage(&self, kind: Kind) -> Option<&Arc<KindPlan>> {
+        self.stages.iter().find(|s| s.kind == kind)
+    }
+}
+
+/// Compiles the chosen rule sets into a plan. `None` if any error was found.
+pub fn compile(
+    book: &RuleBook,
+    dataset: &Dataset,
+    requested: &[String],
+    sources: &SourceMap,
+    limits: Limits,
+    diags: &mut Diagnostics,
+) -> Option<Plan> {
+    let errors = diags.error_count();
+    let chosen = select_rule_sets(book, dataset, requested, diags);
+    let order = evaluation_order(&chosen, diags)?;
+    let mut cache = ScriptCache::default();
+    let mut stages = Vec::new();
+    for kind in order {
+        let Some(rules) = &chosen[kind.index()] else { continue };
+        if let Some(plan) = compile_rule_set(rules, &chosen, dataset, sources, &limits, &mut cache, diags) {
+            stages.push(Arc::new(plan));
+        }
+    }
+    (diags.error_count() == errors).then_some(Plan { stages, limits })
+}
+
+/// Compiles every rule set and script file (for `thesis check`), without choosing.
+pub fn compile_all(
+    book: &RuleBook,
+    dataset: &Dataset,
+    scripts: &[(crate::source::FileId, std::path::PathBuf)],
+    sources: &SourceMap,
+    limits: Limits,
+    diags: &mut Diagnostics,
+) {
+    let mut cache = ScriptCache::default();
+    for (_, path) in scripts {
+        cache.load(path, None, sources, &limits, diags);
+    }
+    let chosen: [Option<Arc<RuleSet>>; 3] = Default::default();
+    for rules in &book.sets {
+        compile_rule_set(rules, &chosen, dataset, sources, &limits, &mut cache, diags);
+    }
+}
+
+/// The order kinds are scored in: every kind after the kinds it rolls up.
+fn evaluation_order(chosen: &[Option<Arc<RuleSet>>; 3], diags: &mut Diagnostics) -> Option<Vec<Kind>> {
+    let deps = |k: Kind| -> Vec<(Kind, &crate::model::Factor)> {
+        chosen[k.index()].as_ref().map_or_else(Vec::new, |rs| {
+            rs.factors
+                .iter()
+                .filter_map(|f| match &f.input {
+                    Input::Rollup { kind, .. } => Some((*kind, f)),
+                    _ => None,
+                })
+                .collect()
+        })
+    };
+    let mut order: Vec<Kind> = Vec::new();
+    let mut remaining: Vec<Kind> = Kind::ALL.into_iter().filter(|k| chosen[k.index()].is_some()).collect();
+    while !remaining.is_empty() {
+        let ready = remaining
+            .iter()
+            .position(|&k| deps(k).iter().all(|(d, _)| order.contains(d) || chosen[d.index()].is_none()));
+        match ready {
+            Some(i) => order.push(remaining.remove(i)),
+            None => {
+                let k = remaining[0];
+                let (dep, factor) = deps(k).into_iter().find(|(d, _)| remaining.contains(d))?;
+                diags.push(
+                    Diagnostic::error(
+                        Code::DependencyCycle,
+                        format!("{k} scores roll up {dep} scores, which roll up {k} scores: a cycle"),
+                    )
+                    .at_opt(factor.span)
+                    .hint("roll-ups go one way: companies read segments and regions, not back"),
+                );
+                return None;
+            }
+        }
+    }
+    Some(order)
+}
+
+fn compile_rule_set(
+    rules: &Arc<RuleSet>,
+    chosen: &[Option<Arc<RuleSet>>; 3],
+    dataset: &Dataset,
+    sources: &SourceMap,
+    limits: &Limits,
+    cache: &mut ScriptCache,
+    diags: &mut Diagnostics,
+) -> Option<KindPlan> {
+    let errors = diags.error_count();
+    let engine = crate::script::engine(Some(dataset.schema(rules.kind)), limits);
+    let mut programs = Vec::new();
+    let mut inputs = Vec::new();
+    for f in &rules.factors {
+        let input = match &f.input {
+            Input::Attribute { attr, .. } => InputPlan::Attribute(*attr),
+            Input::Expr(cond) => {
+                match Program::inline(&engine, cond, false, format!("factor `{}`", f.id), sources, diags) {
+                    Some(p) => {
+                        programs.push(p);
+                        InputPlan::Program(programs.len() - 1)
+                    }
+                    None => continue,
+                }
+            }
+            Input::Script { path, function, span, .. } => {
+                let Some(p) =
+                    cache.program(path, function, *span, format!("factor `{}`", f.id), sources, limits, diags)
+                else {
+                    continue;
+                };
+                programs.push(p);
+                InputPlan::Program(programs.len() - 1)
+            }
+            Input::Rollup { kind, category } => InputPlan::Rollup {
+                kind: *kind,
+                category: rollup_category(f, *kind, category.as_deref(), chosen, diags)?,
+            },
+        };
+        inputs.push(input);
+    }
+    let mut gate_programs = Vec::new();
+    for g in &rules.gates {
+        if let Some(p) = Program::inline(&engine, &g.when, true, format!("gate `{}`", g.id), sources, diags) {
+            programs.push(p);
+            gate_programs.push(programs.len() - 1);
+        }
+    }
+    let mut adjustment_programs = Vec::new();
+    for a in &rules.adjustments {
+        if let Some(p) = Program::inline(&engine, &a.when, true, format!("adjustment `{}`", a.id), sources, diags) {
+            programs.push(p);
+            adjustment_programs.push(programs.len() - 1);
+        }
+    }
+    if rules.gates.len() > 64 || rules.adjustments.len() > 64 {
+        diags.push(
+            Diagnostic::error(
+                Code::BadScale,
+                format!("rule set `{}` has more than 64 gates or adjustments", rules.name),
+            )
+            .at_opt(rules.span)
+            .hint("merge conditions; each entity records which of at most 64 fired"),
+        );
+    }
+    (diags.error_count() == errors).then(|| KindPlan {
+        kind: rules.kind,
+        rules: Arc::clone(rules),
+        inputs,
+        programs,
+        gate_programs,
+        adjustment_programs,
+    })
+}
+
+/// Resolves `rollup: {category: ...}` against the rule set chosen for the rolled-up kind.
+fn rollup_category(
+    f: &crate::model::Factor,
+    kind: Kind,
+    category: Option<&str>,
+    chosen: &[Option<Arc<RuleSet>>; 3],
+    diags: &mut Diagnostics,
+) -> Option<Option<usize>> {
+    let Some(name) = category else { return Some(None) };
+    let Some(target) = &chosen[kind.index()] else {
+        return Some(None);
+    };
+    match target.category(name) {
+        Some(i) => Some(Some(i)),
+        None => {
+            let d = Diagnostic::error(
+                Code::UnknownCategory,
+                format!("factor `{}` rolls up category `{name}`, which rule set `{}` does not have", f.id, target.name),
+            )
+            .at_opt(f.span);
+            diags.push(match crate::diag::did_you_mean(name, target.categories.iter().map(|c| c.name.as_str())) {
+                Some(s) => d.hint(format!("did you mean `{s}`?")),
+                None => d.hint("leave out `category:` to roll up the total score"),
+            });
+            None
+        }
+    }
+}

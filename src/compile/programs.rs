@@ -1,0 +1,181 @@
+//! Compiled Rhai programs: inline expressions from rule files and functions in script files,
+//! each compiled once per run (compile stage).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rhai::{AST, Engine, Scope};
+
+use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
+use crate::model::Condition;
+use crate::script::{Limits, ScriptOrigin, syntax_diagnostic};
+use crate::source::{FileId, SourceMap, Span};
+
+/// Where a program was written.
+#[derive(Clone, Debug)]
+pub enum ProgramOrigin {
+    File { file: FileId, display: String },
+    Inline { span: Option<Span>, source: String },
+}
+
+impl ProgramOrigin {
+    pub fn script_origin(&self) -> Option<ScriptOrigin<'_>> {
+        match self {
+            ProgramOrigin::File { file, .. } => Some(ScriptOrigin::File(*file)),
+            ProgramOrigin::Inline { span: Some(span), source } => Some(ScriptOrigin::Inline { span: *span, source }),
+            ProgramOrigin::Inline { span: None, .. } => None,
+        }
+    }
+}
+
+/// A compiled expression, or a function of a compiled script file.
+#[derive(Clone, Debug)]
+pub struct Program {
+    pub ast: Arc<AST>,
+    /// The function to call with the entity; `None` for an expression over `e`.
+    pub function: Option<String>,
+    pub origin: ProgramOrigin,
+    /// What the program computes, for messages: "factor `growth`".
+    pub label: String,
+    /// Whether it is a gate or adjustment condition (it sees `score` and `rating`).
+    pub condition: bool,
+}
+
+/// The variables a program sees: the entity `e`; conditions also see `score` and `rating`.
+pub fn scope_for(condition: bool) -> Scope<'static> {
+    let mut scope = Scope::new();
+    scope.push("e", ());
+    if condition {
+        scope.push("score", 0.0_f64);
+        scope.push("rating", "");
+    }
+    scope
+}
+
+impl Program {
+    /// Compiles an inline expression written in a rule file.
+    pub fn inline(
+        engine: &Engine,
+        cond: &Condition,
+        condition: bool,
+        label: String,
+        sources: &SourceMap,
+        diags: &mut Diagnostics,
+    ) -> Option<Program> {
+        let origin = ProgramOrigin::Inline { span: cond.span, source: cond.source.clone() };
+        match engine.compile_expression_with_scope(&scope_for(condition), &cond.source) {
+            Ok(ast) => Some(Program { ast: Arc::new(ast), function: None, origin, label, condition }),
+            Err(e) => {
+                let d = match origin.script_origin() {
+                    Some(o) => syntax_diagnostic(&e, o, sources),
+                    None => Diagnostic::error(Code::ScriptSyntax, format!("Rhai syntax in {label}: {}", e.0)),
+                };
+                diags.push(d);
+                None
+            }
+        }
+    }
+}
+
+/// Script files compiled so far, by path.
+#[derive(Default)]
+pub struct ScriptCache {
+    files: HashMap<PathBuf, Option<(FileId, Arc<AST>)>>,
+}
+
+impl ScriptCache {
+    /// Reads and compiles a script file once; later calls reuse the result.
+    pub fn load(
+        &mut self,
+        path: &Path,
+        referenced_at: Option<Span>,
+        sources: &SourceMap,
+        limits: &Limits,
+        diags: &mut Diagnostics,
+    ) -> Option<(FileId, Arc<AST>)> {
+        if let Some(done) = self.files.get(path) {
+            return done.clone();
+        }
+        let result = compile_file(path, referenced_at, sources, limits, diags);
+        self.files.insert(path.to_path_buf(), result.clone());
+        result
+    }
+
+    /// The program calling `function(e)` in the script at `path`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn program(
+        &mut self,
+        path: &Path,
+        function: &str,
+        span: Option<Span>,
+        label: String,
+        sources: &SourceMap,
+        limits: &Limits,
+        diags: &mut Diagnostics,
+    ) -> Option<Program> {
+        let (file, ast) = self.load(path, span, sources, limits, diags)?;
+        let has = ast.iter_functions().any(|f| f.name == function && f.params.len() == 1);
+        if !has {
+            let names: Vec<&str> = ast.iter_functions().map(|f| f.name).collect();
+            let display = sources.get(file).name.clone();
+            let d = Diagnostic::error(
+                Code::UnknownFunction,
+                format!("{display} has no function `{function}(e)` for {label}"),
+            )
+            .at_opt(span);
+            diags.push(match did_you_mean(function, names.iter().copied()) {
+                Some(s) => d.hint(format!("did you mean `{s}`?")),
+                None if names.is_empty() => d.hint("define it: `fn name(e) { ... }`"),
+                None => d.hint(format!("the file defines {}", names.join(", "))),
+            });
+            return None;
+        }
+        Some(Program {
+            ast,
+            function: Some(function.to_string()),
+            origin: ProgramOrigin::File { file, display: sources.get(file).name.clone() },
+            label,
+            condition: false,
+        })
+    }
+}
+
+fn compile_file(
+    path: &Path,
+    referenced_at: Option<Span>,
+    sources: &SourceMap,
+    limits: &Limits,
+    diags: &mut Diagnostics,
+) -> Option<(FileId, Arc<AST>)> {
+    let existing = sources.find(path).map(|id| sources.get(id));
+    let text: Arc<str> = match existing.and_then(|f| f.text.clone()) {
+        Some(t) => t,
+        None => match std::fs::read_to_string(path) {
+            Ok(t) => Arc::from(t),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(
+                        Code::ScriptNotFound,
+                        format!("cannot read script {}: {e}", crate::source::display_path(path)),
+                    )
+                    .at_opt(referenced_at)
+                    .hint("script paths are relative to the rule file that names them"),
+                );
+                return None;
+            }
+        },
+    };
+    let file = sources.add(path, Some(Arc::clone(&text)));
+    let engine = crate::script::engine(None, limits);
+    match engine.compile(&*text) {
+        Ok(mut ast) => {
+            ast.set_source(sources.get(file).name.clone());
+            Some((file, Arc::new(ast)))
+        }
+        Err(e) => {
+            diags.push(syntax_diagnostic(&e, ScriptOrigin::File(file), sources));
+            None
+        }
+    }
+}

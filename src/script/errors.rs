@@ -1,0 +1,100 @@
+//! Turning Rhai errors into diagnostics located in the script file or in the rule file's YAML.
+
+use rhai::{EvalAltResult, ParseError, Position};
+
+use super::entity::MissingAttribute;
+use crate::diag::{Code, Diagnostic};
+use crate::source::{SourceMap, Span};
+
+/// Why a script evaluation produced no value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Failure {
+    /// The script read this attribute, which the entity lacks.
+    Missing(String),
+    /// The script failed: code, message and where in the script.
+    Error { code: Code, message: String, line: usize, col: usize },
+}
+
+impl Failure {
+    pub fn from_eval(err: &EvalAltResult, limits: &super::Limits) -> Failure {
+        use EvalAltResult as E;
+        let (line, col) = position(err.position());
+        let error = |code, message: String| Failure::Error { code, message, line, col };
+        match err {
+            E::ErrorInFunctionCall(_, _, inner, _) => Failure::from_eval(inner, limits),
+            E::ErrorRuntime(v, _) if v.is::<MissingAttribute>() => {
+                Failure::Missing(v.clone_cast::<MissingAttribute>().0)
+            }
+            E::ErrorRuntime(v, _) => error(Code::ScriptRuntime, format!("the script threw: {v}")),
+            E::ErrorTooManyOperations(_) => error(
+                Code::ScriptLimit,
+                format!("the script ran past the limit of {} operations (an endless loop?)", limits.operations),
+            ),
+            E::ErrorStackOverflow(_) => error(
+                Code::ScriptLimit,
+                format!("calls nested deeper than the limit of {} (runaway recursion?)", limits.call_depth),
+            ),
+            E::ErrorDataTooLarge(what, _) => error(Code::ScriptLimit, format!("{what} grew past the sandbox limit")),
+            E::ErrorTooManyModules(_) | E::ErrorTooManyVariables(_) => {
+                error(Code::ScriptLimit, strip_position(&err.to_string()))
+            }
+            E::ErrorMismatchOutputType(..) | E::ErrorMismatchDataType(..) => {
+                error(Code::ScriptType, strip_position(&err.to_string()))
+            }
+            _ => error(Code::ScriptRuntime, strip_position(&err.to_string())),
+        }
+    }
+}
+
+fn position(p: Position) -> (usize, usize) {
+    (p.line().unwrap_or(1), p.position().unwrap_or(1))
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" (line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The byte span in a rule file of (line, col) of an inline expression that was written at
+/// `span`. Block scalars lose their indentation in the value, so each line is searched for.
+pub fn locate_in_rule_file(sources: &SourceMap, span: Span, expr: &str, line: usize, col: usize) -> Span {
+    let file = sources.get(span.file);
+    let Some(text) = &file.text else { return span };
+    let Some(line_text) = expr.lines().nth(line.saturating_sub(1)) else { return span };
+    let trimmed = line_text.trim_start();
+    let leading = line_text.chars().count() - trimmed.chars().count();
+    let from = span.start.min(text.len());
+    let Some(found) = text[from..].find(trimmed).map(|i| from + i) else { return span };
+    let skip = col.saturating_sub(1).saturating_sub(leading);
+    let at = text[found..].char_indices().nth(skip).map_or(found, |(i, _)| found + i);
+    Span::new(span.file, at..at)
+}
+
+/// Where a script problem is: in a script file, or in an expression of a rule file.
+#[derive(Clone, Copy, Debug)]
+pub enum ScriptOrigin<'a> {
+    File(crate::source::FileId),
+    Inline { span: Span, source: &'a str },
+}
+
+impl ScriptOrigin<'_> {
+    pub fn locate(&self, sources: &SourceMap, line: usize, col: usize) -> Span {
+        match *self {
+            ScriptOrigin::File(file) => {
+                let at = sources.get(file).offset(line, col);
+                Span::new(file, at..at)
+            }
+            ScriptOrigin::Inline { span, source } => locate_in_rule_file(sources, span, source, line, col),
+        }
+    }
+}
+
+/// A syntax error as a diagnostic at its position.
+pub fn syntax_diagnostic(err: &ParseError, origin: ScriptOrigin<'_>, sources: &SourceMap) -> Diagnostic {
+    let (line, col) = position(err.1);
+    Diagnostic::error(Code::ScriptSyntax, format!("Rhai syntax: {}", err.0))
+        .at(origin.locate(sources, line, col))
+        .hint("see https://rhai.rs/book/ for the language; the entity is `e`, e.g. `e.revenue / e.employees`")
+}

@@ -1,0 +1,66 @@
+//! The Rhai sandbox (compile and evaluate stages): one engine configuration with hard limits,
+//! the entity exposed to scripts as a registered type, and script errors turned into diagnostics.
+
+mod entity;
+mod errors;
+
+pub use entity::{Cursor, EntityRef};
+pub use errors::{Failure, ScriptOrigin, locate_in_rule_file, syntax_diagnostic};
+
+use rhai::packages::Package;
+use rhai::{Engine, OptimizationLevel};
+
+use crate::model::KindSchema;
+
+/// Sandbox limits. A script that exceeds one stops with a diagnostic.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    /// Operations per evaluation (one entity, one factor).
+    pub operations: u64,
+    /// Nested function calls. Worker threads get [`WORKER_STACK_BYTES`] of stack, far more
+    /// than this depth needs even in debug builds.
+    pub call_depth: usize,
+    /// Nesting of expressions (top level, inside functions).
+    pub expr_depth: (usize, usize),
+    pub string_bytes: usize,
+    pub array_items: usize,
+    pub map_items: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            operations: 100_000,
+            call_depth: 32,
+            expr_depth: (64, 32),
+            string_bytes: 64 * 1024,
+            array_items: 10_000,
+            map_items: 10_000,
+        }
+    }
+}
+
+/// Stack size of evaluation threads: Rhai recurses on the thread's stack.
+pub const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// An engine with no I/O, no clock, no `eval`, no module loading, output silenced, the
+/// limits set, and the attributes of one kind readable as `e.name`.
+pub fn engine(schema: Option<&KindSchema>, limits: &Limits) -> Engine {
+    let mut engine = Engine::new_raw();
+    engine.register_global_module(rhai::packages::StandardPackage::new().as_shared_module());
+    engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
+    engine.set_optimization_level(OptimizationLevel::Simple);
+    engine.disable_symbol("eval");
+    engine.on_print(|_| {});
+    engine.on_debug(|_, _, _| {});
+    engine.set_strict_variables(true);
+    engine.set_max_operations(limits.operations);
+    engine.set_max_call_levels(limits.call_depth);
+    engine.set_max_expr_depths(limits.expr_depth.0, limits.expr_depth.1);
+    engine.set_max_string_size(limits.string_bytes);
+    engine.set_max_array_size(limits.array_items);
+    engine.set_max_map_size(limits.map_items);
+    engine.set_max_modules(0);
+    entity::register(&mut engine, schema);
+    engine
+}
