@@ -1,0 +1,71 @@
+//! `thesis explain ID...`: the whole ledger of each entity.
+
+use std::process::ExitCode;
+
+use super::output::to_stdout;
+use super::{Common, ExplainFormat};
+use crate::Error;
+use crate::diag::{Diagnostics, did_you_mean};
+use crate::evaluate::ledger;
+use crate::render::explain::write_text;
+use crate::source::SourceMap;
+
+pub fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<ExitCode, Error> {
+    let sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let session = crate::pipeline::score(&common.options(), &sources, &mut diags);
+    common.report(&diags, &sources);
+    let session = session?;
+    let dataset = &session.project.dataset;
+    let mut found = Vec::new();
+    for id in ids {
+        let Some((kind, row)) = dataset.find(id) else {
+            let all = crate::model::Kind::ALL
+                .into_iter()
+                .flat_map(|k| {
+                    let t = dataset.table(k);
+                    (0..t.len().min(100_000)).map(move |r| t.id(r).to_string())
+                })
+                .collect::<Vec<_>>();
+            let hint = did_you_mean(id, all.iter().map(String::as_str)).map(|s| format!(" (did you mean `{s}`?)"));
+            return Err(Error::Usage(format!("no entity has id `{id}`{}", hint.unwrap_or_default())));
+        };
+        let Some(ks) = session.scores.of(kind) else {
+            return Err(Error::Usage(format!("`{id}` is a {kind}, and no rule set scores {kind}")));
+        };
+        let ranking = crate::rank::rank(ks);
+        let l = ledger(ks, row as usize, &session.scores, dataset, true);
+        let position = ranking.position(row as usize).map(|(rank, pct)| (rank, ranking.ranked.len(), pct));
+        found.push((l, position));
+    }
+    to_stdout(|out| match format {
+        ExplainFormat::Text => {
+            for (i, (l, position)) in found.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                write_text(out, l, *position)?;
+            }
+            Ok(())
+        }
+        ExplainFormat::Json => {
+            let items: Vec<serde_json::Value> = found
+                .iter()
+                .map(|(l, position)| {
+                    let mut v = serde_json::to_value(l).unwrap_or_default();
+                    if let Some(obj) = v.as_object_mut() {
+                        obj.insert("rank".into(), position.map_or(serde_json::Value::Null, |p| p.0.into()));
+                        obj.insert(
+                            "percentile".into(),
+                            position.map_or(serde_json::Value::Null, |p| crate::render::json_number(p.2)),
+                        );
+                    }
+                    v
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &items)?;
+            writeln!(out)
+        }
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

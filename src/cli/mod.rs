@@ -1,0 +1,176 @@
+//! The command line: arguments (clap), the commands, and where their output goes.
+
+mod check;
+mod explain;
+mod output;
+mod rank;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::Error;
+use crate::diag::{DiagnosticFormat, Diagnostics, render_all};
+use crate::model::{Date, Kind};
+use crate::pipeline::Options;
+use crate::render::rank::RankFormat;
+use crate::source::SourceMap;
+
+/// Investment-scoring rules engine: scores, ranks and explains entities under YAML rule sets.
+#[derive(Debug, Parser)]
+#[command(name = "thesis", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Rule files or directories (repeatable).
+    #[arg(long = "rules", value_name = "PATH", global = true, default_value = "rules")]
+    pub rules: Vec<PathBuf>,
+    /// Dataset files or directories (repeatable).
+    #[arg(long = "data", value_name = "PATH", global = true, default_value = "datasets")]
+    pub data: Vec<PathBuf>,
+    /// Rule set to use for its kind, by name (repeatable, one per kind).
+    #[arg(long = "rule-set", value_name = "NAME", global = true)]
+    pub rule_sets: Vec<String>,
+    /// Leave out facts dated after this day (YYYY-MM-DD).
+    #[arg(long = "as-of", value_name = "DATE", global = true, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_name = "N", global = true)]
+    pub threads: Option<usize>,
+    /// How to print diagnostics (default: human on a terminal, short otherwise).
+    #[arg(long = "diagnostic-format", value_name = "FORMAT", global = true)]
+    pub diagnostic_format: Option<DiagnosticFormat>,
+    /// Colour diagnostics: auto, always or never.
+    #[arg(long, value_name = "WHEN", global = true, default_value = "auto")]
+    pub color: Color,
+    /// Most operations one script evaluation may take.
+    #[arg(long = "max-operations", value_name = "N", global = true)]
+    pub max_operations: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score every entity and print the ranking of one kind.
+    Rank {
+        /// Which kind to rank.
+        #[arg(long, default_value = "company")]
+        kind: Kind,
+        /// Show only the first N ranked entities.
+        #[arg(long, value_name = "N")]
+        top: Option<usize>,
+        #[arg(long, default_value = "table")]
+        format: RankFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Show where entities' scores come from: every factor, weight, contribution and fact.
+    Explain {
+        /// Entity ids.
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+        #[arg(long, default_value = "text")]
+        format: ExplainFormat,
+    },
+    /// Validate rule sets, datasets and scripts; report every problem at once.
+    Check {
+        /// More files or directories to check with the rules and data.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+}
+
+impl Common {
+    pub fn options(&self) -> Options {
+        let mut o = Options {
+            rules: self.rules.clone(),
+            data: self.data.clone(),
+            extra: Vec::new(),
+            rule_sets: self.rule_sets.clone(),
+            as_of: self.as_of,
+            limits: Default::default(),
+        };
+        if let Some(ops) = self.max_operations {
+            o.limits.operations = ops;
+        }
+        o
+    }
+
+    fn diagnostic_format(&self) -> DiagnosticFormat {
+        self.diagnostic_format.unwrap_or(if std::io::stderr().is_terminal() {
+            DiagnosticFormat::Human
+        } else {
+            DiagnosticFormat::Short
+        })
+    }
+
+    fn color(&self) -> bool {
+        match self.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+
+    /// Prints diagnostics to standard error.
+    pub fn report(&self, diags: &Diagnostics, sources: &SourceMap) {
+        let mut err = std::io::stderr().lock();
+        let _ = render_all(diags, sources, self.diagnostic_format(), self.color(), &mut err);
+    }
+}
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let threads = cli.common.threads.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(crate::script::WORKER_STACK_BYTES)
+        .thread_name(|i| format!("thesis-{i}"))
+        .build();
+    let result = match pool {
+        Ok(pool) => pool.install(|| dispatch(&cli)),
+        Err(e) => Err(Error::Usage(format!("cannot start {threads} threads: {e}"))),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Error::Invalid { .. }) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("thesis: error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
+    match &cli.command {
+        Command::Rank { kind, top, format, output } => rank::run(&cli.common, *kind, *top, *format, output.as_deref()),
+        Command::Explain { ids, format } => explain::run(&cli.common, ids, *format),
+        Command::Check { paths } => check::run(&cli.common, paths),
+    }
+}

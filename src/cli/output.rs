@@ -1,0 +1,33 @@
+//! Where command output goes: standard output (a closed pipe ends quietly), or a file written
+//! atomically (a temporary file beside it, then a rename).
+
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use crate::Error;
+
+/// Runs `write` against standard output. A reader that closed the pipe is not an error.
+pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    match write(&mut out).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io(Path::new("<stdout>"), e)),
+    }
+}
+
+/// Writes a file so that readers see either the old content or the new, never a half.
+pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let io_err = |e| Error::io(path, e);
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err)?;
+    {
+        let mut w = BufWriter::new(tmp.as_file());
+        write(&mut w).map_err(io_err)?;
+        w.flush().map_err(io_err)?;
+    }
+    tmp.as_file().sync_all().map_err(io_err)?;
+    tmp.persist(path).map_err(|e| io_err(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! `thesis rank`: score everything, print the ranking of one kind.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::Common;
+use super::output::{to_stdout, write_atomic};
+use crate::Error;
+use crate::diag::Diagnostics;
+use crate::model::Kind;
+use crate::render::rank::{RankFormat, write_ranking};
+use crate::source::SourceMap;
+
+pub fn run(
+    common: &Common,
+    kind: Kind,
+    top: Option<usize>,
+    format: RankFormat,
+    output: Option<&Path>,
+) -> Result<ExitCode, Error> {
+    let sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let session = crate::pipeline::score(&common.options(), &sources, &mut diags);
+    common.report(&diags, &sources);
+    let session = session?;
+    let Some(ks) = session.scores.of(kind) else {
+        return Err(Error::Usage(format!("no rule set scores {kind}; nothing to rank")));
+    };
+    let ranking = crate::rank::rank(ks);
+    let write = |out: &mut dyn std::io::Write| {
+        write_ranking(out, format, ks, &ranking, top, &session.scores, &session.project.dataset)
+    };
+    match output {
+        Some(path) => write_atomic(path, write)?,
+        None => to_stdout(write)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

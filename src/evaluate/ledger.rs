@@ -1,0 +1,431 @@
+//! The ledger: where one entity's score comes from — every factor's raw value, points, weight,
+//! contribution and evidence; adjustments, gates, reason codes and coverage (evaluate stage,
+//! read by `explain`, JSON output and memos).
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use super::inputs::{Raw, View};
+use super::kernel::{Outcome, Scratch, Status, Weights, combine_row, contribution, views};
+use super::worker::Worker;
+use super::{KindScores, Scores};
+use crate::compile::InputPlan;
+use crate::model::{AttrId, Dataset, GateAction, Input, Kind, Provenance, Scale};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleSetRef {
+    pub name: String,
+    pub version: String,
+    pub profile: Option<String>,
+}
+
+/// A fact behind a factor, with its provenance.
+#[derive(Clone, Debug, Serialize)]
+pub struct Evidence {
+    pub attribute: String,
+    pub value: Option<String>,
+    #[serde(flatten)]
+    pub provenance: Provenance,
+    /// Dated after `--as-of`, so left out of the score.
+    pub withheld: bool,
+}
+
+/// A related entity a roll-up reads.
+#[derive(Clone, Debug, Serialize)]
+pub struct Related {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    pub weight: f64,
+    pub score: Option<f64>,
+    pub rating: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FactorLine {
+    pub id: String,
+    pub category: String,
+    pub description: String,
+    pub input: String,
+    pub scale: String,
+    /// The raw value, as JSON (number, bool, text) or null when missing.
+    pub raw: Json,
+    /// observed, imputed, skipped or failed.
+    pub state: &'static str,
+    pub note: Option<String>,
+    pub points: Option<f64>,
+    pub weight: f64,
+    /// Effective share of the total: (W꜀/ΣW)·(wᶠ/Σw꜀) over the factors with points.
+    pub share: f64,
+    pub contribution: f64,
+    /// Points lost below the maximum: share·(100 − points).
+    pub lost: f64,
+    pub evidence: Vec<Evidence>,
+    pub related: Vec<Related>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CategoryLine {
+    pub name: String,
+    pub weight: f64,
+    /// W꜀/ΣW over the categories with points (0 if the category has none).
+    pub share: f64,
+    pub score: Option<f64>,
+    pub contribution: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConditionLine {
+    pub id: String,
+    pub when: String,
+    pub reason: String,
+    /// fired, not_fired or undetermined (the condition read missing data).
+    pub state: &'static str,
+    /// Points added (adjustments) or action taken (gates): exclude, cap:LABEL, flag.
+    pub effect: String,
+    pub points: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReasonCode {
+    pub factor: String,
+    pub lost: f64,
+}
+
+/// One entity's full account.
+#[derive(Clone, Debug, Serialize)]
+pub struct Ledger {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    pub rule_set: RuleSetRef,
+    /// ranked, excluded or no_data.
+    pub status: &'static str,
+    pub score: f64,
+    pub base: f64,
+    pub rating: Option<String>,
+    pub rating_before_caps: Option<String>,
+    pub recommendation: Option<String>,
+    pub coverage: f64,
+    pub categories: Vec<CategoryLine>,
+    pub factors: Vec<FactorLine>,
+    pub adjustments: Vec<ConditionLine>,
+    /// Points removed (negative) or added by clamping the total to [0, 100].
+    pub clamp: f64,
+    pub gates: Vec<ConditionLine>,
+    pub flags: Vec<String>,
+    pub excluded_by: Option<String>,
+    pub reason_codes: Vec<ReasonCode>,
+}
+
+/// Builds the ledger of `row`. With `trace`, scripts are re-run to list the attributes they read.
+pub fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, trace: bool) -> Ledger {
+    let rules = &ks.plan.rules;
+    let table = &ks.table;
+    let res = &ks.results[row];
+    let weights = Weights::new(rules);
+    let fviews = views(table, &ks.raw, &ks.scorers, rules);
+    let mut scratch = Scratch::new(rules.factors.len(), rules.categories.len());
+    combine_row(&fviews, &weights, row, &mut scratch);
+    let present: f64 =
+        scratch.cat_sum.iter().zip(&weights.category_weight).filter(|(s, _)| **s > 0.0).map(|(_, w)| w).sum();
+    let traced = if trace { trace_programs(ks, row, dataset) } else { vec![Vec::new(); rules.factors.len()] };
+    let factors: Vec<FactorLine> = rules
+        .factors
+        .iter()
+        .enumerate()
+        .map(|(f, factor)| {
+            let o = scratch.outcomes[f];
+            let c = factor.category;
+            let share = match o.points() {
+                Some(_) if present > 0.0 => {
+                    contribution(weights.category_weight[c], present, factor.weight, scratch.cat_sum[c], 1.0)
+                }
+                _ => 0.0,
+            };
+            let points = o.points();
+            FactorLine {
+                id: factor.id.clone(),
+                category: rules.categories[c].name.clone(),
+                description: factor.description.clone(),
+                input: describe_input(&factor.input),
+                scale: describe_scale(&factor.scale),
+                raw: raw_json(&ks.raw[f], table, row),
+                state: match o {
+                    Outcome::Observed(_) => "observed",
+                    Outcome::Imputed(_) => "imputed",
+                    Outcome::Skipped => "skipped",
+                    Outcome::Failed => "failed",
+                },
+                note: note(o, factor.missing, &ks.raw[f], table, row),
+                points,
+                weight: factor.weight,
+                share,
+                contribution: points.map_or(0.0, |p| {
+                    contribution(weights.category_weight[c], present, factor.weight, scratch.cat_sum[c], p)
+                }),
+                lost: points.map_or(0.0, |p| share * (100.0 - p)),
+                evidence: evidence(ks, f, row, &traced[f]),
+                related: related(ks, f, row, scores),
+            }
+        })
+        .collect();
+    let categories = rules
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(c, cat)| {
+            let has = scratch.cat_sum[c] > 0.0;
+            let score = has.then(|| {
+                factors
+                    .iter()
+                    .zip(&rules.factors)
+                    .filter(|(_, f)| f.category == c)
+                    .filter_map(|(l, f)| l.points.map(|p| f.weight * p))
+                    .sum::<f64>()
+                    / scratch.cat_sum[c]
+            });
+            CategoryLine {
+                name: cat.name.clone(),
+                weight: cat.weight,
+                share: if has && present > 0.0 { cat.weight / present } else { 0.0 },
+                score,
+                contribution: factors.iter().filter(|l| l.category == cat.name).map(|l| l.contribution).sum(),
+            }
+        })
+        .collect();
+    let adjustments: Vec<ConditionLine> = rules
+        .adjustments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| ConditionLine {
+            id: a.id.clone(),
+            when: a.when.source.clone(),
+            reason: a.reason.clone(),
+            state: condition_state(res.adjustments_applied, res.adjustments_unknown, i),
+            effect: format!("{:+}", a.points),
+            points: Some(a.points),
+        })
+        .collect();
+    let applied: f64 = rules
+        .adjustments
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| res.adjustments_applied & (1 << i) != 0)
+        .map(|(_, a)| a.points)
+        .sum();
+    let gates: Vec<ConditionLine> = rules
+        .gates
+        .iter()
+        .enumerate()
+        .map(|(i, g)| ConditionLine {
+            id: g.id.clone(),
+            when: g.when.source.clone(),
+            reason: g.reason.clone(),
+            state: condition_state(res.gates_fired, res.gates_unknown, i),
+            effect: match g.action {
+                GateAction::Exclude => "exclude".into(),
+                GateAction::Flag => "flag".into(),
+                GateAction::Cap(r) => format!("cap:{}", rules.ratings[r].label),
+            },
+            points: None,
+        })
+        .collect();
+    let fired = |i: usize| res.gates_fired & (1 << i) != 0;
+    let rating = res.rating.map(|r| &rules.ratings[r as usize]);
+    Ledger {
+        id: table.id(row).to_string(),
+        name: table.name(row).to_string(),
+        kind: ks.kind(),
+        rule_set: RuleSetRef {
+            name: rules.name.clone(),
+            version: rules.version.clone(),
+            profile: rules.profile.clone(),
+        },
+        status: match res.status {
+            Status::Scored => "ranked",
+            Status::Excluded(_) => "excluded",
+            Status::NoData => "no_data",
+        },
+        score: res.total,
+        base: res.base,
+        rating: rating.map(|r| r.label.clone()),
+        rating_before_caps: rules.rating_of(res.total).map(|r| rules.ratings[r].label.clone()),
+        recommendation: rating.and_then(|r| r.recommendation.clone()),
+        coverage: res.coverage,
+        clamp: if res.status == Status::NoData { 0.0 } else { res.total - (res.base + applied) },
+        reason_codes: reason_codes(&factors, rules.reason_codes),
+        flags: rules
+            .gates
+            .iter()
+            .enumerate()
+            .filter(|(i, g)| fired(*i) && g.action == GateAction::Flag)
+            .map(|(_, g)| g.id.clone())
+            .collect(),
+        excluded_by: match res.status {
+            Status::Excluded(g) => Some(rules.gates[g as usize].id.clone()),
+            _ => None,
+        },
+        categories,
+        factors,
+        adjustments,
+        gates,
+    }
+}
+
+fn condition_state(fired: u64, unknown: u64, i: usize) -> &'static str {
+    if unknown & (1 << i) != 0 {
+        "undetermined"
+    } else if fired & (1 << i) != 0 {
+        "fired"
+    } else {
+        "not_fired"
+    }
+}
+
+/// The factors that cost the most points below their maximum, ties by factor id.
+pub fn reason_codes(factors: &[FactorLine], k: usize) -> Vec<ReasonCode> {
+    let mut v: Vec<&FactorLine> = factors.iter().filter(|f| f.lost > 0.0).collect();
+    v.sort_by(|a, b| b.lost.total_cmp(&a.lost).then_with(|| a.id.cmp(&b.id)));
+    v.into_iter().take(k).map(|f| ReasonCode { factor: f.id.clone(), lost: f.lost }).collect()
+}
+
+fn describe_input(input: &Input) -> String {
+    match input {
+        Input::Attribute { name, .. } => format!("attribute {name}"),
+        Input::Expr(c) => format!("expr {}", c.source.trim()),
+        Input::Script { display, function, .. } => format!("script {display}:{function}"),
+        Input::Rollup { kind, category: None } => format!("rollup {kind} total"),
+        Input::Rollup { kind, category: Some(c) } => format!("rollup {kind} {c}"),
+    }
+}
+
+pub fn describe_scale(scale: &Scale) -> String {
+    use crate::load::rules::Direction::Lower;
+    let dir = |d: &crate::load::rules::Direction| if *d == Lower { ", lower is better" } else { "" };
+    let n = crate::render::number;
+    match scale {
+        Scale::Linear { lo, hi, direction } => format!("linear {}..{}{}", n(*lo), n(*hi), dir(direction)),
+        Scale::Bands(b) => format!("bands ({})", b.len()),
+        Scale::Map(m) => format!("map ({} values)", m.len()),
+        Scale::Bool(d) => format!("bool{}", dir(d)),
+        Scale::Minmax(d) => format!("minmax{}", dir(d)),
+        Scale::Percentile(d) => format!("percentile{}", dir(d)),
+        Scale::Zscore { direction, clamp } => format!("zscore ±{}σ{}", n(*clamp), dir(direction)),
+    }
+}
+
+fn raw_json(raw: &Raw, table: &crate::model::EntityTable, row: usize) -> Json {
+    match raw {
+        Raw::Attr(a) => table.columns[*a as usize].json(row),
+        _ => match raw.view(table) {
+            View::Number(v) if !v[row].is_nan() => crate::render::json_number(v[row]),
+            View::Bool(v) => v[row].map_or(Json::Null, Json::Bool),
+            View::Text(v) => v[row].as_ref().map_or(Json::Null, |s| Json::String(s.to_string())),
+            _ => Json::Null,
+        },
+    }
+}
+
+fn note(
+    o: Outcome,
+    policy: crate::model::Missing,
+    raw: &Raw,
+    table: &crate::model::EntityTable,
+    row: usize,
+) -> Option<String> {
+    use crate::model::Missing as M;
+    let withheld = match raw {
+        Raw::Attr(a) => table.withheld.get(&(row as u32, *a)).map(|(v, p)| {
+            format!("value {v} dated {} is after --as-of", p.as_of.map(|d| d.to_string()).unwrap_or_default())
+        }),
+        _ => None,
+    };
+    let unmapped = match (raw, o) {
+        (_, Outcome::Observed(_)) => None,
+        (r, _) => match r.view(table) {
+            View::Text(v) => v[row].as_ref().map(|s| format!("value `{s}` is not in the map")),
+            _ => None,
+        },
+    };
+    let why = withheld.or(unmapped).unwrap_or_else(|| "no value".to_string());
+    match (o, policy) {
+        (Outcome::Observed(_), _) => None,
+        (Outcome::Imputed(_), M::Assume(x)) => Some(format!("{why}; assumed {}", crate::render::number(x))),
+        (Outcome::Imputed(p), _) => Some(format!("{why}; given {} points", crate::render::number(p))),
+        (Outcome::Skipped, _) => Some(format!("{why}; skipped (its category renormalises)")),
+        (Outcome::Failed, _) => Some(format!("{why}; policy is fail")),
+    }
+}
+
+fn attribute_evidence(table: &crate::model::EntityTable, schema_name: &str, attr: AttrId, row: usize) -> Evidence {
+    let key = (row as u32, attr);
+    if let Some((v, p)) = table.withheld.get(&key) {
+        return Evidence {
+            attribute: schema_name.to_string(),
+            value: Some(v.clone()),
+            provenance: (**p).clone(),
+            withheld: true,
+        };
+    }
+    Evidence {
+        attribute: schema_name.to_string(),
+        value: table.columns[attr as usize].display(row),
+        provenance: table.provenance(row, attr).map(|p| (**p).clone()).unwrap_or_default(),
+        withheld: false,
+    }
+}
+
+fn evidence(ks: &KindScores, f: usize, row: usize, traced: &[AttrId]) -> Vec<Evidence> {
+    let table = &ks.table;
+    let names = |a: AttrId| ks_attr_name(ks, a);
+    match &ks.plan.inputs[f] {
+        InputPlan::Attribute(a) => vec![attribute_evidence(table, &names(*a), *a, row)],
+        InputPlan::Program(_) => traced.iter().map(|a| attribute_evidence(table, &names(*a), *a, row)).collect(),
+        InputPlan::Rollup { .. } => Vec::new(),
+    }
+}
+
+fn ks_attr_name(ks: &KindScores, a: AttrId) -> String {
+    ks.attr_names.get(a as usize).cloned().unwrap_or_else(|| format!("#{a}"))
+}
+
+fn related(ks: &KindScores, f: usize, row: usize, scores: &Scores) -> Vec<Related> {
+    let InputPlan::Rollup { kind, .. } = &ks.plan.inputs[f] else {
+        return Vec::new();
+    };
+    let Some(target) = scores.of(*kind) else { return Vec::new() };
+    ks.table
+        .related(*kind, row)
+        .into_iter()
+        .map(|(t, w)| {
+            let t = t as usize;
+            let r = &target.results[t];
+            Related {
+                id: target.table.id(t).to_string(),
+                name: target.table.name(t).to_string(),
+                kind: *kind,
+                weight: w,
+                score: (r.status != Status::NoData).then_some(r.total),
+                rating: r.rating.map(|i| target.plan.rules.ratings[i as usize].label.clone()),
+            }
+        })
+        .collect()
+}
+
+/// Re-runs each script factor for one entity, recording the attributes it reads.
+fn trace_programs(ks: &KindScores, row: usize, dataset: &Dataset) -> Vec<Vec<AttrId>> {
+    let schema = dataset.schema(ks.kind());
+    let mut worker = Worker::new(&ks.table, schema, &ks.limits, true);
+    ks.plan
+        .inputs
+        .iter()
+        .map(|input| match input {
+            InputPlan::Program(p) => {
+                let _ = worker.run(&ks.plan.programs[*p], row);
+                worker.take_trace()
+            }
+            _ => Vec::new(),
+        })
+        .collect()
+}

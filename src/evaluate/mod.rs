@@ -1,0 +1,81 @@
+//! Evaluate stage: score every entity of each kind under its plan, in parallel, with results
+//! that do not depend on thread count or entity order. Produces [`Scores`].
+
+mod inputs;
+mod kernel;
+pub mod ledger;
+mod reasons;
+pub mod scale;
+mod worker;
+
+pub use inputs::Raw;
+pub use kernel::{EntityScore, Status};
+pub use ledger::{Ledger, ledger};
+pub use reasons::ReasonScratch;
+
+use std::sync::Arc;
+
+use crate::compile::{KindPlan, Plan};
+use crate::diag::Diagnostics;
+use crate::model::{Dataset, EntityTable, Kind};
+use crate::source::SourceMap;
+use scale::{Scorer, UniverseStats};
+
+/// The scores of one kind: raw inputs, resolved scales and each entity's result.
+#[derive(Debug)]
+pub struct KindScores {
+    pub plan: Arc<KindPlan>,
+    pub table: Arc<EntityTable>,
+    /// Raw value source of each factor.
+    pub raw: Vec<Raw>,
+    /// Resolved scale of each factor.
+    pub scorers: Vec<Scorer>,
+    /// Universe statistics of each factor with a relative scale.
+    pub stats: Vec<Option<UniverseStats>>,
+    pub results: Vec<EntityScore>,
+    /// Attribute names of the kind, by id.
+    pub attr_names: Vec<String>,
+    pub limits: crate::script::Limits,
+}
+
+impl KindScores {
+    pub fn kind(&self) -> Kind {
+        self.plan.kind
+    }
+}
+
+/// Every evaluated kind, in evaluation order.
+#[derive(Debug, Default)]
+pub struct Scores {
+    pub kinds: Vec<KindScores>,
+}
+
+impl Scores {
+    pub fn of(&self, kind: Kind) -> Option<&KindScores> {
+        self.kinds.iter().find(|k| k.kind() == kind)
+    }
+}
+
+/// Scores every kind of the plan. `None` (with diagnostics) if a script failed or a factor
+/// with the `fail` policy had no value.
+pub fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diags: &mut Diagnostics) -> Option<Scores> {
+    let mut scores = Scores::default();
+    for stage in &plan.stages {
+        let table = Arc::clone(dataset.table(stage.kind));
+        let schema = dataset.schema(stage.kind);
+        let raw = inputs::raw_inputs(stage, &table, schema, &scores, &plan.limits, sources, diags)?;
+        let (scorers, stats) = inputs::scorers(stage, &table, &raw);
+        let results = kernel::score_all(stage, &table, schema, &raw, &scorers, &plan.limits, sources, diags)?;
+        scores.kinds.push(KindScores {
+            plan: Arc::clone(stage),
+            table,
+            raw,
+            scorers,
+            stats,
+            results,
+            attr_names: schema.names().map(str::to_string).collect(),
+            limits: plan.limits,
+        });
+    }
+    Some(scores)
+}

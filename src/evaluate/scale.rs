@@ -1,0 +1,203 @@
+//! Factor points: each scale maps a raw value to points in [0, 100]; universe-relative scales
+//! first gather statistics over the entities being scored (evaluate stage).
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use crate::load::rules::Direction;
+use crate::model::{Band, Scale};
+
+/// Points given by universe-relative scales when the universe cannot tell values apart
+/// (one entity, or all values equal).
+pub const DEGENERATE_POINTS: f64 = 50.0;
+
+/// A scale with its universe statistics resolved, ready to score values.
+#[derive(Clone, Debug)]
+pub enum Scorer {
+    Linear { lo: f64, hi: f64, lower: bool },
+    Bands(Vec<Band>),
+    Map(IndexMap<String, f64>),
+    Bool { lower: bool },
+    Constant(f64),
+    Percentile { sorted: Arc<[f64]>, lower: bool },
+    Zscore { mean: f64, sd: f64, clamp: f64, lower: bool },
+}
+
+/// Statistics of the observed values, as reported in ledgers.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct UniverseStats {
+    pub count: usize,
+    pub min: f64,
+    pub max: f64,
+    pub mean: f64,
+    pub sd: f64,
+}
+
+/// Summation in ascending order, so the result does not depend on entity order.
+fn sorted_observed(values: &mut dyn Iterator<Item = f64>) -> Vec<f64> {
+    let mut v: Vec<f64> = values.filter(|x| !x.is_nan()).collect();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+pub fn stats_of(sorted: &[f64]) -> UniverseStats {
+    let n = sorted.len();
+    if n == 0 {
+        return UniverseStats::default();
+    }
+    let mean = sorted.iter().sum::<f64>() / n as f64;
+    let var = sorted.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
+    UniverseStats { count: n, min: sorted[0], max: sorted[n - 1], mean, sd: var.sqrt() }
+}
+
+impl Scorer {
+    /// Resolves a scale against the observed numeric values (NaN = missing).
+    pub fn new(scale: &Scale, values: &mut dyn Iterator<Item = f64>) -> (Scorer, Option<UniverseStats>) {
+        let lower = |d: &Direction| *d == Direction::Lower;
+        match scale {
+            Scale::Linear { lo, hi, direction } => (Scorer::Linear { lo: *lo, hi: *hi, lower: lower(direction) }, None),
+            Scale::Bands(b) => (Scorer::Bands(b.clone()), None),
+            Scale::Map(m) => (Scorer::Map(m.clone()), None),
+            Scale::Bool(d) => (Scorer::Bool { lower: lower(d) }, None),
+            Scale::Minmax(d) => {
+                let sorted = sorted_observed(values);
+                let st = stats_of(&sorted);
+                let scorer = if st.count < 2 || st.max == st.min {
+                    Scorer::Constant(DEGENERATE_POINTS)
+                } else {
+                    Scorer::Linear { lo: st.min, hi: st.max, lower: lower(d) }
+                };
+                (scorer, Some(st))
+            }
+            Scale::Percentile(d) => {
+                let sorted = sorted_observed(values);
+                let st = stats_of(&sorted);
+                let scorer = if st.count < 2 || st.max == st.min {
+                    Scorer::Constant(DEGENERATE_POINTS)
+                } else {
+                    Scorer::Percentile { sorted: sorted.into(), lower: lower(d) }
+                };
+                (scorer, Some(st))
+            }
+            Scale::Zscore { direction, clamp } => {
+                let sorted = sorted_observed(values);
+                let st = stats_of(&sorted);
+                let scorer = if st.count < 2 || st.sd == 0.0 {
+                    Scorer::Constant(DEGENERATE_POINTS)
+                } else {
+                    Scorer::Zscore { mean: st.mean, sd: st.sd, clamp: *clamp, lower: lower(direction) }
+                };
+                (scorer, Some(st))
+            }
+        }
+    }
+
+    /// Points for a number.
+    #[inline]
+    pub fn number(&self, x: f64) -> Option<f64> {
+        Some(match self {
+            Scorer::Linear { lo, hi, lower } => {
+                let t = if *lower { (hi - x) / (hi - lo) } else { (x - lo) / (hi - lo) };
+                100.0 * t.clamp(0.0, 1.0)
+            }
+            Scorer::Bands(bands) => band_points(bands, x),
+            Scorer::Constant(p) => *p,
+            Scorer::Percentile { sorted, lower } => {
+                let below = sorted.partition_point(|v| *v < x);
+                let equal = sorted.partition_point(|v| *v <= x) - below;
+                let rank = below as f64 + (equal as f64 - 1.0) / 2.0;
+                let p = 100.0 * (rank / (sorted.len() - 1) as f64).clamp(0.0, 1.0);
+                if *lower { 100.0 - p } else { p }
+            }
+            Scorer::Zscore { mean, sd, clamp, lower } => {
+                let z = (x - mean) / sd;
+                let z = if *lower { -z } else { z };
+                100.0 * ((z + clamp) / (2.0 * clamp)).clamp(0.0, 1.0)
+            }
+            Scorer::Map(_) | Scorer::Bool { .. } => return None,
+        })
+    }
+
+    /// Points for a boolean (bool scale only).
+    pub fn boolean(&self, b: bool) -> Option<f64> {
+        match self {
+            Scorer::Bool { lower } => Some(if b != *lower { 100.0 } else { 0.0 }),
+            _ => None,
+        }
+    }
+
+    /// Points for a text value (map scale only); `None` if the map does not list it.
+    pub fn text(&self, s: &str) -> Option<f64> {
+        match self {
+            Scorer::Map(m) => m.get(s).copied(),
+            _ => None,
+        }
+    }
+}
+
+/// Bands are sorted and touching; values below the first or above the last band take its points.
+fn band_points(bands: &[Band], x: f64) -> f64 {
+    let i = bands.partition_point(|b| b.max <= x).min(bands.len() - 1);
+    bands[i].points
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scorer(scale: Scale, values: &[f64]) -> Scorer {
+        Scorer::new(&scale, &mut values.iter().copied()).0
+    }
+
+    #[test]
+    fn linear_is_clamped_and_mirrors_for_lower_is_better() {
+        let s = scorer(Scale::Linear { lo: 10.0, hi: 20.0, direction: Direction::Higher }, &[]);
+        assert_eq!(s.number(15.0), Some(50.0));
+        assert_eq!(s.number(5.0), Some(0.0));
+        assert_eq!(s.number(25.0), Some(100.0));
+        let s = scorer(Scale::Linear { lo: 10.0, hi: 20.0, direction: Direction::Lower }, &[]);
+        assert_eq!(s.number(12.5), Some(75.0));
+    }
+
+    #[test]
+    fn minmax_uses_the_universe_and_gives_fifty_when_all_equal() {
+        let s = scorer(Scale::Minmax(Direction::Higher), &[2.0, f64::NAN, 4.0, 3.0]);
+        assert_eq!(s.number(3.0), Some(50.0));
+        assert_eq!(s.number(4.0), Some(100.0));
+        let s = scorer(Scale::Minmax(Direction::Higher), &[7.0, 7.0]);
+        assert_eq!(s.number(7.0), Some(DEGENERATE_POINTS));
+    }
+
+    #[test]
+    fn percentile_gives_ties_their_mid_rank() {
+        let s = scorer(Scale::Percentile(Direction::Higher), &[1.0, 2.0, 2.0, 3.0, 4.0]);
+        assert_eq!(s.number(1.0), Some(0.0));
+        assert_eq!(s.number(2.0), Some(37.5));
+        assert_eq!(s.number(4.0), Some(100.0));
+        let s = scorer(Scale::Percentile(Direction::Lower), &[1.0, 2.0, 2.0, 3.0, 4.0]);
+        assert_eq!(s.number(1.0), Some(100.0));
+    }
+
+    #[test]
+    fn zscore_maps_plus_minus_clamp_sigma_to_the_range() {
+        let s = scorer(Scale::Zscore { direction: Direction::Higher, clamp: 2.0 }, &[1.0, 3.0]);
+        assert_eq!(s.number(2.0), Some(50.0));
+        assert_eq!(s.number(3.0), Some(75.0));
+        assert_eq!(s.number(10.0), Some(100.0));
+    }
+
+    #[test]
+    fn bands_cover_open_ends() {
+        let bands = vec![
+            Band { min: f64::NEG_INFINITY, max: 0.0, points: 0.0 },
+            Band { min: 0.0, max: 10.0, points: 40.0 },
+            Band { min: 10.0, max: f64::INFINITY, points: 100.0 },
+        ];
+        let s = scorer(Scale::Bands(bands), &[]);
+        assert_eq!(s.number(-5.0), Some(0.0));
+        assert_eq!(s.number(0.0), Some(40.0));
+        assert_eq!(s.number(9.99), Some(40.0));
+        assert_eq!(s.number(10.0), Some(100.0));
+    }
+}

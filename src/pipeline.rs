@@ -1,0 +1,100 @@
+//! The pipeline as one API: load and check a project, compile and evaluate it, rank a kind.
+
+use std::path::PathBuf;
+
+use crate::Error;
+use crate::compile::{Plan, compile, compile_all};
+use crate::diag::Diagnostics;
+use crate::evaluate::{Scores, evaluate};
+use crate::load::{Workspace, load};
+use crate::model::{Dataset, Date, Kind, RuleBook};
+use crate::rank::{Ranking, rank};
+use crate::script::Limits;
+use crate::source::SourceMap;
+
+/// Where the inputs are and how to read them.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub rules: Vec<PathBuf>,
+    pub data: Vec<PathBuf>,
+    /// More files to check along with the rules and data.
+    pub extra: Vec<PathBuf>,
+    /// Rule sets chosen by name (`--rule-set`), at most one per kind.
+    pub rule_sets: Vec<String>,
+    /// Leave out facts dated after this day.
+    pub as_of: Option<Date>,
+    pub limits: Limits,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            rules: vec![PathBuf::from("rules")],
+            data: vec![PathBuf::from("datasets")],
+            extra: Vec::new(),
+            rule_sets: Vec::new(),
+            as_of: None,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// The checked inputs: files, dataset and rule sets.
+#[derive(Debug)]
+pub struct Project {
+    pub ws: Workspace,
+    pub dataset: Dataset,
+    pub book: RuleBook,
+}
+
+/// A scored project.
+#[derive(Debug)]
+pub struct Session {
+    pub project: Project,
+    pub plan: Plan,
+    pub scores: Scores,
+}
+
+/// Loads and checks every input file; problems go to `diags`.
+pub fn load_project(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Project, Error> {
+    let mut paths = opts.rules.clone();
+    paths.extend(opts.data.iter().cloned());
+    paths.extend(opts.extra.iter().cloned());
+    let ws = load(&paths, sources, diags)?;
+    let dataset = crate::check::check_dataset(&ws, opts.as_of, diags);
+    let book = crate::check::check_rules(&ws, &dataset, diags);
+    Ok(Project { ws, dataset, book })
+}
+
+/// Loads, checks, compiles and scores. Any error in the inputs is `Error::Invalid`.
+pub fn score(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Session, Error> {
+    let project = load_project(opts, sources, diags)?;
+    let invalid = |d: &Diagnostics| Error::Invalid { errors: d.error_count().max(1) };
+    if diags.has_errors() {
+        return Err(invalid(diags));
+    }
+    let plan = compile(&project.book, &project.dataset, &opts.rule_sets, &project.ws.sources, opts.limits, diags)
+        .ok_or_else(|| invalid(diags))?;
+    let scores = evaluate(&plan, &project.dataset, &project.ws.sources, diags).ok_or_else(|| invalid(diags))?;
+    Ok(Session { project, plan, scores })
+}
+
+/// Checks everything `rank` would meet: files, every rule set and script, and a dry run of the
+/// chosen rule sets over the data.
+pub fn check(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Project, Error> {
+    let project = load_project(opts, sources, diags)?;
+    let sources = &project.ws.sources;
+    compile_all(&project.book, &project.dataset, &project.ws.scripts, sources, opts.limits, diags);
+    if !diags.has_errors() {
+        if let Some(plan) = compile(&project.book, &project.dataset, &opts.rule_sets, sources, opts.limits, diags) {
+            evaluate(&plan, &project.dataset, sources, diags);
+        }
+    }
+    Ok(project)
+}
+
+impl Session {
+    pub fn rank(&self, kind: Kind) -> Option<Ranking> {
+        self.scores.of(kind).map(rank)
+    }
+}

@@ -1,0 +1,192 @@
+//! Ledgers as text (for people) and JSON (for programs).
+
+use std::io::{self, Write};
+
+use comfy_table::{Cell, CellAlignment, Table, presets};
+
+use super::{fixed, number, percent};
+use crate::evaluate::Ledger;
+use crate::evaluate::ledger::{Evidence, FactorLine};
+
+fn right(s: String) -> Cell {
+    Cell::new(s).set_alignment(CellAlignment::Right)
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".to_string(), |v| fixed(v, 2))
+}
+
+/// `(source, as of, grade)` of a fact, judgment marked as such.
+pub fn provenance_text(e: &Evidence) -> String {
+    let p = &e.provenance;
+    let mut parts = Vec::new();
+    if let Some(j) = &p.judgment {
+        parts.push(format!("analyst judgment: {j}"));
+    }
+    if let Some(s) = &p.source {
+        parts.push(format!("source: {s}"));
+    }
+    if let Some(d) = &p.as_of {
+        parts.push(format!("as of {d}"));
+    }
+    if let Some(g) = &p.grade {
+        parts.push(format!("grade {g}"));
+    }
+    if e.withheld {
+        parts.push("withheld: dated after --as-of".into());
+    }
+    if let Some(n) = &p.note {
+        parts.push(format!("note: {n}"));
+    }
+    parts.join("; ")
+}
+
+/// Writes one ledger as text.
+pub fn write_text(out: &mut dyn Write, l: &Ledger, position: Option<(u32, usize, f64)>) -> io::Result<()> {
+    let rs = &l.rule_set;
+    writeln!(
+        out,
+        "{} ({}) · {} · rule set {} {}{}",
+        l.name,
+        l.id,
+        l.kind,
+        rs.name,
+        rs.version,
+        rs.profile.as_deref().map(|p| format!(" ({p})")).unwrap_or_default()
+    )?;
+    let adjust: f64 = l.adjustments.iter().filter(|a| a.state == "fired").filter_map(|a| a.points).sum();
+    let place = match (position, l.status) {
+        (Some((rank, n, pct)), _) => format!("rank {rank} of {n} (percentile {})", fixed(pct, 1)),
+        (None, "excluded") => format!("excluded by gate {}", l.excluded_by.as_deref().unwrap_or("")),
+        (None, _) => "not ranked: no factor has a value".to_string(),
+    };
+    writeln!(
+        out,
+        "score {} = base {} {} adjustments{} · rating {} · {} · coverage {}",
+        fixed(l.score, 2),
+        fixed(l.base, 2),
+        if adjust < 0.0 { format!("− {}", fixed(-adjust, 2)) } else { format!("+ {}", fixed(adjust, 2)) },
+        if l.clamp != 0.0 {
+            format!(
+                " {} clamp",
+                if l.clamp < 0.0 { format!("− {}", fixed(-l.clamp, 2)) } else { format!("+ {}", fixed(l.clamp, 2)) }
+            )
+        } else {
+            String::new()
+        },
+        l.rating.as_deref().unwrap_or("none"),
+        place,
+        percent(l.coverage)
+    )?;
+    if l.rating != l.rating_before_caps {
+        writeln!(out, "rating capped from {} by a gate", l.rating_before_caps.as_deref().unwrap_or("none"))?;
+    }
+    if let Some(r) = &l.recommendation {
+        writeln!(out, "recommendation: {r}")?;
+    }
+    write_categories(out, l)?;
+    write_factors(out, &l.factors)?;
+    write_conditions(out, l)?;
+    if !l.reason_codes.is_empty() {
+        let codes: Vec<String> =
+            l.reason_codes.iter().map(|r| format!("{} (−{})", r.factor, fixed(r.lost, 2))).collect();
+        writeln!(out, "\nreason codes: {}", codes.join(", "))?;
+    }
+    Ok(())
+}
+
+fn write_categories(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
+    let mut t = Table::new();
+    t.load_style(presets::NOTHING);
+    t.set_header(["category", "weight", "share", "score", "contribution"]);
+    for c in &l.categories {
+        t.add_row(vec![
+            Cell::new(&c.name),
+            right(number(c.weight)),
+            right(percent(c.share)),
+            right(opt(c.score)),
+            right(fixed(c.contribution, 2)),
+        ]);
+    }
+    writeln!(out, "\n{t}")
+}
+
+fn write_factors(out: &mut dyn Write, factors: &[FactorLine]) -> io::Result<()> {
+    let mut t = Table::new();
+    t.load_style(presets::NOTHING);
+    t.set_header(["factor", "category", "raw", "points", "weight", "share", "contribution", "lost", "state"]);
+    for f in factors {
+        t.add_row(vec![
+            Cell::new(&f.id),
+            Cell::new(&f.category),
+            right(raw_text(&f.raw)),
+            right(opt(f.points)),
+            right(number(f.weight)),
+            right(percent(f.share)),
+            right(fixed(f.contribution, 2)),
+            right(fixed(f.lost, 2)),
+            Cell::new(f.state),
+        ]);
+    }
+    writeln!(out, "\n{t}")?;
+    writeln!(out)?;
+    for f in factors {
+        writeln!(out, "{} — {} [{}; {}]", f.id, f.description, f.input, f.scale)?;
+        if let Some(n) = &f.note {
+            writeln!(out, "    {n}")?;
+        }
+        for e in &f.evidence {
+            writeln!(
+                out,
+                "    {} = {} ({})",
+                e.attribute,
+                e.value.as_deref().unwrap_or("missing"),
+                provenance_text(e)
+            )?;
+        }
+        for r in &f.related {
+            writeln!(
+                out,
+                "    {} {} ({}) weight {}: score {}, {}",
+                r.kind,
+                r.name,
+                r.id,
+                number(r.weight),
+                opt(r.score),
+                r.rating.as_deref().unwrap_or("no rating")
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn raw_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn write_conditions(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
+    if !l.adjustments.is_empty() {
+        writeln!(out, "\nadjustments")?;
+        for a in &l.adjustments {
+            writeln!(out, "  {} {} ({}): {}", a.effect, a.id, a.state.replace('_', " "), a.reason)?;
+        }
+    }
+    if l.clamp != 0.0 {
+        writeln!(out, "  clamp {}: the total is kept within 0..100", fixed(l.clamp, 2))?;
+    }
+    if !l.gates.is_empty() {
+        writeln!(out, "\ngates")?;
+        for g in &l.gates {
+            writeln!(out, "  {} [{}] ({}): {}", g.id, g.effect, g.state.replace('_', " "), g.reason)?;
+        }
+    }
+    if !l.flags.is_empty() {
+        writeln!(out, "\nflags: {}", l.flags.join(", "))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! Render stage: numbers, rankings and ledgers as tables, CSV and JSON, byte-stable.
+
+pub mod explain;
+pub mod rank;
+
+use serde_json::Value as Json;
+
+/// Shortest text that reads back as the same number; `-0` prints as `0`, whole numbers
+/// without a decimal point.
+pub fn number(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let mut buf = ryu::Buffer::new();
+    let s = buf.format_finite(x);
+    s.strip_suffix(".0").unwrap_or(s).to_string()
+}
+
+/// Fixed decimals, with `-0.00` printed as `0.00`.
+pub fn fixed(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') { s[1..].to_string() } else { s }
+}
+
+/// A finite number as JSON (with -0 normalised); non-finite values become null.
+pub fn json_number(x: f64) -> Json {
+    let x = if x == 0.0 { 0.0 } else { x };
+    serde_json::Number::from_f64(x).map_or(Json::Null, Json::Number)
+}
+
+/// `0.923` → `92.3%`.
+pub fn percent(share: f64) -> String {
+    format!("{}%", fixed(share * 100.0, 1))
+}
