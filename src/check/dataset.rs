@@ -84,15 +84,16 @@ fn declare_attributes(files: &[(&YamlDoc, DatasetFile)], diags: &mut Vec<Diagnos
                 };
                 let schema = &mut schemas[kind.index()];
                 if let Err(existing) = schema.declare(decl) {
-                    let prev = schema.decl(existing);
-                    if prev.ty != spec.ty {
+                    let prev_ty = schema.decl(existing).ty;
+                    if prev_ty != spec.ty {
+                        schema.mark_conflicted(existing);
                         diags.push(
                             Diagnostic::error(
                                 Code::ConflictingDeclaration,
                                 format!(
                                     "attribute `{name}` of {kind} is declared {} here but {} elsewhere",
                                     spec.ty.as_str(),
-                                    prev.ty.as_str()
+                                    prev_ty.as_str()
                                 ),
                             )
                             .at_opt(doc.span(&path))
@@ -172,6 +173,9 @@ fn add_values(
             diags.push(undeclared(name, kind, schema).at_opt(doc.key_span(&apath)));
             continue;
         };
+        if schema.is_conflicted(attr) {
+            continue;
+        }
         let Some((value, prov, vpath)) = split_sourced(doc, &apath, raw, diags) else {
             continue;
         };

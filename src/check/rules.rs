@@ -799,7 +799,7 @@ fn finish_input(
                 return None;
             };
             let ty = schema.decl(attr).ty;
-            if !scale_fits(scale, ty) {
+            if !scale_fits(scale, ty) && !schema.is_conflicted(attr) {
                 diags.push(
                     Diagnostic::error(
                         Code::KindMismatch,
@@ -819,7 +819,7 @@ fn finish_input(
         }
         InputSpec::Expr(src) => Some(Input::Expr(Condition { source: src.clone(), span: input.at })),
         InputSpec::Script(s) => {
-            let path = dir.join(&s.file);
+            let path = crate::source::normalize_lexically(&dir.join(&s.file));
             Some(Input::Script {
                 display: crate::source::display_path(&path),
                 path,

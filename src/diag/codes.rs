@@ -49,7 +49,6 @@ codes! {
     ConflictingDeclaration = "E109", "conflicting-declaration", "an attribute declared twice with different types";
     BadName = "E110", "bad-name", "an id or attribute name that is empty, reserved or malformed";
     BadExposure = "E111", "bad-exposure", "an exposure weight outside (0, 1]";
-    BadRelationKind = "E112", "bad-relation-kind", "a relation to an entity of the wrong kind";
 
     UnknownAttribute = "E201", "unknown-attribute", "a rule reads an attribute that no dataset declares";
     UnknownCategory = "E202", "unknown-category", "a factor belongs to a category the rule set does not weight";
@@ -64,7 +63,7 @@ codes! {
     KindMismatch = "E211", "kind-mismatch", "a rule that mixes entity kinds or value types that do not fit";
     RuleSetSelection = "E212", "rule-set-selection", "no single rule set to use for a kind";
     UnknownRating = "E213", "unknown-rating", "a rating label that the rule set's bands do not define";
-    IncompleteRule = "E214", "incomplete-rule", "a factor without its input, category or weight";
+    IncompleteRule = "E214", "incomplete-rule", "a factor without its input, category, weight or description";
     UnknownFunction = "E215", "unknown-function", "a script function that the script file does not define";
     UnknownFactor = "E216", "unknown-factor", "a factor id that the base rule set does not have";
     EmptyRuleSet = "E217", "empty-rule-set", "a rule set or category with nothing to score";

@@ -283,8 +283,7 @@ fn convert(d: Dynamic, expect: Expect) -> Result<Converted, Failure> {
     let wrong = |what: &str| Failure::Error {
         code: Code::ScriptType,
         message: format!("returned {} where {what} was expected", d.type_name()),
-        line: 1,
-        col: 1,
+        at: None,
     };
     match expect {
         Expect::Number => {
@@ -297,8 +296,7 @@ fn convert(d: Dynamic, expect: Expect) -> Result<Converted, Failure> {
                 return Err(Failure::Error {
                     code: Code::ScriptType,
                     message: format!("returned {x}, which is not a finite number (a division by zero?)"),
-                    line: 1,
-                    col: 1,
+                    at: None,
                 });
             }
             Ok(Converted::Number(x))
@@ -320,13 +318,16 @@ pub fn failure_diagnostic(
     sources: &SourceMap,
 ) -> Diagnostic {
     let id = table.id(row);
-    let (code, message, line, col) = match failure {
-        Failure::Error { code, message, line, col } => (*code, message.clone(), *line, *col),
-        Failure::Missing(attr) => (Code::MissingData, format!("reads `{attr}`, which is missing"), 1, 1),
+    let (code, message, at) = match failure {
+        Failure::Error { code, message, at } => (*code, message.clone(), *at),
+        Failure::Missing(attr) => (Code::MissingData, format!("reads `{attr}`, which is missing"), None),
     };
     let mut d = Diagnostic::error(code, format!("{} failed for `{id}`: {message}", program.label));
     if let Some(origin) = program.origin.script_origin() {
-        d = d.at(origin.locate(sources, line, col));
+        d = d.at(match at {
+            Some((line, col)) => origin.locate(sources, line, col),
+            None => origin.locate_function(sources, program.function.as_deref()),
+        });
     }
     if let Some(loc) = table.origin(row) {
         d = d.hint(format!("`{id}` is defined at {}", crate::diag::describe_location(&loc, sources)));

@@ -384,8 +384,7 @@ fn verdict(
         Ok(d) => d.as_bool().map(Some).map_err(|_| Failure::Error {
             code: Code::ScriptType,
             message: format!("returned {} where true or false was expected", d.type_name()),
-            line: 1,
-            col: 1,
+            at: None,
         }),
         Err(Failure::Missing(_)) => Ok(None),
         Err(f) => Err(f),
@@ -400,8 +399,7 @@ fn resolve(v: Option<bool>, policy: GateMissing, label: &str) -> Result<(bool, b
         (None, GateMissing::Fail) => Err(Failure::Error {
             code: Code::MissingData,
             message: format!("{label} reads data the entity lacks, and its policy is `missing: fail`"),
-            line: 1,
-            col: 1,
+            at: None,
         }),
     }
 }

@@ -331,9 +331,13 @@ pub fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Ya
         );
         return None;
     }
+    let before = diags.len();
     let index = build_index(file, text, diags)?;
+    let duplicates = diags.len() > before;
     let value = match serde_yaml::from_str::<Value>(text) {
         Ok(v) => v,
+        // serde_yaml refuses duplicate keys too; they are reported already, at every occurrence.
+        Err(_) if duplicates => return None,
         Err(e) => {
             let start = e.location().map_or(0, |l| l.index().min(text.len()));
             diags.push(

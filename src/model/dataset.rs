@@ -52,6 +52,9 @@ pub struct AttrDecl {
 pub struct KindSchema {
     pub attrs: Vec<AttrDecl>,
     by_name: HashMap<String, AttrId>,
+    /// Attributes declared with different types (already reported): their values are not
+    /// checked again, to avoid a cascade of errors.
+    conflicted: Vec<AttrId>,
 }
 
 impl KindSchema {
@@ -72,6 +75,16 @@ impl KindSchema {
         self.by_name.insert(decl.name.clone(), id);
         self.attrs.push(decl);
         Ok(id)
+    }
+
+    pub fn mark_conflicted(&mut self, id: AttrId) {
+        if !self.conflicted.contains(&id) {
+            self.conflicted.push(id);
+        }
+    }
+
+    pub fn is_conflicted(&self, id: AttrId) -> bool {
+        self.conflicted.contains(&id)
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {

@@ -108,7 +108,7 @@ fn write_categories(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
             right(fixed(c.contribution, 2)),
         ]);
     }
-    writeln!(out, "\n{t}")
+    write!(out, "\n{}", super::table_text(&t))
 }
 
 fn write_factors(out: &mut dyn Write, factors: &[FactorLine]) -> io::Result<()> {
@@ -128,7 +128,7 @@ fn write_factors(out: &mut dyn Write, factors: &[FactorLine]) -> io::Result<()> 
             Cell::new(f.state),
         ]);
     }
-    writeln!(out, "\n{t}")?;
+    write!(out, "\n{}", super::table_text(&t))?;
     writeln!(out)?;
     for f in factors {
         writeln!(out, "{} — {} [{}; {}]", f.id, f.description, f.input, f.scale)?;

@@ -35,3 +35,13 @@ pub fn json_number(x: f64) -> Json {
 pub fn percent(share: f64) -> String {
     format!("{}%", fixed(share * 100.0, 1))
 }
+
+/// A table as text, without the trailing spaces of its last column.
+pub fn table_text(t: &comfy_table::Table) -> String {
+    let mut out = String::new();
+    for line in t.to_string().lines() {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

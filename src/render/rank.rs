@@ -102,7 +102,7 @@ fn write_table(out: &mut dyn Write, ks: &KindScores, ranking: &Ranking, take: us
             Cell::new(scratch.top(row.row).join(", ")),
         ]);
     }
-    writeln!(out, "{t}")?;
+    write!(out, "{}", super::table_text(&t))?;
     if !ranking.excluded.is_empty() {
         writeln!(out, "\nexcluded")?;
         let mut t = Table::new();
@@ -119,7 +119,7 @@ fn write_table(out: &mut dyn Write, ks: &KindScores, ranking: &Ranking, take: us
                 Cell::new(reason),
             ]);
         }
-        writeln!(out, "{t}")?;
+        write!(out, "{}", super::table_text(&t))?;
     }
     Ok(())
 }

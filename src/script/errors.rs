@@ -11,15 +11,15 @@ use crate::source::{SourceMap, Span};
 pub enum Failure {
     /// The script read this attribute, which the entity lacks.
     Missing(String),
-    /// The script failed: code, message and where in the script.
-    Error { code: Code, message: String, line: usize, col: usize },
+    /// The script failed: code, message and where in the script (line, column) if known.
+    Error { code: Code, message: String, at: Option<(usize, usize)> },
 }
 
 impl Failure {
     pub fn from_eval(err: &EvalAltResult, limits: &super::Limits) -> Failure {
         use EvalAltResult as E;
-        let (line, col) = position(err.position());
-        let error = |code, message: String| Failure::Error { code, message, line, col };
+        let at = position(err.position());
+        let error = |code, message: String| Failure::Error { code, message, at };
         match err {
             E::ErrorInFunctionCall(_, _, inner, _) => Failure::from_eval(inner, limits),
             E::ErrorRuntime(v, _) if v.is::<MissingAttribute>() => {
@@ -46,8 +46,8 @@ impl Failure {
     }
 }
 
-fn position(p: Position) -> (usize, usize) {
-    (p.line().unwrap_or(1), p.position().unwrap_or(1))
+fn position(p: Position) -> Option<(usize, usize)> {
+    Some((p.line()?, p.position().unwrap_or(1)))
 }
 
 fn strip_position(message: &str) -> String {
@@ -80,6 +80,20 @@ pub enum ScriptOrigin<'a> {
 }
 
 impl ScriptOrigin<'_> {
+    /// Where a function is defined in a script file, or where an expression starts.
+    pub fn locate_function(&self, sources: &SourceMap, function: Option<&str>) -> Span {
+        match (*self, function) {
+            (ScriptOrigin::File(file), Some(name)) => {
+                let f = sources.get(file);
+                let text = f.text.as_deref().unwrap_or_default();
+                let at = text.find(&format!("fn {name}(")).unwrap_or(0);
+                Span::new(file, at..at)
+            }
+            (ScriptOrigin::File(file), None) => Span::new(file, 0..0),
+            (ScriptOrigin::Inline { span, .. }, _) => Span::new(span.file, span.start..span.start),
+        }
+    }
+
     pub fn locate(&self, sources: &SourceMap, line: usize, col: usize) -> Span {
         match *self {
             ScriptOrigin::File(file) => {
@@ -93,7 +107,7 @@ impl ScriptOrigin<'_> {
 
 /// A syntax error as a diagnostic at its position.
 pub fn syntax_diagnostic(err: &ParseError, origin: ScriptOrigin<'_>, sources: &SourceMap) -> Diagnostic {
-    let (line, col) = position(err.1);
+    let (line, col) = position(err.1).unwrap_or((1, 1));
     Diagnostic::error(Code::ScriptSyntax, format!("Rhai syntax: {}", err.0))
         .at(origin.locate(sources, line, col))
         .hint("see https://rhai.rs/book/ for the language; the entity is `e`, e.g. `e.revenue / e.employees`")

@@ -1,0 +1,79 @@
+//! Diagnostic fixtures: one problem per file, named by its code, checked in a valid context;
+//! each rendered diagnostic is pinned by an insta snapshot (positions included).
+
+use std::path::Path;
+
+use crate::{Thesis, fixture};
+
+/// Extra arguments a fixture asks for on a `# args:` first line.
+fn fixture_args(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# args:"))
+        .map(|a| a.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn relative(path: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+#[test]
+fn every_fixture_reports_its_code_at_its_position() {
+    insta::glob!("../fixtures/check/cases", "*.*", |path| {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let code = name.split('-').next().unwrap_or_default();
+        let run = Thesis::new()
+            .args(["--diagnostic-format", "short", "--color", "never"])
+            .args(["--rules".as_ref(), fixture("check/context/rules").as_os_str()])
+            .args(["--data".as_ref(), fixture("check/context/datasets").as_os_str()])
+            .args(fixture_args(path))
+            .args(["check", &relative(path)])
+            .run();
+        assert_eq!(run.code, 1, "{name} should fail the check:\n{}", run.stderr);
+        assert!(run.stderr.contains(&format!("error[{code}]")), "{name} should report {code}:\n{}", run.stderr);
+        insta::assert_snapshot!(run.stderr);
+    });
+}
+
+#[test]
+fn the_context_alone_is_clean() {
+    let run = Thesis::new()
+        .args(["--rules".as_ref(), fixture("check/context/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("check/context/datasets").as_os_str()])
+        .args(["check"])
+        .run()
+        .success();
+    assert!(run.stderr.contains("0 errors, 0 warnings"), "{}", run.stderr);
+}
+
+#[test]
+fn human_format_shows_the_source_line_under_the_header() {
+    let run = Thesis::new()
+        .args(["--diagnostic-format", "human", "--color", "never"])
+        .args(["--rules".as_ref(), fixture("check/context/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("check/context/datasets").as_os_str()])
+        .args(["check", "tests/fixtures/check/cases/E203-non-positive-weight.yaml"])
+        .run()
+        .code(1);
+    insta::assert_snapshot!(run.stderr);
+}
+
+#[test]
+fn json_format_is_an_array_of_located_diagnostics() {
+    let run = Thesis::new()
+        .args(["--diagnostic-format", "json"])
+        .args(["--rules".as_ref(), fixture("check/context/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("check/context/datasets").as_os_str()])
+        .args(["check", "tests/fixtures/check/cases/E003-unknown-key.yaml"])
+        .run()
+        .code(1);
+    let json_end = run.stderr.rfind(']').expect("a JSON array");
+    let items: serde_json::Value = serde_json::from_str(&run.stderr[..=json_end]).expect("valid JSON");
+    assert_eq!(items[0]["code"], "E003");
+    assert_eq!(items[0]["line"], 7);
+    assert_eq!(items[0]["column"], 5);
+    assert_eq!(items[0]["hints"][0], "did you mean `weight`?");
+}

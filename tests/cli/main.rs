@@ -1,0 +1,88 @@
+//! The one integration-test binary: runs the real `thesis` CLI on fixture files.
+
+mod diagnostics;
+mod readme;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A finished run of the CLI.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn success(self) -> Run {
+        assert_eq!(self.code, 0, "expected success; stderr:\n{}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn code(self, code: i32) -> Run {
+        assert_eq!(self.code, code, "exit code; stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+}
+
+/// Builds a `thesis` command line, run from the package root.
+pub struct Thesis {
+    cmd: Command,
+}
+
+impl Default for Thesis {
+    fn default() -> Thesis {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_thesis"));
+        cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("NO_COLOR").env("COLUMNS", "200");
+        Thesis { cmd }
+    }
+}
+
+impl Thesis {
+    pub fn new() -> Thesis {
+        Thesis::default()
+    }
+
+    /// Runs in `dir` instead of the package root.
+    pub fn in_dir(mut self, dir: &Path) -> Thesis {
+        self.cmd.current_dir(dir);
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Thesis
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    pub fn run(mut self) -> Run {
+        let out = self.cmd.output().expect("run thesis");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// `tests/fixtures/<rel>`, relative to the package root.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new("tests/fixtures").join(rel)
+}
+
+/// A scratch project directory with the given files.
+pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    dir
+}

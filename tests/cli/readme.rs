@@ -1,0 +1,55 @@
+//! The README's example project is real: its files are extracted, checked and ranked, and the
+//! output must match what the README shows.
+
+use crate::{Thesis, project};
+
+const README: &str = include_str!("../../README.md");
+
+/// Fenced blocks whose first line is `# file: PATH` or `// file: PATH`.
+fn example_files() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut lines = README.lines();
+    while let Some(line) = lines.next() {
+        if !line.starts_with("```") || line.len() == 3 {
+            continue;
+        }
+        let body: Vec<&str> = lines.by_ref().take_while(|l| !l.starts_with("```")).collect();
+        let Some(first) = body.first() else { continue };
+        let path = first.strip_prefix("# file: ").or_else(|| first.strip_prefix("// file: "));
+        if let Some(path) = path {
+            files.push((path.trim().to_string(), body.join("\n") + "\n"));
+        }
+    }
+    files
+}
+
+/// The `text` block that starts with `$ thesis`: the command and its expected output.
+fn example_run() -> (Vec<String>, String) {
+    let start = README.find("```text\n$ thesis ").expect("a `$ thesis` example in the README");
+    let block = &README[start + 8..];
+    let block = &block[..block.find("```").expect("closed block")];
+    let (command, output) = block.split_once('\n').expect("command line");
+    let args = command.trim_start_matches("$ thesis ").split_whitespace().map(str::to_string).collect();
+    (args, output.to_string())
+}
+
+#[test]
+fn the_readme_example_checks_clean_and_ranks_as_shown() {
+    let files = example_files();
+    assert!(files.len() >= 6, "expected the example's dataset, rule and script files");
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let dir = project(&refs);
+    let check = Thesis::new().in_dir(dir.path()).args(["check"]).run().success();
+    assert!(check.stderr.contains("0 errors, 0 warnings"), "{}", check.stderr);
+    let (args, expected) = example_run();
+    let run = Thesis::new().in_dir(dir.path()).args(&args).run().success();
+    assert_eq!(run.stdout, expected);
+}
+
+#[test]
+fn every_diagnostic_code_is_documented_in_the_readme() {
+    for code in thesis::diag::Code::ALL {
+        let row = format!("| {} | {} |", code.as_str(), code.title());
+        assert!(README.contains(&row), "README lacks the row `{row}`");
+    }
+}
