@@ -12,7 +12,7 @@ pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) if is_broken_pipe(&e) => Ok(()),
         Err(e) => Err(Error::io(Path::new("<stdout>"), e)),
     }
 }
@@ -30,4 +30,19 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Resul
     tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(path).map_err(|e| io_err(e.error))?;
     Ok(())
+}
+
+/// Whether an error is a closed pipe, also when wrapped by the CSV or JSON writer.
+fn is_broken_pipe(e: &io::Error) -> bool {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return true;
+    }
+    let Some(inner) = e.get_ref() else { return false };
+    if let Some(c) = inner.downcast_ref::<csv::Error>() {
+        return matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe);
+    }
+    if let Some(j) = inner.downcast_ref::<serde_json::Error>() {
+        return j.io_error_kind() == Some(io::ErrorKind::BrokenPipe);
+    }
+    inner.downcast_ref::<io::Error>().is_some_and(is_broken_pipe)
 }
