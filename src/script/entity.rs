@@ -58,6 +58,10 @@ pub struct EntityRef {
 #[derive(Clone, Debug)]
 pub struct MissingAttribute(pub String);
 
+/// The runtime error a script gets when it names an attribute its kind does not declare.
+#[derive(Clone, Debug)]
+pub struct UnknownAttribute(pub String);
+
 fn value(e: &EntityRef, attr: AttrId) -> Option<Dynamic> {
     let row = e.cursor.row();
     e.cursor.record(attr);
@@ -80,14 +84,19 @@ fn missing(name: &str) -> Box<EvalAltResult> {
     Box::new(EvalAltResult::ErrorRuntime(Dynamic::from(MissingAttribute(name.to_string())), Position::NONE))
 }
 
-fn unknown(name: &str) -> Box<EvalAltResult> {
-    format!("the entity has no attribute `{name}`").into()
+fn unknown(name: &str, declared: &std::collections::HashMap<String, AttrId>) -> Box<EvalAltResult> {
+    let mut message = format!("reads attribute `{name}`, which no dataset declares for this kind");
+    if let Some(s) = crate::diag::did_you_mean(name, declared.keys().map(String::as_str)) {
+        message.push_str(&format!(" (did you mean `{s}`?)"));
+    }
+    Box::new(EvalAltResult::ErrorRuntime(Dynamic::from(UnknownAttribute(message)), Position::NONE))
 }
 
 /// Registers the entity type, with a getter per declared attribute of its kind.
 pub fn register(engine: &mut Engine, schema: Option<&KindSchema>) {
     engine.register_type_with_name::<EntityRef>("Entity");
     engine.register_type_with_name::<MissingAttribute>("MissingAttribute");
+    engine.register_type_with_name::<UnknownAttribute>("UnknownAttribute");
     engine.register_get("id", |e: &mut EntityRef| ImmutableString::from(e.table.id(e.cursor.row())));
     engine.register_get("name", |e: &mut EntityRef| ImmutableString::from(e.table.name(e.cursor.row())));
     engine.register_get("kind", |e: &mut EntityRef| ImmutableString::from(e.table.kind.as_str()));
@@ -103,20 +112,20 @@ pub fn register(engine: &mut Engine, schema: Option<&KindSchema>) {
     let l = Arc::clone(&lookup);
     engine.register_indexer_get(
         move |e: &mut EntityRef, name: ImmutableString| -> Result<Dynamic, Box<EvalAltResult>> {
-            let attr = *l.get(name.as_str()).ok_or_else(|| unknown(&name))?;
+            let attr = *l.get(name.as_str()).ok_or_else(|| unknown(&name, &l))?;
             value(e, attr).ok_or_else(|| missing(&name))
         },
     );
     let l = Arc::clone(&lookup);
     engine.register_fn("has", move |e: &mut EntityRef, name: ImmutableString| -> Result<bool, Box<EvalAltResult>> {
-        let attr = *l.get(name.as_str()).ok_or_else(|| unknown(&name))?;
+        let attr = *l.get(name.as_str()).ok_or_else(|| unknown(&name, &l))?;
         Ok(value(e, attr).is_some())
     });
     let l = lookup;
     engine.register_fn(
         "get",
         move |e: &mut EntityRef, name: ImmutableString, default: Dynamic| -> Result<Dynamic, Box<EvalAltResult>> {
-            let attr = *l.get(name.as_str()).ok_or_else(|| unknown(&name))?;
+            let attr = *l.get(name.as_str()).ok_or_else(|| unknown(&name, &l))?;
             Ok(value(e, attr).unwrap_or(default))
         },
     );

@@ -2,7 +2,7 @@
 
 use rhai::{EvalAltResult, ParseError, Position};
 
-use super::entity::MissingAttribute;
+use super::entity::{MissingAttribute, UnknownAttribute};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{SourceMap, Span};
 
@@ -25,6 +25,9 @@ impl Failure {
             E::ErrorRuntime(v, _) if v.is::<MissingAttribute>() => {
                 Failure::Missing(v.clone_cast::<MissingAttribute>().0)
             }
+            E::ErrorRuntime(v, _) if v.is::<UnknownAttribute>() => {
+                error(Code::UnknownAttribute, v.clone_cast::<UnknownAttribute>().0)
+            }
             E::ErrorRuntime(v, _) => error(Code::ScriptRuntime, format!("the script threw: {v}")),
             E::ErrorTooManyOperations(_) => error(
                 Code::ScriptLimit,
@@ -35,9 +38,10 @@ impl Failure {
                 format!("calls nested deeper than the limit of {} (runaway recursion?)", limits.call_depth),
             ),
             E::ErrorDataTooLarge(what, _) => error(Code::ScriptLimit, format!("{what} grew past the sandbox limit")),
-            E::ErrorTooManyModules(_) | E::ErrorTooManyVariables(_) => {
-                error(Code::ScriptLimit, strip_position(&err.to_string()))
+            E::ErrorTooManyModules(_) => {
+                error(Code::ScriptLimit, "scripts cannot import modules in the sandbox".into())
             }
+            E::ErrorTooManyVariables(_) => error(Code::ScriptLimit, strip_position(&err.to_string())),
             E::ErrorMismatchOutputType(..) | E::ErrorMismatchDataType(..) => {
                 error(Code::ScriptType, strip_position(&err.to_string()))
             }
