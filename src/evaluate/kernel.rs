@@ -117,8 +117,10 @@ pub struct Weights {
     pub category: Vec<usize>,
     pub factor: Vec<f64>,
     pub category_weight: Vec<f64>,
-    /// Each factor's share of the whole model when every factor has a value.
-    pub nominal: Vec<f64>,
+    /// Σ wᶠ of each category over all its factors.
+    pub category_total: Vec<f64>,
+    /// Σ W꜀ over the categories that have factors.
+    pub total: f64,
 }
 
 impl Weights {
@@ -133,12 +135,21 @@ impl Weights {
             category: rules.factors.iter().map(|f| f.category).collect(),
             factor: rules.factors.iter().map(|f| f.weight).collect(),
             category_weight: rules.categories.iter().map(|c| c.weight).collect(),
-            nominal: rules
-                .factors
-                .iter()
-                .map(|f| rules.categories[f.category].weight / total * f.weight / cat_sum[f.category])
-                .collect(),
+            category_total: cat_sum,
+            total,
         }
+    }
+
+    /// Σ over categories of W꜀·(observed Σwᶠ / all Σwᶠ), over ΣW: the nominal share of the
+    /// model backed by observed data (computed per category, so whole shares come out exact).
+    pub fn coverage(&self, observed: &[f64]) -> f64 {
+        let covered: f64 = observed
+            .iter()
+            .enumerate()
+            .filter(|(c, o)| **o > 0.0 && self.category_total[*c] > 0.0)
+            .map(|(c, o)| self.category_weight[c] * o / self.category_total[c])
+            .sum();
+        covered / self.total
     }
 }
 
@@ -152,12 +163,15 @@ pub struct Combined {
 /// Reusable per-thread buffers.
 pub struct Scratch {
     pub outcomes: Vec<Outcome>,
+    /// Σ wᶠ per category over the factors with points.
     pub cat_sum: Vec<f64>,
+    /// Σ wᶠ per category over the factors with observed data.
+    pub observed: Vec<f64>,
 }
 
 impl Scratch {
     pub fn new(nf: usize, nc: usize) -> Scratch {
-        Scratch { outcomes: Vec::with_capacity(nf), cat_sum: vec![0.0; nc] }
+        Scratch { outcomes: Vec::with_capacity(nf), cat_sum: vec![0.0; nc], observed: vec![0.0; nc] }
     }
 }
 
@@ -167,17 +181,18 @@ impl Scratch {
 pub fn combine_row(views: &[FactorView<'_>], w: &Weights, row: usize, s: &mut Scratch) -> Combined {
     s.outcomes.clear();
     s.cat_sum.iter_mut().for_each(|x| *x = 0.0);
-    let mut coverage = 0.0;
+    s.observed.iter_mut().for_each(|x| *x = 0.0);
     for (f, v) in views.iter().enumerate() {
         let o = v.outcome(row);
         if o.points().is_some() {
             s.cat_sum[w.category[f]] += w.factor[f];
         }
         if let Outcome::Observed(_) = o {
-            coverage += w.nominal[f];
+            s.observed[w.category[f]] += w.factor[f];
         }
         s.outcomes.push(o);
     }
+    let coverage = w.coverage(&s.observed);
     let present: f64 = s.cat_sum.iter().zip(&w.category_weight).filter(|(sum, _)| **sum > 0.0).map(|(_, cw)| cw).sum();
     if present == 0.0 {
         return Combined { base: None, coverage };

@@ -136,13 +136,11 @@ fn write_factors(out: &mut dyn Write, factors: &[FactorLine]) -> io::Result<()> 
             writeln!(out, "    {n}")?;
         }
         for e in &f.evidence {
-            writeln!(
-                out,
-                "    {} = {} ({})",
-                e.attribute,
-                e.value.as_deref().unwrap_or("missing"),
-                provenance_text(e)
-            )?;
+            let value = e.value.as_deref().unwrap_or("missing");
+            match provenance_text(e) {
+                p if p.is_empty() => writeln!(out, "    {} = {value}", e.attribute)?,
+                p => writeln!(out, "    {} = {value} ({p})", e.attribute)?,
+            }
         }
         for r in &f.related {
             writeln!(
@@ -163,7 +161,7 @@ fn write_factors(out: &mut dyn Write, factors: &[FactorLine]) -> io::Result<()> 
 fn raw_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "—".into(),
-        serde_json::Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number),
+        serde_json::Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), super::short),
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     }

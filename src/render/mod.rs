@@ -19,6 +19,18 @@ pub fn number(x: f64) -> String {
     s.strip_suffix(".0").unwrap_or(s).to_string()
 }
 
+/// A number for people: as written when short, else rounded to 4 decimals (`56.6667`).
+pub fn short(x: f64) -> String {
+    let full = number(x);
+    match full.split_once('.') {
+        Some((_, decimals)) if decimals.len() > 4 && !full.contains('e') => {
+            let rounded = fixed(x, 4);
+            rounded.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+        _ => full,
+    }
+}
+
 /// Fixed decimals, with `-0.00` printed as `0.00`.
 pub fn fixed(x: f64, decimals: usize) -> String {
     let s = format!("{x:.decimals$}");
