@@ -1,7 +1,10 @@
 //! The one integration-test binary: runs the real `thesis` CLI on fixture files.
 
 mod diagnostics;
+mod explain;
+mod rank;
 mod readme;
+mod sandbox;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -67,6 +70,46 @@ impl Thesis {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs, killing the process if it outlives `limit` (a hang then fails the test).
+    pub fn run_with_timeout(mut self, limit: std::time::Duration) -> Run {
+        use std::io::Read;
+        let mut child = self
+            .cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn thesis");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut stderr = child.stderr.take().expect("stderr");
+        let out = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = stdout.read_to_string(&mut s);
+            s
+        });
+        let err = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = stderr.read_to_string(&mut s);
+            s
+        });
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break Some(status);
+            }
+            if start.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        Run {
+            code: status.and_then(|s| s.code()).unwrap_or(-1),
+            stdout: out.join().unwrap_or_default(),
+            stderr: err.join().unwrap_or_default(),
         }
     }
 }

@@ -1,0 +1,204 @@
+//! `thesis rank`: formats, exit codes, atomic output, determinism across threads and input order.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use crate::{Thesis, fixture, project};
+
+fn context() -> Thesis {
+    Thesis::new()
+        .args(["--rules".as_ref(), fixture("check/context/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("check/context/datasets").as_os_str()])
+}
+
+#[test]
+fn the_table_lists_rank_score_rating_coverage_and_reasons() {
+    let run = context().args(["rank"]).run().success();
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn csv_has_one_row_per_entity_with_category_scores() {
+    let run = context().args(["rank", "--format", "csv"]).run().success();
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn other_kinds_rank_too() {
+    let run = context().args(["rank", "--kind", "segment", "--format", "csv"]).run().success();
+    assert!(run.stdout.starts_with("rank,id,name,kind,score"), "{}", run.stdout);
+    assert!(run.stdout.contains("1,s1,Segment One,segment,80,"), "{}", run.stdout);
+}
+
+#[test]
+fn json_carries_the_documented_fields_and_contributions_add_up() {
+    let run = context().args(["rank", "--format", "json"]).run().success();
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    assert_eq!(v["kind"], "company");
+    assert_eq!(v["rule_set"]["name"], "ctx-company");
+    let ranked = v["ranked"].as_array().expect("ranked list");
+    assert_eq!(ranked.len(), 2);
+    for e in ranked {
+        for field in [
+            "id",
+            "name",
+            "kind",
+            "rank",
+            "percentile",
+            "score",
+            "rating",
+            "categories",
+            "factors",
+            "reason_codes",
+            "flags",
+            "coverage",
+        ] {
+            assert!(e.get(field).is_some(), "missing `{field}` in {e}");
+        }
+        let contributions: f64 =
+            e["factors"].as_array().expect("factors").iter().map(|f| f["contribution"].as_f64().unwrap_or(0.0)).sum();
+        let adjustments: f64 = e["adjustments"]
+            .as_array()
+            .expect("adjustments")
+            .iter()
+            .filter(|a| a["state"] == "fired")
+            .map(|a| a["points"].as_f64().unwrap_or(0.0))
+            .sum();
+        let total = contributions + adjustments + e["clamp"].as_f64().expect("clamp");
+        assert!((total - e["score"].as_f64().expect("score")).abs() < 1e-9, "{e}");
+    }
+    assert_eq!(ranked[0]["rank"], 1);
+    assert_eq!(ranked[0]["percentile"], 100.0);
+}
+
+#[test]
+fn top_limits_the_rows() {
+    let run = context().args(["rank", "--top", "1", "--format", "csv"]).run().success();
+    assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
+}
+
+#[test]
+fn output_goes_to_a_file_with_the_same_bytes_as_stdout() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("ranking.csv");
+    let printed = context().args(["rank", "--format", "csv"]).run().success();
+    context()
+        .args(["rank".as_ref(), "--format".as_ref(), "csv".as_ref(), "--output".as_ref(), path.as_os_str()])
+        .run()
+        .success();
+    assert_eq!(std::fs::read_to_string(&path).expect("written"), printed.stdout);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+}
+
+#[test]
+fn exit_codes_are_documented_ones() {
+    let missing = context().args(["--data", "no/such/dir", "rank"]).run().code(2);
+    assert!(missing.stderr.contains("no/such/dir"), "{}", missing.stderr);
+    context().args(["rank", "--format", "xml"]).run().code(2);
+    context().args(["frobnicate"]).run().code(2);
+    let unwritable = context().args(["rank", "--output", "/proc/version/x.csv"]).run().code(2);
+    assert!(unwritable.stderr.contains("thesis: error:"), "{}", unwritable.stderr);
+    let invalid = Thesis::new()
+        .args([
+            "--rules",
+            "tests/fixtures/check/context/rules",
+            "--rules",
+            "tests/fixtures/check/cases/E203-non-positive-weight.yaml",
+        ])
+        .args(["--data", "tests/fixtures/check/context/datasets", "rank"])
+        .run()
+        .code(1);
+    assert!(invalid.stderr.contains("error[E203]"), "{}", invalid.stderr);
+}
+
+#[test]
+fn a_reader_that_closes_the_pipe_early_is_not_an_error() {
+    let mut csv = String::from("id,name,kind,growth\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!("c{i},Company {i},company,{}\n", i % 50));
+    }
+    let dir = project(&[
+        ("datasets/schema.yaml", "attributes: { company: { growth: number } }\n"),
+        ("datasets/universe.csv", &csv),
+        (
+            "rules/r.yaml",
+            "rule_set: r\nversion: 1\ndescription: R.\nkind: company\ncategories: { opportunity: 1 }\nfactors:\n  - { id: g, category: opportunity, weight: 1, description: G, input: { attribute: growth }, scale: { linear: { lo: 0, hi: 50 } } }\n",
+        ),
+    ]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_thesis"))
+        .current_dir(dir.path())
+        .args(["rank", "--format", "csv"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("a line");
+    let out = child.wait_with_output().expect("wait");
+    assert!(first.starts_with("rank,id"), "{first}");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count() {
+    let one = context().args(["--threads", "1", "rank", "--format", "json"]).run().success();
+    let four = context().args(["--threads", "4", "rank", "--format", "json"]).run().success();
+    assert_eq!(one.stdout, four.stdout);
+}
+
+#[test]
+fn output_does_not_depend_on_the_order_of_entities() {
+    let schema = "attributes: { company: { growth: number, margin: number } }\n";
+    let mut entities: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                "  - {{ id: c{i}, name: C{i}, attributes: {{ growth: {}, margin: {} }} }}\n",
+                (i * 37) % 101,
+                (i * 13) % 17
+            )
+        })
+        .collect();
+    let rules = "rule_set: r\nversion: 1\ndescription: R.\nkind: company\ncategories: { opportunity: 2, risk: 1 }\nfactors:\n  - { id: g, category: opportunity, weight: 1, description: G, input: { attribute: growth }, scale: zscore }\n  - { id: m, category: risk, weight: 1, description: M, input: { attribute: margin }, scale: percentile }\n";
+    let forward = format!("kind: company\nentities:\n{}", entities.concat());
+    entities.reverse();
+    let backward = format!("kind: company\nentities:\n{}", entities.concat());
+    let a = project(&[("datasets/s.yaml", schema), ("datasets/e.yaml", &forward), ("rules/r.yaml", rules)]);
+    let b = project(&[("datasets/s.yaml", schema), ("datasets/e.yaml", &backward), ("rules/r.yaml", rules)]);
+    let ra = Thesis::new().in_dir(a.path()).args(["rank", "--format", "json"]).run().success();
+    let rb = Thesis::new().in_dir(b.path()).args(["rank", "--format", "json"]).run().success();
+    assert_eq!(ra.stdout, rb.stdout);
+}
+
+#[test]
+fn equal_totals_share_a_rank_and_are_listed_by_id() {
+    let dir = project(&[
+        (
+            "datasets/s.yaml",
+            "attributes: { company: { x: number } }\nkind: company\nentities:\n  - { id: d, name: D, attributes: { x: 10 } }\n  - { id: b, name: B, attributes: { x: 50 } }\n  - { id: a, name: A, attributes: { x: 50 } }\n  - { id: c, name: C, attributes: { x: 70 } }\n",
+        ),
+        (
+            "rules/r.yaml",
+            "rule_set: r\nversion: 1\ndescription: R.\nkind: company\ncategories: { opportunity: 1 }\nfactors:\n  - { id: x, category: opportunity, weight: 1, description: X, input: { attribute: x } }\n",
+        ),
+    ]);
+    let run = Thesis::new().in_dir(dir.path()).args(["rank", "--format", "csv"]).run().success();
+    let rows: Vec<String> =
+        run.stdout.lines().skip(1).map(|l| l.split(',').take(2).collect::<Vec<_>>().join(",")).collect();
+    assert_eq!(rows, ["1,c", "2,a", "2,b", "4,d"]);
+}
+
+#[test]
+fn as_of_withholds_later_facts_and_the_ledger_says_so() {
+    let run = context().args(["--as-of", "2024-06-30", "explain", "c1", "--format", "json"]).run().success();
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let growth = &v[0]["factors"][0];
+    assert_eq!(growth["id"], "growth");
+    assert_eq!(growth["state"], "skipped");
+    assert_eq!(growth["evidence"][0]["withheld"], true);
+    assert!(growth["note"].as_str().unwrap_or_default().contains("after --as-of"), "{growth}");
+    let later = context().args(["--as-of", "2025-01-01", "explain", "c1", "--format", "json"]).run().success();
+    let v: serde_json::Value = serde_json::from_str(&later.stdout).expect("json");
+    assert_eq!(v[0]["factors"][0]["state"], "observed");
+}
