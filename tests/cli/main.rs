@@ -2,6 +2,8 @@
 
 mod diagnostics;
 mod explain;
+mod mcda;
+mod properties;
 mod rank;
 mod readme;
 mod sandbox;
