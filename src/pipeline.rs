@@ -24,6 +24,8 @@ pub struct Options {
     /// Leave out facts dated after this day.
     pub as_of: Option<Date>,
     pub limits: Limits,
+    /// Print how long each stage took to standard error (`--timings`).
+    pub timings: bool,
 }
 
 impl Default for Options {
@@ -35,6 +37,7 @@ impl Default for Options {
             rule_sets: Vec::new(),
             as_of: None,
             limits: Limits::default(),
+            timings: false,
         }
     }
 }
@@ -57,12 +60,16 @@ pub struct Session {
 
 /// Loads and checks every input file; problems go to `diags`.
 pub fn load_project(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Project, Error> {
+    let mut clock = Timings::new(opts.timings);
     let mut paths = opts.rules.clone();
     paths.extend(opts.data.iter().cloned());
     paths.extend(opts.extra.iter().cloned());
     let ws = load(&paths, sources, diags)?;
+    clock.mark("load");
     let dataset = crate::check::check_dataset(&ws, opts.as_of, diags);
+    clock.mark("check datasets");
     let book = crate::check::check_rules(&ws, &dataset, diags);
+    clock.mark("check rules");
     Ok(Project { ws, dataset, book })
 }
 
@@ -73,9 +80,12 @@ pub fn score(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
     if diags.has_errors() {
         return Err(invalid(diags));
     }
+    let mut clock = Timings::new(opts.timings);
     let plan = compile(&project.book, &project.dataset, &opts.rule_sets, &project.ws.sources, opts.limits, diags)
         .ok_or_else(|| invalid(diags))?;
+    clock.mark("compile");
     let scores = evaluate(&plan, &project.dataset, &project.ws.sources, diags).ok_or_else(|| invalid(diags))?;
+    clock.mark("evaluate");
     Ok(Session { project, plan, scores })
 }
 
@@ -96,5 +106,24 @@ pub fn check(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
 impl Session {
     pub fn rank(&self, kind: Kind) -> Option<Ranking> {
         self.scores.of(kind).map(rank)
+    }
+}
+
+/// Stage durations for `--timings`, printed to standard error as each stage ends.
+pub struct Timings {
+    last: Option<std::time::Instant>,
+}
+
+impl Timings {
+    pub fn new(enabled: bool) -> Timings {
+        Timings { last: enabled.then(std::time::Instant::now) }
+    }
+
+    pub fn mark(&mut self, stage: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            eprintln!("thesis: {stage:<16} {:>8.1} ms", (now - last).as_secs_f64() * 1e3);
+            self.last = Some(now);
+        }
     }
 }

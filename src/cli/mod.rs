@@ -55,6 +55,9 @@ pub struct Common {
     /// Most operations one script evaluation may take.
     #[arg(long = "max-operations", value_name = "N", global = true)]
     pub max_operations: Option<u64>,
+    /// Print how long each stage takes to standard error.
+    #[arg(long, global = true)]
+    pub timings: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -115,6 +118,7 @@ impl Common {
             rule_sets: self.rule_sets.clone(),
             as_of: self.as_of,
             limits: Default::default(),
+            timings: self.timings,
         };
         if let Some(ops) = self.max_operations {
             o.limits.operations = ops;

@@ -26,7 +26,9 @@ pub fn run(
     let Some(ks) = session.scores.of(kind) else {
         return Err(Error::Usage(format!("no rule set scores {kind}; nothing to rank")));
     };
+    let mut clock = crate::pipeline::Timings::new(common.timings);
     let ranking = crate::rank::rank(ks);
+    clock.mark("rank");
     let write = |out: &mut dyn std::io::Write| {
         write_ranking(out, format, ks, &ranking, top, &session.scores, &session.project.dataset)
     };
@@ -34,5 +36,6 @@ pub fn run(
         Some(path) => write_atomic(path, write)?,
         None => to_stdout(write)?,
     }
+    clock.mark("write");
     Ok(ExitCode::SUCCESS)
 }

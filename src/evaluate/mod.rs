@@ -11,7 +11,7 @@ mod worker;
 pub use inputs::Raw;
 pub use kernel::{EntityScore, Status};
 pub use ledger::{Ledger, ledger};
-pub use reasons::ReasonScratch;
+pub use reasons::{ReasonScratch, RowSummary};
 
 use std::sync::Arc;
 

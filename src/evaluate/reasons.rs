@@ -1,8 +1,16 @@
 //! Reason codes and category scores for many entities at once, without full ledgers (used when
-//! rendering large rankings).
+//! rendering large rankings; one pass over the factors per entity).
 
 use super::KindScores;
 use super::kernel::{FactorView, Scratch, Weights, combine_row, contribution, views};
+
+/// What a ranking row shows beyond the score.
+pub struct RowSummary<'a> {
+    /// Factors by points lost below their maximum, ties by id.
+    pub reasons: Vec<&'a str>,
+    /// Each category's score (`None` where no factor of it has points).
+    pub categories: Vec<Option<f64>>,
+}
 
 /// Buffers reused across rows of one kind.
 pub struct ReasonScratch<'a> {
@@ -25,47 +33,40 @@ impl<'a> ReasonScratch<'a> {
         }
     }
 
-    fn present(&self) -> f64 {
-        self.scratch.cat_sum.iter().zip(&self.weights.category_weight).filter(|(s, _)| **s > 0.0).map(|(_, w)| w).sum()
-    }
-
-    /// The reason codes of a row: factors by points lost below their maximum, ties by id.
-    pub fn top(&mut self, row: usize) -> Vec<&'a str> {
+    pub fn summarize(&mut self, row: usize) -> RowSummary<'a> {
         combine_row(&self.views, &self.weights, row, &mut self.scratch);
-        let present = self.present();
+        let (w, s, ks) = (&self.weights, &self.scratch, self.ks);
+        let factors = &ks.plan.rules.factors;
+        let present: f64 = s.cat_sum.iter().zip(&w.category_weight).filter(|(x, _)| **x > 0.0).map(|(_, cw)| cw).sum();
+        let mut weighted = vec![0.0; w.category_weight.len()];
+        let k = ks.plan.rules.reason_codes;
         self.lost.clear();
-        for (f, o) in self.scratch.outcomes.iter().enumerate() {
-            if let Some(p) = o.points() {
-                let c = self.weights.category[f];
-                let share = contribution(
-                    self.weights.category_weight[c],
-                    present,
-                    self.weights.factor[f],
-                    self.scratch.cat_sum[c],
-                    1.0,
-                );
-                let lost = share * (100.0 - p);
-                if lost > 0.0 {
-                    self.lost.push((lost, f));
-                }
+        for (f, o) in s.outcomes.iter().enumerate() {
+            let Some(p) = o.points() else { continue };
+            let c = w.category[f];
+            weighted[c] += w.factor[f] * p;
+            let lost = contribution(w.category_weight[c], present, w.factor[f], s.cat_sum[c], 100.0 - p);
+            if lost > 0.0 {
+                insert_top(&mut self.lost, k, (lost, f), |a, b| {
+                    b.0.total_cmp(&a.0).then_with(|| factors[a.1].id.cmp(&factors[b.1].id))
+                });
             }
         }
-        let factors = &self.ks.plan.rules.factors;
-        self.lost.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| factors[a.1].id.cmp(&factors[b.1].id)));
-        let ks = self.ks;
-        self.lost.iter().take(ks.plan.rules.reason_codes).map(|&(_, f)| ks.plan.rules.factors[f].id.as_str()).collect()
+        RowSummary {
+            reasons: self.lost.iter().map(|&(_, f)| factors[f].id.as_str()).collect(),
+            categories: weighted.iter().zip(&s.cat_sum).map(|(num, den)| (*den > 0.0).then(|| num / den)).collect(),
+        }
     }
+}
 
-    /// Each category's score for a row (`None` where no factor of it has points).
-    pub fn category_scores(&mut self, row: usize) -> Vec<Option<f64>> {
-        combine_row(&self.views, &self.weights, row, &mut self.scratch);
-        let nc = self.weights.category_weight.len();
-        let mut num = vec![0.0; nc];
-        for (f, o) in self.scratch.outcomes.iter().enumerate() {
-            if let Some(p) = o.points() {
-                num[self.weights.category[f]] += self.weights.factor[f] * p;
-            }
-        }
-        (0..nc).map(|c| (self.scratch.cat_sum[c] > 0.0).then(|| num[c] / self.scratch.cat_sum[c])).collect()
+/// Keeps the `k` first items of `top` in `order`, inserting `item` where it belongs.
+fn insert_top<T>(top: &mut Vec<T>, k: usize, item: T, order: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if top.len() >= k && top.last().is_none_or(|last| order(last, &item) != std::cmp::Ordering::Greater) {
+        return;
+    }
+    let at = top.partition_point(|x| order(x, &item) != std::cmp::Ordering::Greater);
+    if at < k {
+        top.insert(at, item);
+        top.truncate(k);
     }
 }

@@ -238,7 +238,7 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
         push_missing(c);
     }
     for (i, field) in fields.iter().enumerate() {
-        let field = field.trim();
+        let field = trim(field);
         match &plan.roles[i] {
             ColumnRole::Attribute(name) => {
                 if field.is_empty() {
@@ -283,6 +283,16 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
             }
             _ => {}
         }
+    }
+}
+
+/// Trims spaces only when there are any (most cells have none).
+#[inline]
+fn trim(field: &str) -> &str {
+    let b = field.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if !f.is_ascii_whitespace() && !l.is_ascii_whitespace() => field,
+        _ => field.trim(),
     }
 }
 
@@ -475,13 +485,21 @@ fn parse_chunk(bytes: &[u8], first_line: usize, plan: &Plan, builders: &[TableBu
         }
     };
     let mut fields: Vec<&str> = Vec::with_capacity(plan.roles.len());
-    for (i, line) in text.split('\n').enumerate() {
+    let mut start = 0;
+    for (i, end) in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())).enumerate() {
+        let line = &text[start..end];
+        start = end + 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
+        if line.bytes().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
         fields.clear();
-        fields.extend(line.split(','));
+        let mut from = 0;
+        for comma in memchr::memchr_iter(b',', line.as_bytes()) {
+            fields.push(&line[from..comma]);
+            from = comma + 1;
+        }
+        fields.push(&line[from..]);
         parse_record(&fields, first_line + i, plan, &mut out);
     }
     out

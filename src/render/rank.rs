@@ -1,15 +1,15 @@
-//! Rankings as a table, CSV or JSON. Rows stream, so a million entities never sit in memory
-//! as text.
+//! Rankings as a table, CSV or JSON. Rows are formatted in parallel blocks and written in
+//! order, so a million entities stream out quickly and byte-identically for any thread count.
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell, CellAlignment, Table, presets};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{fixed, json_number, percent};
-use crate::evaluate::{KindScores, Scores, Status, ledger};
-use crate::model::Dataset;
-use crate::rank::Ranking;
+use crate::evaluate::{KindScores, ReasonScratch, RowSummary, Scores, Status, ledger};
+use crate::model::{Dataset, GateAction};
+use crate::rank::{Ranking, percentile};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum RankFormat {
@@ -18,40 +18,60 @@ pub enum RankFormat {
     Csv,
 }
 
-/// Short facts about a ranked or excluded entity, computed without building a full ledger.
-struct Row<'a> {
-    ks: &'a KindScores,
+/// Rows formatted per parallel task, and tasks per block written at once.
+const ROWS_PER_TASK: usize = 2048;
+const TASKS_PER_BLOCK: usize = 32;
+
+/// One line of the output: a ranked entity (with its rank) or an excluded one.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    rank: Option<u32>,
     row: usize,
 }
 
-impl Row<'_> {
-    fn rating(&self) -> &str {
-        let r = &self.ks.results[self.row];
-        r.rating.map_or("", |i| self.ks.plan.rules.ratings[i as usize].label.as_str())
-    }
+fn rating(ks: &KindScores, row: usize) -> &str {
+    ks.results[row].rating.map_or("", |i| ks.plan.rules.ratings[i as usize].label.as_str())
+}
 
-    fn flags(&self) -> Vec<&str> {
-        let r = &self.ks.results[self.row];
-        let rules = &self.ks.plan.rules;
-        rules
-            .gates
-            .iter()
-            .enumerate()
-            .filter(|(i, g)| r.gates_fired & (1 << i) != 0 && g.action == crate::model::GateAction::Flag)
-            .map(|(_, g)| g.id.as_str())
-            .collect()
-    }
+fn flags(ks: &KindScores, row: usize) -> Vec<&str> {
+    let fired = ks.results[row].gates_fired;
+    ks.plan
+        .rules
+        .gates
+        .iter()
+        .enumerate()
+        .filter(|(i, g)| fired & (1 << i) != 0 && g.action == GateAction::Flag)
+        .map(|(_, g)| g.id.as_str())
+        .collect()
+}
 
-    fn excluded_by(&self) -> Option<(&str, &str)> {
-        match self.ks.results[self.row].status {
-            Status::Excluded(g) => {
-                let gate = &self.ks.plan.rules.gates[g as usize];
-                Some((gate.id.as_str(), gate.reason.as_str()))
-            }
-            Status::NoData => Some(("no_data", "no factor has a value")),
-            Status::Scored => None,
+/// The gate (or `no_data`) that keeps an entity out of the ranking, with its reason.
+fn excluded_by(ks: &KindScores, row: usize) -> Option<(&str, &str)> {
+    match ks.results[row].status {
+        Status::Excluded(g) => {
+            let gate = &ks.plan.rules.gates[g as usize];
+            Some((gate.id.as_str(), gate.reason.as_str()))
         }
+        Status::NoData => Some(("no_data", "no factor has a value")),
+        Status::Scored => None,
     }
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Scored => "ranked",
+        Status::Excluded(_) => "excluded",
+        Status::NoData => "no_data",
+    }
+}
+
+/// Shortest round-trip text of a number, into a stack buffer (`-0` as `0`, no `.0`).
+fn num(buf: &mut ryu::Buffer, x: f64) -> &str {
+    if x == 0.0 || !x.is_finite() {
+        return "0";
+    }
+    let s = buf.format_finite(x);
+    s.strip_suffix(".0").unwrap_or(s)
 }
 
 /// Writes the ranking of one kind.
@@ -65,14 +85,108 @@ pub fn write_ranking(
     dataset: &Dataset,
 ) -> io::Result<()> {
     let take = top.unwrap_or(usize::MAX);
+    let ranked: Vec<Entry> =
+        ranking.ranked.iter().take(take).map(|r| Entry { rank: Some(r.rank), row: r.row as usize }).collect();
+    let excluded: Vec<Entry> =
+        ranking.excluded.iter().take(take).map(|&r| Entry { rank: None, row: r as usize }).collect();
     match format {
-        RankFormat::Table => write_table(out, ks, ranking, take),
-        RankFormat::Csv => write_csv(out, ks, ranking, take),
-        RankFormat::Json => write_json(out, ks, ranking, take, scores, dataset),
+        RankFormat::Table => write_table(out, ks, ranking, &ranked, &excluded),
+        RankFormat::Csv => write_csv(out, ks, &[ranked, excluded].concat()),
+        RankFormat::Json => write_json(out, ks, ranking, &ranked, &excluded, scores, dataset),
     }
 }
 
-fn write_table(out: &mut dyn Write, ks: &KindScores, ranking: &Ranking, take: usize) -> io::Result<()> {
+/// Formats `entries` in parallel tasks (each with its own scratch) and writes them in order.
+fn write_parallel<'a, F>(out: &mut dyn Write, ks: &'a KindScores, entries: &[Entry], format: F) -> io::Result<()>
+where
+    F: Fn(&mut ReasonScratch<'a>, usize, &[Entry]) -> io::Result<Vec<u8>> + Sync,
+{
+    for (b, block) in entries.chunks(ROWS_PER_TASK * TASKS_PER_BLOCK).enumerate() {
+        let base = b * ROWS_PER_TASK * TASKS_PER_BLOCK;
+        let parts: Vec<io::Result<Vec<u8>>> = block
+            .par_chunks(ROWS_PER_TASK)
+            .enumerate()
+            .map_init(|| ReasonScratch::new(ks), |s, (t, part)| format(s, base + t * ROWS_PER_TASK, part))
+            .collect();
+        for part in parts {
+            out.write_all(&part?)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_csv(out: &mut dyn Write, ks: &KindScores, entries: &[Entry]) -> io::Result<()> {
+    let rules = &ks.plan.rules;
+    let mut header: Vec<String> =
+        ["rank", "id", "name", "kind", "score", "rating", "coverage", "status", "excluded_by", "flags", "reason_codes"]
+            .map(String::from)
+            .to_vec();
+    header.extend(rules.categories.iter().map(|c| format!("score_{}", c.name)));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header)?;
+    out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+    write_parallel(out, ks, entries, |scratch, _, part| {
+        let mut w = csv::Writer::from_writer(Vec::with_capacity(part.len() * 160));
+        for e in part {
+            csv_row(&mut w, ks, scratch, e)?;
+        }
+        w.into_inner().map_err(|e| e.into_error())
+    })
+}
+
+fn csv_row(
+    w: &mut csv::Writer<Vec<u8>>,
+    ks: &KindScores,
+    scratch: &mut ReasonScratch<'_>,
+    e: &Entry,
+) -> io::Result<()> {
+    let res = &ks.results[e.row];
+    let summary = scratch.summarize(e.row);
+    let mut buf = ryu::Buffer::new();
+    let mut ints = itoa::Buffer::new();
+    w.write_field(e.rank.map_or("", |r| ints.format(r)))?;
+    w.write_field(ks.table.id(e.row))?;
+    w.write_field(ks.table.name(e.row))?;
+    w.write_field(ks.kind().as_str())?;
+    w.write_field(num(&mut buf, res.total))?;
+    w.write_field(rating(ks, e.row))?;
+    w.write_field(num(&mut buf, res.coverage))?;
+    w.write_field(status_word(res.status))?;
+    w.write_field(excluded_by(ks, e.row).map_or("", |x| x.0))?;
+    w.write_field(flags(ks, e.row).join(";"))?;
+    w.write_field(summary.reasons.join(";"))?;
+    for c in &summary.categories {
+        w.write_field(c.map_or("", |x| num(&mut buf, x)))?;
+    }
+    w.write_record(None::<&[u8]>)?;
+    Ok(())
+}
+
+/// The cells of one table row.
+fn table_cells(ks: &KindScores, e: &Entry, summary: &RowSummary<'_>) -> [String; 8] {
+    let res = &ks.results[e.row];
+    [
+        e.rank.map(|r| r.to_string()).unwrap_or_default(),
+        ks.table.id(e.row).to_string(),
+        ks.table.name(e.row).to_string(),
+        fixed(res.total, 2),
+        rating(ks, e.row).to_string(),
+        percent(res.coverage),
+        flags(ks, e.row).join(", "),
+        summary.reasons.join(", "),
+    ]
+}
+
+const TABLE_HEADER: [&str; 8] = ["rank", "id", "name", "score", "rating", "coverage", "flags", "main reasons"];
+const RIGHT_ALIGNED: [bool; 8] = [true, false, false, true, false, true, false, false];
+
+fn write_table(
+    out: &mut dyn Write,
+    ks: &KindScores,
+    ranking: &Ranking,
+    ranked: &[Entry],
+    excluded: &[Entry],
+) -> io::Result<()> {
     let rules = &ks.plan.rules;
     writeln!(
         out,
@@ -84,93 +198,73 @@ fn write_table(out: &mut dyn Write, ks: &KindScores, ranking: &Ranking, take: us
         ranking.ranked.len(),
         ranking.excluded.len()
     )?;
+    let widths = ranked
+        .par_chunks(ROWS_PER_TASK)
+        .map_init(
+            || ReasonScratch::new(ks),
+            |s, part| {
+                part.iter().fold(TABLE_HEADER.map(|h| h.chars().count()), |mut w, e| {
+                    let summary = s.summarize(e.row);
+                    for (wi, cell) in w.iter_mut().zip(table_cells(ks, e, &summary)) {
+                        *wi = (*wi).max(cell.chars().count());
+                    }
+                    w
+                })
+            },
+        )
+        .reduce(|| TABLE_HEADER.map(|h| h.chars().count()), |a, b| std::array::from_fn(|i| a[i].max(b[i])));
+    out.write_all(table_line(&TABLE_HEADER.map(String::from), &widths).as_bytes())?;
+    write_parallel(out, ks, ranked, |s, _, part| {
+        let mut text = String::with_capacity(part.len() * 100);
+        for e in part {
+            let summary = s.summarize(e.row);
+            text.push_str(&table_line(&table_cells(ks, e, &summary), &widths));
+        }
+        Ok(text.into_bytes())
+    })?;
+    if !excluded.is_empty() {
+        write_excluded_table(out, ks, excluded)?;
+    }
+    Ok(())
+}
+
+/// One aligned line: columns separated by two spaces, no trailing spaces.
+fn table_line(cells: &[String; 8], widths: &[usize; 8]) -> String {
+    let mut line = String::new();
+    for (i, cell) in cells.iter().enumerate() {
+        let pad = widths[i].saturating_sub(cell.chars().count());
+        line.push(' ');
+        if RIGHT_ALIGNED[i] {
+            line.extend(std::iter::repeat_n(' ', pad));
+            line.push_str(cell);
+        } else {
+            line.push_str(cell);
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+        line.push(' ');
+    }
+    let mut line = line.trim_end().to_string();
+    line.push('\n');
+    line
+}
+
+fn write_excluded_table(out: &mut dyn Write, ks: &KindScores, excluded: &[Entry]) -> io::Result<()> {
+    use comfy_table::{Cell, CellAlignment, Table, presets};
+    writeln!(out, "\nexcluded")?;
     let mut t = Table::new();
     t.load_style(presets::NOTHING);
-    t.set_header(["rank", "id", "name", "score", "rating", "coverage", "flags", "main reasons"]);
-    let mut scratch = crate::evaluate::ReasonScratch::new(ks);
-    for r in ranking.ranked.iter().take(take) {
-        let row = Row { ks, row: r.row as usize };
-        let res = &ks.results[row.row];
+    t.set_header(["id", "name", "score", "gate", "reason"]);
+    for e in excluded {
+        let (gate, reason) = excluded_by(ks, e.row).unwrap_or(("", ""));
         t.add_row(vec![
-            Cell::new(r.rank).set_alignment(CellAlignment::Right),
-            Cell::new(ks.table.id(row.row)),
-            Cell::new(ks.table.name(row.row)),
-            Cell::new(fixed(res.total, 2)).set_alignment(CellAlignment::Right),
-            Cell::new(row.rating()),
-            Cell::new(percent(res.coverage)).set_alignment(CellAlignment::Right),
-            Cell::new(row.flags().join(", ")),
-            Cell::new(scratch.top(row.row).join(", ")),
+            Cell::new(ks.table.id(e.row)),
+            Cell::new(ks.table.name(e.row)),
+            Cell::new(fixed(ks.results[e.row].total, 2)).set_alignment(CellAlignment::Right),
+            Cell::new(gate),
+            Cell::new(reason),
         ]);
     }
-    write!(out, "{}", super::table_text(&t))?;
-    if !ranking.excluded.is_empty() {
-        writeln!(out, "\nexcluded")?;
-        let mut t = Table::new();
-        t.load_style(presets::NOTHING);
-        t.set_header(["id", "name", "score", "gate", "reason"]);
-        for &r in ranking.excluded.iter().take(take) {
-            let row = Row { ks, row: r as usize };
-            let (gate, reason) = row.excluded_by().unwrap_or(("", ""));
-            t.add_row(vec![
-                Cell::new(ks.table.id(row.row)),
-                Cell::new(ks.table.name(row.row)),
-                Cell::new(fixed(ks.results[row.row].total, 2)).set_alignment(CellAlignment::Right),
-                Cell::new(gate),
-                Cell::new(reason),
-            ]);
-        }
-        write!(out, "{}", super::table_text(&t))?;
-    }
-    Ok(())
-}
-
-fn write_csv(out: &mut dyn Write, ks: &KindScores, ranking: &Ranking, take: usize) -> io::Result<()> {
-    let rules = &ks.plan.rules;
-    let mut w = csv::WriterBuilder::new().from_writer(out);
-    let mut header: Vec<String> =
-        ["rank", "id", "name", "kind", "score", "rating", "coverage", "status", "excluded_by", "flags", "reason_codes"]
-            .map(String::from)
-            .to_vec();
-    header.extend(rules.categories.iter().map(|c| format!("score_{}", c.name)));
-    w.write_record(&header)?;
-    let mut scratch = crate::evaluate::ReasonScratch::new(ks);
-    let rows = ranking
-        .ranked
-        .iter()
-        .map(|r| (Some(r.rank), r.row as usize))
-        .chain(ranking.excluded.iter().map(|&r| (None, r as usize)))
-        .take(take);
-    let mut record: Vec<String> = Vec::with_capacity(header.len());
-    for (rank, row) in rows {
-        let e = Row { ks, row };
-        let res = &ks.results[row];
-        record.clear();
-        record.push(rank.map(|r| r.to_string()).unwrap_or_default());
-        record.push(ks.table.id(row).to_string());
-        record.push(ks.table.name(row).to_string());
-        record.push(ks.kind().to_string());
-        record.push(super::number(res.total));
-        record.push(e.rating().to_string());
-        record.push(super::number(res.coverage));
-        record.push(status_word(res.status).to_string());
-        record.push(e.excluded_by().map(|x| x.0.to_string()).unwrap_or_default());
-        record.push(e.flags().join(";"));
-        record.push(scratch.top(row).join(";"));
-        for c in scratch.category_scores(row) {
-            record.push(c.map(super::number).unwrap_or_default());
-        }
-        w.write_record(&record)?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-fn status_word(s: Status) -> &'static str {
-    match s {
-        Status::Scored => "ranked",
-        Status::Excluded(_) => "excluded",
-        Status::NoData => "no_data",
-    }
+    write!(out, "{}", super::table_text(&t))
 }
 
 #[derive(Serialize)]
@@ -182,12 +276,21 @@ struct JsonHeader {
     excluded_count: usize,
 }
 
+#[derive(Serialize)]
+struct RankedJson<'a> {
+    rank: Option<u32>,
+    percentile: serde_json::Value,
+    #[serde(flatten)]
+    ledger: &'a crate::evaluate::Ledger,
+}
+
 /// `{"kind":..., "rule_set":..., "ranked":[...], "excluded":[...]}`, one ledger per entity.
 fn write_json(
     out: &mut dyn Write,
     ks: &KindScores,
     ranking: &Ranking,
-    take: usize,
+    ranked: &[Entry],
+    excluded: &[Entry],
     scores: &Scores,
     dataset: &Dataset,
 ) -> io::Result<()> {
@@ -204,29 +307,22 @@ fn write_json(
         excluded_count: ranking.excluded.len(),
     };
     let head = serde_json::to_string(&header)?;
-    write!(out, "{},\"ranked\":[", &head[..head.len() - 1])?;
     let n = ranking.ranked.len();
-    for (i, r) in ranking.ranked.iter().take(take).enumerate() {
-        let l = ledger(ks, r.row as usize, scores, dataset, false);
-        let entry =
-            RankedJson { rank: Some(r.rank), percentile: json_number(crate::rank::percentile(r.rank, n)), ledger: &l };
-        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *out, &entry)?;
-    }
+    write!(out, "{},\"ranked\":[", &head[..head.len() - 1])?;
+    let entries = |out: &mut dyn Write, list: &[Entry]| {
+        write_parallel(out, ks, list, |_, first, part| {
+            let mut buf = Vec::with_capacity(part.len() * 2048);
+            for (i, e) in part.iter().enumerate() {
+                buf.extend_from_slice(if first + i == 0 { b"\n" } else { b",\n" });
+                let l = ledger(ks, e.row, scores, dataset, false);
+                let pct = e.rank.map_or(serde_json::Value::Null, |r| json_number(percentile(r, n)));
+                serde_json::to_writer(&mut buf, &RankedJson { rank: e.rank, percentile: pct, ledger: &l })?;
+            }
+            Ok(buf)
+        })
+    };
+    entries(out, ranked)?;
     write!(out, "],\"excluded\":[")?;
-    for (i, &r) in ranking.excluded.iter().take(take).enumerate() {
-        let l = ledger(ks, r as usize, scores, dataset, false);
-        let entry = RankedJson { rank: None, percentile: serde_json::Value::Null, ledger: &l };
-        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *out, &entry)?;
-    }
+    entries(out, excluded)?;
     writeln!(out, "]}}")
-}
-
-#[derive(Serialize)]
-struct RankedJson<'a> {
-    rank: Option<u32>,
-    percentile: serde_json::Value,
-    #[serde(flatten)]
-    ledger: &'a crate::evaluate::Ledger,
 }
