@@ -64,7 +64,7 @@ pub fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
     let formats = args.formats();
     let mut diags = Diagnostics::new();
     let templates = Templates::load(args.template_dir().as_deref(), &sources, &mut diags)?;
-    let files = if diags.has_errors() { Vec::new() } else { render(&book, &formats, &templates, &sources, &mut diags) };
+    let files = render(&book, &formats, &templates, &sources, &mut diags);
     common.report(&diags, &sources);
     if diags.has_errors() {
         return Err(Error::Invalid { errors: diags.error_count() });

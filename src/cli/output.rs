@@ -34,7 +34,7 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Resul
 
 #[cfg(test)]
 mod tests {
-    use std::io::{self, Write};
+    use std::io;
 
     use super::write_atomic;
 

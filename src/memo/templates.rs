@@ -35,6 +35,8 @@ struct Loaded {
 pub struct Templates {
     env: Environment<'static>,
     loaded: Vec<Loaded>,
+    /// Templates that did not parse (already diagnosed).
+    broken: Vec<String>,
 }
 
 impl Templates {
@@ -57,10 +59,11 @@ impl Templates {
                 }
             }
         }
-        let mut templates = Templates { env: environment(), loaded: Vec::new() };
+        let mut templates = Templates { env: environment(), loaded: Vec::new(), broken: Vec::new() };
         for l in &loaded {
             if let Err(e) = templates.env.add_template_owned(l.name.clone(), l.text.to_string()) {
                 diags.push(diagnostic(&e, &loaded, sources));
+                templates.broken.push(l.name.clone());
             }
         }
         templates.loaded = loaded;
@@ -68,7 +71,11 @@ impl Templates {
     }
 
     /// Renders template `name` with `context`; an error goes to `diags` (E501).
+    /// A template that did not parse renders nothing (its error is already reported).
     pub fn render(&self, name: &str, context: Value, sources: &SourceMap, diags: &mut Diagnostics) -> Option<String> {
+        if self.broken.iter().any(|b| b == name) {
+            return None;
+        }
         let result = self.env.get_template(name).and_then(|t| t.render(context));
         result.map_err(|e| diags.push(diagnostic(&e, &self.loaded, sources))).ok()
     }
@@ -191,11 +198,19 @@ pub fn escape_markdown(s: &str) -> String {
     out
 }
 
+fn hint(e: &TemplateError) -> &'static str {
+    use minijinja::ErrorKind as K;
+    match e.kind() {
+        K::SyntaxError => "templates use Jinja syntax: {{ value }}, {% if %}…{% endif %}, {% for %}…{% endfor %}",
+        K::TemplateNotFound => "a template directory replaces built-in templates by name and adds files to include",
+        _ => "templates see `memo` (or `index`) with the fields of the JSON memo; see the README's Memos section",
+    }
+}
+
 /// The diagnostic of a template error, at the failing template's file, line and column.
 fn diagnostic(e: &TemplateError, loaded: &[Loaded], sources: &SourceMap) -> Diagnostic {
     let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
-    let d = Diagnostic::error(Code::TemplateError, format!("template error ({}){detail}", e.kind()))
-        .hint("templates see the fields of the JSON memo (README, \"JSON memos\"); check the names used");
+    let d = Diagnostic::error(Code::TemplateError, format!("template error ({}){detail}", e.kind())).hint(hint(e));
     let Some(l) = e.name().and_then(|n| loaded.iter().find(|l| l.name == n)) else {
         return d;
     };
