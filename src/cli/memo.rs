@@ -92,20 +92,7 @@ enum Finding {
 
 /// Compares the files under `dir` with the rendering; names every file that differs.
 fn check(dir: &Path, files: &[Rendered], owned: &[PathBuf]) -> Result<ExitCode, Error> {
-    let mut findings = Vec::new();
-    for f in files {
-        let path = dir.join(&f.path);
-        match std::fs::read(&path) {
-            Ok(bytes) if bytes == f.text.as_bytes() => {}
-            Ok(bytes) => findings.push((path, Finding::Stale(first_difference(&bytes, f.text.as_bytes())))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => findings.push((path, Finding::Missing)),
-            Err(e) => return Err(Error::io(&path, e)),
-        }
-    }
-    for p in stale_extras(files, owned) {
-        findings.push((dir.join(p), Finding::Extra));
-    }
-    findings.sort_by(|a, b| a.0.cmp(&b.0));
+    let findings = findings(dir, files, owned)?;
     let mut err = std::io::stderr().lock();
     for (path, finding) in &findings {
         let what = match finding {
@@ -119,13 +106,29 @@ fn check(dir: &Path, files: &[Rendered], owned: &[PathBuf]) -> Result<ExitCode, 
         let _ = writeln!(err, "{} memo files under {} are up to date", files.len(), display_path(dir));
         return Ok(ExitCode::SUCCESS);
     }
+    let (n, total) = (findings.len(), files.len());
     let _ = writeln!(
         err,
-        "memo --check: {} of {} files differ; run `thesis memo` with the same options to update them",
-        findings.len(),
-        files.len()
+        "memo --check: {n} of {total} files differ; run `thesis memo` with the same options to update them"
     );
     Ok(ExitCode::from(1))
+}
+
+/// Every file that is stale, missing or extra, sorted by path.
+fn findings(dir: &Path, files: &[Rendered], owned: &[PathBuf]) -> Result<Vec<(PathBuf, Finding)>, Error> {
+    let mut findings = Vec::new();
+    for f in files {
+        let path = dir.join(&f.path);
+        match std::fs::read(&path) {
+            Ok(bytes) if bytes == f.text.as_bytes() => {}
+            Ok(bytes) => findings.push((path, Finding::Stale(first_difference(&bytes, f.text.as_bytes())))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => findings.push((path, Finding::Missing)),
+            Err(e) => return Err(Error::io(&path, e)),
+        }
+    }
+    findings.extend(stale_extras(files, owned).map(|p| (dir.join(p), Finding::Extra)));
+    findings.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(findings)
 }
 
 /// The owned files that the rendering does not give.

@@ -51,51 +51,48 @@ pub fn row_summary(l: &Ledger, reason_codes: usize) -> IndexRow {
 
 /// The index section of one kind. `rows` holds the summary of every row.
 pub fn kind_index(ks: &KindScores, ranking: &Ranking, rows: &[Option<IndexRow>]) -> KindIndex {
-    let table = &ks.table;
-    let n = ranking.ranked.len();
-    let ranked = ranking
-        .ranked
-        .iter()
-        .filter_map(|r| {
-            let row = r.row as usize;
-            let s = rows[row].as_ref()?;
-            Some(IndexEntry {
-                rank: r.rank,
-                id: table.id(row).to_string(),
-                name: table.name(row).to_string(),
-                path: memo_path(ks.kind(), table.id(row)),
-                score: ks.results[row].total,
-                rating: s.rating.clone(),
-                percentile: percentile(r.rank, n),
-                coverage: s.coverage,
-                flags: s.flags.clone(),
-                top_driver: s.top_driver.clone(),
-                top_risk: s.top_risk.clone(),
-            })
-        })
-        .collect();
-    let excluded = ranking
-        .excluded
-        .iter()
-        .filter_map(|&r| {
-            let row = r as usize;
-            let s = rows[row].as_ref()?;
-            let (gate, reason) = match &s.excluded {
-                Some((g, why)) => (Some(g.clone()), why.clone()),
-                None => (None, "no factor has a value".to_string()),
-            };
-            Some(Apart {
-                id: table.id(row).to_string(),
-                name: table.name(row).to_string(),
-                path: memo_path(ks.kind(), table.id(row)),
-                score: ks.results[row].total,
-                status: if gate.is_some() { "excluded" } else { "no_data" },
-                gate,
-                reason,
-            })
-        })
-        .collect();
-    KindIndex { kind: ks.kind(), rule_set: rule_set_info(&ks.plan.rules), ranked, excluded }
+    KindIndex {
+        kind: ks.kind(),
+        rule_set: rule_set_info(&ks.plan.rules),
+        ranked: ranking.ranked.iter().filter_map(|r| entry(ks, r.rank, ranking, rows, r.row as usize)).collect(),
+        excluded: ranking.excluded.iter().filter_map(|&r| apart(ks, rows, r as usize)).collect(),
+    }
+}
+
+fn entry(ks: &KindScores, rank: u32, ranking: &Ranking, rows: &[Option<IndexRow>], row: usize) -> Option<IndexEntry> {
+    let s = rows[row].as_ref()?;
+    let id = ks.table.id(row);
+    Some(IndexEntry {
+        rank,
+        id: id.to_string(),
+        name: ks.table.name(row).to_string(),
+        path: memo_path(ks.kind(), id),
+        score: ks.results[row].total,
+        rating: s.rating.clone(),
+        percentile: percentile(rank, ranking.ranked.len()),
+        coverage: s.coverage,
+        flags: s.flags.clone(),
+        top_driver: s.top_driver.clone(),
+        top_risk: s.top_risk.clone(),
+    })
+}
+
+fn apart(ks: &KindScores, rows: &[Option<IndexRow>], row: usize) -> Option<Apart> {
+    let s = rows[row].as_ref()?;
+    let (gate, reason) = match &s.excluded {
+        Some((g, why)) => (Some(g.clone()), why.clone()),
+        None => (None, "no factor has a value".to_string()),
+    };
+    let id = ks.table.id(row);
+    Some(Apart {
+        id: id.to_string(),
+        name: ks.table.name(row).to_string(),
+        path: memo_path(ks.kind(), id),
+        score: ks.results[row].total,
+        status: if gate.is_some() { "excluded" } else { "no_data" },
+        gate,
+        reason,
+    })
 }
 
 pub fn index(kinds: Vec<KindIndex>, stamp: Stamp) -> Index {
