@@ -1,5 +1,5 @@
 //! thesis: an investment-scoring rules engine. The pipeline reads as the modules do:
-//! `load` → `check` → `compile` → `evaluate` → `rank` → `render`.
+//! `load` → `check` → `compile` → `evaluate` → `rank` → `render`, and `memo` for documents.
 
 pub mod check;
 pub mod cli;
@@ -7,6 +7,7 @@ pub mod compile;
 pub mod diag;
 pub mod evaluate;
 pub mod load;
+pub mod memo;
 pub mod model;
 pub mod pipeline;
 pub mod rank;

@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod memo;
 mod output;
 mod rank;
 
@@ -95,6 +96,8 @@ pub enum Command {
         #[arg(long, default_value = "text")]
         format: ExplainFormat,
     },
+    /// Write ranked investment memos (Markdown, HTML, JSON) and their index, or check them.
+    Memo(memo::MemoArgs),
     /// Validate rule sets, datasets and scripts; report every problem at once.
     Check {
         /// More files or directories to check with the rules and data.
@@ -175,6 +178,7 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
     match &cli.command {
         Command::Rank { kind, top, format, output } => rank::run(&cli.common, *kind, *top, *format, output.as_deref()),
         Command::Explain { ids, format } => explain::run(&cli.common, ids, *format),
+        Command::Memo(args) => memo::run(&cli.common, args),
         Command::Check { paths } => check::run(&cli.common, paths),
     }
 }

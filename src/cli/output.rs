@@ -46,3 +46,44 @@ fn is_broken_pipe(e: &io::Error) -> bool {
     }
     inner.downcast_ref::<io::Error>().is_some_and(is_broken_pipe)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+
+    use super::write_atomic;
+
+    /// The files in `dir`, by name.
+    fn names(dir: &std::path::Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_write_that_fails_midway_leaves_the_old_file_whole_and_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("memo.md");
+        std::fs::write(&path, "old memo\n").expect("write");
+        let result = write_atomic(&path, |w| {
+            w.write_all(&[b'x'; 100_000])?;
+            Err(io::Error::other("interrupted"))
+        });
+        assert!(result.is_err());
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "old memo\n");
+        assert_eq!(names(dir.path()), ["memo.md"]);
+    }
+
+    #[test]
+    fn a_write_that_succeeds_replaces_the_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("memo.md");
+        std::fs::write(&path, "old memo\n").expect("write");
+        write_atomic(&path, |w| w.write_all(b"new memo\n")).expect("write atomically");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new memo\n");
+        assert_eq!(names(dir.path()), ["memo.md"]);
+    }
+}

@@ -75,4 +75,6 @@ codes! {
     ScriptNotFound = "E305", "script-not-found", "a script file that cannot be read";
 
     MissingData = "E401", "missing-data", "a factor with the `fail` policy has no value for an entity";
+
+    TemplateError = "E501", "template-error", "a memo template that does not parse or render";
 }

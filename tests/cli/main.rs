@@ -3,6 +3,7 @@
 mod diagnostics;
 mod explain;
 mod mcda;
+mod memo;
 mod properties;
 mod rank;
 mod readme;

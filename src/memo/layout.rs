@@ -1,0 +1,125 @@
+//! Where memos go and how each format is made (memo stage): `index.EXT` and `KIND/ID.EXT`
+//! under the reports directory; Markdown and HTML through the templates, JSON straight from
+//! the model. Also lists the files a run owns, so stale ones can be found.
+
+use std::path::{Path, PathBuf};
+
+use minijinja::context;
+use minijinja::value::{Serde, Value};
+use serde::Serialize;
+
+use super::templates::Templates;
+use super::{Book, Built};
+use crate::Error;
+use crate::diag::Diagnostics;
+use crate::model::Kind;
+use crate::source::SourceMap;
+
+/// A memo file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum MemoFormat {
+    Markdown,
+    Html,
+    Json,
+}
+
+impl MemoFormat {
+    pub const ALL: [MemoFormat; 3] = [MemoFormat::Markdown, MemoFormat::Html, MemoFormat::Json];
+
+    pub fn ext(self) -> &'static str {
+        match self {
+            MemoFormat::Markdown => "md",
+            MemoFormat::Html => "html",
+            MemoFormat::Json => "json",
+        }
+    }
+}
+
+/// One rendered file: its path under the reports directory, and its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// `index.EXT`.
+pub fn index_path(format: MemoFormat) -> PathBuf {
+    PathBuf::from(format!("index.{}", format.ext()))
+}
+
+/// `KIND/ID.EXT`.
+pub fn memo_path(kind: Kind, id: &str, format: MemoFormat) -> PathBuf {
+    Path::new(kind.as_str()).join(format!("{id}.{}", format.ext()))
+}
+
+/// Renders every file of the book in each format, sorted by path. Template errors go to
+/// `diags` (and their files are left out).
+pub fn render(
+    book: &Book,
+    formats: &[MemoFormat],
+    templates: &Templates,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Vec<Rendered> {
+    let mut out = Vec::new();
+    for &format in formats {
+        if let Some((index, charts)) = &book.index {
+            let cx = context! { index => Serde(index), charts => Serde(charts), root => "", ext => dot(format) };
+            let text = produce(format, "index", index, cx, templates, sources, diags);
+            out.extend(text.map(|text| Rendered { path: index_path(format), text }));
+        }
+        for Built { memo, chart } in &book.memos {
+            let cx = context! { memo => Serde(memo), chart => Serde(chart), root => "../", ext => dot(format) };
+            let text = produce(format, "memo", memo, cx, templates, sources, diags);
+            out.extend(text.map(|text| Rendered { path: memo_path(memo.kind, &memo.id, format), text }));
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+fn dot(format: MemoFormat) -> String {
+    format!(".{}", format.ext())
+}
+
+/// JSON from the model itself; the other formats from template `NAME.EXT`.
+fn produce(
+    format: MemoFormat,
+    name: &str,
+    model: &impl Serialize,
+    cx: Value,
+    templates: &Templates,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    match format {
+        MemoFormat::Json => serde_json::to_string_pretty(model).ok().map(|s| s + "\n"),
+        _ => templates.render(&format!("{name}.{}", format.ext()), cx, sources, diags),
+    }
+}
+
+/// The files a run owns under `dir` that exist now: the index (if the run writes it) and every
+/// memo of the given kinds, in the given formats. Sorted, relative to `dir`.
+pub fn owned_files(dir: &Path, index: bool, kinds: &[Kind], formats: &[MemoFormat]) -> Result<Vec<PathBuf>, Error> {
+    let has_format = |p: &Path| formats.iter().any(|f| p.extension().is_some_and(|e| e == f.ext()));
+    let mut out: Vec<PathBuf> = Vec::new();
+    if index {
+        out.extend(formats.iter().map(|&f| index_path(f)).filter(|p| dir.join(p).is_file()));
+    }
+    for kind in kinds {
+        let sub = dir.join(kind.as_str());
+        let entries = match std::fs::read_dir(&sub) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io(&sub, e)),
+        };
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(&sub, e))?.path();
+            if path.is_file() && has_format(&path) {
+                out.push(Path::new(kind.as_str()).join(path.file_name().unwrap_or_default()));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

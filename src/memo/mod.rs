@@ -1,0 +1,155 @@
+//! Memo stage: turn a scored session into the documents an investment committee reads — one
+//! [`Memo`] per entity and an [`Index`] per run (`build`), rendered through templates into
+//! Markdown, HTML and JSON files (`layout::render`). Pure: the CLI writes or checks the files.
+
+mod chart;
+mod entity;
+mod index;
+pub mod layout;
+pub mod model;
+mod phrase;
+mod stamp;
+pub mod templates;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+pub use chart::Chart;
+pub use layout::MemoFormat;
+pub use model::{Index, Memo};
+pub use stamp::sha256_hex;
+
+use crate::Error;
+use crate::diag::did_you_mean;
+use crate::evaluate::{KindScores, ledger};
+use crate::model::Kind;
+use crate::pipeline::Session;
+use crate::rank::Ranking;
+
+/// Which memos to build. Empty lists mean everything.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub ids: Vec<String>,
+    pub kinds: Vec<Kind>,
+}
+
+impl Selection {
+    /// The index is built unless particular entities were asked for.
+    pub fn wants_index(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// A memo with its waterfall chart.
+#[derive(Clone, Debug)]
+pub struct Built {
+    pub memo: Memo,
+    pub chart: Chart,
+}
+
+/// Everything one run renders.
+#[derive(Clone, Debug)]
+pub struct Book {
+    /// The index and each kind's ranking chart; `None` when particular entities were asked for.
+    pub index: Option<(Index, BTreeMap<Kind, Chart>)>,
+    pub memos: Vec<Built>,
+}
+
+/// Builds the memos a selection asks for, and the index.
+pub fn build(session: &Session, selection: &Selection) -> Result<Book, Error> {
+    let wanted = resolve(session, selection)?;
+    let stamp = stamp::stamp(session)?;
+    let mut kinds = Vec::new();
+    let mut charts = BTreeMap::new();
+    let mut memos = Vec::new();
+    for ks in &session.scores.kinds {
+        let ranking = crate::rank::rank(ks);
+        let rows = &wanted[ks.kind().index()];
+        let part = build_kind(session, ks, &ranking, rows, selection.wants_index(), &stamp);
+        memos.extend(part.memos);
+        if let Some(k) = part.index {
+            charts.insert(ks.kind(), chart::ranking(phrase::plural(ks.kind()), &k.ranked, &ks.plan.rules));
+            kinds.push(k);
+        }
+    }
+    kinds.sort_by_key(|k| k.kind);
+    let index = selection.wants_index().then(|| (index::index(kinds, stamp), charts));
+    Ok(Book { index, memos })
+}
+
+/// The rows to write memos for, per kind.
+fn resolve(session: &Session, selection: &Selection) -> Result<[Vec<bool>; 3], Error> {
+    let dataset = &session.project.dataset;
+    let scored = |k: Kind| session.scores.of(k).is_some();
+    for &k in &selection.kinds {
+        if !scored(k) {
+            return Err(Error::Usage(format!("no rule set scores {k}; no {} memos to write", k)));
+        }
+    }
+    let in_kinds = |k: Kind| selection.kinds.is_empty() || selection.kinds.contains(&k);
+    let mut wanted =
+        Kind::ALL.map(|k| vec![selection.ids.is_empty() && in_kinds(k) && scored(k); dataset.table(k).len()]);
+    for id in &selection.ids {
+        let (kind, row) = dataset.find(id).ok_or_else(|| unknown_id(session, id))?;
+        if !scored(kind) {
+            return Err(Error::Usage(format!("`{id}` is a {kind}, and no rule set scores {kind}")));
+        }
+        if in_kinds(kind) {
+            wanted[kind.index()][row as usize] = true;
+        }
+    }
+    Ok(wanted)
+}
+
+fn unknown_id(session: &Session, id: &str) -> Error {
+    let dataset = &session.project.dataset;
+    let ids = Kind::ALL.into_iter().flat_map(|k| {
+        let t = dataset.table(k);
+        (0..t.len().min(100_000)).map(move |r| t.id(r))
+    });
+    let hint = did_you_mean(id, ids).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+    Error::Usage(format!("no entity has id `{id}`{hint}"))
+}
+
+/// What one kind adds to the book.
+struct KindPart {
+    index: Option<model::KindIndex>,
+    memos: Vec<Built>,
+}
+
+fn build_kind(
+    session: &Session,
+    ks: &KindScores,
+    ranking: &Ranking,
+    wanted: &[bool],
+    with_index: bool,
+    stamp: &model::Stamp,
+) -> KindPart {
+    let dataset = &session.project.dataset;
+    let rules = &ks.plan.rules;
+    let positions = index::positions(ranking, ks.results.len());
+    let rows: Vec<usize> = (0..ks.results.len()).filter(|&r| with_index || wanted[r]).collect();
+    let built: Vec<(usize, Option<Built>, index::IndexRow)> = rows
+        .par_iter()
+        .map(|&row| {
+            let l = ledger(ks, row, &session.scores, dataset, wanted[row]);
+            let summary = index::row_summary(&l, rules.reason_codes);
+            let memo = wanted[row].then(|| {
+                let cx = entity::Context { rules, schema: dataset.schema(ks.kind()), position: positions[row], stamp };
+                let memo = entity::memo(l, &cx);
+                let chart = chart::waterfall(&memo, rules);
+                Built { memo, chart }
+            });
+            (row, memo, summary)
+        })
+        .collect();
+    let mut summaries = vec![None; ks.results.len()];
+    let mut memos = Vec::new();
+    for (row, memo, summary) in built {
+        summaries[row] = Some(summary);
+        memos.extend(memo);
+    }
+    let index = with_index.then(|| index::kind_index(ks, ranking, &summaries));
+    KindPart { index, memos }
+}

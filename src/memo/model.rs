@@ -1,0 +1,228 @@
+//! The memo model: what one memo and the index hold (memo stage). Serialised, it is the JSON
+//! memo and the context the templates see, so its field names are a stable format.
+
+use serde::Serialize;
+
+use crate::evaluate::ledger::{CategoryLine, ConditionLine, FactorLine, ReasonCode};
+use crate::model::Kind;
+
+/// Names the shape of a JSON memo; bumped only when a field changes meaning or disappears.
+pub const MEMO_FORMAT: &str = "thesis-memo/1";
+/// Names the shape of the JSON index.
+pub const INDEX_FORMAT: &str = "thesis-memo-index/1";
+
+/// The rule set an entity was scored under.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleSetInfo {
+    pub name: String,
+    pub version: String,
+    pub profile: Option<String>,
+    pub description: String,
+}
+
+/// A gate (or other rule) and why it applies.
+#[derive(Clone, Debug, Serialize)]
+pub struct GateRef {
+    pub id: String,
+    pub reason: String,
+}
+
+/// The wording for the entity's rating band under its rule set and profile.
+#[derive(Clone, Debug, Serialize)]
+pub struct Recommendation {
+    pub rating: String,
+    pub profile: Option<String>,
+    pub text: Option<String>,
+}
+
+/// A driver or a risk of the thesis, phrased from the factor and its facts.
+#[derive(Clone, Debug, Serialize)]
+pub struct Point {
+    pub factor: String,
+    pub description: String,
+    pub category: String,
+    pub points: Option<f64>,
+    pub contribution: f64,
+    pub lost: f64,
+    /// The underlying facts and their values, in words.
+    pub facts: String,
+    /// The whole sentence.
+    pub text: String,
+}
+
+/// The thesis in plain language.
+#[derive(Clone, Debug, Serialize)]
+pub struct Thesis {
+    pub summary: String,
+    pub drivers: Vec<Point>,
+    pub risks: Vec<Point>,
+}
+
+/// A related segment or region, with its own score and rating and the path of its memo.
+#[derive(Clone, Debug, Serialize)]
+pub struct Linked {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    pub weight: f64,
+    pub score: Option<f64>,
+    pub rating: Option<String>,
+    /// `kind/id`, relative to the reports directory, without extension.
+    pub path: String,
+}
+
+/// The entities one roll-up factor reads.
+#[derive(Clone, Debug, Serialize)]
+pub struct Exposure {
+    pub factor: String,
+    pub description: String,
+    pub kind: Kind,
+    pub entities: Vec<Linked>,
+}
+
+/// One fact behind the score, with its provenance and the factors that read it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Fact {
+    pub attribute: String,
+    pub description: Option<String>,
+    pub unit: Option<String>,
+    pub value: Option<String>,
+    pub source: Option<String>,
+    pub as_of: Option<String>,
+    pub grade: Option<String>,
+    /// The analyst's rationale, when the value is a judgment rather than a sourced fact.
+    pub judgment: Option<String>,
+    pub note: Option<String>,
+    /// `sourced`, `judgment` (an analyst's call), `unsourced` (a bare value) or `missing`.
+    pub basis: &'static str,
+    /// Dated after `--as-of`, so left out of the score.
+    pub withheld: bool,
+    pub factors: Vec<String>,
+}
+
+/// A factor without observed data, and what its missing-data policy did.
+#[derive(Clone, Debug, Serialize)]
+pub struct Gap {
+    pub factor: String,
+    pub description: String,
+    /// imputed, skipped or failed.
+    pub state: &'static str,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Coverage {
+    /// Share of the model backed by observed data, 0..1.
+    pub share: f64,
+    pub gaps: Vec<Gap>,
+}
+
+/// One input file and its content hash.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileHash {
+    /// `rules`, `script` or `data`.
+    pub role: &'static str,
+    pub path: String,
+    pub sha256: String,
+}
+
+/// Everything needed to reproduce a memo: engine, inputs and as-of date. No clock time.
+#[derive(Clone, Debug, Serialize)]
+pub struct Stamp {
+    pub engine: String,
+    pub as_of: Option<String>,
+    pub rule_sets: Vec<String>,
+    pub files: Vec<FileHash>,
+    /// SHA-256 over the file list (`role path sha256` lines): one value to compare.
+    pub inputs_sha256: String,
+}
+
+/// One entity's memo.
+#[derive(Clone, Debug, Serialize)]
+pub struct Memo {
+    pub format: &'static str,
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    /// `kind/id`, relative to the reports directory, without extension.
+    pub path: String,
+    pub rule_set: RuleSetInfo,
+    /// ranked, excluded or no_data.
+    pub status: &'static str,
+    pub rank: Option<u32>,
+    pub ranked_count: usize,
+    pub percentile: Option<f64>,
+    pub score: f64,
+    pub base: f64,
+    pub rating: Option<String>,
+    pub rating_before_caps: Option<String>,
+    /// Cap gates that fired.
+    pub capped_by: Vec<GateRef>,
+    pub excluded_by: Option<GateRef>,
+    pub recommendation: Option<Recommendation>,
+    pub thesis: Thesis,
+    pub categories: Vec<CategoryLine>,
+    pub exposure: Vec<Exposure>,
+    pub factors: Vec<FactorLine>,
+    pub adjustments: Vec<ConditionLine>,
+    pub clamp: f64,
+    pub gates: Vec<ConditionLine>,
+    pub flags: Vec<GateRef>,
+    pub evidence: Vec<Fact>,
+    pub coverage: Coverage,
+    pub reason_codes: Vec<ReasonCode>,
+    pub stamp: Stamp,
+}
+
+/// A factor named in the index: the top driver or the top risk of an entity.
+#[derive(Clone, Debug, Serialize)]
+pub struct Named {
+    pub factor: String,
+    pub description: String,
+}
+
+/// One ranked entity in the index.
+#[derive(Clone, Debug, Serialize)]
+pub struct IndexEntry {
+    pub rank: u32,
+    pub id: String,
+    pub name: String,
+    pub path: String,
+    pub score: f64,
+    pub rating: Option<String>,
+    pub percentile: f64,
+    pub coverage: f64,
+    pub flags: Vec<String>,
+    pub top_driver: Option<Named>,
+    pub top_risk: Option<Named>,
+}
+
+/// An entity listed apart: excluded by a gate, or without data.
+#[derive(Clone, Debug, Serialize)]
+pub struct Apart {
+    pub id: String,
+    pub name: String,
+    pub path: String,
+    pub score: f64,
+    /// excluded or no_data.
+    pub status: &'static str,
+    pub gate: Option<String>,
+    pub reason: String,
+}
+
+/// The ranking of one kind.
+#[derive(Clone, Debug, Serialize)]
+pub struct KindIndex {
+    pub kind: Kind,
+    pub rule_set: RuleSetInfo,
+    pub ranked: Vec<IndexEntry>,
+    pub excluded: Vec<Apart>,
+}
+
+/// The index of every scored kind.
+#[derive(Clone, Debug, Serialize)]
+pub struct Index {
+    pub format: &'static str,
+    pub kinds: Vec<KindIndex>,
+    pub stamp: Stamp,
+}
