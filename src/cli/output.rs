@@ -17,7 +17,9 @@ pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result
     }
 }
 
-/// Writes a file so that readers see either the old content or the new, never a half.
+/// Writes a file so that readers see either the old content or the new, never a half: the
+/// content goes to a temporary file beside it, which is then renamed over it. (The rename is
+/// atomic; the file is not forced to disk, which for a 150 MB ranking costs over a second.)
 pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let io_err = |e| Error::io(path, e);
@@ -27,7 +29,6 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Resul
         write(&mut w).map_err(io_err)?;
         w.flush().map_err(io_err)?;
     }
-    tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(path).map_err(|e| io_err(e.error))?;
     Ok(())
 }

@@ -88,12 +88,51 @@ impl FactorView<'_> {
             View::Text(v) => v[row].as_deref().and_then(|s| self.scorer.text(s)),
             View::None => None,
         };
-        match (points, self.missing) {
-            (Some(p), _) => Outcome::Observed(p),
-            (None, Missing::Skip) => Outcome::Skipped,
-            (None, Missing::Fail) => Outcome::Failed,
-            (None, Missing::Points(p)) => Outcome::Imputed(p),
-            (None, Missing::Assume(x)) => self.scorer.number(x).map_or(Outcome::Skipped, Outcome::Imputed),
+        match points {
+            Some(p) => Outcome::Observed(p),
+            None => self.outcome_of_missing(),
+        }
+    }
+}
+
+impl FactorView<'_> {
+    /// Outcomes for a block of rows. Numbers on a linear scale take a tight loop (the common
+    /// case, with the same arithmetic as [`Scorer::number`]); everything else goes row by row.
+    pub fn fill(&self, rows: std::ops::Range<usize>, out: &mut Vec<Outcome>) {
+        match (self.values, self.scorer) {
+            (View::Number(v), Scorer::Linear { lo, hi, lower }) => {
+                let missing = self.outcome_of_missing();
+                let (lo, hi) = (*lo, *hi);
+                let slice = &v[rows];
+                if *lower {
+                    out.extend(slice.iter().map(|&x| {
+                        if x.is_nan() {
+                            missing
+                        } else {
+                            Outcome::Observed(100.0 * ((hi - x) / (hi - lo)).clamp(0.0, 1.0))
+                        }
+                    }));
+                } else {
+                    out.extend(slice.iter().map(|&x| {
+                        if x.is_nan() {
+                            missing
+                        } else {
+                            Outcome::Observed(100.0 * ((x - lo) / (hi - lo)).clamp(0.0, 1.0))
+                        }
+                    }));
+                }
+            }
+            _ => out.extend(rows.map(|row| self.outcome(row))),
+        }
+    }
+
+    /// The outcome when the value is missing, by the factor's policy.
+    fn outcome_of_missing(&self) -> Outcome {
+        match self.missing {
+            Missing::Skip => Outcome::Skipped,
+            Missing::Fail => Outcome::Failed,
+            Missing::Points(p) => Outcome::Imputed(p),
+            Missing::Assume(x) => self.scorer.number(x).map_or(Outcome::Skipped, Outcome::Imputed),
         }
     }
 }
@@ -121,6 +160,11 @@ pub struct Weights {
     pub category_total: Vec<f64>,
     /// Σ W꜀ over the categories that have factors.
     pub total: f64,
+    /// Each factor's contribution per point when every factor has observed data:
+    /// W꜀/(ΣW·Σw꜀)·wᶠ, exactly as [`aggregate`] computes it for such a row.
+    pub full: Vec<f64>,
+    /// The coverage of such a row.
+    pub full_coverage: f64,
 }
 
 impl Weights {
@@ -130,14 +174,23 @@ impl Weights {
         for f in &rules.factors {
             cat_sum[f.category] += f.weight;
         }
-        let total: f64 = (0..nc).filter(|&c| cat_sum[c] > 0.0).map(|c| rules.categories[c].weight).sum();
-        Weights {
+        let category_weight: Vec<f64> = rules.categories.iter().map(|c| c.weight).collect();
+        let present = present_weight(&cat_sum, &category_weight);
+        let mut w = Weights {
             category: rules.factors.iter().map(|f| f.category).collect(),
             factor: rules.factors.iter().map(|f| f.weight).collect(),
-            category_weight: rules.categories.iter().map(|c| c.weight).collect(),
+            full: rules
+                .factors
+                .iter()
+                .map(|f| contribution_scale(category_weight[f.category], present, cat_sum[f.category]) * f.weight)
+                .collect(),
+            category_weight,
             category_total: cat_sum,
-            total,
-        }
+            total: present,
+            full_coverage: 0.0,
+        };
+        w.full_coverage = w.coverage(&w.category_total.clone());
+        w
     }
 
     /// Σ over categories of W꜀·(observed Σwᶠ / all Σwᶠ), over ΣW: the nominal share of the
@@ -162,55 +215,102 @@ pub struct Combined {
 
 /// Reusable per-thread buffers.
 pub struct Scratch {
+    /// Outcomes of one row (factor order), or of a block of rows (factor-major).
     pub outcomes: Vec<Outcome>,
     /// Σ wᶠ per category over the factors with points.
     pub cat_sum: Vec<f64>,
     /// Σ wᶠ per category over the factors with observed data.
     pub observed: Vec<f64>,
+    /// W꜀ / (ΣW · Σw꜀) per category.
+    pub scale: Vec<f64>,
+    /// Per row of a block: whether some factor lacks observed data, and the base when none does.
+    complete: Vec<bool>,
+    base: Vec<f64>,
 }
 
 impl Scratch {
     pub fn new(nf: usize, nc: usize) -> Scratch {
-        Scratch { outcomes: Vec::with_capacity(nf), cat_sum: vec![0.0; nc], observed: vec![0.0; nc] }
+        Scratch {
+            outcomes: Vec::with_capacity(nf),
+            cat_sum: vec![0.0; nc],
+            observed: vec![0.0; nc],
+            scale: vec![0.0; nc],
+            complete: Vec::new(),
+            base: Vec::new(),
+        }
     }
 }
 
-/// Fills `s.outcomes` for a row and combines them: category sums over the factors with points,
-/// then contributions (W꜀/ΣW)·(wᶠ/Σw꜀)·sᶠ summed in factor order.
+/// Rows scored together: each factor fills its outcomes for the whole block in one tight loop.
+const BLOCK: usize = 256;
+
+/// Fills `s.outcomes` for one row and combines them (ledgers and summaries use this; the
+/// kernel does the same per block of rows).
 #[inline]
 pub fn combine_row(views: &[FactorView<'_>], w: &Weights, row: usize, s: &mut Scratch) -> Combined {
     s.outcomes.clear();
-    s.cat_sum.iter_mut().for_each(|x| *x = 0.0);
-    s.observed.iter_mut().for_each(|x| *x = 0.0);
-    for (f, v) in views.iter().enumerate() {
-        let o = v.outcome(row);
-        if o.points().is_some() {
-            s.cat_sum[w.category[f]] += w.factor[f];
+    s.outcomes.extend(views.iter().map(|v| v.outcome(row)));
+    let Scratch { outcomes, cat_sum, observed, scale, .. } = s;
+    aggregate(w, |f| outcomes[f], cat_sum, observed, scale)
+}
+
+/// Category sums over the factors with points, then contributions summed in factor order.
+/// `scale[c]` ends up as W꜀ / (ΣW · Σw꜀), the factor that turns wᶠ·sᶠ into a contribution.
+#[inline]
+fn aggregate(
+    w: &Weights,
+    outcome: impl Fn(usize) -> Outcome,
+    cat_sum: &mut [f64],
+    observed: &mut [f64],
+    scale: &mut [f64],
+) -> Combined {
+    cat_sum.iter_mut().for_each(|x| *x = 0.0);
+    observed.iter_mut().for_each(|x| *x = 0.0);
+    let nf = w.factor.len();
+    for f in 0..nf {
+        match outcome(f) {
+            Outcome::Observed(_) => {
+                cat_sum[w.category[f]] += w.factor[f];
+                observed[w.category[f]] += w.factor[f];
+            }
+            Outcome::Imputed(_) => cat_sum[w.category[f]] += w.factor[f],
+            Outcome::Skipped | Outcome::Failed => {}
         }
-        if let Outcome::Observed(_) = o {
-            s.observed[w.category[f]] += w.factor[f];
-        }
-        s.outcomes.push(o);
     }
-    let coverage = w.coverage(&s.observed);
-    let present: f64 = s.cat_sum.iter().zip(&w.category_weight).filter(|(sum, _)| **sum > 0.0).map(|(_, cw)| cw).sum();
+    let coverage = w.coverage(observed);
+    let present = present_weight(cat_sum, &w.category_weight);
     if present == 0.0 {
         return Combined { base: None, coverage };
     }
+    for (c, k) in scale.iter_mut().enumerate() {
+        *k = if cat_sum[c] > 0.0 { contribution_scale(w.category_weight[c], present, cat_sum[c]) } else { 0.0 };
+    }
     let mut base = 0.0;
-    for (f, o) in s.outcomes.iter().enumerate() {
-        if let Some(p) = o.points() {
-            let c = w.category[f];
-            base += contribution(w.category_weight[c], present, w.factor[f], s.cat_sum[c], p);
+    for f in 0..nf {
+        if let Some(p) = outcome(f).points() {
+            base += scale[w.category[f]] * w.factor[f] * p;
         }
     }
     Combined { base: Some(base), coverage }
 }
 
-/// (W꜀/ΣW)·(wᶠ/Σw꜀)·points: the one formula both the kernel and the ledger use.
+/// ΣW over the categories whose Σw꜀ is positive, in category order.
+#[inline]
+fn present_weight(cat_sum: &[f64], category_weight: &[f64]) -> f64 {
+    cat_sum.iter().zip(category_weight).filter(|(sum, _)| **sum > 0.0).map(|(_, cw)| cw).sum()
+}
+
+/// W꜀ / (ΣW · Σw꜀): contribution per unit of wᶠ·sᶠ in category c.
+#[inline]
+fn contribution_scale(cat_weight: f64, present: f64, cat_sum: f64) -> f64 {
+    cat_weight / (present * cat_sum)
+}
+
+/// (W꜀/ΣW)·(wᶠ/Σw꜀)·points, computed as W꜀/(ΣW·Σw꜀)·wᶠ·points: the one formula the kernel,
+/// ledgers and summaries share, so contributions add up to the total exactly.
 #[inline]
 pub fn contribution(cat_weight: f64, present: f64, weight: f64, cat_sum: f64, points: f64) -> f64 {
-    (cat_weight / present) * (weight / cat_sum) * points
+    contribution_scale(cat_weight, present, cat_sum) * weight * points
 }
 
 /// A category's score for one entity: Σ wᶠ·sᶠ / Σ wᶠ over its factors with points.
@@ -324,33 +424,73 @@ fn score_chunk(
         failure: None,
         failed: vec![(usize::MAX, 0); views.len()],
     };
-    for row in rows {
-        let combined = combine_row(views, weights, row, scratch);
-        for (f, o) in scratch.outcomes.iter().enumerate() {
-            if *o == Outcome::Failed {
-                out.failed[f] = (out.failed[f].0.min(row), out.failed[f].1 + 1);
-            }
-        }
-        let score = match (combined.base, worker.as_deref_mut()) {
-            (None, _) => EntityScore::no_data(combined.coverage),
-            (Some(base), None) => finish(&stage.rules, base, combined.coverage, 0.0, 0, 0),
-            (Some(base), Some(w)) => {
-                if row > first_failure.load(Ordering::Relaxed) {
-                    break;
-                }
-                match apply_conditions(stage, w, row, base, combined.coverage) {
-                    Ok(s) => s,
-                    Err((p, f)) => {
-                        first_failure.fetch_min(row, Ordering::Relaxed);
-                        out.failure = Some((row, p, f));
-                        break;
+    let mut start = rows.start;
+    while start < rows.end {
+        let block = start..(start + BLOCK).min(rows.end);
+        let nb = block.len();
+        fill_block(views, block.clone(), &mut scratch.outcomes);
+        complete_rows(weights, nb, scratch);
+        for (k, row) in block.enumerate() {
+            let Scratch { outcomes, cat_sum, observed, scale, complete, base } = &mut *scratch;
+            let combined = if complete[k] {
+                Combined { base: Some(base[k]), coverage: weights.full_coverage }
+            } else {
+                for f in 0..views.len() {
+                    if outcomes[f * nb + k] == Outcome::Failed {
+                        out.failed[f] = (out.failed[f].0.min(row), out.failed[f].1 + 1);
                     }
                 }
-            }
-        };
-        out.scores.push(score);
+                aggregate(weights, |f| outcomes[f * nb + k], cat_sum, observed, scale)
+            };
+            let score = match (combined.base, worker.as_deref_mut()) {
+                (None, _) => EntityScore::no_data(combined.coverage),
+                (Some(base), None) => finish(&stage.rules, base, combined.coverage, 0.0, 0, 0),
+                (Some(base), Some(w)) => {
+                    if row > first_failure.load(Ordering::Relaxed) {
+                        return out;
+                    }
+                    match apply_conditions(stage, w, row, base, combined.coverage) {
+                        Ok(s) => s,
+                        Err((p, f)) => {
+                            first_failure.fetch_min(row, Ordering::Relaxed);
+                            out.failure = Some((row, p, f));
+                            return out;
+                        }
+                    }
+                }
+            };
+            out.scores.push(score);
+        }
+        start += nb;
     }
     out
+}
+
+/// For each row of a block whose factors all have observed data, its base: Σ in factor order of
+/// W꜀/(ΣW·Σw꜀)·wᶠ·sᶠ with the full-model weights — what [`aggregate`] gives such a row, bit for
+/// bit, computed factor by factor over the block so the loop vectorises.
+fn complete_rows(w: &Weights, nb: usize, s: &mut Scratch) {
+    s.complete.clear();
+    s.complete.resize(nb, true);
+    s.base.clear();
+    s.base.resize(nb, 0.0);
+    for (f, k_f) in w.full.iter().enumerate() {
+        let outcomes = &s.outcomes[f * nb..(f + 1) * nb];
+        for ((o, done), b) in outcomes.iter().zip(&mut s.complete).zip(&mut s.base) {
+            match o {
+                Outcome::Observed(p) => *b += k_f * p,
+                _ => *done = false,
+            }
+        }
+    }
+}
+
+/// Outcomes of every factor for a block of rows, factor-major: `out[f * rows.len() + k]`.
+fn fill_block(views: &[FactorView<'_>], rows: std::ops::Range<usize>, out: &mut Vec<Outcome>) {
+    out.clear();
+    for v in views {
+        v.fill(rows.clone(), out);
+    }
 }
 
 impl EntityScore {

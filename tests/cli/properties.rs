@@ -184,7 +184,7 @@ proptest! {
             let adjustments: f64 = l.adjustments.iter().filter(|a| a.state == "fired").filter_map(|a| a.points).sum();
             if l.status != "no_data" {
                 prop_assert!((contributions + adjustments + l.clamp - l.score).abs() < 1e-9);
-                prop_assert!((contributions - l.base).abs() < 1e-9);
+                prop_assert_eq!(contributions, l.base, "contributions add up to the base exactly");
             }
         }
     }
