@@ -20,7 +20,7 @@ use crate::source::FileId;
 /// Most diagnostics reported for one CSV file before the rest are summarised.
 const MAX_ERRORS: usize = 100;
 /// Bytes read and parsed at a time on the parallel path.
-const BLOCK_BYTES: usize = 32 << 20;
+const BLOCK_BYTES: usize = 8 << 20;
 
 #[derive(Clone, Debug, PartialEq)]
 enum ColumnRole {
