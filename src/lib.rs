@@ -13,6 +13,7 @@ pub mod rank;
 pub mod render;
 pub mod script;
 pub mod source;
+pub mod testing;
 
 use std::path::{Path, PathBuf};
 

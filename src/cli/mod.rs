@@ -4,6 +4,7 @@ mod check;
 mod explain;
 mod output;
 mod rank;
+mod test;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -98,6 +99,8 @@ pub enum Command {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Run the rule tests: cases that score an entity and state what must come out.
+    Test(test::TestArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -172,5 +175,6 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Rank { kind, top, format, output } => rank::run(&cli.common, *kind, *top, *format, output.as_deref()),
         Command::Explain { ids, format } => explain::run(&cli.common, ids, *format),
         Command::Check { paths } => check::run(&cli.common, paths),
+        Command::Test(args) => test::run(&cli.common, args),
     }
 }

@@ -75,4 +75,9 @@ codes! {
     ScriptNotFound = "E305", "script-not-found", "a script file that cannot be read";
 
     MissingData = "E401", "missing-data", "a factor with the `fail` policy has no value for an entity";
+
+    UnknownTestEntity = "E501", "unknown-test-entity", "a test case names an entity that no dataset has";
+    UnknownTestName = "E502", "unknown-test-name", "a test case expects a factor, gate, adjustment or rating its rule set lacks";
+    EmptyTest = "E503", "empty-test", "a test case that expects nothing";
+    DuplicateTest = "E504", "duplicate-test", "two test cases of one file share a name";
 }

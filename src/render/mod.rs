@@ -2,6 +2,7 @@
 
 pub mod explain;
 pub mod rank;
+pub mod tests;
 
 use serde_json::Value as Json;
 

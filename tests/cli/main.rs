@@ -2,6 +2,7 @@
 
 mod diagnostics;
 mod readme;
+mod rule_tests;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

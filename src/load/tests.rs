@@ -1,0 +1,186 @@
+//! The rule-test file format as written (load stage): cases that score one entity under a rule
+//! set and state what must come out, before checking.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Deserializer};
+use serde_yaml::Value;
+
+use super::values::{Num, Parsed, describe};
+use super::yaml::{coded, from_value};
+use crate::diag::Code;
+use crate::model::Kind;
+
+/// One test file: a list of cases, with defaults for all of them.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestFile {
+    /// What these cases are about.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The rule set (or profile) every case of this file uses unless it names its own.
+    #[serde(default)]
+    pub rule_set: Option<String>,
+    /// The cases, run in order.
+    pub cases: Vec<Parsed<CaseSpec>>,
+}
+
+/// One case: an entity scored under a rule set, and what the result must be.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseSpec {
+    /// A sentence saying what the case shows; unique within the file.
+    pub name: String,
+    /// The rule set (or profile) to score with; default: the file's, else the one `rank` uses.
+    #[serde(default)]
+    pub rule_set: Option<String>,
+    /// The entity: a dataset id, or a mapping (inline attributes, or `from:` an id with overrides).
+    pub entity: CaseEntity,
+    /// Ids of dataset entities of the same kind to score and rank it among (default: all of them).
+    #[serde(default)]
+    pub universe: Option<Vec<String>>,
+    /// What the result must be.
+    pub expect: ExpectSpec,
+}
+
+/// `entity: baidu`, or a mapping describing the entity.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CaseEntity {
+    Id(String),
+    Inline(Box<InlineEntity>),
+}
+
+impl<'de> Deserialize<'de> for CaseEntity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<CaseEntity, D::Error> {
+        use serde::de::Error;
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(CaseEntity::Id(s)),
+            v @ Value::Mapping(_) => {
+                from_value(v).map(|e| CaseEntity::Inline(Box::new(e))).map_err(|e| D::Error::custom(prefixed(&e)))
+            }
+            other => Err(D::Error::custom(coded(
+                Code::WrongType,
+                format!("expected an entity id or a mapping, found {}", describe(&other)),
+            ))),
+        }
+    }
+}
+
+fn prefixed(e: &super::yaml::ValueError) -> String {
+    if e.path.0.is_empty() || e.message.contains('\u{1}') {
+        e.message.clone()
+    } else {
+        format!("{}: {}", e.path, e.message)
+    }
+}
+
+/// An entity written in the test: new, or a dataset entity with some facts changed.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InlineEntity {
+    /// Start from this dataset entity: its attributes and relations, changed by the keys below.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// The entity's id (default: the `from` id, which then replaces that entity; else `case`).
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `company`, `segment` or `region` (default: the `from` entity's, else the rule set's).
+    #[serde(default)]
+    pub kind: Option<Kind>,
+    /// Home region id.
+    #[serde(default)]
+    pub headquarters: Option<String>,
+    /// Shares of the business per kind, as in datasets; replaces the `from` entity's for a kind given.
+    #[serde(default)]
+    pub exposure: IndexMap<Kind, IndexMap<String, Num>>,
+    /// Attribute values as in datasets (bare or with provenance); `null` makes one missing.
+    #[serde(default)]
+    pub attributes: IndexMap<String, Value>,
+}
+
+/// What a case's result must be. Every key is optional; a case needs at least one.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectSpec {
+    /// The total: a number (to 2 decimals) or `{min, max}` (inclusive).
+    #[serde(default)]
+    pub score: Option<Bound>,
+    /// The rating label after gates.
+    #[serde(default)]
+    pub rating: Option<String>,
+    /// The competition rank among the universe: a number or `{min, max}`.
+    #[serde(default)]
+    pub rank: Option<Bound>,
+    /// Exactly the gates that fire (any action), in any order; `[]` for none.
+    #[serde(default)]
+    pub gates: Option<Vec<String>>,
+    /// Exactly the flag gates that fire, in any order.
+    #[serde(default)]
+    pub flags: Option<Vec<String>>,
+    /// Exactly the adjustments that apply, in any order.
+    #[serde(default)]
+    pub adjustments: Option<Vec<String>>,
+    /// Exactly the reason codes, in order.
+    #[serde(default)]
+    pub reasons: Option<Vec<String>>,
+    /// Points of individual factors: factor id → a number or `{min, max}`.
+    #[serde(default)]
+    pub points: IndexMap<String, Bound>,
+}
+
+impl ExpectSpec {
+    pub fn is_empty(&self) -> bool {
+        *self == ExpectSpec::default()
+    }
+}
+
+/// A number (matched to 2 decimals) or an inclusive range `{min, max}` (either end optional).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Bound {
+    Exact(f64),
+    Range { min: Option<f64>, max: Option<f64> },
+}
+
+/// Half of the last digit a ranking shows: an exact expectation matches to 2 decimals.
+pub const EXACT_TOLERANCE: f64 = 0.005 + 1e-9;
+
+impl Bound {
+    pub fn contains(&self, x: f64) -> bool {
+        match *self {
+            Bound::Exact(v) => (x - v).abs() <= EXACT_TOLERANCE,
+            Bound::Range { min, max } => min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RangeFull {
+    #[serde(default)]
+    min: Option<Num>,
+    #[serde(default)]
+    max: Option<Num>,
+}
+
+impl<'de> Deserialize<'de> for Bound {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Bound, D::Error> {
+        use serde::de::Error;
+        match Value::deserialize(d)? {
+            v @ (Value::Number(_) | Value::String(_)) => {
+                Ok(Bound::Exact(Num::deserialize(v).map_err(D::Error::custom)?.0))
+            }
+            v @ Value::Mapping(_) => {
+                let r: RangeFull = from_value(v).map_err(|e| D::Error::custom(prefixed(&e)))?;
+                if r.min.is_none() && r.max.is_none() {
+                    return Err(D::Error::custom(coded(Code::MissingKey, "a range needs `min:`, `max:` or both")));
+                }
+                Ok(Bound::Range { min: r.min.map(|n| n.0), max: r.max.map(|n| n.0) })
+            }
+            other => Err(D::Error::custom(coded(
+                Code::WrongType,
+                format!("expected a number or `{{min, max}}`, found {}", describe(&other)),
+            ))),
+        }
+    }
+}
