@@ -92,6 +92,9 @@ pub fn check(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
             evaluate(&plan, &project.dataset, sources, diags);
         }
     }
+    if !diags.has_errors() {
+        crate::check::lints::run(&project, opts, diags);
+    }
     Ok(project)
 }
 

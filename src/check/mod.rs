@@ -4,6 +4,7 @@
 pub(crate) mod attrs;
 mod dataset;
 mod extends;
+pub mod lints;
 mod relations;
 mod rules;
 pub(crate) mod table;

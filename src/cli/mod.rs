@@ -94,11 +94,7 @@ pub enum Command {
         format: ExplainFormat,
     },
     /// Validate rule sets, datasets and scripts; report every problem at once.
-    Check {
-        /// More files or directories to check with the rules and data.
-        #[arg(value_name = "PATH")]
-        paths: Vec<PathBuf>,
-    },
+    Check(check::CheckArgs),
     /// Run the rule tests: cases that score an entity and state what must come out.
     Test(test::TestArgs),
 }
@@ -174,7 +170,7 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
     match &cli.command {
         Command::Rank { kind, top, format, output } => rank::run(&cli.common, *kind, *top, *format, output.as_deref()),
         Command::Explain { ids, format } => explain::run(&cli.common, ids, *format),
-        Command::Check { paths } => check::run(&cli.common, paths),
+        Command::Check(args) => check::run(&cli.common, args),
         Command::Test(args) => test::run(&cli.common, args),
     }
 }

@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the real `thesis` CLI on fixture files.
 
 mod diagnostics;
+mod lints;
 mod readme;
 mod rule_tests;
 
@@ -59,6 +60,11 @@ impl Thesis {
         S: AsRef<std::ffi::OsStr>,
     {
         self.cmd.args(args);
+        self
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Thesis {
+        self.cmd.arg(arg);
         self
     }
 
