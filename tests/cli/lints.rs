@@ -70,3 +70,9 @@ fn warnings_render_in_human_and_json_formats() {
     assert_eq!(items[0]["severity"], "warning");
     assert_eq!(items[0]["line"], 8);
 }
+
+#[test]
+fn the_shipped_files_are_lint_clean() {
+    let run = Thesis::new().args(["check", "--deny", "warnings"]).run().success();
+    assert!(run.stderr.contains("0 errors, 0 warnings"), "{}", run.stderr);
+}
