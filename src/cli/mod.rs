@@ -4,6 +4,7 @@ mod check;
 mod explain;
 mod output;
 mod rank;
+mod schema;
 mod test;
 
 use std::io::IsTerminal;
@@ -97,6 +98,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Run the rule tests: cases that score an entity and state what must come out.
     Test(test::TestArgs),
+    /// Print the JSON Schema of rule, dataset or test files (for editors), or write all three.
+    Schema(schema::SchemaArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -172,5 +175,6 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Explain { ids, format } => explain::run(&cli.common, ids, *format),
         Command::Check(args) => check::run(&cli.common, args),
         Command::Test(args) => test::run(&cli.common, args),
+        Command::Schema(args) => schema::run(args),
     }
 }

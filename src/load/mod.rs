@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod dataset;
 pub mod rules;
+pub mod schema;
 pub mod tests;
 pub mod values;
 pub mod yaml;

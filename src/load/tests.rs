@@ -2,6 +2,7 @@
 //! set and state what must come out, before checking.
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use serde_yaml::Value;
 
@@ -11,7 +12,7 @@ use crate::diag::Code;
 use crate::model::Kind;
 
 /// One test file: a list of cases, with defaults for all of them.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TestFile {
     /// What these cases are about.
@@ -25,7 +26,7 @@ pub struct TestFile {
 }
 
 /// One case: an entity scored under a rule set, and what the result must be.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseSpec {
     /// A sentence saying what the case shows; unique within the file.
@@ -47,6 +48,20 @@ pub struct CaseSpec {
 pub enum CaseEntity {
     Id(String),
     Inline(Box<InlineEntity>),
+}
+
+impl JsonSchema for CaseEntity {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CaseEntity".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let inline = g.subschema_for::<InlineEntity>();
+        schemars::json_schema!({
+            "description": "A dataset entity's id, or a mapping: an entity of the test, or `from:` a dataset entity with facts changed.",
+            "anyOf": [{ "type": "string", "description": "The id of a dataset entity." }, inline]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for CaseEntity {
@@ -74,7 +89,7 @@ fn prefixed(e: &super::yaml::ValueError) -> String {
 }
 
 /// An entity written in the test: new, or a dataset entity with some facts changed.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InlineEntity {
     /// Start from this dataset entity: its attributes and relations, changed by the keys below.
@@ -83,6 +98,7 @@ pub struct InlineEntity {
     /// The entity's id (default: the `from` id, which then replaces that entity; else `case`).
     #[serde(default)]
     pub id: Option<String>,
+    /// The display name (default: the `from` entity's, else the id).
     #[serde(default)]
     pub name: Option<String>,
     /// `company`, `segment` or `region` (default: the `from` entity's, else the rule set's).
@@ -96,11 +112,12 @@ pub struct InlineEntity {
     pub exposure: IndexMap<Kind, IndexMap<String, Num>>,
     /// Attribute values as in datasets (bare or with provenance); `null` makes one missing.
     #[serde(default)]
+    #[schemars(with = "IndexMap<String, super::dataset::AttrValue>")]
     pub attributes: IndexMap<String, Value>,
 }
 
 /// What a case's result must be. Every key is optional; a case needs at least one.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectSpec {
     /// The total: a number (to 2 decimals) or `{min, max}` (inclusive).
@@ -154,13 +171,30 @@ impl Bound {
     }
 }
 
-#[derive(Deserialize)]
+/// An inclusive range; give `min`, `max` or both.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RangeFull {
+    /// The least value allowed.
     #[serde(default)]
     min: Option<Num>,
+    /// The greatest value allowed.
     #[serde(default)]
     max: Option<Num>,
+}
+
+impl JsonSchema for Bound {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Bound".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let range = g.subschema_for::<RangeFull>();
+        schemars::json_schema!({
+            "description": "A number (matched to 2 decimals) or an inclusive range `{min, max}`.",
+            "anyOf": [{ "type": "number" }, range]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for Bound {

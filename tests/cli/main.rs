@@ -4,6 +4,7 @@ mod diagnostics;
 mod lints;
 mod readme;
 mod rule_tests;
+mod schema;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
