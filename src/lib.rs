@@ -5,6 +5,7 @@ pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diag;
+pub mod diff;
 pub mod evaluate;
 pub mod load;
 pub mod model;

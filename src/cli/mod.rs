@@ -1,6 +1,7 @@
 //! The command line: arguments (clap), the commands, and where their output goes.
 
 mod check;
+mod diff;
 mod explain;
 mod output;
 mod rank;
@@ -98,6 +99,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Run the rule tests: cases that score an entity and state what must come out.
     Test(test::TestArgs),
+    /// Compare how two versions of the rules score the same data, entity by entity.
+    Diff(diff::DiffArgs),
     /// Print the JSON Schema of rule, dataset or test files (for editors), or write all three.
     Schema(schema::SchemaArgs),
 }
@@ -176,5 +179,6 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Check(args) => check::run(&cli.common, args),
         Command::Test(args) => test::run(&cli.common, args),
         Command::Schema(args) => schema::run(args),
+        Command::Diff(args) => diff::run(&cli.common, args),
     }
 }

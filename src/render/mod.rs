@@ -1,5 +1,6 @@
 //! Render stage: numbers, rankings and ledgers as tables, CSV and JSON, byte-stable.
 
+pub mod diff;
 pub mod explain;
 pub mod rank;
 pub mod tests;

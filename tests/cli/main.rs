@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the real `thesis` CLI on fixture files.
 
 mod diagnostics;
+mod diff;
 mod lints;
 mod readme;
 mod rule_tests;
