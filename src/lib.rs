@@ -15,6 +15,7 @@ pub mod render;
 pub mod script;
 pub mod source;
 pub mod testing;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 

@@ -7,6 +7,7 @@ mod output;
 mod rank;
 mod schema;
 mod test;
+mod watch;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -101,6 +102,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Compare how two versions of the rules score the same data, entity by entity.
     Diff(diff::DiffArgs),
+    /// Re-check, re-test and re-rank on every save of a rule, script or dataset file.
+    Watch(watch::WatchArgs),
     /// Print the JSON Schema of rule, dataset or test files (for editors), or write all three.
     Schema(schema::SchemaArgs),
 }
@@ -180,5 +183,6 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Test(args) => test::run(&cli.common, args),
         Command::Schema(args) => schema::run(args),
         Command::Diff(args) => diff::run(&cli.common, args),
+        Command::Watch(args) => watch::run(&cli.common, args),
     }
 }

@@ -17,6 +17,14 @@ pub fn write_report(out: &mut dyn Write, run: &TestRun, sources: &SourceMap, cov
     writeln!(out, "{} passed, {} failed", run.passed(), run.failed())
 }
 
+/// Writes only the cases that did not pass, then the tally (for watch mode).
+pub fn write_failures(out: &mut dyn Write, run: &TestRun, sources: &SourceMap) -> io::Result<()> {
+    for r in run.results.iter().filter(|r| !matches!(r.verdict, Verdict::Passed)) {
+        write_case(out, r, sources)?;
+    }
+    writeln!(out, "tests: {} passed, {} failed", run.passed(), run.failed())
+}
+
 fn place(r: &CaseResult, sources: &SourceMap) -> String {
     let f = sources.get(r.file);
     match r.span {

@@ -15,29 +15,34 @@ use crate::ypath;
 /// Checks every test file of the workspace. Cases with problems come back as `None`.
 pub fn check_tests<'a>(
     docs: impl IntoIterator<Item = &'a YamlDoc>,
+    ws: &crate::load::Workspace,
     dataset: &Dataset,
     book: &RuleBook,
     diags: &mut Diagnostics,
 ) -> Vec<TestFile> {
     let mut quiet = Diagnostics::new();
     let defaults = crate::compile::select_rule_sets(book, dataset, &[], &mut quiet);
-    docs.into_iter().map(|doc| check_file(doc, dataset, book, &defaults, diags)).collect()
+    let project = Project { rule_files: &ws.rule_files, dataset, book, defaults: &defaults };
+    docs.into_iter().map(|doc| check_file(doc, &project, diags)).collect()
 }
 
-struct Cx<'a> {
-    doc: &'a YamlDoc,
+/// What every test file is checked against.
+struct Project<'a> {
+    rule_files: &'a [YamlDoc],
     dataset: &'a Dataset,
     book: &'a RuleBook,
     defaults: &'a [Option<Arc<RuleSet>>; 3],
 }
 
-fn check_file(
-    doc: &YamlDoc,
-    dataset: &Dataset,
-    book: &RuleBook,
-    defaults: &[Option<Arc<RuleSet>>; 3],
-    diags: &mut Diagnostics,
-) -> TestFile {
+struct Cx<'a> {
+    doc: &'a YamlDoc,
+    rule_files: &'a [YamlDoc],
+    dataset: &'a Dataset,
+    book: &'a RuleBook,
+    defaults: &'a [Option<Arc<RuleSet>>; 3],
+}
+
+fn check_file(doc: &YamlDoc, p: &Project<'_>, diags: &mut Diagnostics) -> TestFile {
     let mut out = TestFile { file: doc.file, path: doc.path.clone(), cases: Vec::new() };
     let spec = match doc.deserialize_at::<TestFileSpec>(&YamlPath::root()) {
         Ok(s) => s,
@@ -46,7 +51,7 @@ fn check_file(
             return out;
         }
     };
-    let cx = Cx { doc, dataset, book, defaults };
+    let cx = Cx { doc, rule_files: p.rule_files, dataset: p.dataset, book: p.book, defaults: p.defaults };
     let mut names: Vec<&str> = Vec::new();
     for (i, item) in spec.cases.iter().enumerate() {
         let path = ypath!["cases", i];
@@ -155,6 +160,9 @@ fn rule_set_for(
         return found;
     };
     let Some(rules) = cx.book.get(name) else {
+        if defined_with_errors(cx, name) {
+            return None;
+        }
         let d = Diagnostic::error(Code::UnknownRuleSet, format!("rule set `{name}` does not exist"))
             .at_opt(cx.doc.span(rs_path));
         diags.push(match did_you_mean(name, cx.book.sets.iter().map(|s| s.name.as_str())) {
@@ -175,6 +183,11 @@ fn rule_set_for(
         return None;
     }
     Some(Arc::clone(rules))
+}
+
+/// A rule file names this rule set, but it did not check: its own errors say why.
+fn defined_with_errors(cx: &Cx<'_>, name: &str) -> bool {
+    cx.rule_files.iter().any(|d| d.value.get("rule_set").and_then(serde_yaml::Value::as_str) == Some(name))
 }
 
 /// A dataset entity of `kind` by id, with a diagnostic at `path` if there is none.

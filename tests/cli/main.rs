@@ -6,6 +6,7 @@ mod lints;
 mod readme;
 mod rule_tests;
 mod schema;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
