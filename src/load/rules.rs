@@ -224,7 +224,7 @@ fn default_zscore_clamp() -> Num {
 
 /// How a raw value becomes points in [0, 100].
 #[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ScaleSpec {
     /// Fixed bounds, clamped: `100·clamp((x−lo)/(hi−lo), 0, 1)`.
     Linear {

@@ -132,7 +132,13 @@ fn every_file_the_loader_accepts_validates_against_its_schema() {
 #[test]
 fn files_the_loader_refuses_for_their_shape_do_not_validate() {
     let v = Validator::new();
-    for name in ["E003-unknown-key.yaml", "E008-unknown-value.yaml", "E002-wrong-type.yaml", "E004-missing-key.yaml"] {
+    for name in [
+        "E003-unknown-key.yaml",
+        "E003-unknown-scale-field.yaml",
+        "E008-unknown-value.yaml",
+        "E002-wrong-type.yaml",
+        "E004-missing-key.yaml",
+    ] {
         let path = root().join("tests/fixtures/check/cases").join(name);
         assert!(v.validate(&path).is_err(), "{name} validates, yet the loader refuses it");
     }
