@@ -218,3 +218,38 @@ impl<'de> Deserialize<'de> for Bound {
         }
     }
 }
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    fn bound(yaml: &str) -> Result<Bound, String> {
+        let v: Value = serde_yaml::from_str(yaml).map_err(|e| e.to_string())?;
+        from_value::<Bound>(v).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn an_exact_score_matches_to_two_decimals() {
+        let b = bound("76.46").expect("a number");
+        assert!(b.contains(76.455) && b.contains(76.4649) && !b.contains(76.47));
+    }
+
+    #[test]
+    fn a_range_is_inclusive_and_may_be_open() {
+        let b = bound("{min: 40, max: 60}").expect("a range");
+        assert!(b.contains(40.0) && b.contains(60.0) && !b.contains(60.01));
+        assert!(bound("{min: 60}").expect("open").contains(1e9));
+        assert!(bound("{}").is_err_and(|m| m.contains("`min:`, `max:` or both")));
+        assert!(bound("{min: 1, mx: 2}").is_err_and(|m| m.contains("unknown field `mx`")));
+    }
+
+    #[test]
+    fn an_entity_is_an_id_or_a_mapping() {
+        let e: CaseEntity = from_value(serde_yaml::from_str("baidu").expect("yaml")).expect("an id");
+        assert_eq!(e, CaseEntity::Id("baidu".into()));
+        let v = serde_yaml::from_str("{from: baidu, attributes: {growth: null}}").expect("yaml");
+        let CaseEntity::Inline(e) = from_value::<CaseEntity>(v).expect("inline") else { panic!("inline") };
+        assert_eq!(e.from.as_deref(), Some("baidu"));
+        assert!(e.attributes["growth"].is_null());
+    }
+}

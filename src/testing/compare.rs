@@ -107,3 +107,30 @@ pub fn bound_text(b: &Bound) -> String {
         Bound::Range { min: None, max: None } => "anything".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn sets_compare_in_any_order_and_name_what_differs() {
+        let mut out = Vec::new();
+        same_set(&mut out, "gates", Some(&strings(&["a", "b"])), &strings(&["b", "a"]));
+        assert!(out.is_empty());
+        same_set(&mut out, "gates", Some(&strings(&["a", "b"])), &strings(&["b", "c"]));
+        assert_eq!(out[0].expected, "[a, b]");
+        assert_eq!(out[0].actual, "[b, c] (without a; also c)");
+    }
+
+    #[test]
+    fn bounds_read_as_people_write_them() {
+        assert_eq!(bound_text(&Bound::Exact(76.46)), "76.46");
+        assert_eq!(bound_text(&Bound::Range { min: Some(40.0), max: Some(60.0) }), "40..60");
+        assert_eq!(bound_text(&Bound::Range { min: Some(60.0), max: None }), "at least 60");
+        assert_eq!(bound_text(&Bound::Range { min: None, max: Some(40.0) }), "at most 40");
+    }
+}
