@@ -5,6 +5,7 @@ pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diag;
+pub mod diff;
 pub mod evaluate;
 pub mod load;
 pub mod memo;
@@ -14,6 +15,8 @@ pub mod rank;
 pub mod render;
 pub mod script;
 pub mod source;
+pub mod testing;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 

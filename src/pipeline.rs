@@ -11,6 +11,7 @@ use crate::model::{Dataset, Date, Kind, RuleBook};
 use crate::rank::{Ranking, rank};
 use crate::script::Limits;
 use crate::source::SourceMap;
+use crate::testing::TestRun;
 
 /// Where the inputs are and how to read them.
 #[derive(Clone, Debug)]
@@ -95,12 +96,39 @@ pub fn check(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
     let project = load_project(opts, sources, diags)?;
     let sources = &project.ws.sources;
     compile_all(&project.book, &project.dataset, &project.ws.scripts, sources, opts.limits, diags);
+    crate::testing::check_tests(&project.ws.test_files, &project.ws, &project.dataset, &project.book, diags);
     if !diags.has_errors() {
         if let Some(plan) = compile(&project.book, &project.dataset, &opts.rule_sets, sources, opts.limits, diags) {
             evaluate(&plan, &project.dataset, sources, diags);
         }
     }
+    if !diags.has_errors() {
+        crate::check::lints::run(&project, opts, diags);
+    }
     Ok(project)
+}
+
+/// Checks the project and runs its rule tests: those under `only` if given, else every test
+/// file found with the rules and data. Errors in the rules or data are `Error::Invalid`.
+pub fn test(
+    opts: &Options,
+    only: &[PathBuf],
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<(Project, TestRun), Error> {
+    let project = load_project(opts, sources, diags)?;
+    if diags.has_errors() {
+        return Err(Error::Invalid { errors: diags.error_count() });
+    }
+    let docs: Vec<&crate::load::yaml::YamlDoc> = project
+        .ws
+        .test_files
+        .iter()
+        .filter(|d| only.is_empty() || only.iter().any(|p| d.path.starts_with(crate::source::normalize_lexically(p))))
+        .collect();
+    let files = crate::testing::check_tests(docs, &project.ws, &project.dataset, &project.book, diags);
+    let run = crate::testing::run_tests(&project, &files, opts, diags);
+    Ok((project, run))
 }
 
 impl Session {

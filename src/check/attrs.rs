@@ -11,6 +11,7 @@ use crate::load::yaml::{YamlDoc, YamlPath, from_value};
 use crate::model::{AttrType, Column, Date, Provenance};
 
 /// A value converted to its declared type.
+#[derive(Clone, Debug)]
 pub enum Cell {
     Missing,
     Number(f64),

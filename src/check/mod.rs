@@ -1,14 +1,16 @@
 //! Check stage: turn loaded documents into a consistent [`Dataset`] and [`RuleBook`], reporting
 //! every problem as a located diagnostic.
 
-mod attrs;
+pub(crate) mod attrs;
 mod dataset;
 mod extends;
+pub mod lints;
 mod relations;
 mod rules;
 pub(crate) mod table;
 
 pub use dataset::check_dataset;
+pub use relations::EXPOSURE_TOLERANCE;
 pub use rules::check_rules;
 
 /// Names of attributes and ids: letters, digits, `_`, `-` and `.`; starting with a letter or digit.

@@ -1,19 +1,57 @@
-//! `thesis check [PATH...]`: validate rules, datasets and scripts, with every diagnostic at once.
+//! `thesis check [PATH...]`: validate rules, datasets, scripts and rule tests, then lint them;
+//! every diagnostic at once.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Common;
 use crate::Error;
-use crate::diag::Diagnostics;
+use crate::diag::{Code, Diagnostics};
 use crate::source::SourceMap;
 
-pub fn run(common: &Common, paths: &[PathBuf]) -> Result<ExitCode, Error> {
+/// What `thesis check` was asked for.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// More files or directories to check with the rules and data.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Turn warnings into errors: `warnings` for all, or one code such as W401 (repeatable).
+    #[arg(long, value_name = "WHAT", value_parser = parse_deny)]
+    pub deny: Vec<Denied>,
+    /// Do not report warnings with this code, such as W401 (repeatable).
+    #[arg(long, value_name = "CODE", value_parser = parse_code)]
+    pub allow: Vec<Code>,
+}
+
+/// A `--deny` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Denied {
+    Warnings,
+    Code(Code),
+}
+
+fn parse_code(s: &str) -> Result<Code, String> {
+    Code::ALL
+        .iter()
+        .copied()
+        .find(|c| c.as_str().eq_ignore_ascii_case(s) || c.slug() == s)
+        .ok_or_else(|| format!("`{s}` is not a diagnostic code (see the README's table)"))
+}
+
+fn parse_deny(s: &str) -> Result<Denied, String> {
+    if s == "warnings" { Ok(Denied::Warnings) } else { parse_code(s).map(Denied::Code) }
+}
+
+pub fn run(common: &Common, args: &CheckArgs) -> Result<ExitCode, Error> {
     let sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let mut opts = common.options();
-    opts.extra = paths.to_vec();
+    opts.extra = args.paths.clone();
     let result = crate::pipeline::check(&opts, &sources, &mut diags);
+    diags.allow(&args.allow);
+    let codes: Vec<Code> =
+        args.deny.iter().filter_map(|d| if let Denied::Code(c) = d { Some(*c) } else { None }).collect();
+    diags.deny(args.deny.contains(&Denied::Warnings), &codes);
     common.report(&diags, &sources);
     result?;
     let (errors, warnings) = (diags.error_count(), diags.warning_count());

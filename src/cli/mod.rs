@@ -1,10 +1,14 @@
 //! The command line: arguments (clap), the commands, and where their output goes.
 
 mod check;
+mod diff;
 mod explain;
 mod memo;
 mod output;
 mod rank;
+mod schema;
+mod test;
+mod watch;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -99,11 +103,15 @@ pub enum Command {
     /// Write ranked investment memos (Markdown, HTML, JSON) and their index, or check them.
     Memo(memo::MemoArgs),
     /// Validate rule sets, datasets and scripts; report every problem at once.
-    Check {
-        /// More files or directories to check with the rules and data.
-        #[arg(value_name = "PATH")]
-        paths: Vec<PathBuf>,
-    },
+    Check(check::CheckArgs),
+    /// Run the rule tests: cases that score an entity and state what must come out.
+    Test(test::TestArgs),
+    /// Compare how two versions of the rules score the same data, entity by entity.
+    Diff(diff::DiffArgs),
+    /// Re-check, re-test and re-rank on every save of a rule, script or dataset file.
+    Watch(watch::WatchArgs),
+    /// Print the JSON Schema of rule, dataset or test files (for editors), or write all three.
+    Schema(schema::SchemaArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -179,6 +187,10 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Rank { kind, top, format, output } => rank::run(&cli.common, *kind, *top, *format, output.as_deref()),
         Command::Explain { ids, format } => explain::run(&cli.common, ids, *format),
         Command::Memo(args) => memo::run(&cli.common, args),
-        Command::Check { paths } => check::run(&cli.common, paths),
+        Command::Check(args) => check::run(&cli.common, args),
+        Command::Test(args) => test::run(&cli.common, args),
+        Command::Schema(args) => schema::run(args),
+        Command::Diff(args) => diff::run(&cli.common, args),
+        Command::Watch(args) => watch::run(&cli.common, args),
     }
 }

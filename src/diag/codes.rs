@@ -77,4 +77,18 @@ codes! {
     MissingData = "E401", "missing-data", "a factor with the `fail` policy has no value for an entity";
 
     TemplateError = "E501", "template-error", "a memo template that does not parse or render";
+
+    UnknownTestEntity = "E601", "unknown-test-entity", "a test case names an entity that no dataset has";
+    UnknownTestName = "E602", "unknown-test-name", "a test case expects a factor, gate, adjustment or rating its rule set lacks";
+    EmptyTest = "E603", "empty-test", "a test case that expects nothing";
+    DuplicateTest = "E604", "duplicate-test", "two test cases of one file share a name";
+
+    UnusedAttribute = "W101", "unused-attribute", "an attribute that no rule of its kind reads";
+    IrrelevantFactor = "W201", "irrelevant-factor", "a factor whose weight gives it under 1% of the total";
+    UnreachableRating = "W202", "unreachable-rating", "a rating band that no total can reach";
+    UnreachableBand = "W203", "unreachable-band", "a scale band that no value of its input can reach";
+    IneffectiveOverride = "W204", "ineffective-override", "an `extends` override that changes nothing";
+    GateNeverFires = "W401", "gate-never-fires", "a gate that fires for no entity of the data";
+    GateAlwaysFires = "W402", "gate-always-fires", "a gate that fires for every entity of the data";
+    SparseData = "W403", "sparse-data", "a rule that reads data most entities lack, and skips them";
 }

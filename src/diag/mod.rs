@@ -130,6 +130,20 @@ impl Diagnostics {
         v
     }
 
+    /// Drops the warnings with these codes (`--allow`).
+    pub fn allow(&mut self, codes: &[Code]) {
+        self.items.retain(|d| d.is_error() || !codes.contains(&d.code));
+    }
+
+    /// Turns warnings into errors: all of them, or those with the given codes (`--deny`).
+    pub fn deny(&mut self, all: bool, codes: &[Code]) {
+        for d in &mut self.items {
+            if all || codes.contains(&d.code) {
+                d.severity = Severity::Error;
+            }
+        }
+    }
+
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }

@@ -44,6 +44,17 @@ impl KindScores {
     }
 }
 
+/// Each factor's nominal share of the total, with every factor present.
+pub fn nominal_shares(rules: &crate::model::RuleSet) -> Vec<f64> {
+    kernel::Weights::new(rules).full
+}
+
+/// How many entities have no value for factor `f` (skipped, imputed or failed).
+pub fn factor_missing_count(ks: &KindScores, f: usize) -> usize {
+    let views = kernel::views(&ks.table, &ks.raw, &ks.scorers, &ks.plan.rules);
+    (0..ks.table.len()).filter(|&row| !matches!(views[f].outcome(row), kernel::Outcome::Observed(_))).count()
+}
+
 /// Every evaluated kind, in evaluation order.
 #[derive(Debug, Default)]
 pub struct Scores {

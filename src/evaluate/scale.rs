@@ -138,8 +138,12 @@ impl Scorer {
 
 /// Bands are sorted and touching; values below the first or above the last band take its points.
 fn band_points(bands: &[Band], x: f64) -> f64 {
-    let i = bands.partition_point(|b| b.max <= x).min(bands.len() - 1);
-    bands[i].points
+    bands[band_index(bands, x)].points
+}
+
+/// The band holding `x` (sorted, touching bands; the nearest band outside them).
+pub fn band_index(bands: &[Band], x: f64) -> usize {
+    bands.partition_point(|b| b.max <= x).min(bands.len().saturating_sub(1))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! sourced attribute values, before checking.
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use serde_yaml::Value;
 
@@ -11,18 +12,22 @@ use crate::diag::Code;
 use crate::model::{AttrType, Kind};
 
 /// One dataset file: declarations of attributes, entities, or both.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DatasetFile {
+    /// The dataset's name.
     #[serde(default)]
     pub dataset: Option<String>,
+    /// What the dataset holds.
     #[serde(default)]
     pub description: Option<String>,
     /// The kind of every entity in this file that does not name its own.
     #[serde(default)]
     pub kind: Option<Kind>,
+    /// Per kind, attribute name → type, or `{type, unit, description}`. Each attribute is declared once.
     #[serde(default)]
     pub attributes: IndexMap<Kind, IndexMap<String, Parsed<AttrDeclSpec>>>,
+    /// Companies, segments and regions.
     #[serde(default)]
     pub entities: Vec<Parsed<EntitySpec>>,
 }
@@ -35,15 +40,70 @@ pub struct AttrDeclSpec {
     pub description: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// An attribute declaration written in full.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AttrDeclFull {
+    /// `number`, `bool`, `text`, `date` or `list`.
     #[serde(rename = "type")]
     ty: AttrType,
+    /// The unit of a number, for ledgers and memos.
     #[serde(default)]
     unit: Option<String>,
+    /// What the attribute means.
     #[serde(default)]
     description: Option<String>,
+}
+
+impl JsonSchema for AttrDeclSpec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AttrDeclSpec".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let ty = g.subschema_for::<AttrType>();
+        let full = g.subschema_for::<AttrDeclFull>();
+        schemars::json_schema!({ "description": "A type name, or `{type, unit, description}`.", "anyOf": [ty, full] })
+    }
+}
+
+/// What an attribute value may be (for the schema): bare, or `{value, source, ...}`.
+pub struct AttrValue;
+
+impl JsonSchema for AttrValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AttrValue".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let sourced = g.subschema_for::<SourcedValue>();
+        schemars::json_schema!({
+            "description": "A bare value (number, true/false, text, date, a list of words; null for missing) or `{value, source, as_of, grade, judgment, note}`.",
+            "anyOf": [BareValue::json_schema(g), sourced]
+        })
+    }
+}
+
+/// A bare attribute value (for the schema).
+pub struct BareValue;
+
+impl JsonSchema for BareValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BareValue".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "anyOf": [
+                { "type": ["null", "boolean", "number", "string"] },
+                { "type": "array", "items": { "type": ["string", "number", "boolean"] } }
+            ]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for AttrDeclSpec {
@@ -69,36 +129,51 @@ impl<'de> Deserialize<'de> for AttrDeclSpec {
 }
 
 /// One company, segment or region.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntitySpec {
+    /// Unique across all kinds: letters, digits, `_`, `-` and `.`.
     pub id: String,
+    /// The display name.
     pub name: String,
+    /// `company`, `segment` or `region` (default: the file's `kind`).
     #[serde(default)]
     pub kind: Option<Kind>,
+    /// The id of the home region.
     #[serde(default)]
     pub headquarters: Option<String>,
+    /// Shares of the business per kind, id → share in (0, 1]; each kind adds up to 1.
     #[serde(default)]
     pub exposure: IndexMap<Kind, IndexMap<String, Num>>,
+    /// Attribute values, each declared under `attributes:` for the entity's kind.
     #[serde(default)]
+    #[schemars(with = "IndexMap<String, AttrValue>")]
     pub attributes: IndexMap<String, Value>,
+    /// Anything else a reader should know.
     #[serde(default)]
     pub note: Option<String>,
 }
 
 /// An attribute value with its provenance: `{value: 133.1, source: ..., as_of: 2024-12-31, grade: A}`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourcedValue {
+    /// The value; `null` marks it missing.
+    #[schemars(with = "BareValue")]
     pub value: Value,
+    /// Where the fact comes from.
     #[serde(default)]
     pub source: Option<String>,
+    /// The date it refers to: YYYY, YYYY-MM or YYYY-MM-DD.
     #[serde(default)]
     pub as_of: Option<Text>,
+    /// `A` primary, `B` reputable secondary, `C` indicative; `A/B` for a split.
     #[serde(default)]
     pub grade: Option<Text>,
+    /// The value is an analyst's judgment, not a sourced fact: the rationale.
     #[serde(default)]
     pub judgment: Option<String>,
+    /// Anything else a reader should know.
     #[serde(default)]
     pub note: Option<String>,
 }

@@ -4,6 +4,8 @@
 pub mod csv;
 pub mod dataset;
 pub mod rules;
+pub mod schema;
+pub mod tests;
 pub mod values;
 pub mod yaml;
 
@@ -155,10 +157,11 @@ fn read_text(path: &Path, sources: &SourceMap, diags: &mut Diagnostics) -> Resul
 
 fn classify(doc: &YamlDoc) -> Option<FileRole> {
     let map = doc.value.as_mapping()?;
-    if map.contains_key("rule_set") {
-        Some(FileRole::RuleSet)
-    } else if map.contains_key("cases") {
+    // A test file may name a default `rule_set:`; its `cases:` key decides.
+    if map.contains_key("cases") {
         Some(FileRole::Tests)
+    } else if map.contains_key("rule_set") {
+        Some(FileRole::RuleSet)
     } else if map.contains_key("entities") || map.contains_key("attributes") {
         Some(FileRole::Dataset)
     } else {

@@ -1,7 +1,11 @@
 //! Small value types shared by the file formats: finite numbers, text that may be written as a
 //! number, enums written as a word or a one-key mapping, and items that fail on their own (load stage).
 
+use std::borrow::Cow;
 use std::fmt;
+
+use schemars::{Schema, SchemaGenerator};
+use serde_json::Value as Json;
 
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
@@ -44,6 +48,20 @@ impl Visitor<'_> for NumVisitor {
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Num, E> {
         number_from_text(v).map_err(E::custom)
+    }
+}
+
+impl schemars::JsonSchema for Num {
+    fn schema_name() -> Cow<'static, str> {
+        "Num".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({ "type": "number" })
     }
 }
 
@@ -115,6 +133,20 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+impl schemars::JsonSchema for Text {
+    fn schema_name() -> Cow<'static, str> {
+        "Text".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({ "type": ["string", "number", "boolean"] })
+    }
+}
+
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -149,6 +181,44 @@ fn prefix_path(e: &ValueError) -> String {
     } else {
         format!("{}: {}", e.path, e.message)
     }
+}
+
+/// The schema of `T` (an externally tagged enum: words and one-key mappings), plus the word
+/// alone for every variant whose fields all have defaults (`scale: minmax`).
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Tagless<T> {
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        format!("Tagless<{}>", T::schema_id()).into()
+    }
+
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let mut schema = T::json_schema(g);
+        let words = defaultable_variants(&schema);
+        if !words.is_empty() {
+            if let Some(Json::Array(items)) = schema.get_mut("oneOf") {
+                let words: Vec<Json> = words.into_iter().map(Json::String).collect();
+                items.push(serde_json::json!({ "type": "string", "enum": words, "description": "A variant whose fields all take their defaults." }));
+            }
+        }
+        schema
+    }
+}
+
+/// Variants written `{word: {fields}}` where no field is required.
+fn defaultable_variants(schema: &Schema) -> Vec<String> {
+    let Some(Json::Array(items)) = schema.get("oneOf") else { return Vec::new() };
+    items
+        .iter()
+        .filter_map(|item| {
+            let props = item.get("properties")?.as_object()?;
+            let (word, inner) = props.iter().next().filter(|_| props.len() == 1)?;
+            let fields_optional = inner.get("properties").is_some() && inner.get("required").is_none();
+            fields_optional.then(|| word.clone())
+        })
+        .collect()
 }
 
 /// `{word: value}` becomes the tagged value `!word value` that serde_yaml reads as an enum.
@@ -188,6 +258,24 @@ impl<T> Parsed<T> {
             Parsed::Ok(t) => Some(t),
             Parsed::Err(_) => None,
         }
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Parsed<T> {
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        T::schema_id()
+    }
+
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        T::json_schema(g)
     }
 }
 

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::{Date, Kind};
 use crate::source::{FileId, Span};
 
-/// The type of an attribute, declared once per kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The type of an attribute, declared once per kind: `number`, `bool`, `text`, `date` (YYYY,
+/// YYYY-MM or YYYY-MM-DD) or `list` (a list of words).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AttrType {
     Number,

@@ -42,7 +42,7 @@ pub struct Band {
     pub points: f64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Scale {
     Linear { lo: f64, hi: f64, direction: Direction },
     Bands(Vec<Band>),

@@ -1,7 +1,9 @@
 //! Render stage: numbers, rankings and ledgers as tables, CSV and JSON, byte-stable.
 
+pub mod diff;
 pub mod explain;
 pub mod rank;
+pub mod tests;
 
 use serde_json::Value as Json;
 

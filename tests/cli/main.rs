@@ -1,13 +1,18 @@
 //! The one integration-test binary: runs the real `thesis` CLI on fixture files.
 
 mod diagnostics;
+mod diff;
 mod explain;
+mod lints;
 mod mcda;
 mod memo;
 mod properties;
 mod rank;
 mod readme;
+mod rule_tests;
 mod sandbox;
+mod schema;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -64,6 +69,11 @@ impl Thesis {
         S: AsRef<std::ffi::OsStr>,
     {
         self.cmd.args(args);
+        self
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Thesis {
+        self.cmd.arg(arg);
         self
     }
 

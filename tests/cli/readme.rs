@@ -47,6 +47,15 @@ fn the_readme_example_checks_clean_and_ranks_as_shown() {
 }
 
 #[test]
+fn the_readme_rule_tests_pass() {
+    let files = example_files();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let dir = project(&refs);
+    let run = Thesis::new().in_dir(dir.path()).args(["test"]).run().success();
+    assert_eq!(run.stdout.lines().last(), Some("4 passed, 0 failed"), "{}", run.stdout);
+}
+
+#[test]
 fn every_diagnostic_code_is_documented_in_the_readme() {
     for code in thesis::diag::Code::ALL {
         let row = format!("| {} | {} |", code.as_str(), code.title());

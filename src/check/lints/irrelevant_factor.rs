@@ -1,0 +1,33 @@
+//! W201: a factor whose weight makes it irrelevant — its nominal share of the total (its
+//! category's share times its share of the category, with every factor present) is below 1%,
+//! so it can never move a score by a whole point.
+
+use super::Cx;
+use crate::diag::{Code, Diagnostic};
+use crate::evaluate::nominal_shares;
+
+/// Factors with less than this share of the total are irrelevant.
+pub const IRRELEVANT_SHARE: f64 = 0.01;
+
+pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for rules in &cx.book.sets {
+        for (f, share) in rules.factors.iter().zip(nominal_shares(rules)) {
+            if share >= IRRELEVANT_SHARE {
+                continue;
+            }
+            out.push(
+                Diagnostic::warning(
+                    Code::IrrelevantFactor,
+                    format!(
+                        "factor `{}` carries {}% of rule set `{}`: it can never move a score by a whole point",
+                        f.id,
+                        crate::render::fixed(share * 100.0, 2),
+                        rules.name
+                    ),
+                )
+                .at_opt(f.span)
+                .hint("raise its weight (or its category's), or remove the factor"),
+            );
+        }
+    }
+}

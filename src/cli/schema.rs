@@ -1,0 +1,35 @@
+//! `thesis schema`: the JSON Schemas of the file formats, printed or written to a directory.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::output::{to_stdout, write_atomic};
+use crate::Error;
+use crate::load::schema::{Format, schema_text};
+
+/// What `thesis schema` was asked for.
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Which file format to print.
+    #[arg(required_unless_present = "write")]
+    pub format: Option<Format>,
+    /// Write all three schemas into this directory instead (rules.schema.json, dataset.schema.json,
+    /// tests.schema.json).
+    #[arg(long, value_name = "DIR", conflicts_with = "format")]
+    pub write: Option<PathBuf>,
+}
+
+pub fn run(args: &SchemaArgs) -> Result<ExitCode, Error> {
+    match (&args.write, args.format) {
+        (Some(dir), _) => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            for f in Format::ALL {
+                let text = schema_text(f);
+                write_atomic(&dir.join(f.file_name()), |out| out.write_all(text.as_bytes()))?;
+            }
+        }
+        (None, Some(f)) => to_stdout(|out| out.write_all(schema_text(f).as_bytes()))?,
+        (None, None) => return Err(Error::Usage("name a format (rules, dataset, tests) or --write DIR".into())),
+    }
+    Ok(ExitCode::SUCCESS)
+}

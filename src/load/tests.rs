@@ -1,0 +1,255 @@
+//! The rule-test file format as written (load stage): cases that score one entity under a rule
+//! set and state what must come out, before checking.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer};
+use serde_yaml::Value;
+
+use super::values::{Num, Parsed, describe};
+use super::yaml::{coded, from_value};
+use crate::diag::Code;
+use crate::model::Kind;
+
+/// One test file: a list of cases, with defaults for all of them.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestFile {
+    /// What these cases are about.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The rule set (or profile) every case of this file uses unless it names its own.
+    #[serde(default)]
+    pub rule_set: Option<String>,
+    /// The cases, run in order.
+    pub cases: Vec<Parsed<CaseSpec>>,
+}
+
+/// One case: an entity scored under a rule set, and what the result must be.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseSpec {
+    /// A sentence saying what the case shows; unique within the file.
+    pub name: String,
+    /// The rule set (or profile) to score with; default: the file's, else the one `rank` uses.
+    #[serde(default)]
+    pub rule_set: Option<String>,
+    /// The entity: a dataset id, or a mapping (inline attributes, or `from:` an id with overrides).
+    pub entity: CaseEntity,
+    /// Ids of dataset entities of the same kind to score and rank it among (default: all of them).
+    #[serde(default)]
+    pub universe: Option<Vec<String>>,
+    /// What the result must be.
+    pub expect: ExpectSpec,
+}
+
+/// `entity: baidu`, or a mapping describing the entity.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CaseEntity {
+    Id(String),
+    Inline(Box<InlineEntity>),
+}
+
+impl JsonSchema for CaseEntity {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CaseEntity".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let inline = g.subschema_for::<InlineEntity>();
+        schemars::json_schema!({
+            "description": "A dataset entity's id, or a mapping: an entity of the test, or `from:` a dataset entity with facts changed.",
+            "anyOf": [{ "type": "string", "description": "The id of a dataset entity." }, inline]
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for CaseEntity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<CaseEntity, D::Error> {
+        use serde::de::Error;
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(CaseEntity::Id(s)),
+            v @ Value::Mapping(_) => {
+                from_value(v).map(|e| CaseEntity::Inline(Box::new(e))).map_err(|e| D::Error::custom(prefixed(&e)))
+            }
+            other => Err(D::Error::custom(coded(
+                Code::WrongType,
+                format!("expected an entity id or a mapping, found {}", describe(&other)),
+            ))),
+        }
+    }
+}
+
+fn prefixed(e: &super::yaml::ValueError) -> String {
+    if e.path.0.is_empty() || e.message.contains('\u{1}') {
+        e.message.clone()
+    } else {
+        format!("{}: {}", e.path, e.message)
+    }
+}
+
+/// An entity written in the test: new, or a dataset entity with some facts changed.
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InlineEntity {
+    /// Start from this dataset entity: its attributes and relations, changed by the keys below.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// The entity's id (default: the `from` id, which then replaces that entity; else `case`).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The display name (default: the `from` entity's, else the id).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `company`, `segment` or `region` (default: the `from` entity's, else the rule set's).
+    #[serde(default)]
+    pub kind: Option<Kind>,
+    /// Home region id.
+    #[serde(default)]
+    pub headquarters: Option<String>,
+    /// Shares of the business per kind, as in datasets; replaces the `from` entity's for a kind given.
+    #[serde(default)]
+    pub exposure: IndexMap<Kind, IndexMap<String, Num>>,
+    /// Attribute values as in datasets (bare or with provenance); `null` makes one missing.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, super::dataset::AttrValue>")]
+    pub attributes: IndexMap<String, Value>,
+}
+
+/// What a case's result must be. Every key is optional; a case needs at least one.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectSpec {
+    /// The total: a number (to 2 decimals) or `{min, max}` (inclusive).
+    #[serde(default)]
+    pub score: Option<Bound>,
+    /// The rating label after gates.
+    #[serde(default)]
+    pub rating: Option<String>,
+    /// The competition rank among the universe: a number or `{min, max}`.
+    #[serde(default)]
+    pub rank: Option<Bound>,
+    /// Exactly the gates that fire (any action), in any order; `[]` for none.
+    #[serde(default)]
+    pub gates: Option<Vec<String>>,
+    /// Exactly the flag gates that fire, in any order.
+    #[serde(default)]
+    pub flags: Option<Vec<String>>,
+    /// Exactly the adjustments that apply, in any order.
+    #[serde(default)]
+    pub adjustments: Option<Vec<String>>,
+    /// Exactly the reason codes, in order.
+    #[serde(default)]
+    pub reasons: Option<Vec<String>>,
+    /// Points of individual factors: factor id → a number or `{min, max}`.
+    #[serde(default)]
+    pub points: IndexMap<String, Bound>,
+}
+
+impl ExpectSpec {
+    pub fn is_empty(&self) -> bool {
+        *self == ExpectSpec::default()
+    }
+}
+
+/// A number (matched to 2 decimals) or an inclusive range `{min, max}` (either end optional).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Bound {
+    Exact(f64),
+    Range { min: Option<f64>, max: Option<f64> },
+}
+
+/// Half of the last digit a ranking shows: an exact expectation matches to 2 decimals.
+pub const EXACT_TOLERANCE: f64 = 0.005 + 1e-9;
+
+impl Bound {
+    pub fn contains(&self, x: f64) -> bool {
+        match *self {
+            Bound::Exact(v) => (x - v).abs() <= EXACT_TOLERANCE,
+            Bound::Range { min, max } => min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m),
+        }
+    }
+}
+
+/// An inclusive range; give `min`, `max` or both.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RangeFull {
+    /// The least value allowed.
+    #[serde(default)]
+    min: Option<Num>,
+    /// The greatest value allowed.
+    #[serde(default)]
+    max: Option<Num>,
+}
+
+impl JsonSchema for Bound {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Bound".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let range = g.subschema_for::<RangeFull>();
+        schemars::json_schema!({
+            "description": "A number (matched to 2 decimals) or an inclusive range `{min, max}`.",
+            "anyOf": [{ "type": "number" }, range]
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Bound {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Bound, D::Error> {
+        use serde::de::Error;
+        match Value::deserialize(d)? {
+            v @ (Value::Number(_) | Value::String(_)) => {
+                Ok(Bound::Exact(Num::deserialize(v).map_err(D::Error::custom)?.0))
+            }
+            v @ Value::Mapping(_) => {
+                let r: RangeFull = from_value(v).map_err(|e| D::Error::custom(prefixed(&e)))?;
+                if r.min.is_none() && r.max.is_none() {
+                    return Err(D::Error::custom(coded(Code::MissingKey, "a range needs `min:`, `max:` or both")));
+                }
+                Ok(Bound::Range { min: r.min.map(|n| n.0), max: r.max.map(|n| n.0) })
+            }
+            other => Err(D::Error::custom(coded(
+                Code::WrongType,
+                format!("expected a number or `{{min, max}}`, found {}", describe(&other)),
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    fn bound(yaml: &str) -> Result<Bound, String> {
+        let v: Value = serde_yaml::from_str(yaml).map_err(|e| e.to_string())?;
+        from_value::<Bound>(v).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn an_exact_score_matches_to_two_decimals() {
+        let b = bound("76.46").expect("a number");
+        assert!(b.contains(76.455) && b.contains(76.4649) && !b.contains(76.47));
+    }
+
+    #[test]
+    fn a_range_is_inclusive_and_may_be_open() {
+        let b = bound("{min: 40, max: 60}").expect("a range");
+        assert!(b.contains(40.0) && b.contains(60.0) && !b.contains(60.01));
+        assert!(bound("{min: 60}").expect("open").contains(1e9));
+        assert!(bound("{}").is_err_and(|m| m.contains("`min:`, `max:` or both")));
+        assert!(bound("{min: 1, mx: 2}").is_err_and(|m| m.contains("unknown field `mx`")));
+    }
+
+    #[test]
+    fn an_entity_is_an_id_or_a_mapping() {
+        let e: CaseEntity = from_value(serde_yaml::from_str("baidu").expect("yaml")).expect("an id");
+        assert_eq!(e, CaseEntity::Id("baidu".into()));
+        let v = serde_yaml::from_str("{from: baidu, attributes: {growth: null}}").expect("yaml");
+        let CaseEntity::Inline(e) = from_value::<CaseEntity>(v).expect("inline") else { panic!("inline") };
+        assert_eq!(e.from.as_deref(), Some("baidu"));
+        assert!(e.attributes["growth"].is_null());
+    }
+}

@@ -1,0 +1,136 @@
+//! Comparing a case's ledger with what it expects: one [`Mismatch`] per expectation that does
+//! not hold, with both sides written for a reader (test stage).
+
+use crate::evaluate::Ledger;
+use crate::load::tests::{Bound, ExpectSpec};
+use crate::render::{fixed, number};
+
+/// An expectation that did not hold.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mismatch {
+    /// What was compared: `score`, `rating`, `points.growth`, ...
+    pub what: String,
+    pub expected: String,
+    pub actual: String,
+}
+
+fn mismatch(what: impl Into<String>, expected: String, actual: String) -> Mismatch {
+    Mismatch { what: what.into(), expected, actual }
+}
+
+/// Every expectation of `e` that the ledger (and rank) does not meet.
+pub fn compare(e: &ExpectSpec, l: &Ledger, rank: Option<u32>) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    let scored = l.status != "no_data";
+    if let Some(b) = e.score {
+        if !scored || !b.contains(l.score) {
+            let actual = if scored { fixed(l.score, 2) } else { "no score (no factor has data)".into() };
+            out.push(mismatch("score", bound_text(&b), actual));
+        }
+    }
+    if let Some(r) = &e.rating {
+        if l.rating.as_deref() != Some(r.as_str()) {
+            out.push(mismatch("rating", r.clone(), l.rating.clone().unwrap_or_else(|| "none".into())));
+        }
+    }
+    if let Some(b) = e.rank {
+        if !rank.is_some_and(|r| b.contains(r as f64)) {
+            let actual = match (rank, &l.excluded_by) {
+                (Some(r), _) => r.to_string(),
+                (None, Some(g)) => format!("not ranked (excluded by gate `{g}`)"),
+                (None, None) => "not ranked (no factor has data)".into(),
+            };
+            out.push(mismatch("rank", bound_text(&b), actual));
+        }
+    }
+    let fired = |items: &[crate::evaluate::ledger::ConditionLine]| -> Vec<String> {
+        items.iter().filter(|c| c.state == "fired").map(|c| c.id.clone()).collect()
+    };
+    same_set(&mut out, "gates", e.gates.as_deref(), &fired(&l.gates));
+    same_set(&mut out, "flags", e.flags.as_deref(), &l.flags);
+    same_set(&mut out, "adjustments", e.adjustments.as_deref(), &fired(&l.adjustments));
+    if let Some(expected) = &e.reasons {
+        let actual: Vec<String> = l.reason_codes.iter().map(|r| r.factor.clone()).collect();
+        if *expected != actual {
+            out.push(mismatch("reasons", list(expected), list(&actual)));
+        }
+    }
+    for (id, b) in &e.points {
+        let line = l.factors.iter().find(|f| &f.id == id);
+        let points = line.and_then(|f| f.points);
+        if !points.is_some_and(|p| b.contains(p)) {
+            let actual = match (points, line) {
+                (Some(p), _) => number_2(p),
+                (None, Some(f)) => format!("no points ({})", f.state),
+                (None, None) => "no such factor".into(),
+            };
+            out.push(mismatch(format!("points.{id}"), bound_text(b), actual));
+        }
+    }
+    out
+}
+
+/// Compares as sets; the actual side names what is missing and what is extra.
+fn same_set(out: &mut Vec<Mismatch>, what: &str, expected: Option<&[String]>, actual: &[String]) {
+    let Some(expected) = expected else { return };
+    let missing: Vec<String> = expected.iter().filter(|x| !actual.contains(x)).cloned().collect();
+    let extra: Vec<String> = actual.iter().filter(|x| !expected.contains(x)).cloned().collect();
+    if missing.is_empty() && extra.is_empty() {
+        return;
+    }
+    let mut notes = Vec::new();
+    if !missing.is_empty() {
+        notes.push(format!("without {}", missing.join(", ")));
+    }
+    if !extra.is_empty() {
+        notes.push(format!("also {}", extra.join(", ")));
+    }
+    out.push(mismatch(what, list(expected), format!("{} ({})", list(actual), notes.join("; "))));
+}
+
+fn list(items: &[String]) -> String {
+    format!("[{}]", items.join(", "))
+}
+
+fn number_2(x: f64) -> String {
+    let s = fixed(x, 2);
+    if s.ends_with(".00") { number(x.round()) } else { s }
+}
+
+/// `76.46`, `60..100`, `at least 60`, `at most 40`.
+pub fn bound_text(b: &Bound) -> String {
+    match *b {
+        Bound::Exact(v) => number(v),
+        Bound::Range { min: Some(a), max: Some(b) } => format!("{}..{}", number(a), number(b)),
+        Bound::Range { min: Some(a), max: None } => format!("at least {}", number(a)),
+        Bound::Range { min: None, max: Some(b) } => format!("at most {}", number(b)),
+        Bound::Range { min: None, max: None } => "anything".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn sets_compare_in_any_order_and_name_what_differs() {
+        let mut out = Vec::new();
+        same_set(&mut out, "gates", Some(&strings(&["a", "b"])), &strings(&["b", "a"]));
+        assert!(out.is_empty());
+        same_set(&mut out, "gates", Some(&strings(&["a", "b"])), &strings(&["b", "c"]));
+        assert_eq!(out[0].expected, "[a, b]");
+        assert_eq!(out[0].actual, "[b, c] (without a; also c)");
+    }
+
+    #[test]
+    fn bounds_read_as_people_write_them() {
+        assert_eq!(bound_text(&Bound::Exact(76.46)), "76.46");
+        assert_eq!(bound_text(&Bound::Range { min: Some(40.0), max: Some(60.0) }), "40..60");
+        assert_eq!(bound_text(&Bound::Range { min: Some(60.0), max: None }), "at least 60");
+        assert_eq!(bound_text(&Bound::Range { min: None, max: Some(40.0) }), "at most 40");
+    }
+}

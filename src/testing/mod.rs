@@ -1,0 +1,145 @@
+//! Rule tests (`thesis test`): cases written beside the rule sets score one entity and state
+//! what must come out. Checked like every other file, run through the real pipeline, compared,
+//! and tallied for coverage of factors, bands, gates and adjustments.
+
+mod compare;
+pub mod coverage;
+mod resolve;
+mod universe;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use compare::Mismatch;
+pub use coverage::Coverage;
+pub use resolve::check_tests;
+
+use crate::check::attrs::Cell;
+use crate::compile::{Plan, compile};
+use crate::diag::Diagnostics;
+use crate::evaluate::{evaluate, ledger};
+use crate::load::tests::ExpectSpec;
+use crate::model::{AttrId, Kind, Provenance, Row, RuleSet};
+use crate::pipeline::{Options, Project};
+use crate::source::{FileId, Span};
+
+/// A checked test file: each case by name, with where it is, and `None` if it has errors.
+#[derive(Debug)]
+pub struct TestFile {
+    pub file: FileId,
+    pub path: PathBuf,
+    pub cases: Vec<(String, Option<Span>, Option<Case>)>,
+}
+
+/// A checked case, ready to run.
+#[derive(Debug)]
+pub struct Case {
+    pub name: String,
+    /// The rule set the case names (`None`: the one `rank` would use).
+    pub requested: Option<String>,
+    pub rules: Arc<RuleSet>,
+    pub kind: Kind,
+    pub subject: Subject,
+    /// Rows of the kind's table to score it among (`None`: every entity of the kind).
+    pub universe: Option<Vec<Row>>,
+    pub expect: ExpectSpec,
+}
+
+/// The entity a case scores.
+#[derive(Debug)]
+pub enum Subject {
+    Existing(Row),
+    Built(Box<NewEntity>),
+}
+
+/// An entity described in a test file.
+#[derive(Debug)]
+pub struct NewEntity {
+    pub id: String,
+    pub name: String,
+    /// The dataset entity it starts from.
+    pub base: Option<Row>,
+    pub values: Vec<(AttrId, Cell, Provenance)>,
+    pub exposure: Vec<(Kind, Vec<(Row, f64)>)>,
+    pub headquarters: Option<Row>,
+    pub span: Option<Span>,
+}
+
+/// How one case went.
+#[derive(Debug)]
+pub enum Verdict {
+    Passed,
+    Failed(Vec<Mismatch>),
+    /// The case has errors (reported as diagnostics), or scoring it failed.
+    Error(String),
+}
+
+/// One case's result, for the report.
+#[derive(Debug)]
+pub struct CaseResult {
+    pub file: FileId,
+    pub span: Option<Span>,
+    pub name: String,
+    pub verdict: Verdict,
+}
+
+/// Every case's result, and what they exercised.
+#[derive(Debug, Default)]
+pub struct TestRun {
+    pub results: Vec<CaseResult>,
+    pub coverage: Coverage,
+}
+
+impl TestRun {
+    pub fn passed(&self) -> usize {
+        self.results.iter().filter(|r| matches!(r.verdict, Verdict::Passed)).count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.results.len() - self.passed()
+    }
+}
+
+/// Runs every case of `files` against the project.
+pub fn run_tests(project: &Project, files: &[TestFile], opts: &Options, diags: &mut Diagnostics) -> TestRun {
+    let mut run = TestRun { coverage: Coverage::new(&project.book), ..TestRun::default() };
+    let mut plans: HashMap<Option<String>, Option<Plan>> = HashMap::new();
+    for f in files {
+        for (name, span, case) in &f.cases {
+            let verdict = match case {
+                None => Verdict::Error("the case has errors (see the diagnostics)".into()),
+                Some(case) => {
+                    let plan =
+                        plans.entry(case.requested.clone()).or_insert_with(|| plan_for(project, case, opts, diags));
+                    match plan {
+                        Some(plan) => run_case(project, plan, case, &mut run.coverage, diags),
+                        None => Verdict::Error("its rule sets do not compile (see the diagnostics)".into()),
+                    }
+                }
+            };
+            run.results.push(CaseResult { file: f.file, span: *span, name: name.clone(), verdict });
+        }
+    }
+    run
+}
+
+fn plan_for(project: &Project, case: &Case, opts: &Options, diags: &mut Diagnostics) -> Option<Plan> {
+    let requested: Vec<String> = case.requested.iter().cloned().collect();
+    compile(&project.book, &project.dataset, &requested, &project.ws.sources, opts.limits, diags)
+}
+
+fn run_case(project: &Project, plan: &Plan, case: &Case, coverage: &mut Coverage, diags: &mut Diagnostics) -> Verdict {
+    let (dataset, row) = universe::case_dataset(&project.dataset, case);
+    let Some(scores) = evaluate(plan, &dataset, &project.ws.sources, diags) else {
+        return Verdict::Error("scoring failed (see the diagnostics)".into());
+    };
+    let Some(ks) = scores.of(case.kind) else {
+        return Verdict::Error(format!("no rule set scores {}", case.kind));
+    };
+    let l = ledger(ks, row, &scores, &dataset, false);
+    let ranking = crate::rank::rank(ks);
+    coverage.record(ks, &l);
+    let mismatches = compare::compare(&case.expect, &l, ranking.position(row).map(|p| p.0));
+    if mismatches.is_empty() { Verdict::Passed } else { Verdict::Failed(mismatches) }
+}

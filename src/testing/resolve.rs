@@ -1,0 +1,386 @@
+//! Checking rule-test files into [`Case`]s: every id, rule set, attribute and expected name
+//! resolved against the project, every problem a located diagnostic (test stage).
+
+use std::sync::Arc;
+
+use super::{Case, NewEntity, Subject, TestFile};
+use crate::check::attrs::{convert, split_sourced, undeclared};
+use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
+use crate::load::tests::{CaseEntity, CaseSpec, InlineEntity, TestFile as TestFileSpec};
+use crate::load::values::Parsed;
+use crate::load::yaml::{YamlDoc, YamlPath};
+use crate::model::{Dataset, GateAction, Kind, Row, RuleBook, RuleSet};
+use crate::ypath;
+
+/// Checks every test file of the workspace. Cases with problems come back as `None`.
+pub fn check_tests<'a>(
+    docs: impl IntoIterator<Item = &'a YamlDoc>,
+    ws: &crate::load::Workspace,
+    dataset: &Dataset,
+    book: &RuleBook,
+    diags: &mut Diagnostics,
+) -> Vec<TestFile> {
+    let mut quiet = Diagnostics::new();
+    let defaults = crate::compile::select_rule_sets(book, dataset, &[], &mut quiet);
+    let project = Project { rule_files: &ws.rule_files, dataset, book, defaults: &defaults };
+    docs.into_iter().map(|doc| check_file(doc, &project, diags)).collect()
+}
+
+/// What every test file is checked against.
+struct Project<'a> {
+    rule_files: &'a [YamlDoc],
+    dataset: &'a Dataset,
+    book: &'a RuleBook,
+    defaults: &'a [Option<Arc<RuleSet>>; 3],
+}
+
+struct Cx<'a> {
+    doc: &'a YamlDoc,
+    rule_files: &'a [YamlDoc],
+    dataset: &'a Dataset,
+    book: &'a RuleBook,
+    defaults: &'a [Option<Arc<RuleSet>>; 3],
+}
+
+fn check_file(doc: &YamlDoc, p: &Project<'_>, diags: &mut Diagnostics) -> TestFile {
+    let mut out = TestFile { file: doc.file, path: doc.path.clone(), cases: Vec::new() };
+    let spec = match doc.deserialize_at::<TestFileSpec>(&YamlPath::root()) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return out;
+        }
+    };
+    let cx = Cx { doc, rule_files: p.rule_files, dataset: p.dataset, book: p.book, defaults: p.defaults };
+    let mut names: Vec<&str> = Vec::new();
+    for (i, item) in spec.cases.iter().enumerate() {
+        let path = ypath!["cases", i];
+        let mut found = Vec::new();
+        let case = match item {
+            Parsed::Ok(c) => {
+                if names.contains(&c.name.as_str()) {
+                    found.push(
+                        Diagnostic::error(Code::DuplicateTest, format!("two cases are named `{}`", c.name))
+                            .at_opt(doc.span(&path.at("name")))
+                            .hint("give each case its own name: the report lists cases by name"),
+                    );
+                }
+                names.push(&c.name);
+                check_case(&cx, &path, c, spec.rule_set.as_deref(), &mut found)
+            }
+            Parsed::Err(e) => {
+                found.push(doc.error_diagnostic(&path, e));
+                None
+            }
+        };
+        let ok = found.iter().all(|d| !d.is_error());
+        diags.extend(found);
+        let label = item.ok().map_or_else(|| format!("case {}", i + 1), |c| c.name.clone());
+        out.cases.push((label, doc.span(&path), case.filter(|_| ok)));
+    }
+    out
+}
+
+fn check_case(
+    cx: &Cx<'_>,
+    path: &YamlPath,
+    spec: &CaseSpec,
+    file_rule_set: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Case> {
+    if spec.expect.is_empty() {
+        diags.push(
+            Diagnostic::error(Code::EmptyTest, format!("case `{}` expects nothing", spec.name))
+                .at_opt(cx.doc.span(&path.at("expect")))
+                .hint("expect a `score`, `rating`, `rank`, `gates`, `flags`, `adjustments`, `reasons` or `points`"),
+        );
+    }
+    let requested = spec.rule_set.as_deref().or(file_rule_set);
+    let rs_path = if spec.rule_set.is_some() { path.at("rule_set") } else { ypath!["rule_set"] };
+    let entity_path = path.at("entity");
+    let hinted_kind = entity_kind(cx, &spec.entity);
+    let rules = rule_set_for(cx, &spec.entity, requested, hinted_kind, &rs_path, &entity_path, diags)?;
+    let kind = rules.kind;
+    let subject = subject(cx, &entity_path, &spec.entity, kind, diags);
+    let universe = universe(cx, &path.at("universe"), spec.universe.as_deref(), kind, diags);
+    check_expectations(cx, &path.at("expect"), spec, &rules, diags);
+    Some(Case {
+        name: spec.name.clone(),
+        requested: requested.map(str::to_string),
+        rules,
+        kind,
+        subject: subject?,
+        universe: universe?,
+        expect: spec.expect.clone(),
+    })
+}
+
+/// The kind the entity says it has, if it says.
+fn entity_kind(cx: &Cx<'_>, entity: &CaseEntity) -> Option<Kind> {
+    match entity {
+        CaseEntity::Id(id) => cx.dataset.find(id).map(|(k, _)| k),
+        CaseEntity::Inline(e) => e.kind.or_else(|| e.from.as_deref().and_then(|f| cx.dataset.find(f)).map(|(k, _)| k)),
+    }
+}
+
+fn rule_set_for(
+    cx: &Cx<'_>,
+    entity: &CaseEntity,
+    requested: Option<&str>,
+    kind: Option<Kind>,
+    rs_path: &YamlPath,
+    entity_path: &YamlPath,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Arc<RuleSet>> {
+    let Some(name) = requested else {
+        let Some(kind) = kind else {
+            if let CaseEntity::Id(id) = entity {
+                diags.push(
+                    Diagnostic::error(Code::UnknownTestEntity, format!("no entity has id `{id}`"))
+                        .at_opt(cx.doc.span(entity_path))
+                        .hint("name an entity of the datasets, or describe one inline under `entity:`"),
+                );
+                return None;
+            }
+            diags.push(
+                Diagnostic::error(Code::MissingKey, "the case does not say which kind its entity is")
+                    .at_opt(cx.doc.span(entity_path))
+                    .hint("add `kind: company` to the entity, or name a `rule_set:`"),
+            );
+            return None;
+        };
+        let found = cx.defaults[kind.index()].clone();
+        if found.is_none() {
+            diags.push(
+                Diagnostic::error(Code::RuleSetSelection, format!("no single rule set scores {kind}"))
+                    .at_opt(cx.doc.span(entity_path))
+                    .hint("name one with `rule_set:`"),
+            );
+        }
+        return found;
+    };
+    let Some(rules) = cx.book.get(name) else {
+        if defined_with_errors(cx, name) {
+            return None;
+        }
+        let d = Diagnostic::error(Code::UnknownRuleSet, format!("rule set `{name}` does not exist"))
+            .at_opt(cx.doc.span(rs_path));
+        diags.push(match did_you_mean(name, cx.book.sets.iter().map(|s| s.name.as_str())) {
+            Some(s) => d.hint(format!("did you mean `{s}`?")),
+            None => d.hint("name a rule set by its `rule_set:` name"),
+        });
+        return None;
+    };
+    if let Some(k) = kind.filter(|k| *k != rules.kind) {
+        diags.push(
+            Diagnostic::error(
+                Code::KindMismatch,
+                format!("the entity is a {k}, but rule set `{name}` scores {}", rules.kind),
+            )
+            .at_opt(cx.doc.span(entity_path))
+            .hint("score it with a rule set of its kind"),
+        );
+        return None;
+    }
+    Some(Arc::clone(rules))
+}
+
+/// A rule file names this rule set, but it did not check: its own errors say why.
+fn defined_with_errors(cx: &Cx<'_>, name: &str) -> bool {
+    cx.rule_files.iter().any(|d| d.value.get("rule_set").and_then(serde_yaml::Value::as_str) == Some(name))
+}
+
+/// A dataset entity of `kind` by id, with a diagnostic at `path` if there is none.
+fn find_row(cx: &Cx<'_>, id: &str, kind: Kind, path: &YamlPath, diags: &mut Vec<Diagnostic>) -> Option<Row> {
+    match cx.dataset.find(id) {
+        Some((k, row)) if k == kind => Some(row),
+        Some((k, _)) => {
+            diags.push(
+                Diagnostic::error(Code::KindMismatch, format!("`{id}` is a {k}, not a {kind}"))
+                    .at_opt(cx.doc.span(path))
+                    .hint(format!("name a {kind}")),
+            );
+            None
+        }
+        None => {
+            let t = cx.dataset.table(kind);
+            let ids: Vec<&str> = (0..t.len().min(100_000)).map(|r| t.id(r)).collect();
+            let d = Diagnostic::error(Code::UnknownTestEntity, format!("no {kind} has id `{id}`"))
+                .at_opt(cx.doc.span(path));
+            diags.push(match did_you_mean(id, ids) {
+                Some(s) => d.hint(format!("did you mean `{s}`?")),
+                None => d.hint("name an entity of the datasets, or describe one inline under `entity:`"),
+            });
+            None
+        }
+    }
+}
+
+fn subject(
+    cx: &Cx<'_>,
+    path: &YamlPath,
+    entity: &CaseEntity,
+    kind: Kind,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Subject> {
+    match entity {
+        CaseEntity::Id(id) => find_row(cx, id, kind, path, diags).map(Subject::Existing),
+        CaseEntity::Inline(e) => inline(cx, path, e, kind, diags).map(|n| Subject::Built(Box::new(n))),
+    }
+}
+
+fn inline(
+    cx: &Cx<'_>,
+    path: &YamlPath,
+    e: &InlineEntity,
+    kind: Kind,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<NewEntity> {
+    let base = match &e.from {
+        Some(id) => Some(find_row(cx, id, kind, &path.at("from"), diags)?),
+        None => None,
+    };
+    let table = cx.dataset.table(kind);
+    let id = e.id.clone().or_else(|| e.from.clone()).unwrap_or_else(|| "case".to_string());
+    if !crate::check::is_valid_name(&id) {
+        diags.push(
+            Diagnostic::error(Code::BadName, format!("`{id}` cannot be an id"))
+                .at_opt(cx.doc.span(&path.at("id")))
+                .hint("ids use letters, digits, `_`, `-` and `.`, starting with a letter or digit"),
+        );
+    }
+    let name = e.name.clone().or_else(|| base.map(|r| table.name(r as usize).to_string())).unwrap_or(id.clone());
+    let mut new = NewEntity {
+        id,
+        name,
+        base,
+        values: Vec::new(),
+        exposure: Vec::new(),
+        headquarters: None,
+        span: cx.doc.span(path),
+    };
+    values(cx, path, e, kind, &mut new, diags);
+    relations(cx, path, e, &mut new, diags);
+    Some(new)
+}
+
+fn values(
+    cx: &Cx<'_>,
+    path: &YamlPath,
+    e: &InlineEntity,
+    kind: Kind,
+    new: &mut NewEntity,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let schema = cx.dataset.schema(kind);
+    for (name, raw) in &e.attributes {
+        let apath = path.at("attributes").at(name.as_str());
+        let Some(attr) = schema.get(name) else {
+            diags.push(undeclared(name, kind, schema).at_opt(cx.doc.key_span(&apath)));
+            continue;
+        };
+        let Some((value, prov, vpath)) = split_sourced(cx.doc, &apath, raw, diags) else { continue };
+        match convert(&value, schema.decl(attr).ty, name) {
+            Ok(cell) => new.values.push((attr, cell, prov)),
+            Err((code, msg, hint)) => {
+                let mut d = Diagnostic::error(code, msg).at_opt(cx.doc.span(&vpath));
+                if let Some(h) = hint {
+                    d = d.hint(h);
+                }
+                diags.push(d);
+            }
+        }
+    }
+}
+
+fn relations(cx: &Cx<'_>, path: &YamlPath, e: &InlineEntity, new: &mut NewEntity, diags: &mut Vec<Diagnostic>) {
+    if let Some(hq) = &e.headquarters {
+        new.headquarters = find_row(cx, hq, Kind::Region, &path.at("headquarters"), diags);
+    }
+    for (kind, items) in &e.exposure {
+        let kpath = path.at("exposure").at(kind.as_str());
+        let mut rows = Vec::new();
+        for (target, w) in items {
+            let tpath = kpath.at(target.as_str());
+            if !(w.0 > 0.0 && w.0 <= 1.0) {
+                diags.push(
+                    Diagnostic::error(
+                        Code::BadExposure,
+                        format!("exposure to `{target}` is {}; weights lie in (0, 1]", w.0),
+                    )
+                    .at_opt(cx.doc.span(&tpath)),
+                );
+                continue;
+            }
+            if let Some(row) = find_row(cx, target, *kind, &tpath, diags) {
+                rows.push((row, w.0));
+            }
+        }
+        let sum: f64 = items.values().map(|w| w.0).sum();
+        if (sum - 1.0).abs() > crate::check::EXPOSURE_TOLERANCE {
+            diags.push(
+                Diagnostic::error(
+                    Code::ExposureSum,
+                    format!("exposures to {kind} add up to {}, not 1", crate::render::number(sum)),
+                )
+                .at_opt(cx.doc.span(&kpath))
+                .hint("exposure weights of one kind are shares that add up to 1"),
+            );
+        }
+        new.exposure.push((*kind, rows));
+    }
+}
+
+fn universe(
+    cx: &Cx<'_>,
+    path: &YamlPath,
+    ids: Option<&[String]>,
+    kind: Kind,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Option<Vec<Row>>> {
+    let Some(ids) = ids else { return Some(None) };
+    let before = diags.len();
+    let rows: Vec<Row> =
+        ids.iter().enumerate().filter_map(|(i, id)| find_row(cx, id, kind, &path.at(i), diags)).collect();
+    (diags.len() == before).then_some(Some(rows))
+}
+
+fn check_expectations(cx: &Cx<'_>, path: &YamlPath, spec: &CaseSpec, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
+    let e = &spec.expect;
+    let gates: Vec<&str> = rules.gates.iter().map(|g| g.id.as_str()).collect();
+    let flags: Vec<&str> = rules.gates.iter().filter(|g| g.action == GateAction::Flag).map(|g| g.id.as_str()).collect();
+    let adjustments: Vec<&str> = rules.adjustments.iter().map(|a| a.id.as_str()).collect();
+    let factors: Vec<&str> = rules.factors.iter().map(|f| f.id.as_str()).collect();
+    let ratings: Vec<&str> = rules.ratings.iter().map(|r| r.label.as_str()).collect();
+    let mut check = |key: &str, names: &[String], known: &[&str], what: &str| {
+        for (i, n) in names.iter().enumerate() {
+            if !known.contains(&n.as_str()) {
+                diags.push(unknown_name(cx, &path.at(key).at(i), n, known, what, &rules.name));
+            }
+        }
+    };
+    check("gates", e.gates.as_deref().unwrap_or_default(), &gates, "gate");
+    check("flags", e.flags.as_deref().unwrap_or_default(), &flags, "flag gate");
+    check("adjustments", e.adjustments.as_deref().unwrap_or_default(), &adjustments, "adjustment");
+    check("reasons", e.reasons.as_deref().unwrap_or_default(), &factors, "factor");
+    if let Some(r) = &e.rating {
+        if !ratings.contains(&r.as_str()) {
+            diags.push(unknown_name(cx, &path.at("rating"), r, &ratings, "rating", &rules.name));
+        }
+    }
+    for id in e.points.keys() {
+        if !factors.contains(&id.as_str()) {
+            diags.push(unknown_name(cx, &path.at("points").at(id.as_str()), id, &factors, "factor", &rules.name));
+        }
+    }
+}
+
+fn unknown_name(cx: &Cx<'_>, path: &YamlPath, name: &str, known: &[&str], what: &str, rule_set: &str) -> Diagnostic {
+    let d = Diagnostic::error(Code::UnknownTestName, format!("rule set `{rule_set}` has no {what} `{name}`"))
+        .at_opt(cx.doc.span(path));
+    match did_you_mean(name, known.iter().copied()) {
+        Some(s) => d.hint(format!("did you mean `{s}`?")),
+        None if known.is_empty() => d.hint(format!("it has no {what}s")),
+        None => d.hint(format!("its {what}s: {}", known.join(", "))),
+    }
+}

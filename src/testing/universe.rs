@@ -1,0 +1,218 @@
+//! The dataset a case is scored in: the entities of its universe, plus the case's own entity
+//! (new, or a dataset entity with facts changed); the other kinds as they are (test stage).
+
+use std::sync::Arc;
+
+use super::{Case, NewEntity, Subject};
+use crate::check::attrs::Cell;
+use crate::diag::Location;
+use crate::model::{Column, Dataset, EntityTable, Exposure, Kind, Origin, Row};
+
+/// The case's dataset and the row of its subject in its kind's table.
+pub fn case_dataset(ds: &Dataset, case: &Case) -> (Dataset, usize) {
+    let src = ds.table(case.kind);
+    let replaced = match &case.subject {
+        Subject::Built(n) => src.find(&n.id),
+        Subject::Existing(_) => None,
+    };
+    let mut rows: Vec<Row> = case.universe.clone().unwrap_or_else(|| (0..src.len() as Row).collect());
+    rows.retain(|r| Some(*r) != replaced);
+    if let Subject::Existing(r) = case.subject {
+        if !rows.contains(&r) {
+            rows.push(r);
+        }
+    }
+    let mut t = EntityTable::new(case.kind);
+    t.columns = src.columns.iter().map(|c| empty_like(c, rows.len() + 1)).collect();
+    let mut exposure: [Option<Exposure>; 3] = Kind::ALL.map(|k| wants_exposure(src, case, k).then(Exposure::new));
+    let mut hq = (src.headquarters.is_some() || built(case).is_some_and(|n| n.headquarters.is_some())).then(Vec::new);
+    for &r in &rows {
+        copy_row(src, r as usize, None, &mut t, &mut exposure, &mut hq);
+    }
+    let subject = match &case.subject {
+        Subject::Existing(r) => rows.iter().position(|x| x == r).unwrap_or_default(),
+        Subject::Built(n) => {
+            add_built(src, n, ds, &mut t, &mut exposure, &mut hq);
+            t.len() - 1
+        }
+    };
+    t.exposure = exposure;
+    t.headquarters = hq;
+    let mut tables = ds.tables.clone();
+    tables[case.kind.index()] = Arc::new(t);
+    (Dataset { schemas: ds.schemas.clone(), tables, files: ds.files.clone(), as_of: ds.as_of }, subject)
+}
+
+fn built(case: &Case) -> Option<&NewEntity> {
+    match &case.subject {
+        Subject::Built(n) => Some(n),
+        Subject::Existing(_) => None,
+    }
+}
+
+fn wants_exposure(src: &EntityTable, case: &Case, k: Kind) -> bool {
+    src.exposure[k.index()].is_some() || built(case).is_some_and(|n| n.exposure.iter().any(|(x, _)| *x == k))
+}
+
+fn empty_like(c: &Column, cap: usize) -> Column {
+    match c {
+        Column::Number(_) => Column::Number(Vec::with_capacity(cap)),
+        Column::Bool(_) => Column::Bool(Vec::with_capacity(cap)),
+        Column::Text(_) => Column::Text(Vec::with_capacity(cap)),
+        Column::Date(_) => Column::Date(Vec::with_capacity(cap)),
+        Column::List(_) => Column::List(Vec::with_capacity(cap)),
+    }
+}
+
+fn push_value(dst: &mut Column, src: &Column, row: usize) {
+    match (dst, src) {
+        (Column::Number(d), Column::Number(s)) => d.push(s[row]),
+        (Column::Bool(d), Column::Bool(s)) => d.push(s[row]),
+        (Column::Text(d), Column::Text(s)) => d.push(s[row].clone()),
+        (Column::Date(d), Column::Date(s)) => d.push(s[row]),
+        (Column::List(d), Column::List(s)) => d.push(s[row].clone()),
+        _ => {}
+    }
+}
+
+/// Appends row `r` of `src` to `t` (as `id` if given), with its facts and relations.
+fn copy_row(
+    src: &EntityTable,
+    r: usize,
+    id: Option<(&str, &str)>,
+    t: &mut EntityTable,
+    exposure: &mut [Option<Exposure>; 3],
+    hq: &mut Option<Vec<Option<Row>>>,
+) {
+    let new = t.len() as Row;
+    let (id, name) = id.unwrap_or((src.id(r), src.name(r)));
+    t.ids.push(id);
+    t.names.push(name);
+    for (dst, col) in t.columns.iter_mut().zip(&src.columns) {
+        push_value(dst, col, r);
+    }
+    for a in 0..src.columns.len() as u32 {
+        if let Some(p) = src.provenance.get(&(r as Row, a)) {
+            t.provenance.insert((new, a), Arc::clone(p));
+        }
+        if let Some(w) = src.withheld.get(&(r as Row, a)) {
+            t.withheld.insert((new, a), w.clone());
+        }
+    }
+    for k in Kind::ALL {
+        if let Some(e) = &mut exposure[k.index()] {
+            let items: Vec<(Row, f64)> = src.exposure[k.index()].as_ref().map_or_else(Vec::new, |x| x.row(r).collect());
+            e.push_row(items);
+        }
+    }
+    if let Some(h) = hq {
+        h.push(src.headquarters.as_ref().and_then(|v| v[r]));
+    }
+    if let Some(origin) = src.origin(r) {
+        t.origins.push((new, origin_of(origin)));
+    }
+}
+
+fn origin_of(loc: Location) -> Origin {
+    match loc {
+        Location::Span(s) => Origin::Yaml(vec![s]),
+        Location::LineCol { file, line, .. } => Origin::Csv { file, lines: vec![line as u32] },
+    }
+}
+
+/// Appends the case's own entity: its base row's facts (if any), then its own.
+fn add_built(
+    src: &EntityTable,
+    n: &NewEntity,
+    ds: &Dataset,
+    t: &mut EntityTable,
+    exposure: &mut [Option<Exposure>; 3],
+    hq: &mut Option<Vec<Option<Row>>>,
+) {
+    let row = t.len();
+    match n.base {
+        Some(b) => copy_row(src, b as usize, Some((&n.id, &n.name)), t, exposure, hq),
+        None => {
+            t.ids.push(&n.id);
+            t.names.push(&n.name);
+            for c in &mut t.columns {
+                push_missing(c);
+            }
+            for e in exposure.iter_mut().flatten() {
+                e.push_row(std::iter::empty());
+            }
+            if let Some(h) = hq {
+                h.push(None);
+            }
+        }
+    }
+    t.origins.retain(|(r, _)| *r as usize != row);
+    if let Some(span) = n.span {
+        t.origins.push((row as Row, Origin::Yaml(vec![span])));
+    }
+    for (attr, cell, prov) in &n.values {
+        set_value(t, row, *attr, cell, prov, ds.as_of);
+    }
+    replace_relations(n, row, exposure, hq);
+}
+
+fn push_missing(c: &mut Column) {
+    match c {
+        Column::Number(v) => v.push(f64::NAN),
+        Column::Bool(v) => v.push(None),
+        Column::Text(v) => v.push(None),
+        Column::Date(v) => v.push(None),
+        Column::List(v) => v.push(None),
+    }
+}
+
+fn set_value(
+    t: &mut EntityTable,
+    row: usize,
+    attr: u32,
+    cell: &Cell,
+    prov: &crate::model::Provenance,
+    as_of: Option<crate::model::Date>,
+) {
+    let key = (row as Row, attr);
+    let col = &mut t.columns[attr as usize];
+    col.clear(row);
+    t.provenance.remove(&key);
+    t.withheld.remove(&key);
+    cell.clone().store(col, row);
+    let late = as_of.is_some_and(|cut| prov.as_of.is_some_and(|d| d > cut));
+    if late {
+        let text = col.display(row).unwrap_or_default();
+        col.clear(row);
+        t.withheld.insert(key, (text, Arc::new(prov.clone())));
+    } else if !prov.is_empty() {
+        t.provenance.insert(key, Arc::new(prov.clone()));
+    }
+}
+
+/// The entity's own exposures and headquarters replace its base's, kind by kind.
+fn replace_relations(
+    n: &NewEntity,
+    row: usize,
+    exposure: &mut [Option<Exposure>; 3],
+    hq: &mut Option<Vec<Option<Row>>>,
+) {
+    for (k, items) in &n.exposure {
+        if let Some(e) = &mut exposure[k.index()] {
+            *e = rebuilt_last(e, row, items);
+        }
+    }
+    if let (Some(h), Some(r)) = (hq, n.headquarters) {
+        h[row] = Some(r);
+    }
+}
+
+/// `e` with its last row replaced by `items`.
+fn rebuilt_last(e: &Exposure, last: usize, items: &[(Row, f64)]) -> Exposure {
+    let mut out = Exposure::new();
+    for r in 0..last {
+        out.push_row(e.row(r).collect::<Vec<_>>());
+    }
+    out.push_row(items.iter().copied());
+    out
+}

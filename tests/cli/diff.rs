@@ -1,0 +1,74 @@
+//! `thesis diff`: two versions of the fixture rules (a weight change that moves a rating), as a
+//! table, Markdown and JSON, and a git revision against the working tree.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{Thesis, fixture, project};
+
+fn versions(format: &str) -> crate::Run {
+    Thesis::new()
+        .args(["--data".as_ref(), fixture("edit/datasets").as_os_str()])
+        .args(["diff", "--format", format])
+        .args(["--base".as_ref(), fixture("edit/rules").as_os_str()])
+        .args(["--head".as_ref(), fixture("edit/rules-v2").as_os_str()])
+        .run()
+        .success()
+}
+
+#[test]
+fn a_weight_change_shows_score_rank_rating_and_drivers() {
+    let run = versions("table");
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn markdown_is_a_table_with_the_rating_changes_first() {
+    let md = versions("markdown").stdout;
+    assert!(md.contains("- Underweight → Neutral: 1 (`gamma`)"), "{md}");
+    assert!(md.contains("| id | name | score | rank | rating | moved most by |"), "{md}");
+    assert!(
+        md.contains("| `gamma` | Gamma | 32.00 → 56.00 (+24.00) | 3 → 2 | **Underweight → Neutral** | sanctions +15.00, margin +9.00 |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn json_lists_changes_and_rating_changes() {
+    let v: serde_json::Value = serde_json::from_str(&versions("json").stdout).expect("JSON");
+    assert_eq!(v["compared"], 3);
+    assert_eq!(v["changes"][0]["id"], "gamma");
+    assert_eq!(v["changes"][0]["base"]["rating"], "Underweight");
+    assert_eq!(v["changes"][0]["head"]["rating"], "Neutral");
+    assert_eq!(v["changes"][0]["drivers"][0]["factor"], "sanctions");
+    assert_eq!(v["changes"][0]["drivers"][0]["delta"], 15.0);
+    assert_eq!(v["rating_changes"][0]["ids"][0], "gamma");
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .expect("git runs");
+    assert!(ok.success(), "git {args:?}");
+}
+
+#[test]
+fn a_git_revision_is_compared_with_the_working_tree() {
+    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).expect("fixture");
+    let (v1, v2, data) =
+        (read("edit/rules/company.yaml"), read("edit/rules-v2/company.yaml"), read("edit/datasets/companies.yaml"));
+    let dir = project(&[("rule files/company.yaml", &v1), ("datasets/companies.yaml", &data)]);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "v1"]);
+    std::fs::write(dir.path().join("rule files/company.yaml"), v2).expect("write v2");
+    let run =
+        Thesis::new().in_dir(dir.path()).args(["--rules", "rule files", "diff", "--base", "HEAD"]).run().success();
+    assert!(run.stdout.starts_with("company diff · HEAD (co 1.0.0) → working tree (co 1.1.0)"), "{}", run.stdout);
+    assert!(run.stdout.contains("Underweight → Neutral: 1 (gamma)"), "{}", run.stdout);
+    let bad = Thesis::new().in_dir(dir.path()).args(["--rules", "rule files", "diff", "--base", "no-such-rev"]).run();
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+}

@@ -1,0 +1,66 @@
+//! `thesis test`: rule test cases on the fixture project, passing and failing, with coverage.
+
+use crate::{Thesis, fixture, project};
+
+fn in_fixture() -> Thesis {
+    Thesis::new()
+        .args(["--rules".as_ref(), fixture("edit/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("edit/datasets").as_os_str()])
+        .args(["--diagnostic-format", "short"])
+}
+
+#[test]
+fn passing_cases_print_one_line_each_and_the_tally() {
+    let run = in_fixture().args(["test", "--coverage", "--min-coverage", "100"]).run().success();
+    insta::assert_snapshot!(run.stdout);
+    assert!(run.stdout.lines().any(|l| l == "4 passed, 0 failed"), "{}", run.stdout);
+}
+
+#[test]
+fn a_failing_case_shows_expected_and_actual_and_exits_1() {
+    let run = in_fixture().args(["test".as_ref(), fixture("edit/failing.yaml").as_os_str()]).run().code(1);
+    insta::assert_snapshot!(run.stdout);
+    assert_eq!(run.stdout.lines().last(), Some("1 passed, 2 failed"));
+}
+
+#[test]
+fn coverage_below_the_minimum_fails_and_names_what_is_missing() {
+    let dir = project(&[(
+        "rules/tests/one.yaml",
+        "rule_set: co\ncases:\n  - name: Alpha leads\n    entity: alpha\n    expect: { rank: 1 }\n",
+    )]);
+    let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("edit/rules/company.yaml"));
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("edit/datasets"));
+    let run = Thesis::new()
+        .in_dir(dir.path())
+        .args(["--rules".as_ref(), rules.as_os_str(), "--rules".as_ref(), "rules".as_ref()])
+        .args(["--data".as_ref(), data.as_os_str()])
+        .args(["test", "--min-coverage", "90"])
+        .run()
+        .code(1);
+    assert!(run.stdout.contains("not exercised: gate       losses"), "{}", run.stdout);
+    assert!(run.stdout.contains("not exercised: band       growth: < 0"), "{}", run.stdout);
+    assert!(run.stderr.contains("is below --min-coverage 90"), "{}", run.stderr);
+    assert_eq!(run.stdout.lines().last(), Some("1 passed, 0 failed"));
+}
+
+#[test]
+fn a_case_with_errors_is_a_located_diagnostic_and_a_failure() {
+    let dir = project(&[(
+        "bad.yaml",
+        "rule_set: co\ncases:\n  - name: Alpha\n    entity: alpah\n    expect: { flags: [blacklist] }\n",
+    )]);
+    let path = dir.path().join("bad.yaml");
+    let run = in_fixture().args(["test".as_ref(), path.as_os_str()]).run().code(1);
+    assert!(run.stderr.contains("bad.yaml:4:13: error[E601]: no company has id `alpah`"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `alpha`?"), "{}", run.stderr);
+    assert!(run.stderr.contains("error[E602]: rule set `co` has no flag gate `blacklist`"), "{}", run.stderr);
+    assert!(run.stdout.contains("ERROR"), "{}", run.stdout);
+    assert_eq!(run.stdout.lines().last(), Some("0 passed, 1 failed"));
+}
+
+#[test]
+fn the_shipped_rules_pass_their_own_cases() {
+    let run = Thesis::new().args(["test"]).run().success();
+    assert!(run.stdout.lines().last().is_some_and(|l| l.ends_with(" passed, 0 failed")), "{}", run.stdout);
+}

@@ -1,0 +1,117 @@
+//! `thesis watch`: a session on a copy of the fixture project sees its first run, then the
+//! update after a file is edited, then the diagnostics of a broken save without exiting. Every
+//! wait is bounded, so a broken watch fails the test instead of hanging it.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use crate::{fixture, project};
+
+const WAIT: Duration = Duration::from_secs(60);
+
+/// The watch process; killed when the test ends, however it ends.
+struct Session {
+    child: Child,
+    stdout: Receiver<String>,
+    stderr: Receiver<String>,
+    seen: String,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn lines(pipe: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+impl Session {
+    fn start(dir: &Path) -> Session {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_thesis"))
+            .args(["--diagnostic-format", "short", "watch", "--debounce", "100"])
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start thesis watch");
+        let stdout = lines(child.stdout.take().expect("stdout"));
+        let stderr = lines(child.stderr.take().expect("stderr"));
+        Session { child, stdout, stderr, seen: String::new() }
+    }
+
+    /// Reads standard output until a line containing `needle`; panics after `WAIT`.
+    #[track_caller]
+    fn until(&mut self, needle: &str) -> String {
+        wait_for(&self.stdout, needle, &mut self.seen)
+    }
+}
+
+#[track_caller]
+fn wait_for(rx: &Receiver<String>, needle: &str, seen: &mut String) -> String {
+    let deadline = Instant::now() + WAIT;
+    let mut read = String::new();
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                read.push_str(&line);
+                read.push('\n');
+                if line.contains(needle) {
+                    seen.push_str(&read);
+                    return read;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    panic!("no `{needle}` within {WAIT:?}; read so far:\n{seen}{read}");
+}
+
+#[test]
+fn a_saved_edit_reranks_and_a_broken_save_shows_diagnostics_without_exiting() {
+    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).expect("fixture");
+    let rules = read("edit/rules/company.yaml");
+    let dir = project(&[
+        ("rules/company.yaml", &rules),
+        ("rules/tests/co.yaml", &read("edit/rules/tests/co.yaml")),
+        ("datasets/companies.yaml", &read("edit/datasets/companies.yaml")),
+    ]);
+    let mut watch = Session::start(dir.path());
+    let first = watch.until("watching for changes");
+    assert!(first.contains("tests: 4 passed, 0 failed"), "{first}");
+    assert!(first.contains("    3  gamma  Gamma  32.00  Underweight"), "{first}");
+
+    let company = dir.path().join("rules/company.yaml");
+    std::fs::write(&company, read("edit/rules-v2/company.yaml")).expect("save v2");
+    let update = watch.until("watching for changes");
+    assert!(update.contains("== run 2 · changed: rules/company.yaml"), "{update}");
+    assert!(update.contains("    2  gamma  Gamma  56.00  Neutral"), "{update}");
+    assert!(update.contains("Underweight → Neutral: 1 (gamma)"), "{update}");
+    assert!(update.contains("tests: 1 passed, 3 failed"), "{update}");
+
+    std::fs::write(&company, rules.replace("  risk: 40", "  risk: forty")).expect("save a broken file");
+    let broken = watch.until("watching for changes");
+    assert!(broken.contains("not ranked: fix the errors above"), "{broken}");
+    let mut errs = String::new();
+    wait_for(&watch.stderr, "rules/company.yaml:8:9: error[E002]", &mut errs);
+    assert!(watch.child.try_wait().expect("status").is_none(), "watch exited on an error in the files");
+
+    std::fs::write(&company, rules).expect("save the fix");
+    let fixed = watch.until("watching for changes");
+    assert!(fixed.contains("    3  gamma  Gamma  32.00  Underweight"), "{fixed}");
+    assert!(fixed.contains("Neutral → Underweight: 1 (gamma)"), "the last good run is the reference: {fixed}");
+}
