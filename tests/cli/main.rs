@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the real `thesis` CLI on fixture files.
 
 mod diagnostics;
+mod domain;
 mod readme;
 
 use std::path::{Path, PathBuf};
