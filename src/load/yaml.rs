@@ -350,18 +350,27 @@ pub fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Ya
     Some(YamlDoc { file, path: std::path::PathBuf::new(), value, index })
 }
 
-/// Converts saphyr's character indices to byte offsets.
+/// Converts saphyr's character indices to byte offsets. For non-ASCII text the byte offset of
+/// every character is tabulated once, so each lookup is constant time (walking the text per
+/// lookup made indexing quadratic in the file size).
 struct CharOffsets<'a> {
     text: &'a str,
-    ascii: bool,
+    /// Byte offset of each character; `None` for ASCII text, where the two coincide. `u32`
+    /// suffices: files are at most [`MAX_YAML_BYTES`].
+    starts: Option<Vec<u32>>,
 }
 
 impl CharOffsets<'_> {
+    fn new(text: &str) -> CharOffsets<'_> {
+        let starts = (!text.is_ascii()).then(|| text.char_indices().map(|(i, _)| i as u32).collect());
+        CharOffsets { text, starts }
+    }
+
     fn byte(&self, char_index: usize) -> usize {
-        if self.ascii {
-            return char_index.min(self.text.len());
+        match &self.starts {
+            None => char_index.min(self.text.len()),
+            Some(starts) => starts.get(char_index).map_or(self.text.len(), |&b| b as usize),
         }
-        self.text.char_indices().nth(char_index).map_or(self.text.len(), |(i, _)| i)
     }
 }
 
@@ -381,7 +390,7 @@ struct IndexBuilder<'a> {
 fn build_index(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlIndex> {
     let mut b = IndexBuilder {
         file,
-        offsets: CharOffsets { text, ascii: text.is_ascii() },
+        offsets: CharOffsets::new(text),
         stack: Vec::new(),
         index: YamlIndex { file: Some(file), entries: HashMap::new() },
         documents: 0,
@@ -523,5 +532,39 @@ pub fn split_coded_owned(message: &str) -> (Code, String) {
     match message.find('\u{1}').and_then(|i| split_coded(&message[i..])) {
         Some((code, msg)) => (code, msg.to_string()),
         None => (Code::WrongType, message.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{CharOffsets, parse};
+    use crate::source::SourceMap;
+
+    #[test]
+    fn char_indices_map_to_byte_offsets_in_non_ascii_text() {
+        let text = "a§→b\u{4e2d}c";
+        let offsets = CharOffsets::new(text);
+        let expected: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        for (c, &b) in expected.iter().enumerate() {
+            assert_eq!(offsets.byte(c), b, "char {c}");
+        }
+        assert_eq!(offsets.byte(expected.len()), text.len(), "one past the end");
+        assert_eq!(offsets.byte(expected.len() + 5), text.len());
+        assert_eq!(CharOffsets::new("abc").byte(2), 2);
+    }
+
+    #[test]
+    fn spans_after_multibyte_characters_land_on_their_values() {
+        let text = "note: \"中文 § → −\"\nkey: { value: 42, source: \"页面\" }\nlast: end\n";
+        let sources = SourceMap::new();
+        let file = sources.add(Path::new("t.yaml"), Some(text.into()));
+        let mut diags = Vec::new();
+        let doc = parse(file, text, &mut diags).expect("valid YAML");
+        assert!(diags.is_empty());
+        let at = |path| doc.span(&path).map(|s| &text[s.start..s.end]);
+        assert_eq!(at(crate::ypath!["key", "value"]), Some("42"));
+        assert_eq!(at(crate::ypath!["last"]), Some("end"));
     }
 }

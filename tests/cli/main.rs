@@ -2,6 +2,7 @@
 
 mod diagnostics;
 mod diff;
+mod domain;
 mod explain;
 mod lints;
 mod mcda;
