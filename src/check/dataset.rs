@@ -80,6 +80,7 @@ fn declare_attributes(files: &[(&YamlDoc, DatasetFile)], diags: &mut Vec<Diagnos
                     ty: spec.ty,
                     unit: spec.unit.clone(),
                     description: spec.description.clone(),
+                    descriptive: spec.descriptive,
                     span: doc.key_span(&path),
                 };
                 let schema = &mut schemas[kind.index()];

@@ -486,6 +486,7 @@ fn draft_conditions(doc: &YamlDoc, f: &RuleFile, d: &mut Draft, diags: &mut Vec<
                         action,
                         reason: g.reason.clone(),
                         missing: g.missing.unwrap_or_default(),
+                        missing_explicit: g.missing.is_some(),
                         span: doc.span(&path),
                     },
                     cap,
@@ -510,6 +511,7 @@ fn draft_conditions(doc: &YamlDoc, f: &RuleFile, d: &mut Draft, diags: &mut Vec<
                     points: a.points.0,
                     reason: a.reason.clone(),
                     missing: a.missing.unwrap_or(GateMissing::Skip),
+                    missing_explicit: a.missing.is_some(),
                     span: doc.span(&path),
                 });
             }
@@ -770,6 +772,7 @@ fn finish_factor(
         input,
         scale,
         missing: f.missing.as_ref().map_or(default_missing, |m| m.v),
+        missing_explicit: f.missing.is_some(),
         span: f.at,
     })
 }

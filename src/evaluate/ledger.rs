@@ -116,6 +116,8 @@ pub struct Ledger {
     pub flags: Vec<String>,
     pub excluded_by: Option<String>,
     pub reason_codes: Vec<ReasonCode>,
+    /// Attributes declared `descriptive: true` that the entity has: context for readers, not scored.
+    pub profile: Vec<Evidence>,
 }
 
 /// Builds the ledger of `row`. With `trace`, scripts are re-run to list the attributes they read.
@@ -255,6 +257,7 @@ pub fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, t
         coverage: res.coverage,
         clamp: if res.status == Status::NoData { 0.0 } else { res.total - (res.base + applied) },
         reason_codes: reason_codes(&factors, rules.reason_codes),
+        profile: profile(ks, row, dataset),
         flags: rules
             .gates
             .iter()
@@ -384,6 +387,16 @@ fn evidence(ks: &KindScores, f: usize, row: usize, traced: &[AttrId]) -> Vec<Evi
         InputPlan::Program(_) => traced.iter().map(|a| attribute_evidence(table, &names(*a), *a, row)).collect(),
         InputPlan::Rollup { .. } => Vec::new(),
     }
+}
+
+/// The descriptive attributes of a row that have a value (or one withheld by `--as-of`).
+fn profile(ks: &KindScores, row: usize, dataset: &Dataset) -> Vec<Evidence> {
+    let schema = dataset.schema(ks.kind());
+    (0..schema.attrs.len() as AttrId)
+        .filter(|&a| schema.decl(a).descriptive)
+        .map(|a| attribute_evidence(&ks.table, &schema.decl(a).name, a, row))
+        .filter(|e| e.value.is_some())
+        .collect()
 }
 
 fn ks_attr_name(ks: &KindScores, a: AttrId) -> String {

@@ -38,6 +38,7 @@ pub struct AttrDeclSpec {
     pub ty: AttrType,
     pub unit: Option<String>,
     pub description: Option<String>,
+    pub descriptive: bool,
 }
 
 /// An attribute declaration written in full.
@@ -53,6 +54,10 @@ struct AttrDeclFull {
     /// What the attribute means.
     #[serde(default)]
     description: Option<String>,
+    /// Context for readers (ledgers and memos show it), not meant to be scored: no lint asks
+    /// for a rule to read it.
+    #[serde(default)]
+    descriptive: bool,
 }
 
 impl JsonSchema for AttrDeclSpec {
@@ -63,7 +68,7 @@ impl JsonSchema for AttrDeclSpec {
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let ty = g.subschema_for::<AttrType>();
         let full = g.subschema_for::<AttrDeclFull>();
-        schemars::json_schema!({ "description": "A type name, or `{type, unit, description}`.", "anyOf": [ty, full] })
+        schemars::json_schema!({ "description": "A type name, or `{type, unit, description, descriptive}`.", "anyOf": [ty, full] })
     }
 }
 
@@ -115,6 +120,7 @@ impl<'de> Deserialize<'de> for AttrDeclSpec {
                 ty: super::yaml::from_value(v).map_err(|e| D::Error::custom(e.message))?,
                 unit: None,
                 description: None,
+                descriptive: false,
             },
             v @ Value::Mapping(_) => super::yaml::from_value(v).map_err(|e| D::Error::custom(e.message))?,
             other => {
@@ -124,7 +130,7 @@ impl<'de> Deserialize<'de> for AttrDeclSpec {
                 )));
             }
         };
-        Ok(AttrDeclSpec { ty: full.ty, unit: full.unit, description: full.description })
+        Ok(AttrDeclSpec { ty: full.ty, unit: full.unit, description: full.description, descriptive: full.descriptive })
     }
 }
 

@@ -53,6 +53,7 @@ pub fn memo(l: Ledger, cx: &Context) -> Memo {
         recommendation: recommendation(&l),
         exposure: exposure(&l.factors),
         evidence: evidence(&l.factors, cx.schema),
+        profile: l.profile.iter().map(|e| fact(e, cx.schema, Vec::new())).collect(),
         coverage: coverage(&l),
         stamp: cx.stamp.clone(),
         capped_by,
@@ -143,25 +144,30 @@ fn evidence(factors: &[FactorLine], schema: &KindSchema) -> Vec<Fact> {
                 known.factors.push(f.id.clone());
                 continue;
             }
-            let (label, unit) = phrase::label_and_unit(&e.attribute, schema);
-            let p = &e.provenance;
-            facts.push(Fact {
-                description: (label != e.attribute).then_some(label),
-                unit,
-                value: e.value.clone(),
-                basis: basis(e),
-                attribute: e.attribute.clone(),
-                source: p.source.clone(),
-                as_of: p.as_of.map(|d| d.to_string()),
-                grade: p.grade.clone(),
-                judgment: p.judgment.clone(),
-                note: p.note.clone(),
-                withheld: e.withheld,
-                factors: vec![f.id.clone()],
-            });
+            facts.push(fact(e, schema, vec![f.id.clone()]));
         }
     }
     facts
+}
+
+/// A fact as memos show it: labelled from its declaration, with its provenance.
+fn fact(e: &crate::evaluate::ledger::Evidence, schema: &KindSchema, factors: Vec<String>) -> Fact {
+    let (label, unit) = phrase::label_and_unit(&e.attribute, schema);
+    let p = &e.provenance;
+    Fact {
+        description: (label != e.attribute).then_some(label),
+        unit,
+        value: e.value.clone(),
+        basis: basis(e),
+        attribute: e.attribute.clone(),
+        source: p.source.clone(),
+        as_of: p.as_of.map(|d| d.to_string()),
+        grade: p.grade.clone(),
+        judgment: p.judgment.clone(),
+        note: p.note.clone(),
+        withheld: e.withheld,
+        factors,
+    }
 }
 
 /// `judgment`, `sourced`, `unsourced` (a bare value) or `missing`.

@@ -169,6 +169,8 @@ pub struct Memo {
     pub gates: Vec<ConditionLine>,
     pub flags: Vec<GateRef>,
     pub evidence: Vec<Fact>,
+    /// Context facts (attributes declared `descriptive: true`), not scored.
+    pub profile: Vec<Fact>,
     pub coverage: Coverage,
     pub reason_codes: Vec<ReasonCode>,
     pub stamp: Stamp,

@@ -45,6 +45,8 @@ pub struct AttrDecl {
     pub ty: AttrType,
     pub unit: Option<String>,
     pub description: Option<String>,
+    /// Context for readers rather than an input to score.
+    pub descriptive: bool,
     pub span: Option<Span>,
 }
 

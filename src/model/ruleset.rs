@@ -89,6 +89,8 @@ pub struct Factor {
     pub input: Input,
     pub scale: Scale,
     pub missing: Missing,
+    /// Whether the factor states its own `missing:` policy (rather than inheriting it).
+    pub missing_explicit: bool,
     pub span: Option<Span>,
 }
 
@@ -107,6 +109,8 @@ pub struct Gate {
     pub action: GateAction,
     pub reason: String,
     pub missing: GateMissing,
+    /// Whether the rule states its own `missing:` policy.
+    pub missing_explicit: bool,
     pub span: Option<Span>,
 }
 
@@ -117,6 +121,8 @@ pub struct Adjustment {
     pub points: f64,
     pub reason: String,
     pub missing: GateMissing,
+    /// Whether the rule states its own `missing:` policy.
+    pub missing_explicit: bool,
     pub span: Option<Span>,
 }
 

@@ -92,6 +92,18 @@ pub fn write_text(out: &mut dyn Write, l: &Ledger, position: Option<(u32, usize,
             l.reason_codes.iter().map(|r| format!("{} (−{})", r.factor, fixed(r.lost, 2))).collect();
         writeln!(out, "\nreason codes: {}", codes.join(", "))?;
     }
+    if !l.profile.is_empty() {
+        writeln!(out, "\nprofile (context, not scored)")?;
+        for e in &l.profile {
+            writeln!(
+                out,
+                "    {} = {} ({})",
+                e.attribute,
+                e.value.as_deref().unwrap_or("missing"),
+                provenance_text(e)
+            )?;
+        }
+    }
     Ok(())
 }
 

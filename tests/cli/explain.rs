@@ -35,3 +35,31 @@ fn an_unknown_id_is_a_usage_error_with_a_suggestion() {
     let run = context().args(["explain", "c11"]).run().code(2);
     assert!(run.stderr.contains("no entity has id `c11` (did you mean `c1`?)"), "{}", run.stderr);
 }
+
+#[test]
+fn descriptive_attributes_appear_in_the_profile_not_in_the_score() {
+    let dir = crate::project(&[
+        (
+            "datasets/d.yaml",
+            "attributes:\n  company:\n    growth: number\n    developer: { type: text, descriptive: true }\nkind: company\nentities:\n\
+             - { id: a, name: A, attributes: { growth: 5, developer: { value: Lab A, source: filing, grade: A } } }\n",
+        ),
+        (
+            "rules/r.yaml",
+            "rule_set: r\nversion: 1\ndescription: R.\nkind: company\ncategories: { opportunity: 1 }\nfactors:\n\
+             - { id: g, category: opportunity, weight: 1, description: G, input: { attribute: growth }, scale: { linear: { lo: 0, hi: 10 } } }\n",
+        ),
+    ]);
+    let run = Thesis::new().in_dir(dir.path()).args(["explain", "a", "--format", "json"]).run().success();
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(v[0]["profile"][0]["attribute"], "developer");
+    assert_eq!(v[0]["profile"][0]["value"], "Lab A");
+    assert_eq!(v[0]["profile"][0]["source"], "filing");
+    assert_eq!(v[0]["score"], 50.0);
+    let text = Thesis::new().in_dir(dir.path()).args(["explain", "a"]).run().success();
+    assert!(
+        text.stdout.contains("profile (context, not scored)\n    developer = Lab A (source: filing; grade A)"),
+        "{}",
+        text.stdout
+    );
+}

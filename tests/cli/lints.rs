@@ -76,3 +76,32 @@ fn the_shipped_files_are_lint_clean() {
     let run = Thesis::new().args(["check", "--deny", "warnings"]).run().success();
     assert!(run.stderr.contains("0 errors, 0 warnings"), "{}", run.stderr);
 }
+
+/// A project where W101 and W403 would fire, but the analyst said what they meant.
+const DECIDED: &[(&str, &str)] = &[
+    (
+        "datasets/d.yaml",
+        "attributes:\n  company:\n    growth: number\n    developer: { type: text, descriptive: true }\n    filings: number\n\
+         kind: company\nentities:\n\
+         - { id: a, name: A, attributes: { growth: 5, developer: Lab A, filings: 3 } }\n\
+         - { id: b, name: B, attributes: { growth: 7, developer: Lab B } }\n\
+         - { id: c, name: C, attributes: { growth: 9 } }\n",
+    ),
+    (
+        "rules/r.yaml",
+        "rule_set: r\nversion: 1\ndescription: R.\nkind: company\nmissing: skip\ncategories: { opportunity: 1 }\nfactors:\n\
+         - { id: g, category: opportunity, weight: 1, description: G, input: { attribute: growth }, scale: { linear: { lo: 0, hi: 10 } } }\n\
+         - { id: f, category: opportunity, weight: 1, description: F, input: { attribute: filings }, scale: { linear: { lo: 0, hi: 10 } }, missing: skip }\n",
+    ),
+];
+
+#[test]
+fn descriptive_attributes_and_a_stated_skip_are_decisions_not_warnings() {
+    let dir = crate::project(DECIDED);
+    let run = Thesis::new().in_dir(dir.path()).args(["check", "--deny", "warnings"]).run().success();
+    assert!(run.stderr.contains("0 errors, 0 warnings"), "{}", run.stderr);
+    let inherited = crate::project(&[DECIDED[0], ("rules/r.yaml", &DECIDED[1].1.replace(", missing: skip }", " }"))]);
+    let run = Thesis::new().in_dir(inherited.path()).args(["--diagnostic-format", "short", "check"]).run().success();
+    assert!(run.stderr.contains("warning[W403]: factor `f` has no value to score for 2 of 3"), "{}", run.stderr);
+    assert!(!run.stderr.contains("W101"), "{}", run.stderr);
+}

@@ -1,6 +1,7 @@
 //! W101: an attribute declared for a kind that no rule set of that kind reads — not as an
 //! `attribute:` input, and not by name in any expression, condition or script file its factors
-//! call. Kinds that no rule set scores are left alone.
+//! call. Kinds that no rule set scores, and attributes declared `descriptive: true`, are left
+//! alone.
 
 use std::collections::HashSet;
 
@@ -19,7 +20,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             referenced_words(cx, rules, &mut words);
         }
         for decl in &cx.dataset.schema(kind).attrs {
-            if words.contains(decl.name.as_str()) {
+            if decl.descriptive || words.contains(decl.name.as_str()) {
                 continue;
             }
             out.push(
@@ -28,7 +29,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                     format!("attribute `{}` of {kind} is read by no rule", decl.name),
                 )
                 .at_opt(decl.span)
-                .hint("score it with a factor, gate or adjustment, or remove its declaration and values"),
+                .hint("score it with a factor, gate or adjustment; declare it `descriptive: true` if it is context for readers; or remove it"),
             );
         }
     }
