@@ -173,7 +173,7 @@ fn change(id: &str, base: SideRow<'_>, head: SideRow<'_>) -> EntityChange {
 fn contributions(l: Option<&Ledger>) -> Vec<(String, f64)> {
     let Some(l) = l else { return Vec::new() };
     let mut v: Vec<(String, f64)> = l.factors.iter().map(|f| (f.id.clone(), f.contribution)).collect();
-    let adjust: f64 = l.adjustments.iter().filter(|a| a.state == "fired").filter_map(|a| a.points).sum();
+    let adjust: f64 = l.adjustments.iter().filter(|a| a.fired).filter_map(|a| a.points).sum();
     v.push(("(adjustments)".into(), adjust));
     v.push(("(clamp)".into(), l.clamp));
     v

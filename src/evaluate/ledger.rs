@@ -79,7 +79,10 @@ pub struct ConditionLine {
     pub id: String,
     pub when: String,
     pub reason: String,
-    /// fired, not_fired or undetermined (the condition read missing data).
+    /// Whether it took effect (points added, action taken).
+    pub fired: bool,
+    /// fired, not_fired, undetermined (the condition read missing data) or fired_on_missing
+    /// (it read missing data and its policy is `missing: fire`).
     pub state: &'static str,
     /// Points added (adjustments) or action taken (gates): exclude, cap:LABEL, flag.
     pub effect: String,
@@ -204,6 +207,7 @@ pub fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, t
             id: a.id.clone(),
             when: a.when.source.clone(),
             reason: a.reason.clone(),
+            fired: res.adjustments_applied & (1 << i) != 0,
             state: condition_state(res.adjustments_applied, res.adjustments_unknown, i),
             effect: format!("{:+}", a.points),
             points: Some(a.points),
@@ -224,6 +228,7 @@ pub fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, t
             id: g.id.clone(),
             when: g.when.source.clone(),
             reason: g.reason.clone(),
+            fired: res.gates_fired & (1 << i) != 0,
             state: condition_state(res.gates_fired, res.gates_unknown, i),
             effect: match g.action {
                 GateAction::Exclude => "exclude".into(),
@@ -276,13 +281,14 @@ pub fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, t
     }
 }
 
+/// `fired`, `not_fired`, `undetermined` (its condition read missing data, so it did not fire),
+/// or `fired_on_missing` (it read missing data and its policy is `missing: fire`).
 fn condition_state(fired: u64, unknown: u64, i: usize) -> &'static str {
-    if unknown & (1 << i) != 0 {
-        "undetermined"
-    } else if fired & (1 << i) != 0 {
-        "fired"
-    } else {
-        "not_fired"
+    match (fired & (1 << i) != 0, unknown & (1 << i) != 0) {
+        (true, false) => "fired",
+        (true, true) => "fired_on_missing",
+        (false, true) => "undetermined",
+        (false, false) => "not_fired",
     }
 }
 

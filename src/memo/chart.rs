@@ -162,7 +162,7 @@ fn steps(memo: &Memo) -> Vec<Step> {
         let class = format!("cat-{}", category(&f.category) % PALETTE);
         steps.push(step(&mut running, f.contribution, &f.id, &f.description, class));
     }
-    for a in memo.adjustments.iter().filter(|a| a.state == "fired") {
+    for a in memo.adjustments.iter().filter(|a| a.fired) {
         let points = a.points.unwrap_or(0.0);
         let class = if points < 0.0 { "down" } else { "up" };
         steps.push(step(&mut running, points, &a.id, &a.reason, class.to_string()));

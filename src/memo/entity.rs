@@ -81,7 +81,7 @@ pub fn memo(l: Ledger, cx: &Context) -> Memo {
 fn fired(l: &Ledger, is: impl Fn(&str) -> bool) -> Vec<GateRef> {
     l.gates
         .iter()
-        .filter(|g| g.state == "fired" && is(&g.effect))
+        .filter(|g| g.fired && is(&g.effect))
         .map(|g| GateRef { id: g.id.clone(), reason: g.reason.clone() })
         .collect()
 }

@@ -54,7 +54,7 @@ pub fn write_text(out: &mut dyn Write, l: &Ledger, position: Option<(u32, usize,
         rs.version,
         rs.profile.as_deref().map(|p| format!(" ({p})")).unwrap_or_default()
     )?;
-    let adjust: f64 = l.adjustments.iter().filter(|a| a.state == "fired").filter_map(|a| a.points).sum();
+    let adjust: f64 = l.adjustments.iter().filter(|a| a.fired).filter_map(|a| a.points).sum();
     let place = match (position, l.status) {
         (Some((rank, n, pct)), _) => format!("rank {rank} of {n} (percentile {})", fixed(pct, 1)),
         (None, "excluded") => format!("excluded by gate {}", l.excluded_by.as_deref().unwrap_or("")),

@@ -44,7 +44,7 @@ pub fn compare(e: &ExpectSpec, l: &Ledger, rank: Option<u32>) -> Vec<Mismatch> {
         }
     }
     let fired = |items: &[crate::evaluate::ledger::ConditionLine]| -> Vec<String> {
-        items.iter().filter(|c| c.state == "fired").map(|c| c.id.clone()).collect()
+        items.iter().filter(|c| c.fired).map(|c| c.id.clone()).collect()
     };
     same_set(&mut out, "gates", e.gates.as_deref(), &fired(&l.gates));
     same_set(&mut out, "flags", e.flags.as_deref(), &l.flags);

@@ -102,10 +102,10 @@ impl Coverage {
                 hit("rating", label);
             }
         }
-        for g in l.gates.iter().filter(|g| g.state == "fired") {
+        for g in l.gates.iter().filter(|g| g.fired) {
             hit("gate", &g.id);
         }
-        for a in l.adjustments.iter().filter(|a| a.state == "fired") {
+        for a in l.adjustments.iter().filter(|a| a.fired) {
             hit("adjustment", &a.id);
         }
     }

@@ -63,3 +63,28 @@ fn descriptive_attributes_appear_in_the_profile_not_in_the_score() {
         text.stdout
     );
 }
+
+#[test]
+fn a_gate_fired_by_its_missing_policy_says_so() {
+    let dir = crate::project(&[
+        (
+            "datasets/d.yaml",
+            "attributes:\n  company:\n    growth: number\n    listed: bool\nkind: company\nentities:\n\
+             - { id: a, name: A, attributes: { growth: 5 } }\n",
+        ),
+        (
+            "rules/r.yaml",
+            "rule_set: r\nversion: 1\ndescription: R.\nkind: company\ncategories: { opportunity: 1 }\nfactors:\n\
+             - { id: g, category: opportunity, weight: 1, description: G, input: { attribute: growth }, scale: { linear: { lo: 0, hi: 10 } } }\n\
+             gates:\n  - { id: unlisted, when: '!e.listed', action: flag, reason: Not listed, missing: fire }\n\
+             adjustments:\n  - { id: haircut, when: '!e.listed', points: -5, reason: Illiquid, missing: fire }\n",
+        ),
+    ]);
+    let run = Thesis::new().in_dir(dir.path()).args(["explain", "a", "--format", "json"]).run().success();
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(v[0]["gates"][0]["state"], "fired_on_missing");
+    assert_eq!(v[0]["gates"][0]["fired"], true);
+    assert_eq!(v[0]["flags"][0], "unlisted");
+    assert_eq!(v[0]["adjustments"][0]["state"], "fired_on_missing");
+    assert_eq!(v[0]["score"], 45.0);
+}

@@ -181,7 +181,7 @@ proptest! {
             let l = ledger(ks, row, &s.scores, &s.project.dataset, false);
             prop_assert!((0.0..=100.0).contains(&l.score), "score {} out of range", l.score);
             let contributions: f64 = l.factors.iter().map(|f| f.contribution).sum();
-            let adjustments: f64 = l.adjustments.iter().filter(|a| a.state == "fired").filter_map(|a| a.points).sum();
+            let adjustments: f64 = l.adjustments.iter().filter(|a| a.fired).filter_map(|a| a.points).sum();
             if l.status != "no_data" {
                 prop_assert!((contributions + adjustments + l.clamp - l.score).abs() < 1e-9);
                 prop_assert_eq!(contributions, l.base, "contributions add up to the base exactly");

@@ -61,7 +61,7 @@ fn json_carries_the_documented_fields_and_contributions_add_up() {
             .as_array()
             .expect("adjustments")
             .iter()
-            .filter(|a| a["state"] == "fired")
+            .filter(|a| a["fired"] == true)
             .map(|a| a["points"].as_f64().unwrap_or(0.0))
             .sum();
         let total = contributions + adjustments + e["clamp"].as_f64().expect("clamp");
