@@ -5,17 +5,24 @@ use crate::{Thesis, project};
 
 const README: &str = include_str!("../../README.md");
 
-/// Fenced blocks whose first line is `# file: PATH` or `// file: PATH`.
+/// Fenced blocks whose first line is `# file: PATH` or `// file: PATH`, or that follow a
+/// `<!-- file: PATH -->` line (formats without comments, such as CSV).
 fn example_files() -> Vec<(String, String)> {
     let mut files = Vec::new();
     let mut lines = README.lines();
+    let mut named: Option<&str> = None;
     while let Some(line) = lines.next() {
+        if let Some(path) = line.strip_prefix("<!-- file: ").and_then(|l| l.strip_suffix(" -->")) {
+            named = Some(path);
+            continue;
+        }
         if !line.starts_with("```") || line.len() == 3 {
+            named = None;
             continue;
         }
         let body: Vec<&str> = lines.by_ref().take_while(|l| !l.starts_with("```")).collect();
         let Some(first) = body.first() else { continue };
-        let path = first.strip_prefix("# file: ").or_else(|| first.strip_prefix("// file: "));
+        let path = first.strip_prefix("# file: ").or_else(|| first.strip_prefix("// file: ")).or(named.take());
         if let Some(path) = path {
             files.push((path.trim().to_string(), body.join("\n") + "\n"));
         }
