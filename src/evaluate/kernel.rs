@@ -96,33 +96,36 @@ impl FactorView<'_> {
 }
 
 impl FactorView<'_> {
-    /// Outcomes for a block of rows. Numbers on a linear scale take a tight loop (the common
-    /// case, with the same arithmetic as [`Scorer::number`]); everything else goes row by row.
-    pub fn fill(&self, rows: std::ops::Range<usize>, out: &mut Vec<Outcome>) {
+    /// Outcomes for a block of rows into `b` (this factor's slices), adding `full`·points to the
+    /// base of rows with observed data and marking the others incomplete. Numbers on a linear
+    /// scale take a tight loop with the same arithmetic as [`Scorer::number`]; everything else
+    /// goes row by row through [`FactorView::outcome`].
+    fn fill(&self, rows: std::ops::Range<usize>, full: f64, mut b: BlockSlices<'_>) {
         match (self.values, self.scorer) {
             (View::Number(v), Scorer::Linear { lo, hi, lower }) => {
                 let missing = self.outcome_of_missing();
-                let (lo, hi) = (*lo, *hi);
-                let slice = &v[rows];
-                if *lower {
-                    out.extend(slice.iter().map(|&x| {
-                        if x.is_nan() {
-                            missing
-                        } else {
-                            Outcome::Observed(100.0 * ((hi - x) / (hi - lo)).clamp(0.0, 1.0))
-                        }
-                    }));
-                } else {
-                    out.extend(slice.iter().map(|&x| {
-                        if x.is_nan() {
-                            missing
-                        } else {
-                            Outcome::Observed(100.0 * ((x - lo) / (hi - lo)).clamp(0.0, 1.0))
-                        }
-                    }));
+                let (lo, hi, lower) = (*lo, *hi, *lower);
+                for (k, &x) in v[rows].iter().enumerate() {
+                    if x.is_nan() {
+                        b.store(k, missing);
+                        continue;
+                    }
+                    let t = if lower { (hi - x) / (hi - lo) } else { (x - lo) / (hi - lo) };
+                    let p = 100.0 * t.clamp(0.0, 1.0);
+                    b.points[k] = p;
+                    b.states[k] = OBSERVED;
+                    b.base[k] += full * p;
                 }
             }
-            _ => out.extend(rows.map(|row| self.outcome(row))),
+            _ => {
+                for (k, row) in rows.enumerate() {
+                    let o = self.outcome(row);
+                    b.store(k, o);
+                    if let Outcome::Observed(p) = o {
+                        b.base[k] += full * p;
+                    }
+                }
+            }
         }
     }
 
@@ -223,9 +226,53 @@ pub struct Scratch {
     pub observed: Vec<f64>,
     /// W꜀ / (ΣW · Σw꜀) per category.
     pub scale: Vec<f64>,
-    /// Per row of a block: whether some factor lacks observed data, and the base when none does.
+    /// A block of rows, factor-major (`[f * rows + k]`): points and states of the outcomes.
+    points: Vec<f64>,
+    states: Vec<u8>,
+    /// Per row of a block: whether every factor has observed data, and the base if so.
     complete: Vec<bool>,
     base: Vec<f64>,
+}
+
+const OBSERVED: u8 = 0;
+const IMPUTED: u8 = 1;
+const SKIPPED: u8 = 2;
+const FAILED: u8 = 3;
+
+/// One factor's part of a block: where its outcomes go, and the rows' running bases.
+struct BlockSlices<'a> {
+    points: &'a mut [f64],
+    states: &'a mut [u8],
+    base: &'a mut [f64],
+    complete: &'a mut [bool],
+}
+
+impl BlockSlices<'_> {
+    #[inline]
+    fn store(&mut self, k: usize, o: Outcome) {
+        let (state, points) = match o {
+            Outcome::Observed(p) => (OBSERVED, p),
+            Outcome::Imputed(p) => (IMPUTED, p),
+            Outcome::Skipped => (SKIPPED, 0.0),
+            Outcome::Failed => (FAILED, 0.0),
+        };
+        self.points[k] = points;
+        self.states[k] = state;
+        if state != OBSERVED {
+            self.complete[k] = false;
+        }
+    }
+}
+
+/// The outcome stored at `i` of a block.
+#[inline]
+fn stored(points: &[f64], states: &[u8], i: usize) -> Outcome {
+    match states[i] {
+        OBSERVED => Outcome::Observed(points[i]),
+        IMPUTED => Outcome::Imputed(points[i]),
+        SKIPPED => Outcome::Skipped,
+        _ => Outcome::Failed,
+    }
 }
 
 impl Scratch {
@@ -235,6 +282,8 @@ impl Scratch {
             cat_sum: vec![0.0; nc],
             observed: vec![0.0; nc],
             scale: vec![0.0; nc],
+            points: Vec::new(),
+            states: Vec::new(),
             complete: Vec::new(),
             base: Vec::new(),
         }
@@ -330,8 +379,8 @@ pub fn category_score(ks: &KindScores, row: usize, category: usize) -> Option<f6
     (den > 0.0).then(|| num / den)
 }
 
+/// What a chunk reports besides its scores.
 struct ChunkResult {
-    scores: Vec<EntityScore>,
     failure: Option<(usize, usize, Failure)>,
     /// Per factor with the `fail` policy: first row without a value, and how many.
     failed: Vec<(usize, usize)>,
@@ -355,21 +404,23 @@ pub fn score_all(
     let n = table.len();
     let conditions = !stage.gate_programs.is_empty() || !stage.adjustment_programs.is_empty();
     let first_failure = AtomicUsize::new(usize::MAX);
-    let chunks: Vec<ChunkResult> = (0..n.div_ceil(CHUNK))
-        .into_par_iter()
+    let mut results = vec![EntityScore::no_data(0.0); n];
+    let chunks: Vec<ChunkResult> = results
+        .par_chunks_mut(CHUNK)
+        .enumerate()
         .map_init(
             || {
                 let worker = conditions.then(|| Worker::new(table, schema, limits, false));
                 (worker, Scratch::new(rules.factors.len(), rules.categories.len()))
             },
-            |(worker, scratch), c| {
-                let rows = c * CHUNK..((c + 1) * CHUNK).min(n);
-                score_chunk(stage, &views, &weights, rows, worker.as_mut(), scratch, &first_failure)
+            |(worker, scratch), (c, out)| {
+                let rows = c * CHUNK..c * CHUNK + out.len();
+                score_chunk(stage, &views, &weights, rows, out, worker.as_mut(), scratch, &first_failure)
             },
         )
         .collect();
     report(stage, table, &chunks, sources, diags)?;
-    Some(chunks.into_iter().flat_map(|c| c.scores).collect())
+    Some(results)
 }
 
 fn report(
@@ -415,81 +466,71 @@ fn score_chunk(
     views: &[FactorView<'_>],
     weights: &Weights,
     rows: std::ops::Range<usize>,
+    out: &mut [EntityScore],
     mut worker: Option<&mut Worker>,
     scratch: &mut Scratch,
     first_failure: &AtomicUsize,
 ) -> ChunkResult {
-    let mut out = ChunkResult {
-        scores: Vec::with_capacity(rows.len()),
-        failure: None,
-        failed: vec![(usize::MAX, 0); views.len()],
-    };
+    let mut report = ChunkResult { failure: None, failed: vec![(usize::MAX, 0); views.len()] };
     let mut start = rows.start;
     while start < rows.end {
         let block = start..(start + BLOCK).min(rows.end);
         let nb = block.len();
-        fill_block(views, block.clone(), &mut scratch.outcomes);
-        complete_rows(weights, nb, scratch);
+        fill_block(views, weights, block.clone(), scratch);
         for (k, row) in block.enumerate() {
-            let Scratch { outcomes, cat_sum, observed, scale, complete, base } = &mut *scratch;
+            let Scratch { cat_sum, observed, scale, points, states, complete, base, .. } = &mut *scratch;
             let combined = if complete[k] {
                 Combined { base: Some(base[k]), coverage: weights.full_coverage }
             } else {
-                for f in 0..views.len() {
-                    if outcomes[f * nb + k] == Outcome::Failed {
-                        out.failed[f] = (out.failed[f].0.min(row), out.failed[f].1 + 1);
+                for (f, failed) in report.failed.iter_mut().enumerate() {
+                    if states[f * nb + k] == FAILED {
+                        *failed = (failed.0.min(row), failed.1 + 1);
                     }
                 }
-                aggregate(weights, |f| outcomes[f * nb + k], cat_sum, observed, scale)
+                aggregate(weights, |f| stored(points, states, f * nb + k), cat_sum, observed, scale)
             };
-            let score = match (combined.base, worker.as_deref_mut()) {
+            out[row - rows.start] = match (combined.base, worker.as_deref_mut()) {
                 (None, _) => EntityScore::no_data(combined.coverage),
                 (Some(base), None) => finish(&stage.rules, base, combined.coverage, 0.0, 0, 0),
                 (Some(base), Some(w)) => {
                     if row > first_failure.load(Ordering::Relaxed) {
-                        return out;
+                        return report;
                     }
                     match apply_conditions(stage, w, row, base, combined.coverage) {
                         Ok(s) => s,
                         Err((p, f)) => {
                             first_failure.fetch_min(row, Ordering::Relaxed);
-                            out.failure = Some((row, p, f));
-                            return out;
+                            report.failure = Some((row, p, f));
+                            return report;
                         }
                     }
                 }
             };
-            out.scores.push(score);
         }
         start += nb;
     }
-    out
+    report
 }
 
-/// For each row of a block whose factors all have observed data, its base: Σ in factor order of
-/// W꜀/(ΣW·Σw꜀)·wᶠ·sᶠ with the full-model weights — what [`aggregate`] gives such a row, bit for
-/// bit, computed factor by factor over the block so the loop vectorises.
-fn complete_rows(w: &Weights, nb: usize, s: &mut Scratch) {
+/// Fills a block factor by factor: points and states factor-major, and for each row the base
+/// of the full model (Σ in factor order of W꜀/(ΣW·Σw꜀)·wᶠ·sᶠ — what [`aggregate`] gives a row
+/// whose factors all have observed data, bit for bit) with whether the row is such a row.
+fn fill_block(views: &[FactorView<'_>], w: &Weights, rows: std::ops::Range<usize>, s: &mut Scratch) {
+    let nb = rows.len();
+    s.points.resize(views.len() * nb, 0.0);
+    s.states.resize(views.len() * nb, 0);
     s.complete.clear();
     s.complete.resize(nb, true);
     s.base.clear();
     s.base.resize(nb, 0.0);
-    for (f, k_f) in w.full.iter().enumerate() {
-        let outcomes = &s.outcomes[f * nb..(f + 1) * nb];
-        for ((o, done), b) in outcomes.iter().zip(&mut s.complete).zip(&mut s.base) {
-            match o {
-                Outcome::Observed(p) => *b += k_f * p,
-                _ => *done = false,
-            }
-        }
-    }
-}
-
-/// Outcomes of every factor for a block of rows, factor-major: `out[f * rows.len() + k]`.
-fn fill_block(views: &[FactorView<'_>], rows: std::ops::Range<usize>, out: &mut Vec<Outcome>) {
-    out.clear();
-    for v in views {
-        v.fill(rows.clone(), out);
+    for (f, v) in views.iter().enumerate() {
+        let slices = BlockSlices {
+            points: &mut s.points[f * nb..(f + 1) * nb],
+            states: &mut s.states[f * nb..(f + 1) * nb],
+            base: &mut s.base,
+            complete: &mut s.complete,
+        };
+        v.fill(rows.clone(), w.full[f], slices);
     }
 }
 
