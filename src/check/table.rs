@@ -54,13 +54,7 @@ impl TableBuilder {
         self.table.ids.push(id);
         self.table.names.push(name);
         for c in &mut self.table.columns {
-            match c {
-                Column::Number(v) => v.push(f64::NAN),
-                Column::Bool(v) => v.push(None),
-                Column::Text(v) => v.push(None),
-                Column::Date(v) => v.push(None),
-                Column::List(v) => v.push(None),
-            }
+            c.push_missing();
         }
         row
     }

@@ -235,7 +235,7 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
     part.names.push(fields[plan.name].trim());
     part.lines.push(line as u32);
     for c in &mut part.columns {
-        push_missing(c);
+        c.push_missing();
     }
     for (i, field) in fields.iter().enumerate() {
         let field = trim(field);
@@ -301,15 +301,6 @@ fn column_of(fields: &[&str], i: usize) -> usize {
     1 + fields[..i].iter().map(|f| f.chars().count() + 1).sum::<usize>()
 }
 
-fn push_missing(c: &mut Column) {
-    match c {
-        Column::Number(v) => v.push(f64::NAN),
-        Column::Bool(v) => v.push(None),
-        Column::Text(v) => v.push(None),
-        Column::Date(v) => v.push(None),
-        Column::List(v) => v.push(None),
-    }
-}
 
 /// Stores a non-empty cell in the last row of its column.
 fn store_cell(col: &mut Column, ty: AttrType, field: &str, name: &str) -> Result<(), (Code, String)> {
@@ -388,7 +379,7 @@ fn append_column(dst: &mut Column, src: Column, rows: usize) {
         (Column::List(d), Column::List(s)) if s.len() == rows => d.extend(s),
         (d, _) => {
             for _ in 0..rows {
-                push_missing(d);
+                d.push_missing();
             }
         }
     }

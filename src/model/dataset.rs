@@ -176,6 +176,17 @@ impl Column {
         }
     }
 
+    /// Appends a missing value (a new row).
+    pub fn push_missing(&mut self) {
+        match self {
+            Column::Number(v) => v.push(f64::NAN),
+            Column::Bool(v) => v.push(None),
+            Column::Text(v) => v.push(None),
+            Column::Date(v) => v.push(None),
+            Column::List(v) => v.push(None),
+        }
+    }
+
     pub fn is_missing(&self, row: usize) -> bool {
         match self {
             Column::Number(v) => v[row].is_nan(),

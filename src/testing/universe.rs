@@ -136,7 +136,7 @@ fn add_built(
             t.ids.push(&n.id);
             t.names.push(&n.name);
             for c in &mut t.columns {
-                push_missing(c);
+                c.push_missing();
             }
             for e in exposure.iter_mut().flatten() {
                 e.push_row(std::iter::empty());
@@ -156,15 +156,6 @@ fn add_built(
     replace_relations(n, row, exposure, hq);
 }
 
-fn push_missing(c: &mut Column) {
-    match c {
-        Column::Number(v) => v.push(f64::NAN),
-        Column::Bool(v) => v.push(None),
-        Column::Text(v) => v.push(None),
-        Column::Date(v) => v.push(None),
-        Column::List(v) => v.push(None),
-    }
-}
 
 fn set_value(
     t: &mut EntityTable,
