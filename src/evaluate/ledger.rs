@@ -87,6 +87,8 @@ pub struct ConditionLine {
     /// Points added (adjustments) or action taken (gates): exclude, cap:LABEL, flag.
     pub effect: String,
     pub points: Option<f64>,
+    /// The facts the condition read (when the ledger is traced, as `explain` and memos do).
+    pub evidence: Vec<Evidence>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -135,6 +137,7 @@ pub fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, t
     let present: f64 =
         scratch.cat_sum.iter().zip(&weights.category_weight).filter(|(s, _)| **s > 0.0).map(|(_, w)| w).sum();
     let traced = if trace { trace_programs(ks, row, dataset) } else { vec![Vec::new(); rules.factors.len()] };
+    let conditions = if trace { trace_conditions(ks, row, dataset) } else { TracedConditions::default() };
     let factors: Vec<FactorLine> = rules
         .factors
         .iter()
@@ -211,6 +214,7 @@ pub fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, t
             state: condition_state(res.adjustments_applied, res.adjustments_unknown, i),
             effect: format!("{:+}", a.points),
             points: Some(a.points),
+            evidence: conditions.adjustments.get(i).map_or_else(Vec::new, |t| traced_evidence(ks, row, t)),
         })
         .collect();
     let applied: f64 = rules
@@ -236,6 +240,7 @@ pub fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, t
                 GateAction::Cap(r) => format!("cap:{}", rules.ratings[r].label),
             },
             points: None,
+            evidence: conditions.gates.get(i).map_or_else(Vec::new, |t| traced_evidence(ks, row, t)),
         })
         .collect();
     let fired = |i: usize| res.gates_fired & (1 << i) != 0;
@@ -430,6 +435,35 @@ fn related(ks: &KindScores, f: usize, row: usize, scores: &Scores) -> Vec<Relate
             }
         })
         .collect()
+}
+
+/// Attributes read by each adjustment and gate condition of one entity.
+#[derive(Default)]
+struct TracedConditions {
+    adjustments: Vec<Vec<AttrId>>,
+    gates: Vec<Vec<AttrId>>,
+}
+
+/// Re-runs the conditions for one entity as scoring ran them (adjustments see the base, gates
+/// the total and the rating before caps), recording the attributes they read.
+fn trace_conditions(ks: &KindScores, row: usize, dataset: &Dataset) -> TracedConditions {
+    let (plan, res) = (&ks.plan, &ks.results[row]);
+    if res.status == Status::NoData {
+        return TracedConditions::default();
+    }
+    let mut worker = Worker::new(&ks.table, dataset.schema(ks.kind()), &ks.limits, true);
+    let mut run = |p: usize, score: f64, rating: &str| {
+        let _ = worker.run_condition(&plan.programs[p], row, score, rating);
+        worker.take_trace()
+    };
+    let adjustments = plan.adjustment_programs.iter().map(|&p| run(p, res.base, "")).collect();
+    let rating = plan.rules.rating_of(res.total).map_or("", |r| plan.rules.ratings[r].label.as_str());
+    let gates = plan.gate_programs.iter().map(|&p| run(p, res.total, rating)).collect();
+    TracedConditions { adjustments, gates }
+}
+
+fn traced_evidence(ks: &KindScores, row: usize, attrs: &[AttrId]) -> Vec<Evidence> {
+    attrs.iter().map(|&a| attribute_evidence(&ks.table, &ks_attr_name(ks, a), a, row)).collect()
 }
 
 /// Re-runs each script factor for one entity, recording the attributes it reads.

@@ -301,7 +301,6 @@ fn column_of(fields: &[&str], i: usize) -> usize {
     1 + fields[..i].iter().map(|f| f.chars().count() + 1).sum::<usize>()
 }
 
-
 /// Stores a non-empty cell in the last row of its column.
 fn store_cell(col: &mut Column, ty: AttrType, field: &str, name: &str) -> Result<(), (Code, String)> {
     match (col, ty) {

@@ -52,7 +52,7 @@ pub fn memo(l: Ledger, cx: &Context) -> Memo {
         percentile: cx.position.map(|p| p.2),
         recommendation: recommendation(&l),
         exposure: exposure(&l.factors),
-        evidence: evidence(&l.factors, cx.schema),
+        evidence: evidence(&l, cx.schema),
         profile: l.profile.iter().map(|e| fact(e, cx.schema, Vec::new())).collect(),
         coverage: coverage(&l),
         stamp: cx.stamp.clone(),
@@ -135,16 +135,20 @@ fn exposure(factors: &[FactorLine]) -> Vec<Exposure> {
         .collect()
 }
 
-/// Every fact the factors read, once each, in the order the factors first read them.
-fn evidence(factors: &[FactorLine], schema: &KindSchema) -> Vec<Fact> {
+/// Every fact the factors, adjustments and gates read, once each, in the order they first read
+/// them, with the ids of the rules that read it.
+fn evidence(l: &Ledger, schema: &KindSchema) -> Vec<Fact> {
+    let readers = l.factors.iter().map(|f| (&f.id, &f.evidence));
+    let readers = readers.chain(l.adjustments.iter().map(|a| (&a.id, &a.evidence)));
+    let readers = readers.chain(l.gates.iter().map(|g| (&g.id, &g.evidence)));
     let mut facts: Vec<Fact> = Vec::new();
-    for f in factors {
-        for e in &f.evidence {
-            if let Some(known) = facts.iter_mut().find(|x| x.attribute == e.attribute) {
-                known.factors.push(f.id.clone());
-                continue;
+    for (id, evidence) in readers {
+        for e in evidence {
+            match facts.iter_mut().find(|x| x.attribute == e.attribute) {
+                Some(known) if !known.factors.contains(id) => known.factors.push(id.clone()),
+                Some(_) => {}
+                None => facts.push(fact(e, schema, vec![id.clone()])),
             }
-            facts.push(fact(e, schema, vec![f.id.clone()]));
         }
     }
     facts

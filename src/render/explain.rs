@@ -147,13 +147,7 @@ fn write_factors(out: &mut dyn Write, factors: &[FactorLine]) -> io::Result<()> 
         if let Some(n) = &f.note {
             writeln!(out, "    {n}")?;
         }
-        for e in &f.evidence {
-            let value = e.value.as_deref().unwrap_or("missing");
-            match provenance_text(e) {
-                p if p.is_empty() => writeln!(out, "    {} = {value}", e.attribute)?,
-                p => writeln!(out, "    {} = {value} ({p})", e.attribute)?,
-            }
-        }
+        write_evidence(out, &f.evidence)?;
         for r in &f.related {
             writeln!(
                 out,
@@ -179,11 +173,24 @@ fn raw_text(v: &serde_json::Value) -> String {
     }
 }
 
+/// One line per fact: `attribute = value (provenance)`.
+fn write_evidence(out: &mut dyn Write, evidence: &[Evidence]) -> io::Result<()> {
+    for e in evidence {
+        let value = e.value.as_deref().unwrap_or("missing");
+        match provenance_text(e) {
+            p if p.is_empty() => writeln!(out, "    {} = {value}", e.attribute)?,
+            p => writeln!(out, "    {} = {value} ({p})", e.attribute)?,
+        }
+    }
+    Ok(())
+}
+
 fn write_conditions(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
     if !l.adjustments.is_empty() {
         writeln!(out, "\nadjustments")?;
         for a in &l.adjustments {
             writeln!(out, "  {} {} ({}): {}", a.effect, a.id, a.state.replace('_', " "), a.reason)?;
+            write_evidence(out, &a.evidence)?;
         }
     }
     if l.clamp != 0.0 {
@@ -193,6 +200,7 @@ fn write_conditions(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
         writeln!(out, "\ngates")?;
         for g in &l.gates {
             writeln!(out, "  {} [{}] ({}): {}", g.id, g.effect, g.state.replace('_', " "), g.reason)?;
+            write_evidence(out, &g.evidence)?;
         }
     }
     if !l.flags.is_empty() {

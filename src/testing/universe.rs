@@ -156,7 +156,6 @@ fn add_built(
     replace_relations(n, row, exposure, hq);
 }
 
-
 fn set_value(
     t: &mut EntityTable,
     row: usize,

@@ -83,6 +83,8 @@ fn a_gate_fired_by_its_missing_policy_says_so() {
     let run = Thesis::new().in_dir(dir.path()).args(["explain", "a", "--format", "json"]).run().success();
     let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     assert_eq!(v[0]["gates"][0]["state"], "fired_on_missing");
+    assert_eq!(v[0]["gates"][0]["evidence"][0]["attribute"], "listed", "the facts the condition read");
+    assert_eq!(v[0]["gates"][0]["evidence"][0]["value"], serde_json::Value::Null);
     assert_eq!(v[0]["gates"][0]["fired"], true);
     assert_eq!(v[0]["flags"][0], "unlisted");
     assert_eq!(v[0]["adjustments"][0]["state"], "fired_on_missing");
