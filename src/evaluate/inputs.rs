@@ -141,7 +141,7 @@ fn rollup(table: &EntityTable, kind: Kind, category: Option<usize>, done: &Score
         .map(|row| {
             let (mut num, mut den) = (0.0, 0.0);
             for (t, w) in table.related(kind, row) {
-                let v = values[t as usize];
+                let v = values.get(t as usize).copied().unwrap_or(f64::NAN);
                 if !v.is_nan() {
                     num += w * v;
                     den += w;

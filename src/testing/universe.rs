@@ -38,9 +38,56 @@ pub fn case_dataset(ds: &Dataset, case: &Case) -> (Dataset, usize) {
     };
     t.exposure = exposure;
     t.headquarters = hq;
+    let mut moved: Vec<Option<Row>> = vec![None; src.len()];
+    for (new, &old) in rows.iter().enumerate() {
+        moved[old as usize] = Some(new as Row);
+    }
+    if let Some(old) = replaced {
+        moved[old as usize] = Some(subject as Row);
+    }
     let mut tables = ds.tables.clone();
+    for k in Kind::ALL.into_iter().filter(|&k| k != case.kind) {
+        if relates_to(&ds.tables[k.index()], case.kind) {
+            tables[k.index()] = Arc::new(retarget(&ds.tables[k.index()], case.kind, &moved));
+        }
+    }
     tables[case.kind.index()] = Arc::new(t);
     (Dataset { schemas: ds.schemas.clone(), tables, files: ds.files.clone(), as_of: ds.as_of }, subject)
+}
+
+/// Whether a table holds relations to entities of `kind`.
+fn relates_to(t: &EntityTable, kind: Kind) -> bool {
+    t.exposure[kind.index()].is_some() || (kind == Kind::Region && t.headquarters.is_some())
+}
+
+/// A copy of `t` whose relations to `kind` follow that kind's rows to their places in the case
+/// table (`moved[old]`); relations to entities left out of the universe are dropped.
+fn retarget(t: &EntityTable, kind: Kind, moved: &[Option<Row>]) -> EntityTable {
+    let mut copy = EntityTable::new(t.kind);
+    copy.ids = t.ids.clone();
+    copy.names = t.names.clone();
+    copy.columns = t.columns.clone();
+    copy.provenance = t.provenance.clone();
+    copy.withheld = t.withheld.clone();
+    copy.origins = t.origins.clone();
+    copy.exposure = t.exposure.clone();
+    copy.headquarters = t.headquarters.clone();
+    if let Some(old) = &t.exposure[kind.index()] {
+        let mut exp = Exposure::new();
+        for row in 0..old.rows() {
+            exp.push_row(
+                old.row(row).filter_map(|(target, w)| Some((moved.get(target as usize).copied().flatten()?, w))),
+            );
+        }
+        copy.exposure[kind.index()] = Some(exp);
+    }
+    if kind == Kind::Region {
+        copy.headquarters = t
+            .headquarters
+            .as_ref()
+            .map(|hq| hq.iter().map(|r| r.and_then(|r| moved.get(r as usize).copied().flatten())).collect());
+    }
+    copy
 }
 
 fn built(case: &Case) -> Option<&NewEntity> {

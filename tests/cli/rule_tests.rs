@@ -64,3 +64,38 @@ fn the_shipped_rules_pass_their_own_cases() {
     let run = Thesis::new().args(["test"]).run().success();
     assert!(run.stdout.lines().last().is_some_and(|l| l.ends_with(" passed, 0 failed")), "{}", run.stdout);
 }
+
+/// Regression: a segment case with a `universe:` panicked (index out of bounds), because the
+/// companies' exposures still pointed at the rows of the full segment table.
+#[test]
+fn a_segment_case_with_a_universe_keeps_the_company_roll_ups_straight() {
+    let dir = project(&[
+        (
+            "datasets/d.yaml",
+            "attributes:\n  company: { growth: number }\n  segment: { share: number }\nentities:\n\
+             - { id: s1, kind: segment, name: S1, attributes: { share: 20 } }\n\
+             - { id: s2, kind: segment, name: S2, attributes: { share: 10 } }\n\
+             - { id: s3, kind: segment, name: S3, attributes: { share: 5 } }\n\
+             - { id: c1, kind: company, name: C1, exposure: { segment: { s3: 1 } }, attributes: { growth: 5 } }\n\
+             - { id: c2, kind: company, name: C2, exposure: { segment: { s1: 0.5, s3: 0.5 } }, attributes: { growth: 5 } }\n",
+        ),
+        (
+            "rules/r.yaml",
+            "rule_set: seg\nversion: 1\ndescription: S.\nkind: segment\ncategories: { segment: 1 }\nfactors:\n\
+             - { id: share, category: segment, weight: 1, description: Share, input: { attribute: share }, scale: { linear: { lo: 0, hi: 20 } } }\n",
+        ),
+        (
+            "rules/c.yaml",
+            "rule_set: co\nversion: 1\ndescription: C.\nkind: company\ncategories: { segment: 1 }\nfactors:\n\
+             - { id: segments, category: segment, weight: 1, description: Segments, input: { rollup: segment } }\n",
+        ),
+        (
+            "rules/tests/t.yaml",
+            "cases:\n\
+             - { name: S3 is last of two, rule_set: seg, entity: s3, universe: [s2], expect: { rank: 2, score: 25 } }\n\
+             - { name: C2 reads its segments, rule_set: co, entity: c2, expect: { score: 62.5 } }\n",
+        ),
+    ]);
+    let run = Thesis::new().in_dir(dir.path()).args(["test"]).run().success();
+    assert!(run.stdout.ends_with("2 passed, 0 failed\n"), "{}", run.stdout);
+}
