@@ -19,10 +19,16 @@ rank() { # rank RULES OUTPUT
 }
 
 echo "== end to end: parse + score + rank + write (a: 40 declarative factors; b: the same plus 4 Rhai factors)"
-hyperfine --warmup 1 --runs 10 --export-markdown "$OUT/e2e.md" \
+hyperfine --warmup 1 --runs 10 --export-markdown "$OUT/e2e.md" --export-json "$OUT/e2e.json" \
   -n "read the CSV (cat, the I/O floor)" "cat $OUT/datasets/universe.csv > /dev/null" \
   -n "(a) rank, 40 declarative factors" "$(rank declarative rank-a.csv)" \
   -n "(b) rank, 40 declarative + 4 Rhai factors" "$(rank scripted rank-b.csv)"
+
+python3 - "$OUT/e2e.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("median %.3f s  min %.3f s  max %.3f s  %s" % (r["median"], r["min"], r["max"], r["command"]))
+PY
 
 echo "== peak memory (GNU time, maximum resident set size)"
 for rules in declarative scripted; do
