@@ -178,7 +178,7 @@ fn test(opts: &Options, report: Reporter<'_>, out: &mut dyn Write) {
     let result = crate::pipeline::test(opts, &[], &sources, &mut diags);
     report(&diags, &sources);
     if let Ok((_, run)) = result {
-        let _ = crate::render::tests::write_failures(out, &run, &sources);
+        let _ = crate::render::test_report::write_failures(out, &run, &sources);
     }
 }
 

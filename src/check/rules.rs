@@ -886,3 +886,30 @@ fn finish_gates(merged: &Draft, ratings: &[Rating], diags: &mut Vec<Diagnostic>)
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::check_coverage;
+    use crate::diag::Code;
+
+    fn codes(ranges: &[(f64, f64)], lo: f64, hi: f64) -> Vec<Code> {
+        let ranges: Vec<_> = ranges.iter().map(|&(a, b)| (a, b, None)).collect();
+        let mut diags = Vec::new();
+        check_coverage(&ranges, lo, hi, "band", &mut diags);
+        diags.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn touching_ranges_cover_the_whole() {
+        assert!(codes(&[(0.0, 40.0), (40.0, 65.0), (65.0, 100.0)], 0.0, 100.0).is_empty());
+        assert!(codes(&[(f64::NEG_INFINITY, 0.0), (0.0, f64::INFINITY)], f64::NEG_INFINITY, f64::INFINITY).is_empty());
+    }
+
+    #[test]
+    fn overlaps_and_gaps_are_each_reported() {
+        assert_eq!(codes(&[(0.0, 50.0), (40.0, 100.0)], 0.0, 100.0), [Code::BandOverlap]);
+        assert_eq!(codes(&[(0.0, 40.0), (45.0, 100.0)], 0.0, 100.0), [Code::BandGap]);
+        assert_eq!(codes(&[(10.0, 100.0)], 0.0, 100.0), [Code::BandGap]);
+        assert_eq!(codes(&[(0.0, 90.0)], 0.0, 100.0), [Code::BandGap]);
+    }
+}

@@ -7,7 +7,7 @@ use super::Common;
 use super::output::to_stdout;
 use crate::Error;
 use crate::diag::Diagnostics;
-use crate::render::tests::write_report;
+use crate::render::test_report::write_report;
 use crate::source::SourceMap;
 
 /// What `thesis test` was asked for.

@@ -526,3 +526,23 @@ fn read_quoted(
     append(out, plan, builders, errors);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{column_of, trim};
+
+    #[test]
+    fn cells_are_trimmed_only_when_they_have_spaces() {
+        assert_eq!(trim("12.5"), "12.5");
+        assert_eq!(trim(" 12.5 "), "12.5");
+        assert_eq!(trim(""), "");
+    }
+
+    #[test]
+    fn columns_count_characters_from_one() {
+        let fields = ["c1", "Café Co", "company", "12"];
+        assert_eq!(column_of(&fields, 0), 1);
+        assert_eq!(column_of(&fields, 2), 12);
+        assert_eq!(column_of(&fields, 3), 20);
+    }
+}

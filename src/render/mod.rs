@@ -3,7 +3,7 @@
 pub mod diff;
 pub mod explain;
 pub mod rank;
-pub mod tests;
+pub mod test_report;
 
 use serde_json::Value as Json;
 
@@ -58,4 +58,28 @@ pub fn table_text(t: &comfy_table::Table) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fixed, json_number, number, percent, short};
+
+    #[test]
+    fn numbers_print_shortest_without_negative_zero() {
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(number(12.0), "12");
+        assert_eq!(number(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(fixed(-0.001, 2), "0.00");
+        assert_eq!(fixed(55.335, 1), "55.3");
+        assert_eq!(json_number(-0.0).to_string(), "0.0");
+        assert_eq!(json_number(f64::NAN), serde_json::Value::Null);
+    }
+
+    #[test]
+    fn short_rounds_long_decimals_only() {
+        assert_eq!(short(56.666666666666664), "56.6667");
+        assert_eq!(short(12.5), "12.5");
+        assert_eq!(short(2.00001), "2");
+        assert_eq!(percent(0.923), "92.3%");
+    }
 }
