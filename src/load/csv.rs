@@ -229,9 +229,18 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
         );
         return;
     };
+    let id = fields[plan.id].trim();
+    if !crate::check::is_valid_name(id) {
+        out.errors.push(
+            Diagnostic::error(Code::BadName, format!("`{id}` cannot be an id"))
+                .at_line_col(plan.file, line, column_of(fields, plan.id))
+                .hint("ids use letters, digits, `_`, `-` and `.`, starting with a letter or digit"),
+        );
+        return;
+    }
     let part = &mut out.kinds[kind.index()];
     let row = part.ids.len() as Row;
-    part.ids.push(fields[plan.id].trim());
+    part.ids.push(id);
     part.names.push(fields[plan.name].trim());
     part.lines.push(line as u32);
     for c in &mut part.columns {

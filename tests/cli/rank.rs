@@ -202,3 +202,21 @@ fn as_of_withholds_later_facts_and_the_ledger_says_so() {
     let v: serde_json::Value = serde_json::from_str(&later.stdout).expect("json");
     assert_eq!(v[0]["factors"][0]["state"], "observed");
 }
+
+/// Regression: CSV ids were not checked, so `thesis memo` could write `../../x.md` outside
+/// its output directory.
+#[test]
+fn csv_ids_are_checked_like_yaml_ids() {
+    let dir = project(&[
+        ("datasets/schema.yaml", "attributes: { company: { growth: number } }\n"),
+        ("datasets/u.csv", "id,name,kind,growth\nok,Fine,company,1\n../../escaped,Evil,company,2\n,Empty,company,3\n"),
+        (
+            "rules/r.yaml",
+            "rule_set: r\nversion: 1\ndescription: R.\nkind: company\ncategories: { opportunity: 1 }\nfactors:\n  - { id: g, category: opportunity, weight: 1, description: G, input: { attribute: growth } }\n",
+        ),
+    ]);
+    let run = Thesis::new().in_dir(dir.path()).args(["--diagnostic-format", "short", "memo", "--out", "out"]).run().code(1);
+    assert!(run.stderr.contains("datasets/u.csv:3:1: error[E110]: `../../escaped` cannot be an id"), "{}", run.stderr);
+    assert!(run.stderr.contains("datasets/u.csv:4:1: error[E110]: `` cannot be an id"), "{}", run.stderr);
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}
