@@ -71,4 +71,23 @@ fn a_git_revision_is_compared_with_the_working_tree() {
     assert!(run.stdout.contains("Underweight → Neutral: 1 (gamma)"), "{}", run.stdout);
     let bad = Thesis::new().in_dir(dir.path()).args(["--rules", "rule files", "diff", "--base", "no-such-rev"]).run();
     assert_eq!(bad.code, 2, "{}", bad.stderr);
+
+    // Regression: an absolute rules path compared the working tree with itself, and a path
+    // with `..` wrote the revision's files outside the temporary directory.
+    let absolute = dir.path().join("rule files");
+    let run = Thesis::new()
+        .in_dir(dir.path())
+        .args(["--rules".as_ref(), absolute.as_os_str(), "diff".as_ref(), "--base".as_ref(), "HEAD".as_ref()])
+        .run()
+        .success();
+    assert!(run.stdout.contains("Underweight → Neutral: 1 (gamma)"), "{}", run.stdout);
+    std::fs::create_dir_all(dir.path().join("sub")).expect("mkdir");
+    let run = Thesis::new()
+        .in_dir(&dir.path().join("sub"))
+        .args(["--rules", "../rule files", "--data", "../datasets", "diff", "--base", "HEAD"])
+        .run()
+        .success();
+    assert!(run.stdout.contains("Underweight → Neutral: 1 (gamma)"), "{}", run.stdout);
+    let outside = Thesis::new().in_dir(dir.path()).args(["--rules", "/tmp", "diff", "--base", "HEAD"]).run().code(2);
+    assert!(outside.stderr.contains("is outside the git repository"), "{}", outside.stderr);
 }

@@ -215,7 +215,8 @@ fn csv_ids_are_checked_like_yaml_ids() {
             "rule_set: r\nversion: 1\ndescription: R.\nkind: company\ncategories: { opportunity: 1 }\nfactors:\n  - { id: g, category: opportunity, weight: 1, description: G, input: { attribute: growth } }\n",
         ),
     ]);
-    let run = Thesis::new().in_dir(dir.path()).args(["--diagnostic-format", "short", "memo", "--out", "out"]).run().code(1);
+    let run =
+        Thesis::new().in_dir(dir.path()).args(["--diagnostic-format", "short", "memo", "--out", "out"]).run().code(1);
     assert!(run.stderr.contains("datasets/u.csv:3:1: error[E110]: `../../escaped` cannot be an id"), "{}", run.stderr);
     assert!(run.stderr.contains("datasets/u.csv:4:1: error[E110]: `` cannot be an id"), "{}", run.stderr);
     assert!(!dir.path().join("out").exists(), "nothing is written");
