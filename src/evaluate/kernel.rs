@@ -432,7 +432,10 @@ fn report(
 ) -> Option<()> {
     let failure = chunks.iter().filter_map(|c| c.failure.as_ref()).min_by_key(|(row, p, _)| (*row, *p));
     if let Some((row, p, failure)) = failure {
+        // Scoring stopped early, at a point that depends on the threads: missing-data counts
+        // would too, so the script failure is reported alone.
         diags.push(failure_diagnostic(&stage.programs[*p], table, *row, failure, sources));
+        return None;
     }
     let nf = stage.rules.factors.len();
     let mut failed = vec![(usize::MAX, 0usize); nf];
@@ -457,7 +460,7 @@ fn report(
             .hint("supply the value, or give the factor `missing: skip`, `{assume: X}` or `{points: P}`"),
         );
     }
-    (failure.is_none() && !any_failed).then_some(())
+    (!any_failed).then_some(())
 }
 
 #[allow(clippy::too_many_arguments)]

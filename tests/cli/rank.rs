@@ -221,3 +221,36 @@ fn csv_ids_are_checked_like_yaml_ids() {
     assert!(run.stderr.contains("datasets/u.csv:4:1: error[E110]: `` cannot be an id"), "{}", run.stderr);
     assert!(!dir.path().join("out").exists(), "nothing is written");
 }
+
+/// Regression: when a condition failed, the count of entities missing a `fail` factor depended
+/// on how far each thread had got.
+#[test]
+fn diagnostics_do_not_depend_on_the_thread_count() {
+    let mut csv = String::from("id,name,kind,growth\n");
+    for i in 0..60_000 {
+        let growth = if i % 2 == 0 { "5" } else { "" };
+        csv.push_str(&format!("c{i:05},C{i},company,{growth}\n"));
+    }
+    let dir = project(&[
+        ("datasets/schema.yaml", "attributes: { company: { growth: number } }\n"),
+        ("datasets/u.csv", &csv),
+        (
+            "rules/r.yaml",
+            "rule_set: r\nversion: 1\ndescription: R.\nkind: company\ncategories: { opportunity: 1 }\nfactors:\n\
+             - { id: g, category: opportunity, weight: 1, description: G, input: { attribute: growth }, missing: fail }\n\
+             gates:\n  - { id: boom, when: 'if e.id == \"c00100\" { e.id / 2 } else { false }', action: flag, reason: B }\n",
+        ),
+    ]);
+    let runs: Vec<_> = ["1", "4"]
+        .iter()
+        .map(|t| {
+            Thesis::new()
+                .in_dir(dir.path())
+                .args(["--diagnostic-format", "short", "--threads", t, "rank"])
+                .run()
+                .code(1)
+        })
+        .collect();
+    assert_eq!(runs[0].stderr, runs[1].stderr);
+    assert!(runs[0].stderr.contains("error[E302]: gate `boom` failed for `c00100`"), "{}", runs[0].stderr);
+}
