@@ -764,6 +764,19 @@ fn finish_factor(
     let scale =
         f.scale.as_ref().map_or(Scale::Linear { lo: 0.0, hi: 100.0, direction: Direction::Higher }, |s| s.v.clone());
     let input = finish_input(f, input, dir, kind, &scale, dataset, diags)?;
+    if let Some(L { v: Missing::Assume(_), at }) = &f.missing {
+        if matches!(scale, Scale::Bool(_) | Scale::Map(_)) {
+            diags.push(
+                Diagnostic::error(
+                    Code::BadScale,
+                    format!("factor `{}` assumes a number, which its {} scale cannot score", f.id, scale.name()),
+                )
+                .at_opt(*at)
+                .hint("give the points directly: `missing: {points: P}`"),
+            );
+            return None;
+        }
+    }
     Some(Factor {
         id: f.id.clone(),
         category,
