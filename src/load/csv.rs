@@ -183,7 +183,8 @@ struct PartRows {
     names: Strings,
     lines: Vec<u32>,
     columns: Vec<Column>,
-    relations: Vec<RawRelation>,
+    exposures: Vec<RawRelation>,
+    headquarters: Vec<RawRelation>,
 }
 
 impl Parsed {
@@ -271,7 +272,7 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
             }
             ColumnRole::Exposure(target_kind, target) if !field.is_empty() => {
                 let weight = fast_float2::parse::<f64, _>(field).unwrap_or(f64::NAN);
-                out.kinds[kind.index()].relations.push(RawRelation {
+                out.kinds[kind.index()].exposures.push(RawRelation {
                     row,
                     target_kind: *target_kind,
                     target: target.clone(),
@@ -281,11 +282,11 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
                 });
             }
             ColumnRole::Headquarters if !field.is_empty() => {
-                out.kinds[kind.index()].relations.push(RawRelation {
+                out.kinds[kind.index()].headquarters.push(RawRelation {
                     row,
                     target_kind: Kind::Region,
                     target: field.to_string(),
-                    weight: f64::INFINITY,
+                    weight: 1.0,
                     span: None,
                     line_col: Some((plan.file, line, column_of(fields, i))),
                 });
@@ -366,15 +367,8 @@ fn append(parsed: Parsed, plan: &Plan, builders: &mut [TableBuilder; 3], errors:
             append_column(dst, src, part.ids.len());
         }
         b.origin(first, Origin::Csv { file: plan.file, lines: part.lines });
-        for mut r in part.relations {
-            r.row += first;
-            if r.weight == f64::INFINITY {
-                r.weight = 1.0;
-                b.headquarters.push(r);
-            } else {
-                b.exposures.push(r);
-            }
-        }
+        b.exposures.extend(part.exposures.into_iter().map(|r| RawRelation { row: r.row + first, ..r }));
+        b.headquarters.extend(part.headquarters.into_iter().map(|r| RawRelation { row: r.row + first, ..r }));
     }
 }
 

@@ -254,3 +254,21 @@ fn diagnostics_do_not_depend_on_the_thread_count() {
     assert_eq!(runs[0].stderr, runs[1].stderr);
     assert!(runs[0].stderr.contains("error[E302]: gate `boom` failed for `c00100`"), "{}", runs[0].stderr);
 }
+
+/// Regression: an exposure cell reading `inf` was taken for a headquarters marker.
+#[test]
+fn an_infinite_exposure_weight_is_a_bad_exposure() {
+    let dir = project(&[
+        (
+            "datasets/schema.yaml",
+            "attributes: { company: { growth: number } }\nentities:\n  - { id: s1, kind: segment, name: S1 }\n",
+        ),
+        ("datasets/u.csv", "id,name,kind,growth,segment:s1\nc1,C1,company,5,inf\n"),
+        (
+            "rules/r.yaml",
+            "rule_set: r\nversion: 1\ndescription: R.\nkind: company\ncategories: { opportunity: 1 }\nfactors:\n  - { id: g, category: opportunity, weight: 1, description: G, input: { attribute: growth } }\n",
+        ),
+    ]);
+    let run = Thesis::new().in_dir(dir.path()).args(["--diagnostic-format", "short", "check"]).run().code(1);
+    assert!(run.stderr.contains("datasets/u.csv:2:17: error[E111]: exposure of `c1` to `s1` is inf"), "{}", run.stderr);
+}
