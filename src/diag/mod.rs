@@ -17,14 +17,14 @@ pub enum Severity {
 
 /// Where a diagnostic points: a span of a file whose text we hold, or a line and
 /// column of a file we streamed (large CSV files).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Location {
     Span(Span),
     LineCol { file: crate::source::FileId, line: usize, col: usize },
 }
 
 /// One problem in a user's file: a stable code, where it is, what is wrong, how to fix it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
@@ -84,6 +84,8 @@ impl Diagnostic {
 #[derive(Clone, Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// The items again, to drop repeats in constant time.
+    seen: std::collections::HashSet<Diagnostic>,
 }
 
 impl Diagnostics {
@@ -92,7 +94,7 @@ impl Diagnostics {
     }
 
     pub fn push(&mut self, d: Diagnostic) {
-        if !self.items.contains(&d) {
+        if self.seen.insert(d.clone()) {
             self.items.push(d);
         }
     }
