@@ -23,7 +23,7 @@ pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result
 pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let io_err = |e| Error::io(path, e);
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err)?;
+    let tmp = temporary_beside(path, dir).map_err(io_err)?;
     {
         let mut w = BufWriter::new(tmp.as_file());
         write(&mut w).map_err(io_err)?;
@@ -31,6 +31,24 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Resul
     }
     tmp.persist(path).map_err(|e| io_err(e.error))?;
     Ok(())
+}
+
+/// A temporary file in `dir` with the permissions the target has, or `rw-r--r--` for a new
+/// file (a bare temporary file would be private to its owner).
+fn temporary_beside(path: &Path, dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        tempfile::Builder::new().permissions(permissions).tempfile_in(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        tempfile::NamedTempFile::new_in(dir)
+    }
 }
 
 /// Whether an error is a closed pipe, also when wrapped by the CSV or JSON writer.
@@ -76,6 +94,20 @@ mod tests {
         assert!(result.is_err());
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "old memo\n");
         assert_eq!(names(dir.path()), ["memo.md"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_is_readable_by_others_and_a_replaced_one_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("ranking.csv");
+        write_atomic(&path, |w| w.write_all(b"a\n")).expect("write");
+        let mode = |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o644);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        write_atomic(&path, |w| w.write_all(b"b\n")).expect("write");
+        assert_eq!(mode(&path), 0o600);
     }
 
     #[test]
