@@ -39,9 +39,8 @@ fn temporary_beside(path: &Path, dir: &Path) -> io::Result<tempfile::NamedTempFi
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let permissions = std::fs::metadata(path)
-            .map(|m| m.permissions())
-            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        let permissions =
+            std::fs::metadata(path).map(|m| m.permissions()).unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
         tempfile::Builder::new().permissions(permissions).tempfile_in(dir)
     }
     #[cfg(not(unix))]

@@ -124,8 +124,14 @@ pub fn run_tests(project: &Project, files: &[TestFile], opts: &Options, diags: &
     run
 }
 
+/// The case's rule set (if it names one) with the run's `--rule-set` choices for the other kinds.
 fn plan_for(project: &Project, case: &Case, opts: &Options, diags: &mut Diagnostics) -> Option<Plan> {
-    let requested: Vec<String> = case.requested.iter().cloned().collect();
+    let kind_of = |name: &str| project.book.get(name).map(|r| r.kind);
+    let mut requested = opts.rule_sets.clone();
+    if let Some(name) = &case.requested {
+        requested.retain(|r| kind_of(r) != kind_of(name));
+        requested.push(name.clone());
+    }
     compile(&project.book, &project.dataset, &requested, &project.ws.sources, opts.limits, diags)
 }
 

@@ -13,15 +13,18 @@ use crate::model::{Dataset, GateAction, Kind, Row, RuleBook, RuleSet};
 use crate::ypath;
 
 /// Checks every test file of the workspace. Cases with problems come back as `None`.
+/// A case without `rule_set:` uses the rule set `rank` would: `chosen` (`--rule-set`), else the
+/// default of its kind.
 pub fn check_tests<'a>(
     docs: impl IntoIterator<Item = &'a YamlDoc>,
     ws: &crate::load::Workspace,
     dataset: &Dataset,
     book: &RuleBook,
+    chosen: &[String],
     diags: &mut Diagnostics,
 ) -> Vec<TestFile> {
     let mut quiet = Diagnostics::new();
-    let defaults = crate::compile::select_rule_sets(book, dataset, &[], &mut quiet);
+    let defaults = crate::compile::select_rule_sets(book, dataset, chosen, &mut quiet);
     let project = Project { rule_files: &ws.rule_files, dataset, book, defaults: &defaults };
     docs.into_iter().map(|doc| check_file(doc, &project, diags)).collect()
 }

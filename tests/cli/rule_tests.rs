@@ -99,3 +99,27 @@ fn a_segment_case_with_a_universe_keeps_the_company_roll_ups_straight() {
     let run = Thesis::new().in_dir(dir.path()).args(["test"]).run().success();
     assert!(run.stdout.ends_with("2 passed, 0 failed\n"), "{}", run.stdout);
 }
+
+/// Regression: `thesis test` ignored `--rule-set` for cases that name no rule set, although
+/// the README says they use the rule set `rank` would.
+#[test]
+fn cases_without_a_rule_set_follow_the_rule_set_option() {
+    let rules = |name: &str, default: bool, hi: u32| {
+        format!(
+            "rule_set: {name}\nversion: 1\ndescription: R.\nkind: company\ndefault: {default}\ncategories: {{ opportunity: 1 }}\nfactors:\n\
+             - {{ id: g, category: opportunity, weight: 1, description: G, input: {{ attribute: growth }}, scale: {{ linear: {{ lo: 0, hi: {hi} }} }} }}\n"
+        )
+    };
+    let dir = project(&[
+        (
+            "datasets/d.yaml",
+            "attributes: { company: { growth: number } }\nkind: company\nentities:\n  - { id: a, name: A, attributes: { growth: 5 } }\n",
+        ),
+        ("rules/co.yaml", &rules("co", true, 10)),
+        ("rules/co2.yaml", &rules("co2", false, 20)),
+        ("rules/tests/t.yaml", "cases:\n  - { name: A scores half, entity: a, expect: { score: 50 } }\n"),
+    ]);
+    Thesis::new().in_dir(dir.path()).args(["test"]).run().success();
+    let other = Thesis::new().in_dir(dir.path()).args(["--rule-set", "co2", "test"]).run().code(1);
+    assert!(other.stdout.contains("actual    25"), "{}", other.stdout);
+}
