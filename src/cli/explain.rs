@@ -18,6 +18,7 @@ pub fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<Exi
     let session = session?;
     let dataset = &session.project.dataset;
     let mut found = Vec::new();
+    let mut rankings = std::collections::HashMap::new();
     for id in ids {
         let Some((kind, row)) = dataset.find(id) else {
             let all = crate::model::Kind::ALL
@@ -33,7 +34,7 @@ pub fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<Exi
         let Some(ks) = session.scores.of(kind) else {
             return Err(Error::Usage(format!("`{id}` is a {kind}, and no rule set scores {kind}")));
         };
-        let ranking = crate::rank::rank(ks);
+        let ranking = rankings.entry(kind).or_insert_with(|| crate::rank::rank(ks));
         let l = ledger(ks, row as usize, &session.scores, dataset, true);
         let position = ranking.position(row as usize).map(|(rank, pct)| (rank, ranking.ranked.len(), pct));
         found.push((l, position));

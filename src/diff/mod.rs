@@ -88,11 +88,14 @@ pub fn diff(kind: Kind, base: (&str, &Session), head: (&str, &Session)) -> Optio
         bs.iter().map(|(id, ..)| id.as_str()).chain(hs.iter().map(|(id, ..)| id.as_str())).collect();
     ids.sort_unstable();
     ids.dedup();
-    let find =
-        |v: &[(String, usize, Standing)], id: &str| v.iter().find(|(x, ..)| x == id).map(|(_, r, s)| (*r, s.clone()));
+    let index = |v: &[(String, usize, Standing)]| -> std::collections::HashMap<String, (usize, Standing)> {
+        v.iter().map(|(id, row, s)| (id.clone(), (*row, s.clone()))).collect()
+    };
+    let (bi, hi) = (index(&bs), index(&hs));
+    let find = |v: &std::collections::HashMap<String, (usize, Standing)>, id: &str| v.get(id).cloned();
     let mut changes = Vec::new();
     for id in &ids {
-        let (before, after) = (find(&bs, id), find(&hs, id));
+        let (before, after) = (find(&bi, id), find(&hi, id));
         if before.as_ref().map(|x| &x.1) == after.as_ref().map(|x| &x.1) || unchanged(&before, &after) {
             continue;
         }

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use rhai::Dynamic;
 
 use super::Scores;
-use super::kernel::category_score;
+use super::kernel::category_scores;
 use super::scale::{Scorer, UniverseStats};
 use super::worker::Worker;
 use crate::compile::{InputPlan, KindPlan, Program};
@@ -99,7 +99,7 @@ pub fn raw_inputs(
         .enumerate()
         .map(|(f, input)| match input {
             InputPlan::Attribute(a) => Raw::Attr(*a),
-            InputPlan::Program(_) => computed.remove(&f).unwrap_or(Raw::Numbers(vec![f64::NAN; table.len()])),
+            InputPlan::Program(_) => computed.remove(&f).unwrap_or_else(|| Raw::Numbers(vec![f64::NAN; table.len()])),
             InputPlan::Rollup { kind, category } => Raw::Numbers(rollup(table, *kind, *category, done)),
         })
         .collect();
@@ -125,14 +125,12 @@ fn rollup(table: &EntityTable, kind: Kind, category: Option<usize>, done: &Score
     let Some(target) = done.of(kind) else {
         return vec![f64::NAN; table.len()];
     };
+    let categories = category.map(|c| category_scores(target, c));
     let values: Vec<f64> = (0..target.table.len())
-        .map(|r| {
-            let res = &target.results[r];
-            match category {
-                _ if res.status == super::Status::NoData => f64::NAN,
-                None => res.total,
-                Some(c) => category_score(target, r, c).unwrap_or(f64::NAN),
-            }
+        .map(|r| match (&categories, target.results[r].status) {
+            (_, super::Status::NoData) => f64::NAN,
+            (None, _) => target.results[r].total,
+            (Some(c), _) => c[r].unwrap_or(f64::NAN),
         })
         .collect();
     (0..table.len())

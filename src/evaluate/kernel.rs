@@ -363,20 +363,23 @@ pub fn contribution(cat_weight: f64, present: f64, weight: f64, cat_sum: f64, po
 }
 
 /// A category's score for one entity: Σ wᶠ·sᶠ / Σ wᶠ over its factors with points.
-pub fn category_score(ks: &KindScores, row: usize, category: usize) -> Option<f64> {
+/// That score for every entity of a kind (roll-ups of one category).
+pub fn category_scores(ks: &KindScores, category: usize) -> Vec<Option<f64>> {
     let rules = &ks.plan.rules;
     let views = views(&ks.table, &ks.raw, &ks.scorers, rules);
-    let (mut num, mut den) = (0.0, 0.0);
-    for (f, v) in views.iter().enumerate() {
-        if rules.factors[f].category != category {
-            continue;
-        }
-        if let Some(p) = v.outcome(row).points() {
-            num += rules.factors[f].weight * p;
-            den += rules.factors[f].weight;
-        }
-    }
-    (den > 0.0).then(|| num / den)
+    let members: Vec<usize> = (0..views.len()).filter(|&f| rules.factors[f].category == category).collect();
+    (0..ks.table.len())
+        .map(|row| {
+            let (mut num, mut den) = (0.0, 0.0);
+            for &f in &members {
+                if let Some(p) = views[f].outcome(row).points() {
+                    num += rules.factors[f].weight * p;
+                    den += rules.factors[f].weight;
+                }
+            }
+            (den > 0.0).then(|| num / den)
+        })
+        .collect()
 }
 
 /// What a chunk reports besides its scores.

@@ -22,11 +22,7 @@ pub struct IndexRow {
 /// Rank, number ranked and percentile of every row (`None` for those not ranked).
 pub fn positions(ranking: &Ranking, rows: usize) -> Vec<Option<(u32, usize, f64)>> {
     let n = ranking.ranked.len();
-    let mut out = vec![None; rows];
-    for r in &ranking.ranked {
-        out[r.row as usize] = Some((r.rank, n, percentile(r.rank, n)));
-    }
-    out
+    (0..rows).map(|row| ranking.position(row).map(|(rank, pct)| (rank, n, pct))).collect()
 }
 
 fn named(f: &FactorLine) -> Named {

@@ -22,13 +22,14 @@ pub struct Ranking {
     pub ranked: Vec<Ranked>,
     /// Excluded by a gate, or without data, in id order.
     pub excluded: Vec<u32>,
+    /// The rank of each row, 0 for rows not ranked.
+    rank_of: Vec<u32>,
 }
 
 impl Ranking {
     /// Rank and percentile (100 = best, 0 = worst among the ranked) of a row, if ranked.
     pub fn position(&self, row: usize) -> Option<(u32, f64)> {
-        let i = self.ranked.iter().position(|r| r.row as usize == row)?;
-        let rank = self.ranked[i].rank;
+        let rank = *self.rank_of.get(row).filter(|r| **r > 0)?;
         Some((rank, percentile(rank, self.ranked.len())))
     }
 }
@@ -48,22 +49,27 @@ fn tie_key(total: f64) -> i64 {
 /// Ranks the scored entities of a kind.
 pub fn rank(ks: &KindScores) -> Ranking {
     let table = &ks.table;
-    let (mut scored, mut excluded): (Vec<u32>, Vec<u32>) =
-        (0..ks.results.len() as u32).partition(|&r| ks.results[r as usize].status == Status::Scored);
-    let key = |r: u32| tie_key(ks.results[r as usize].total);
-    scored.par_sort_unstable_by(|&a, &b| {
-        key(b).cmp(&key(a)).then_with(|| table.id(a as usize).cmp(table.id(b as usize)))
-    });
+    let mut scored: Vec<(i64, u32)> = Vec::with_capacity(ks.results.len());
+    let mut excluded: Vec<u32> = Vec::new();
+    for (r, res) in ks.results.iter().enumerate() {
+        match res.status {
+            Status::Scored => scored.push((tie_key(res.total), r as u32)),
+            _ => excluded.push(r as u32),
+        }
+    }
+    scored.par_sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| table.id(a.1 as usize).cmp(table.id(b.1 as usize))));
     excluded.par_sort_unstable_by(|&a, &b| table.id(a as usize).cmp(table.id(b as usize)));
     let mut ranked = Vec::with_capacity(scored.len());
+    let mut rank_of = vec![0; ks.results.len()];
     let mut rank = 0u32;
-    for (i, &row) in scored.iter().enumerate() {
-        if i == 0 || key(row) != key(scored[i - 1]) {
+    for (i, &(key, row)) in scored.iter().enumerate() {
+        if i == 0 || key != scored[i - 1].0 {
             rank = i as u32 + 1;
         }
         ranked.push(Ranked { row, rank });
+        rank_of[row as usize] = rank;
     }
-    Ranking { ranked, excluded }
+    Ranking { ranked, excluded, rank_of }
 }
 
 #[cfg(test)]
