@@ -679,6 +679,7 @@ fn finish(
     }
     let ratings = merged.ratings.as_ref().map_or_else(default_ratings, |r| r.0.clone());
     let gates = finish_gates(&merged, &ratings, diags);
+    check_limits(doc, file, gates.len(), merged.adjustments.len(), ratings.len(), diags);
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
     }
@@ -699,6 +700,37 @@ fn finish(
         reason_codes: merged.reason_codes.unwrap_or(DEFAULT_REASON_CODES),
         span: doc.span(&ypath!["rule_set"]),
     })
+}
+
+/// Most gates and adjustments a rule set may have (each entity records which fired in 64 bits),
+/// and most rating bands (a rating is stored in a byte).
+pub const MAX_CONDITIONS: usize = 64;
+pub const MAX_RATINGS: usize = 255;
+
+fn check_limits(
+    doc: &YamlDoc,
+    file: &RuleFile,
+    gates: usize,
+    adjustments: usize,
+    ratings: usize,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (what, n, max, key) in [
+        ("gates", gates, MAX_CONDITIONS, "gates"),
+        ("adjustments", adjustments, MAX_CONDITIONS, "adjustments"),
+        ("rating bands", ratings, MAX_RATINGS, "ratings"),
+    ] {
+        if n > max {
+            diags.push(
+                Diagnostic::error(
+                    Code::TooManyRules,
+                    format!("rule set `{}` has {n} {what}; at most {max} are allowed", file.rule_set),
+                )
+                .at_opt(doc.key_span(&ypath![key]))
+                .hint("merge conditions that share an action, or split the rule set into profiles"),
+            );
+        }
+    }
 }
 
 fn check_chain_kinds(chain: &[usize], files: &[(&YamlDoc, RuleFile)], kind: Kind, diags: &mut Vec<Diagnostic>) {

@@ -50,10 +50,10 @@ pub fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<Exi
             Ok(())
         }
         ExplainFormat::Json => {
-            let items: Vec<serde_json::Value> = found
+            let items = found
                 .iter()
                 .map(|(l, position)| {
-                    let mut v = serde_json::to_value(l).unwrap_or_default();
+                    let mut v = serde_json::to_value(l)?;
                     if let Some(obj) = v.as_object_mut() {
                         obj.insert("rank".into(), position.map_or(serde_json::Value::Null, |p| p.0.into()));
                         obj.insert(
@@ -61,9 +61,9 @@ pub fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<Exi
                             position.map_or(serde_json::Value::Null, |p| crate::render::json_number(p.2)),
                         );
                     }
-                    v
+                    Ok(v)
                 })
-                .collect();
+                .collect::<Result<Vec<serde_json::Value>, serde_json::Error>>()?;
             serde_json::to_writer_pretty(&mut *out, &items)?;
             writeln!(out)
         }

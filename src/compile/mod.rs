@@ -187,16 +187,6 @@ fn compile_rule_set(
             adjustment_programs.push(programs.len() - 1);
         }
     }
-    if rules.gates.len() > 64 || rules.adjustments.len() > 64 {
-        diags.push(
-            Diagnostic::error(
-                Code::BadScale,
-                format!("rule set `{}` has more than 64 gates or adjustments", rules.name),
-            )
-            .at_opt(rules.span)
-            .hint("merge conditions; each entity records which of at most 64 fired"),
-        );
-    }
     (diags.error_count() == errors).then(|| KindPlan {
         kind: rules.kind,
         rules: Arc::clone(rules),

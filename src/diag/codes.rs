@@ -67,6 +67,7 @@ codes! {
     UnknownFunction = "E215", "unknown-function", "a script function that the script file does not define";
     UnknownFactor = "E216", "unknown-factor", "a factor id that the base rule set does not have";
     EmptyRuleSet = "E217", "empty-rule-set", "a rule set or category with nothing to score";
+    TooManyRules = "E218", "too-many-rules", "more gates, adjustments or rating bands than the engine tracks";
 
     ScriptSyntax = "E301", "script-syntax", "a Rhai script or expression that does not compile";
     ScriptRuntime = "E302", "script-runtime", "a Rhai script failed while evaluating an entity";

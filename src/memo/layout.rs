@@ -96,7 +96,18 @@ fn produce(
     diags: &mut Diagnostics,
 ) -> Option<String> {
     match format {
-        MemoFormat::Json => serde_json::to_string_pretty(model).ok().map(|s| s + "\n"),
+        MemoFormat::Json => match serde_json::to_string_pretty(model) {
+            Ok(s) => Some(s + "\n"),
+            Err(e) => {
+                // Nothing in the model fails to serialize today; if it ever does, say so rather
+                // than leave the memo out (a full run would then delete it as extra).
+                diags.push(crate::diag::Diagnostic::error(
+                    crate::diag::Code::TemplateError,
+                    format!("cannot write the JSON memo {name}: {e}"),
+                ));
+                None
+            }
+        },
         _ => templates.render(&format!("{name}.{}", format.ext()), cx, sources, diags),
     }
 }
