@@ -138,11 +138,7 @@ fn standings(ks: &KindScores) -> Vec<(String, usize, Standing)> {
                 score: (r.status != Status::NoData).then_some(r.total),
                 rank: ranking.position(row).map(|p| p.0),
                 rating: r.rating.map(|i| ks.plan.rules.ratings[i as usize].label.clone()),
-                status: match r.status {
-                    Status::Scored => "ranked",
-                    Status::Excluded(_) => "excluded",
-                    Status::NoData => "no_data",
-                },
+                status: r.status.word(),
             };
             (ks.table.id(row).to_string(), row, standing)
         })

@@ -29,6 +29,17 @@ pub enum Status {
     NoData,
 }
 
+impl Status {
+    /// `ranked`, `excluded` or `no_data`, as ledgers, CSV and diffs print it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Scored => "ranked",
+            Status::Excluded(_) => "excluded",
+            Status::NoData => "no_data",
+        }
+    }
+}
+
 /// One entity's result. Bit `i` of a mask refers to gate or adjustment `i`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EntityScore {
@@ -345,7 +356,7 @@ fn aggregate(
 
 /// ΣW over the categories whose Σw꜀ is positive, in category order.
 #[inline]
-fn present_weight(cat_sum: &[f64], category_weight: &[f64]) -> f64 {
+pub(super) fn present_weight(cat_sum: &[f64], category_weight: &[f64]) -> f64 {
     cat_sum.iter().zip(category_weight).filter(|(sum, _)| **sum > 0.0).map(|(_, cw)| cw).sum()
 }
 

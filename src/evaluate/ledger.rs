@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::inputs::{Raw, View};
-use super::kernel::{Outcome, Scratch, Status, Weights, combine_row, contribution, views};
+use super::kernel::{Outcome, Scratch, Status, Weights, combine_row, contribution, present_weight, views};
 use super::worker::Worker;
 use super::{KindScores, Scores};
 use crate::compile::InputPlan;
@@ -134,8 +134,7 @@ pub fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, t
     let fviews = views(table, &ks.raw, &ks.scorers, rules);
     let mut scratch = Scratch::new(rules.factors.len(), rules.categories.len());
     combine_row(&fviews, &weights, row, &mut scratch);
-    let present: f64 =
-        scratch.cat_sum.iter().zip(&weights.category_weight).filter(|(s, _)| **s > 0.0).map(|(_, w)| w).sum();
+    let present = present_weight(&scratch.cat_sum, &weights.category_weight);
     let traced = if trace { trace_programs(ks, row, dataset) } else { vec![Vec::new(); rules.factors.len()] };
     let conditions = if trace { trace_conditions(ks, row, dataset) } else { TracedConditions::default() };
     let factors: Vec<FactorLine> = rules
@@ -254,11 +253,7 @@ pub fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, t
             version: rules.version.clone(),
             profile: rules.profile.clone(),
         },
-        status: match res.status {
-            Status::Scored => "ranked",
-            Status::Excluded(_) => "excluded",
-            Status::NoData => "no_data",
-        },
+        status: res.status.word(),
         score: res.total,
         base: res.base,
         rating: rating.map(|r| r.label.clone()),

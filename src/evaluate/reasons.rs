@@ -2,7 +2,7 @@
 //! rendering large rankings; one pass over the factors per entity).
 
 use super::KindScores;
-use super::kernel::{FactorView, Scratch, Weights, combine_row, contribution, views};
+use super::kernel::{FactorView, Scratch, Weights, combine_row, contribution, present_weight, views};
 
 /// What a ranking row shows beyond the score.
 pub struct RowSummary<'a> {
@@ -37,7 +37,7 @@ impl<'a> ReasonScratch<'a> {
         combine_row(&self.views, &self.weights, row, &mut self.scratch);
         let (w, s, ks) = (&self.weights, &self.scratch, self.ks);
         let factors = &ks.plan.rules.factors;
-        let present: f64 = s.cat_sum.iter().zip(&w.category_weight).filter(|(x, _)| **x > 0.0).map(|(_, cw)| cw).sum();
+        let present = present_weight(&s.cat_sum, &w.category_weight);
         let mut weighted = vec![0.0; w.category_weight.len()];
         let k = ks.plan.rules.reason_codes;
         self.lost.clear();

@@ -193,19 +193,9 @@ impl Parsed {
         for k in Kind::ALL {
             let cols = &builders[k.index()].table.columns;
             let used = plan.attrs[k.index()].iter().any(Option::is_some);
-            p.kinds[k.index()].columns = cols.iter().map(|c| empty_like(c, if used { capacity } else { 0 })).collect();
+            p.kinds[k.index()].columns = cols.iter().map(|c| c.empty_like(if used { capacity } else { 0 })).collect();
         }
         p
-    }
-}
-
-fn empty_like(c: &Column, cap: usize) -> Column {
-    match c {
-        Column::Number(_) => Column::Number(Vec::with_capacity(cap)),
-        Column::Bool(_) => Column::Bool(Vec::new()),
-        Column::Text(_) => Column::Text(Vec::new()),
-        Column::Date(_) => Column::Date(Vec::new()),
-        Column::List(_) => Column::List(Vec::new()),
     }
 }
 

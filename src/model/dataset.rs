@@ -176,6 +176,17 @@ impl Column {
         }
     }
 
+    /// An empty column of the same type, with room for `cap` rows.
+    pub fn empty_like(&self, cap: usize) -> Column {
+        match self {
+            Column::Number(_) => Column::Number(Vec::with_capacity(cap)),
+            Column::Bool(_) => Column::Bool(Vec::with_capacity(cap)),
+            Column::Text(_) => Column::Text(Vec::with_capacity(cap)),
+            Column::Date(_) => Column::Date(Vec::with_capacity(cap)),
+            Column::List(_) => Column::List(Vec::with_capacity(cap)),
+        }
+    }
+
     /// Appends a missing value (a new row).
     pub fn push_missing(&mut self) {
         match self {

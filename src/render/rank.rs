@@ -57,14 +57,6 @@ fn excluded_by(ks: &KindScores, row: usize) -> Option<(&str, &str)> {
     }
 }
 
-fn status_word(s: Status) -> &'static str {
-    match s {
-        Status::Scored => "ranked",
-        Status::Excluded(_) => "excluded",
-        Status::NoData => "no_data",
-    }
-}
-
 /// Shortest round-trip text of a number, into a stack buffer (`-0` as `0`, no `.0`).
 fn num(buf: &mut ryu::Buffer, x: f64) -> &str {
     if x == 0.0 || !x.is_finite() {
@@ -151,7 +143,7 @@ fn csv_row(
     w.write_field(num(&mut buf, res.total))?;
     w.write_field(rating(ks, e.row))?;
     w.write_field(num(&mut buf, res.coverage))?;
-    w.write_field(status_word(res.status))?;
+    w.write_field(res.status.word())?;
     w.write_field(excluded_by(ks, e.row).map_or("", |x| x.0))?;
     w.write_field(flags(ks, e.row).join(";"))?;
     w.write_field(summary.reasons.join(";"))?;

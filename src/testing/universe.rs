@@ -23,7 +23,7 @@ pub fn case_dataset(ds: &Dataset, case: &Case) -> (Dataset, usize) {
         }
     }
     let mut t = EntityTable::new(case.kind);
-    t.columns = src.columns.iter().map(|c| empty_like(c, rows.len() + 1)).collect();
+    t.columns = src.columns.iter().map(|c| c.empty_like(rows.len() + 1)).collect();
     let mut exposure: [Option<Exposure>; 3] = Kind::ALL.map(|k| wants_exposure(src, case, k).then(Exposure::new));
     let mut hq = (src.headquarters.is_some() || built(case).is_some_and(|n| n.headquarters.is_some())).then(Vec::new);
     for &r in &rows {
@@ -99,16 +99,6 @@ fn built(case: &Case) -> Option<&NewEntity> {
 
 fn wants_exposure(src: &EntityTable, case: &Case, k: Kind) -> bool {
     src.exposure[k.index()].is_some() || built(case).is_some_and(|n| n.exposure.iter().any(|(x, _)| *x == k))
-}
-
-fn empty_like(c: &Column, cap: usize) -> Column {
-    match c {
-        Column::Number(_) => Column::Number(Vec::with_capacity(cap)),
-        Column::Bool(_) => Column::Bool(Vec::with_capacity(cap)),
-        Column::Text(_) => Column::Text(Vec::with_capacity(cap)),
-        Column::Date(_) => Column::Date(Vec::with_capacity(cap)),
-        Column::List(_) => Column::List(Vec::with_capacity(cap)),
-    }
 }
 
 fn push_value(dst: &mut Column, src: &Column, row: usize) {
