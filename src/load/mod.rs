@@ -36,6 +36,9 @@ pub struct Workspace {
     pub test_files: Vec<YamlDoc>,
     pub csv_files: Vec<(FileId, PathBuf)>,
     pub scripts: Vec<(FileId, PathBuf)>,
+    /// What the files that did not parse still name (rule sets, entity ids), so that what
+    /// refers to them is not reported missing as well.
+    pub unparsed: crate::model::Unloaded,
 }
 
 /// Reads every file under `paths` (files or directories, walked in sorted order).
@@ -121,6 +124,7 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
     let mut found = Vec::new();
     let Some(mut doc) = yaml::parse(id, &text, &mut found) else {
         diags.extend(found);
+        ws.unparsed.recover(&text);
         return Ok(());
     };
     doc.path = path.to_path_buf();

@@ -7,7 +7,7 @@ use super::{Draft, FactorDraft, Located, located};
 use crate::diag::{Code, Diagnostic};
 use crate::load::rules::{FactorSpec, GateAction as GateActionSpec, GateMissing, InputSpec, MissingSpec, RuleFile};
 use crate::load::values::Parsed;
-use crate::load::yaml::{YamlDoc, YamlPath};
+use crate::load::yaml::{ValueError, YamlDoc, YamlPath, lookup};
 use crate::model::{Adjustment, Condition, Gate, GateAction, Missing, Rating};
 use crate::render::number;
 use crate::source::Span;
@@ -30,7 +30,11 @@ pub(super) fn draft_file(doc: &YamlDoc, f: &RuleFile, diags: &mut Vec<Diagnostic
                 }
                 d.categories.insert(name.clone(), located((c.weight.0, c.description.clone()), doc.key_span(&path)));
             }
-            Parsed::Err(e) => diags.push(doc.error_diagnostic(&path, e)),
+            Parsed::Err(e) => {
+                let inner = lookup(&doc.value, &path).and_then(crate::load::rules::category_error);
+                diags.push(doc.error_diagnostic(&path, inner.as_ref().unwrap_or(e)));
+                d.failed.insert(name.clone());
+            }
         }
     }
     let dir = doc_dir(doc);
@@ -46,14 +50,22 @@ pub(super) fn draft_file(doc: &YamlDoc, f: &RuleFile, diags: &mut Vec<Diagnostic
                 seen.push(&spec.id);
                 d.factors.push(draft_factor(doc, &path, spec, &dir, diags));
             }
-            Parsed::Err(e) => diags.push(doc.error_diagnostic(&path, e)),
+            Parsed::Err(e) => fail(doc, &path, e, "id", &mut d, diags),
         }
     }
     draft_conditions(doc, f, &mut d, diags);
     if let Some(items) = &f.ratings {
-        d.ratings = Some((draft_ratings(doc, items, diags), doc.key_span(&ypath!["ratings"])));
+        d.ratings = Some((draft_ratings(doc, items, &mut d, diags), doc.key_span(&ypath!["ratings"])));
     }
     d
+}
+
+/// An item that did not parse: its error, and its name (read from the YAML) marked failed.
+fn fail(doc: &YamlDoc, path: &YamlPath, e: &ValueError, key: &str, d: &mut Draft, diags: &mut Vec<Diagnostic>) {
+    diags.push(doc.error_diagnostic(path, e));
+    if let Some(name) = lookup(&doc.value, &path.at(key)).and_then(serde_yaml::Value::as_str) {
+        d.failed.insert(name.to_string());
+    }
 }
 
 fn doc_dir(doc: &YamlDoc) -> PathBuf {
@@ -87,6 +99,7 @@ fn draft_factor(
     FactorDraft {
         id: spec.id.clone(),
         at: doc.span(path),
+        id_at: doc.span(&path.at("id")),
         category: spec.category.clone().map(|c| located(c, doc.span(&path.at("category")))),
         weight: spec.weight.map(|w| located(w.0, doc.span(&path.at("weight")))),
         description: spec.description.clone(),
@@ -134,6 +147,7 @@ fn missing_policy(
 fn draft_ratings(
     doc: &YamlDoc,
     items: &[Parsed<crate::load::rules::RatingSpec>],
+    d: &mut Draft,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Rating> {
     let mut ratings: Vec<(usize, Rating)> = Vec::new();
@@ -163,12 +177,18 @@ fn draft_ratings(
                     },
                 ));
             }
-            Parsed::Err(e) => diags.push(doc.error_diagnostic(&path, e)),
+            Parsed::Err(e) => fail(doc, &path, e, "label", d, diags),
         }
     }
     ratings.sort_by(|a, b| a.1.min.total_cmp(&b.1.min));
-    let ranges: Vec<_> = ratings.iter().map(|(i, r)| (r.min, r.max, doc.span(&ypath!["ratings", *i]))).collect();
-    check_coverage(&ranges, 0.0, 100.0, "rating", diags);
+    let ranges: Vec<_> = ratings
+        .iter()
+        .map(|(i, r)| (r.min, r.max, doc.span(&ypath!["ratings", *i, "min"]).or(doc.span(&ypath!["ratings", *i]))))
+        .collect();
+    if ratings.len() == items.len() {
+        // With a band left out by its own error, the gap it leaves is no second mistake.
+        check_coverage(&ranges, 0.0, 100.0, "rating", diags);
+    }
     ratings.into_iter().rev().map(|(_, r)| r).collect()
 }
 
@@ -205,7 +225,7 @@ fn draft_conditions(doc: &YamlDoc, f: &RuleFile, d: &mut Draft, diags: &mut Vec<
                     cap,
                 ));
             }
-            Parsed::Err(e) => diags.push(doc.error_diagnostic(&path, e)),
+            Parsed::Err(e) => fail(doc, &path, e, "id", d, diags),
         }
     }
     let mut seen = Vec::<&str>::new();
@@ -228,7 +248,7 @@ fn draft_conditions(doc: &YamlDoc, f: &RuleFile, d: &mut Draft, diags: &mut Vec<
                     span: doc.span(&path),
                 });
             }
-            Parsed::Err(e) => diags.push(doc.error_diagnostic(&path, e)),
+            Parsed::Err(e) => fail(doc, &path, e, "id", d, diags),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Rule-check phase 3: what needs the merged whole (kind, categories, attributes, ratings,
 //! limits), and the [`RuleSet`] itself.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::{DEFAULT_REASON_CODES, Draft, FactorDraft, Located};
@@ -27,7 +28,7 @@ pub(super) fn finish(
     file: &RuleFile,
     chain: &[usize],
     files: &[(&YamlDoc, RuleFile)],
-    merged: Draft,
+    merged: &mut Draft,
     dataset: &Dataset,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RuleSet> {
@@ -58,19 +59,24 @@ pub(super) fn finish(
         .map(|(name, c)| Category { name: name.clone(), weight: c.v.0, description: c.v.1.clone(), span: c.at })
         .collect();
     let default_missing = merged.missing.as_ref().map_or(Missing::Fail, |m| m.v);
-    let factors: Vec<Factor> = merged
-        .factors
-        .iter()
-        .filter_map(|f| finish_factor(f, kind, &categories, default_missing, dataset, diags))
-        .collect();
-    if factors.is_empty() {
+    let mut factors: Vec<Factor> = Vec::new();
+    let mut failed = Vec::new();
+    for f in &merged.factors {
+        match finish_factor(f, kind, &categories, &merged.failed, default_missing, dataset, diags) {
+            Some(factor) => factors.push(factor),
+            None => failed.push(f.id.clone()),
+        }
+    }
+    let consequential = !merged.failed.is_empty() || !failed.is_empty();
+    merged.failed.extend(failed);
+    if factors.is_empty() && !consequential {
         diags.push(
             Diagnostic::error(Code::EmptyRuleSet, format!("rule set `{}` has no factors", file.rule_set))
                 .at_opt(doc.span(&YamlPath::root()))
                 .hint("add a `factors:` list"),
         );
     }
-    for c in &categories {
+    for c in categories.iter().filter(|_| !consequential) {
         if !merged.factors.iter().any(|f| f.category.as_ref().is_some_and(|x| x.v == c.name)) {
             diags.push(
                 Diagnostic::warning(
@@ -83,7 +89,10 @@ pub(super) fn finish(
         }
     }
     let ratings = merged.ratings.as_ref().map_or_else(default_ratings, |r| r.0.clone());
-    let gates = finish_gates(&merged, &ratings, diags);
+    let gates = finish_gates(merged, &ratings, diags);
+    let dropped: Vec<String> =
+        merged.gates.iter().map(|(g, _)| &g.id).filter(|id| !gates.iter().any(|g| &g.id == *id)).cloned().collect();
+    merged.failed.extend(dropped);
     check_limits(doc, file, gates.len(), merged.adjustments.len(), ratings.len(), diags);
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
@@ -160,6 +169,7 @@ fn finish_factor(
     f: &FactorDraft,
     kind: Kind,
     categories: &[Category],
+    failed: &BTreeSet<String>,
     default_missing: Missing,
     dataset: &Dataset,
     diags: &mut Vec<Diagnostic>,
@@ -187,6 +197,9 @@ fn finish_factor(
         return None;
     };
     let Some(category) = categories.iter().position(|c| c.name == cat.v) else {
+        if failed.contains(&cat.v) {
+            return None;
+        }
         let d = Diagnostic::error(
             Code::UnknownCategory,
             format!("factor `{}` is in category `{}`, which has no weight", f.id, cat.v),
@@ -315,6 +328,7 @@ fn finish_gates(merged: &Draft, ratings: &[Rating], diags: &mut Vec<Diagnostic>)
             if let Some(cap) = cap {
                 match ratings.iter().position(|r| r.label == cap.v) {
                     Some(i) => g.action = GateAction::Cap(i),
+                    None if merged.failed.contains(&cap.v) => return None,
                     None => {
                         let d = Diagnostic::error(
                             Code::UnknownRating,

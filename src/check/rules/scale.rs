@@ -117,8 +117,10 @@ fn sorted_bands(
         return None;
     }
     bands.sort_by(|a, b| a.1.min.total_cmp(&b.1.min));
-    let ranges: Vec<(f64, f64, Option<Span>)> =
-        bands.iter().map(|(i, b)| (b.min, b.max, doc.span(&path.at(*i)))).collect();
+    let ranges: Vec<(f64, f64, Option<Span>)> = bands
+        .iter()
+        .map(|(i, b)| (b.min, b.max, doc.span(&path.at(*i).at("min")).or(doc.span(&path.at(*i)))))
+        .collect();
     if !check_coverage(&ranges, f64::NEG_INFINITY, f64::INFINITY, "band", diags) {
         return None;
     }
@@ -160,14 +162,14 @@ pub(super) fn check_coverage(
                     format!("{what}s overlap between {} and {}", fmt(b.0), fmt(a.1.min(b.1))),
                 )
                 .at_opt(b.2)
-                .hint(format!("make this {what} start at {}, where the previous one ends", fmt(a.1))),
+                .hint(format!("make this {what} start at {}, where the {what} below it ends", fmt(a.1))),
             );
             ok = false;
         } else if b.0 > a.1 {
             diags.push(
                 Diagnostic::error(Code::BandGap, format!("no {what} covers {} to {}", fmt(a.1), fmt(b.0)))
                     .at_opt(b.2)
-                    .hint(format!("make this {what} start at {}, where the previous one ends", fmt(a.1))),
+                    .hint(format!("make this {what} start at {}, where the {what} below it ends", fmt(a.1))),
             );
             ok = false;
         }
