@@ -7,6 +7,7 @@ pub mod compile;
 pub mod diag;
 pub mod diff;
 pub mod evaluate;
+pub mod fmt;
 pub mod load;
 pub mod memo;
 pub mod model;

@@ -326,7 +326,7 @@ fn relations(cx: &Cx<'_>, path: &YamlPath, e: &InlineEntity, new: &mut NewEntity
             diags.push(
                 Diagnostic::error(
                     Code::ExposureSum,
-                    format!("exposures to {kind} add up to {}, not 1", crate::render::number(sum)),
+                    format!("exposures to {kind} add up to {}, not 1", crate::fmt::number(sum)),
                 )
                 .at_opt(cx.doc.span(&kpath))
                 .hint("exposure weights of one kind are shares that add up to 1"),

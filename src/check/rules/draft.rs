@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use super::scale::{bad_points, check_coverage, points_ok, scale};
 use super::{Draft, FactorDraft, Located, located};
 use crate::diag::{Code, Diagnostic};
+use crate::fmt::number;
 use crate::load::rules::{FactorSpec, GateAction as GateActionSpec, GateMissing, InputSpec, MissingSpec, RuleFile};
 use crate::load::values::Parsed;
 use crate::load::yaml::{ValueError, YamlDoc, YamlPath, lookup};
 use crate::model::{Adjustment, Condition, Gate, GateAction, Missing, Rating};
-use crate::render::number;
 use crate::source::Span;
 use crate::ypath;
 

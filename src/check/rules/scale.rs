@@ -3,11 +3,11 @@
 
 use super::{Located, located};
 use crate::diag::{Code, Diagnostic};
+use crate::fmt::number;
 use crate::load::rules::ScaleSpec;
 use crate::load::values::Parsed;
 use crate::load::yaml::{YamlDoc, YamlPath};
 use crate::model::{Band, Scale};
-use crate::render::number;
 use crate::source::Span;
 
 pub(super) fn points_ok(p: f64) -> bool {
