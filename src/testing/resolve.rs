@@ -287,12 +287,8 @@ fn values(
         let Some((value, prov, vpath)) = split_sourced(cx.doc, &apath, raw, diags) else { continue };
         match convert(&value, schema.decl(attr)) {
             Ok(cell) => new.values.push((attr, cell, prov)),
-            Err((code, msg, hint)) => {
-                let mut d = Diagnostic::error(code, msg).at_opt(cx.doc.span(&vpath));
-                if let Some(h) = hint {
-                    d = d.hint(h);
-                }
-                diags.push(d);
+            Err(p) => {
+                diags.push(p.at(cx.doc.span(&vpath)));
             }
         }
     }
