@@ -63,7 +63,7 @@ fn human_format_shows_the_source_line_under_the_header() {
 }
 
 #[test]
-fn json_format_is_an_array_of_located_diagnostics() {
+fn json_format_is_one_document_with_the_summary_inside() {
     let run = Thesis::new()
         .args(["--diagnostic-format", "json"])
         .args(["--rules".as_ref(), fixture("check/context/rules").as_os_str()])
@@ -71,8 +71,11 @@ fn json_format_is_an_array_of_located_diagnostics() {
         .args(["check", "tests/fixtures/check/cases/E003-unknown-key.yaml"])
         .run()
         .code(1);
-    let json_end = run.stderr.rfind(']').expect("a JSON array");
-    let items: serde_json::Value = serde_json::from_str(&run.stderr[..=json_end]).expect("valid JSON");
+    // The whole of standard error parses (F-9: `2>d.json` gives a valid file).
+    let doc: serde_json::Value = serde_json::from_str(&run.stderr).expect("one JSON document");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["summary"], serde_json::json!({ "files": 7, "errors": 1, "warnings": 0 }));
+    let items = &doc["diagnostics"];
     assert_eq!(items[0]["code"], "E003");
     assert_eq!(items[0]["line"], 7);
     assert_eq!(items[0]["column"], 5);

@@ -10,10 +10,40 @@ fn in_fixture() -> Thesis {
 }
 
 #[test]
-fn passing_cases_print_one_line_each_and_the_tally() {
-    let run = in_fixture().args(["test", "--coverage", "--min-coverage", "100"]).run().success();
+fn verbose_prints_one_line_per_case_and_the_tally() {
+    let run = in_fixture().args(["test", "-v", "--coverage", "--min-coverage", "100"]).run().success();
     insta::assert_snapshot!(run.stdout);
     assert!(run.stdout.lines().any(|l| l == "4 passed, 0 failed"), "{}", run.stdout);
+}
+
+/// F-20: like `cargo test -q` / `opa test`, passing cases are counted, not listed.
+#[test]
+fn by_default_only_the_failures_and_the_tally_are_printed() {
+    let run = in_fixture().args(["test"]).run().success();
+    assert_eq!(run.stdout, "4 passed, 0 failed\n");
+    let run = in_fixture().args(["test".as_ref(), fixture("edit/failing.yaml").as_os_str()]).run().code(1);
+    assert!(!run.stdout.contains("ok "), "{}", run.stdout);
+    assert_eq!(run.stdout.matches("FAIL ").count(), 2, "{}", run.stdout);
+}
+
+/// F-20: a word that is not a path selects the cases whose name contains it.
+#[test]
+fn a_name_filter_runs_only_the_matching_cases() {
+    let run = in_fixture().args(["test", "-v", "Beta"]).run().success();
+    assert_eq!(run.stdout.lines().filter(|l| l.starts_with("ok ")).count(), 1, "{}", run.stdout);
+    assert!(run.stdout.contains("Beta is flagged"), "{}", run.stdout);
+    let none = in_fixture().args(["test", "no-such-case"]).run().success();
+    assert!(none.stdout.contains("no case matched"), "{}", none.stdout);
+}
+
+/// F-20: `FAIL` is red with `--color always`, plain with `never`.
+#[test]
+fn fail_is_coloured_when_colour_is_on() {
+    let failing = fixture("edit/failing.yaml");
+    let run = in_fixture().args(["--color".as_ref(), "always".as_ref(), "test".as_ref(), failing.as_os_str()]).run();
+    assert!(run.stdout.contains("\x1b[1;31mFAIL\x1b[0m"), "{:?}", run.stdout);
+    let run = in_fixture().args(["--color".as_ref(), "never".as_ref(), "test".as_ref(), failing.as_os_str()]).run();
+    assert!(!run.stdout.contains('\x1b'), "{:?}", run.stdout);
 }
 
 #[test]
