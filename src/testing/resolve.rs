@@ -9,6 +9,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Reported, did_you_mean};
 use crate::load::tests::{CaseEntity, CaseSpec, InlineEntity, TestFile as TestFileSpec};
 use crate::load::values::Parsed;
 use crate::load::yaml::{YamlDoc, YamlPath};
+use crate::model::exposure::{self, At};
 use crate::model::{Dataset, GateAction, Kind, Row, RuleBook, RuleSet};
 use crate::source::Span;
 use crate::ypath;
@@ -314,33 +315,18 @@ fn relations(cx: &Cx<'_>, path: &YamlPath, e: &InlineEntity, new: &mut NewEntity
     }
     for (kind, items) in &e.exposure {
         let kpath = path.at("exposure").at(kind.as_str());
-        let mut rows = Vec::new();
-        for (target, w) in items {
-            let tpath = kpath.at(target.as_str());
-            if !(w.0 > 0.0 && w.0 <= 1.0) {
-                diags.push(
-                    Diagnostic::error(
-                        Code::BadExposure,
-                        format!("exposure to `{target}` is {}; weights lie in (0, 1]", w.0),
-                    )
-                    .at_opt(cx.doc.span(&tpath)),
-                );
-                continue;
-            }
-            if let Some(row) = find_row(cx, target, *kind, &tpath, diags) {
-                rows.push((row, w.0));
-            }
+        let weights: Vec<(&str, f64)> = items.iter().map(|(t, w)| (t.as_str(), w.0)).collect();
+        for (at, p) in exposure::problems(&new.id, *kind, &weights) {
+            diags.push(p.at(cx.doc.span(&match at {
+                At::Weight(i) => kpath.at(weights[i].0),
+                At::Group => kpath.clone(),
+            })));
         }
-        let sum: f64 = items.values().map(|w| w.0).sum();
-        if (sum - 1.0).abs() > crate::check::EXPOSURE_TOLERANCE {
-            diags.push(
-                Diagnostic::error(
-                    Code::ExposureSum,
-                    format!("exposures to {kind} add up to {}, not 1", crate::fmt::number(sum)),
-                )
-                .at_opt(cx.doc.span(&kpath))
-                .hint("exposure weights of one kind are shares that add up to 1"),
-            );
+        let mut rows = Vec::new();
+        for &(target, w) in weights.iter().filter(|(_, w)| exposure::weight_ok(*w)) {
+            if let Some(row) = find_row(cx, target, *kind, &kpath.at(target), diags) {
+                rows.push((row, w));
+            }
         }
         new.exposure.push((*kind, rows));
     }
