@@ -83,6 +83,11 @@ impl Diagnostic {
     }
 }
 
+/// A failure whose errors are already in the diagnostics: the `Err` of a step that reports
+/// as it goes, so that "it failed" is in the signature and not read off an error count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reported;
+
 /// The diagnostics of a run, in the order found; sorted by location before rendering.
 #[derive(Clone, Debug, Default)]
 pub struct Diagnostics {
