@@ -55,7 +55,7 @@ pub fn run(common: &Common, args: &CheckArgs) -> Result<ExitCode, Error> {
     common.report(&diags, &sources);
     result?;
     let (errors, warnings) = (diags.error_count(), diags.warning_count());
-    eprintln!(
+    crate::say!(
         "checked {} files: {} error{}, {} warning{}",
         sources.len(),
         errors,

@@ -56,7 +56,7 @@ fn score(common: &Common, rules: Vec<PathBuf>, label: &str) -> Result<Session, E
     opts.rules = rules;
     let session = crate::pipeline::score(&opts, &sources, &mut diags);
     if !diags.is_empty() {
-        eprintln!("thesis: in the {label} rules:");
+        crate::say!("thesis: in the {label} rules:");
     }
     common.report(&diags, &sources);
     session

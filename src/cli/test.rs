@@ -37,7 +37,7 @@ pub fn run(common: &Common, args: &TestArgs) -> Result<ExitCode, Error> {
     let mut ok = run.failed() == 0;
     if let Some(min) = args.min_coverage {
         if run.coverage.percent() < min {
-            eprintln!(
+            crate::say!(
                 "thesis: coverage {}% is below --min-coverage {}",
                 crate::render::fixed(run.coverage.percent(), 1),
                 crate::render::number(min)
