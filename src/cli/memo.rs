@@ -65,7 +65,7 @@ pub fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
     let book = build(&session, &selection)?;
     let formats = args.formats();
     let mut diags = Diagnostics::new();
-    let templates = Templates::load(args.template_dir().as_deref(), &sources, &mut diags)?;
+    let templates = Templates::load(args.template_dir().as_deref(), common.allow_outside_root, &sources, &mut diags)?;
     let files = render(&book, &formats, &templates, &sources, &mut diags);
     common.report(&diags, &sources);
     if diags.has_errors() {

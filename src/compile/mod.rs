@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::{AttrId, Dataset, Input, Kind, RuleBook, RuleSet};
 use crate::script::Limits;
+use crate::load::Workspace;
 use crate::source::SourceMap;
 
 /// Where one factor's raw value comes from, resolved.
@@ -56,14 +57,15 @@ pub fn compile(
     book: &RuleBook,
     dataset: &Dataset,
     requested: &[String],
-    sources: &SourceMap,
+    ws: &Workspace,
     limits: Limits,
     diags: &mut Diagnostics,
 ) -> Option<Plan> {
+    let sources = &ws.sources;
     let errors = diags.error_count();
     let chosen = select_rule_sets(book, dataset, requested, diags);
     let order = evaluation_order(&chosen, diags)?;
-    let mut cache = ScriptCache::default();
+    let mut cache = ScriptCache::new(&ws.root);
     let mut stages = Vec::new();
     for kind in order {
         let Some(rules) = &chosen[kind.index()] else { continue };
@@ -78,13 +80,13 @@ pub fn compile(
 pub fn compile_all(
     book: &RuleBook,
     dataset: &Dataset,
-    scripts: &[(crate::source::FileId, std::path::PathBuf)],
-    sources: &SourceMap,
+    ws: &Workspace,
     limits: Limits,
     diags: &mut Diagnostics,
 ) {
-    let mut cache = ScriptCache::default();
-    for (_, path) in scripts {
+    let sources = &ws.sources;
+    let mut cache = ScriptCache::new(&ws.root);
+    for (_, path) in &ws.scripts {
         cache.load(path, None, sources, &limits, diags);
     }
     let chosen: [Option<Arc<RuleSet>>; 3] = Default::default();

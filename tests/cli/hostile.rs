@@ -154,3 +154,70 @@ fn two_memo_runs_at_once_both_succeed() {
     }
     memo(&out, &["--check"]).success();
 }
+
+/// `thesis check` of a scratch project `p` (rules under `rules/`, data under `data/`).
+fn check_project(p: &Path, extra: &[&str]) -> crate::Run {
+    Thesis::new()
+        .in_dir(p)
+        .args(["--rules", "rules", "--data", "data", "--diagnostic-format", "short", "--color", "never"])
+        .args(extra)
+        .arg("check")
+        .run_with_timeout(std::time::Duration::from_secs(30))
+}
+
+const RULE: &str = "rule_set: r\nversion: 1\ndescription: d\nkind: company\ncategories: { c: 1 }\nfactors:\n  - { id: f, category: c, weight: 1, description: d, input: { attribute: x }, missing: skip }\n";
+const DATASET: &str = "attributes:\n  company: { x: number }\nentities:\n  - { id: a, name: A, kind: company, attributes: { x: 1 } }\n";
+
+fn small_project() -> tempfile::TempDir {
+    project(&[("rules/r.yaml", RULE), ("data/d.yaml", DATASET)])
+}
+
+#[test]
+fn non_regular_and_oversized_files_are_refused_before_they_are_read() {
+    let p = small_project();
+    mkfifo(&p.path().join("rules/pipe.yaml"));
+    std::os::unix::fs::symlink("/dev/zero", p.path().join("data/zero.yaml")).expect("symlink");
+    std::fs::create_dir_all(p.path().join("data/dir.yaml")).expect("mkdir");
+    let sparse = std::fs::File::create(p.path().join("data/huge.yaml")).expect("create");
+    sparse.set_len(3 << 30).expect("a sparse 3 GiB file");
+    let run = check_project(p.path(), &["--allow-outside-root"]).code(1);
+    assert!(run.stderr.contains("rules/pipe.yaml:1:1: error[E009]: not a regular file but a named pipe"), "{}", run.stderr);
+    assert!(run.stderr.contains("data/zero.yaml:1:1: error[E009]: not a regular file but a device"), "{}", run.stderr);
+    assert!(run.stderr.contains("data/huge.yaml:1:1: error[E007]: 3221225472 bytes exceeds"), "{}", run.stderr);
+}
+
+#[test]
+fn a_directory_link_loop_is_walked_once_and_linked_files_are_read_once() {
+    let p = small_project();
+    std::os::unix::fs::symlink(".", p.path().join("rules/loop")).expect("symlink");
+    std::os::unix::fs::symlink("r.yaml", p.path().join("rules/again.yaml")).expect("symlink");
+    let run = check_project(p.path(), &[]).success();
+    assert!(run.stderr.contains("checked 2 files: 0 errors"), "{}", run.stderr);
+}
+
+#[test]
+fn files_and_links_outside_the_project_root_are_not_read() {
+    let secret = project(&[("secret.yaml", "rule_set: [\"hunter2\"\n")]);
+    let p = small_project();
+    std::os::unix::fs::symlink(secret.path().join("secret.yaml"), p.path().join("rules/s.yaml")).expect("symlink");
+    let run = check_project(p.path(), &[]).code(1);
+    assert!(run.stderr.contains("rules/s.yaml:1:1: error[E010]"), "{}", run.stderr);
+    assert!(!run.stderr.contains("hunter2"), "nothing of the file is echoed:\n{}", run.stderr);
+    let allowed = check_project(p.path(), &["--allow-outside-root"]).code(1);
+    assert!(allowed.stderr.contains("error[E001]"), "the option reads it: {}", allowed.stderr);
+}
+
+#[test]
+fn a_template_link_out_of_the_template_directory_is_e010_and_a_binary_file_is_passed_over() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("reports");
+    std::fs::create_dir_all(out.join("templates")).expect("mkdir");
+    std::fs::write(dir.path().join("secret.txt"), "{{ hunter2").expect("write");
+    std::os::unix::fs::symlink(dir.path().join("secret.txt"), out.join("templates/memo.md")).expect("symlink");
+    std::fs::write(out.join("templates/logo.png"), [0x89, b'P', b'N', b'G', 0xff, 0xfe, 0]).expect("write");
+    let run = memo(&out, &[]).code(1);
+    assert!(run.stderr.contains("error[E010]"), "{}", run.stderr);
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+    std::fs::remove_file(out.join("templates/memo.md")).expect("rm");
+    memo(&out, &[]).success();
+}
