@@ -15,6 +15,7 @@ pub mod diag;
 pub mod diff;
 pub mod evaluate;
 pub mod files;
+pub mod fmt;
 pub mod load;
 pub mod memo;
 pub mod model;

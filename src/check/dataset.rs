@@ -183,12 +183,8 @@ fn add_values(
         match convert(&value, schema.decl(attr).ty, name) {
             Ok(Cell::Missing) => {}
             Ok(cell) => cell.store(&mut b.table.columns[attr as usize], row as usize),
-            Err((code, msg, hint)) => {
-                let mut d = Diagnostic::error(code, msg).at_opt(doc.span(&vpath));
-                if let Some(h) = hint {
-                    d = d.hint(h);
-                }
-                diags.push(d);
+            Err(p) => {
+                diags.push(p.at(doc.span(&vpath)));
                 continue;
             }
         }

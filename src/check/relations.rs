@@ -117,11 +117,7 @@ fn resolve_group(
         diags.push(locate(
             Diagnostic::error(
                 Code::ExposureSum,
-                format!(
-                    "exposures of `{from}` to {} add up to {}, not 1",
-                    first.target_kind,
-                    crate::render::number(sum)
-                ),
+                format!("exposures of `{from}` to {} add up to {}, not 1", first.target_kind, crate::fmt::number(sum)),
             )
             .hint("exposure weights of one kind are shares that add up to 1"),
             first,

@@ -58,7 +58,7 @@ pub fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<Exi
                         obj.insert("rank".into(), position.map_or(serde_json::Value::Null, |p| p.0.into()));
                         obj.insert(
                             "percentile".into(),
-                            position.map_or(serde_json::Value::Null, |p| crate::render::json_number(p.2)),
+                            position.map_or(serde_json::Value::Null, |p| crate::fmt::json_number(p.2)),
                         );
                     }
                     Ok(v)

@@ -39,8 +39,8 @@ pub fn run(common: &Common, args: &TestArgs) -> Result<ExitCode, Error> {
         if run.coverage.percent() < min {
             crate::say!(
                 "thesis: coverage {}% is below --min-coverage {}",
-                crate::render::fixed(run.coverage.percent(), 1),
-                crate::render::number(min)
+                crate::fmt::fixed(run.coverage.percent(), 1),
+                crate::fmt::number(min)
             );
             ok = false;
         }

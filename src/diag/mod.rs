@@ -1,9 +1,11 @@
 //! Diagnostics: problems found in user files, as data (collected by every stage, rendered once).
 
 mod codes;
+mod problem;
 mod render;
 
 pub use codes::Code;
+pub use problem::Problem;
 pub use render::{DiagnosticFormat, render_all};
 
 use crate::source::Span;

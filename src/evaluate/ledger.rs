@@ -312,7 +312,7 @@ fn describe_input(input: &Input) -> String {
 pub fn describe_scale(scale: &Scale) -> String {
     use crate::load::rules::Direction::Lower;
     let dir = |d: &crate::load::rules::Direction| if *d == Lower { ", lower is better" } else { "" };
-    let n = crate::render::number;
+    let n = crate::fmt::number;
     match scale {
         Scale::Linear { lo, hi, direction } => format!("linear {}..{}{}", n(*lo), n(*hi), dir(direction)),
         Scale::Bands(b) => format!("bands ({})", b.len()),
@@ -328,7 +328,7 @@ fn raw_json(raw: &Raw, table: &crate::model::EntityTable, row: usize) -> Json {
     match raw {
         Raw::Attr(a) => table.columns[*a as usize].json(row),
         _ => match raw.view(table) {
-            View::Number(v) if !v[row].is_nan() => crate::render::json_number(v[row]),
+            View::Number(v) if !v[row].is_nan() => crate::fmt::json_number(v[row]),
             View::Bool(v) => v[row].map_or(Json::Null, Json::Bool),
             View::Text(v) => v[row].as_ref().map_or(Json::Null, |s| Json::String(s.to_string())),
             _ => Json::Null,
@@ -360,8 +360,8 @@ fn note(
     let why = withheld.or(unmapped).unwrap_or_else(|| "no value".to_string());
     match (o, policy) {
         (Outcome::Observed(_), _) => None,
-        (Outcome::Imputed(_), M::Assume(x)) => Some(format!("{why}; assumed {}", crate::render::number(x))),
-        (Outcome::Imputed(p), _) => Some(format!("{why}; given {} points", crate::render::number(p))),
+        (Outcome::Imputed(_), M::Assume(x)) => Some(format!("{why}; assumed {}", crate::fmt::number(x))),
+        (Outcome::Imputed(p), _) => Some(format!("{why}; given {} points", crate::fmt::number(p))),
         (Outcome::Skipped, _) => Some(format!("{why}; skipped (its category renormalises)")),
         (Outcome::Failed, _) => Some(format!("{why}; policy is fail")),
     }

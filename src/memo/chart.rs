@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::model::{IndexEntry, Memo};
+use crate::fmt::{fixed, number};
 use crate::model::RuleSet;
-use crate::render::{fixed, number};
 
 const LABEL_WIDTH: f64 = 200.0;
 const PLOT_WIDTH: f64 = 420.0;

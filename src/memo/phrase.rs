@@ -4,9 +4,9 @@
 use super::model::{GateRef, Point};
 use crate::evaluate::Ledger;
 use crate::evaluate::ledger::{Evidence, FactorLine, Related};
+use crate::fmt::{fixed, number, percent};
 use crate::model::{Kind, KindSchema};
 use crate::render::explain::provenance_text;
-use crate::render::{fixed, number, percent};
 
 /// `companies`, `segments`, `regions`.
 pub fn plural(kind: Kind) -> &'static str {

@@ -142,12 +142,12 @@ fn environment() -> Environment<'static> {
         }
     });
     env.set_formatter(format_value);
-    env.add_filter("fixed", |v: f64, decimals: Option<usize>| crate::render::fixed(v, decimals.unwrap_or(2)));
+    env.add_filter("fixed", |v: f64, decimals: Option<usize>| crate::fmt::fixed(v, decimals.unwrap_or(2)));
     env.add_filter("signed", |v: f64, decimals: Option<usize>| signed(v, decimals.unwrap_or(2)));
-    env.add_filter("pct", |v: f64| crate::render::percent(v));
+    env.add_filter("pct", |v: f64| crate::fmt::percent(v));
     env.add_filter("num", |v: f64, decimals: Option<i32>| {
         let scale = 10f64.powi(decimals.unwrap_or(4));
-        crate::render::number((v * scale).round() / scale)
+        crate::fmt::number((v * scale).round() / scale)
     });
     env.add_filter("unit", |v: String, unit: Option<String>| super::phrase::with_unit(&v, unit.as_deref()));
     env.add_filter("plural", |kind: String| match crate::model::Kind::parse(&kind) {
@@ -174,7 +174,7 @@ fn raw_value(v: Value) -> String {
     if v.is_none() || v.is_undefined() {
         "—".to_string()
     } else if v.kind() == minijinja::value::ValueKind::Number {
-        f64::try_from(v.clone()).map_or_else(|_| v.to_string(), |x| crate::render::number((x * 1e4).round() / 1e4))
+        f64::try_from(v.clone()).map_or_else(|_| v.to_string(), |x| crate::fmt::number((x * 1e4).round() / 1e4))
     } else {
         v.to_string()
     }
@@ -182,7 +182,7 @@ fn raw_value(v: Value) -> String {
 
 /// `+1.00`, `−2.00` (a true minus sign), `0.00`.
 fn signed(v: f64, decimals: usize) -> String {
-    let s = crate::render::fixed(v.abs(), decimals);
+    let s = crate::fmt::fixed(v.abs(), decimals);
     if s.chars().all(|c| c == '0' || c == '.') {
         s
     } else if v < 0.0 {

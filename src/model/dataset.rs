@@ -221,7 +221,7 @@ impl Column {
     /// The value as text, for ledgers and memos.
     pub fn display(&self, row: usize) -> Option<String> {
         match self {
-            Column::Number(v) => (!v[row].is_nan()).then(|| crate::render::number(v[row])),
+            Column::Number(v) => (!v[row].is_nan()).then(|| crate::fmt::number(v[row])),
             Column::Bool(v) => v[row].map(|b| b.to_string()),
             Column::Text(v) => v[row].as_ref().map(|s| s.to_string()),
             Column::Date(v) => v[row].map(|d| d.to_string()),
@@ -233,7 +233,7 @@ impl Column {
     pub fn json(&self, row: usize) -> serde_json::Value {
         use serde_json::Value as J;
         match self {
-            Column::Number(v) if !v[row].is_nan() => crate::render::json_number(v[row]),
+            Column::Number(v) if !v[row].is_nan() => crate::fmt::json_number(v[row]),
             Column::Bool(v) => v[row].map_or(J::Null, J::Bool),
             Column::Text(v) => v[row].as_ref().map_or(J::Null, |s| J::String(s.to_string())),
             Column::Date(v) => v[row].map_or(J::Null, |d| J::String(d.to_string())),

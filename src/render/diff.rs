@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use comfy_table::{Cell, CellAlignment, Table, presets};
 
-use super::fixed;
 use crate::diff::{Driver, EntityChange, KindDiff, RatingChange, Standing};
+use crate::fmt::fixed;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum DiffFormat {

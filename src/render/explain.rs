@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use comfy_table::{Cell, CellAlignment, Table, presets};
 
-use super::{fixed, number, percent};
 use crate::evaluate::Ledger;
 use crate::evaluate::ledger::{Evidence, FactorLine};
+use crate::fmt::{fixed, number, percent};
 
 fn right(s: String) -> Cell {
     Cell::new(s).set_alignment(CellAlignment::Right)
@@ -167,7 +167,7 @@ fn write_factors(out: &mut dyn Write, factors: &[FactorLine]) -> io::Result<()> 
 fn raw_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "—".into(),
-        serde_json::Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), super::short),
+        serde_json::Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), crate::fmt::short),
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     }

@@ -1,54 +1,9 @@
-//! Render stage: numbers, rankings and ledgers as tables, CSV and JSON, byte-stable.
+//! Render stage: rankings and ledgers as tables, CSV and JSON, byte-stable.
 
 pub mod diff;
 pub mod explain;
 pub mod rank;
 pub mod test_report;
-
-use serde_json::Value as Json;
-
-/// Shortest text that reads back as the same number; `-0` prints as `0`, whole numbers
-/// without a decimal point.
-pub fn number(x: f64) -> String {
-    if x == 0.0 {
-        return "0".into();
-    }
-    if !x.is_finite() {
-        return x.to_string();
-    }
-    let mut buf = ryu::Buffer::new();
-    let s = buf.format_finite(x);
-    s.strip_suffix(".0").unwrap_or(s).to_string()
-}
-
-/// A number for people: as written when short, else rounded to 4 decimals (`56.6667`).
-pub fn short(x: f64) -> String {
-    let full = number(x);
-    match full.split_once('.') {
-        Some((_, decimals)) if decimals.len() > 4 && !full.contains('e') => {
-            let rounded = fixed(x, 4);
-            rounded.trim_end_matches('0').trim_end_matches('.').to_string()
-        }
-        _ => full,
-    }
-}
-
-/// Fixed decimals, with `-0.00` printed as `0.00`.
-pub fn fixed(x: f64, decimals: usize) -> String {
-    let s = format!("{x:.decimals$}");
-    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') { s[1..].to_string() } else { s }
-}
-
-/// A finite number as JSON (with -0 normalised); non-finite values become null.
-pub fn json_number(x: f64) -> Json {
-    let x = if x == 0.0 { 0.0 } else { x };
-    serde_json::Number::from_f64(x).map_or(Json::Null, Json::Number)
-}
-
-/// `0.923` → `92.3%`.
-pub fn percent(share: f64) -> String {
-    format!("{}%", fixed(share * 100.0, 1))
-}
 
 /// A table as text, without the trailing spaces of its last column.
 pub fn table_text(t: &comfy_table::Table) -> String {
@@ -58,28 +13,4 @@ pub fn table_text(t: &comfy_table::Table) -> String {
         out.push('\n');
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{fixed, json_number, number, percent, short};
-
-    #[test]
-    fn numbers_print_shortest_without_negative_zero() {
-        assert_eq!(number(-0.0), "0");
-        assert_eq!(number(12.0), "12");
-        assert_eq!(number(0.1 + 0.2), "0.30000000000000004");
-        assert_eq!(fixed(-0.001, 2), "0.00");
-        assert_eq!(fixed(55.335, 1), "55.3");
-        assert_eq!(json_number(-0.0).to_string(), "0.0");
-        assert_eq!(json_number(f64::NAN), serde_json::Value::Null);
-    }
-
-    #[test]
-    fn short_rounds_long_decimals_only() {
-        assert_eq!(short(56.666666666666664), "56.6667");
-        assert_eq!(short(12.5), "12.5");
-        assert_eq!(short(2.00001), "2");
-        assert_eq!(percent(0.923), "92.3%");
-    }
 }

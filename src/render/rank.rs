@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{fixed, json_number, percent};
 use crate::evaluate::{KindScores, ReasonScratch, RowSummary, Scores, Status, ledger};
+use crate::fmt::{fixed, json_number, percent};
 use crate::model::{Dataset, GateAction};
 use crate::rank::{Ranking, percentile};
 

@@ -51,13 +51,7 @@ fn write_case(out: &mut dyn Write, r: &CaseResult, sources: &SourceMap) -> io::R
 }
 
 fn write_coverage(out: &mut dyn Write, c: &Coverage) -> io::Result<()> {
-    writeln!(
-        out,
-        "coverage: {} of {} items exercised ({}%)",
-        c.hit(),
-        c.total(),
-        crate::render::fixed(c.percent(), 1)
-    )?;
+    writeln!(out, "coverage: {} of {} items exercised ({}%)", c.hit(), c.total(), crate::fmt::fixed(c.percent(), 1))?;
     for set in &c.sets {
         let hit = set.items.iter().filter(|i| i.hit).count();
         writeln!(out, "  {}: {hit} of {}", set.rule_set, set.items.len())?;

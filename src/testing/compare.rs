@@ -2,8 +2,8 @@
 //! not hold, with both sides written for a reader (test stage).
 
 use crate::evaluate::Ledger;
+use crate::fmt::{fixed, number};
 use crate::load::tests::{Bound, ExpectSpec};
-use crate::render::{fixed, number};
 
 /// An expectation that did not hold.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,8 +7,8 @@
 //! not the universe it is ranked among.
 
 use crate::evaluate::{KindScores, Ledger};
+use crate::fmt::number;
 use crate::model::{Band, RuleBook, Scale};
-use crate::render::number;
 
 /// One thing a case can exercise.
 #[derive(Clone, Debug, PartialEq)]

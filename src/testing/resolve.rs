@@ -285,12 +285,8 @@ fn values(
         let Some((value, prov, vpath)) = split_sourced(cx.doc, &apath, raw, diags) else { continue };
         match convert(&value, schema.decl(attr).ty, name) {
             Ok(cell) => new.values.push((attr, cell, prov)),
-            Err((code, msg, hint)) => {
-                let mut d = Diagnostic::error(code, msg).at_opt(cx.doc.span(&vpath));
-                if let Some(h) = hint {
-                    d = d.hint(h);
-                }
-                diags.push(d);
+            Err(p) => {
+                diags.push(p.at(cx.doc.span(&vpath)));
             }
         }
     }
@@ -324,7 +320,7 @@ fn relations(cx: &Cx<'_>, path: &YamlPath, e: &InlineEntity, new: &mut NewEntity
             diags.push(
                 Diagnostic::error(
                     Code::ExposureSum,
-                    format!("exposures to {kind} add up to {}, not 1", crate::render::number(sum)),
+                    format!("exposures to {kind} add up to {}, not 1", crate::fmt::number(sum)),
                 )
                 .at_opt(cx.doc.span(&kpath))
                 .hint("exposure weights of one kind are shares that add up to 1"),

@@ -21,7 +21,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                     format!(
                         "factor `{}` carries {}% of rule set `{}`: it can never move a score by a whole point",
                         f.id,
-                        crate::render::fixed(share * 100.0, 2),
+                        crate::fmt::fixed(share * 100.0, 2),
                         rules.name
                     ),
                 )

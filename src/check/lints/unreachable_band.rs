@@ -4,8 +4,8 @@
 
 use super::{Cx, locate};
 use crate::diag::{Code, Diagnostic};
+use crate::fmt::number;
 use crate::model::{Input, Scale};
-use crate::render::number;
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for rules in &cx.book.sets {

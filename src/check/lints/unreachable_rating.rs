@@ -11,8 +11,8 @@
 use super::{Cx, locate};
 use crate::diag::{Code, Diagnostic};
 use crate::evaluate::nominal_shares;
+use crate::fmt::number;
 use crate::model::{Factor, Missing, RuleSet, Scale};
-use crate::render::number;
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for rules in &cx.book.sets {
