@@ -103,14 +103,7 @@ pub fn check(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
     let project = load_project(opts, sources, diags)?;
     let sources = &project.ws.sources;
     compile_all(&project.book, &project.dataset, &project.ws, opts.limits, diags);
-    crate::testing::check_tests(
-        &project.ws.test_files,
-        &project.ws,
-        &project.dataset,
-        &project.book,
-        &opts.rule_sets,
-        diags,
-    );
+    crate::testing::check_tests(&project.ws.test_files, &project.dataset, &project.book, &opts.rule_sets, diags);
     if !diags.has_errors() {
         if let Some(plan) = compile(&project.book, &project.dataset, &opts.rule_sets, &project.ws, opts.limits, diags) {
             evaluate(&plan, &project.dataset, sources, diags);
@@ -140,7 +133,7 @@ pub fn test(
         .iter()
         .filter(|d| only.is_empty() || only.iter().any(|p| d.path.starts_with(crate::source::normalize_lexically(p))))
         .collect();
-    let files = crate::testing::check_tests(docs, &project.ws, &project.dataset, &project.book, &opts.rule_sets, diags);
+    let files = crate::testing::check_tests(docs, &project.dataset, &project.book, &opts.rule_sets, diags);
     let run = crate::testing::run_tests(&project, &files, opts, diags);
     Ok((project, run))
 }

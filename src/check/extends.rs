@@ -10,6 +10,7 @@ use crate::diag::{Code, Diagnostic, did_you_mean};
 pub fn chains(
     names: &[&str],
     extends: &[Option<(&str, Option<crate::source::Span>)>],
+    unloaded: &crate::model::Unloaded,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Option<Vec<usize>>> {
     let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
@@ -20,7 +21,7 @@ pub fn chains(
             let mut at = start;
             while let Some((base, span)) = extends[at] {
                 let Some(&next) = index.get(base) else {
-                    if at == start {
+                    if at == start && !unloaded.rule_set(base) {
                         let d = Diagnostic::error(Code::UnknownRuleSet, format!("rule set `{base}` does not exist"))
                             .at_opt(span);
                         diags.push(match did_you_mean(base, names.iter().copied()) {

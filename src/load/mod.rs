@@ -40,6 +40,9 @@ pub struct Workspace {
     pub scripts: Vec<(FileId, PathBuf)>,
     /// Where the files may come from.
     pub root: Root,
+    /// What the files that did not parse still name (rule sets, entity ids), so that what
+    /// refers to them is not reported missing as well.
+    pub unparsed: crate::model::Unloaded,
 }
 
 /// Reads every file under `paths` (files or directories, walked in sorted order). A directory
@@ -155,6 +158,7 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
     let mut found = Vec::new();
     let Some(mut doc) = yaml::parse(id, &text, &mut found) else {
         diags.extend(found);
+        ws.unparsed.recover(&text);
         return Ok(());
     };
     doc.path = path.to_path_buf();

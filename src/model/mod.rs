@@ -4,6 +4,7 @@ mod dataset;
 mod date;
 mod kind;
 mod ruleset;
+mod unloaded;
 
 pub use dataset::{
     AttrDecl, AttrId, AttrType, Column, Dataset, EntityTable, Exposure, KindSchema, Origin, Provenance, Row, Strings,
@@ -13,3 +14,4 @@ pub use kind::Kind;
 pub use ruleset::{
     Adjustment, Band, Category, Condition, Factor, Gate, GateAction, Input, Missing, Rating, RuleBook, RuleSet, Scale,
 };
+pub use unloaded::Unloaded;

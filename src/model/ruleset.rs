@@ -172,6 +172,8 @@ impl RuleSet {
 #[derive(Clone, Debug, Default)]
 pub struct RuleBook {
     pub sets: Vec<Arc<RuleSet>>,
+    /// Rule sets and rules that the user wrote but that failed to load.
+    pub unloaded: super::Unloaded,
 }
 
 impl RuleBook {

@@ -17,7 +17,6 @@ use crate::ypath;
 /// default of its kind.
 pub fn check_tests<'a>(
     docs: impl IntoIterator<Item = &'a YamlDoc>,
-    ws: &crate::load::Workspace,
     dataset: &Dataset,
     book: &RuleBook,
     chosen: &[String],
@@ -25,13 +24,12 @@ pub fn check_tests<'a>(
 ) -> Vec<TestFile> {
     let mut quiet = Diagnostics::new();
     let defaults = crate::compile::select_rule_sets(book, dataset, chosen, &mut quiet);
-    let project = Project { rule_files: &ws.rule_files, dataset, book, defaults: &defaults };
+    let project = Project { dataset, book, defaults: &defaults };
     docs.into_iter().map(|doc| check_file(doc, &project, diags)).collect()
 }
 
 /// What every test file is checked against.
 struct Project<'a> {
-    rule_files: &'a [YamlDoc],
     dataset: &'a Dataset,
     book: &'a RuleBook,
     defaults: &'a [Option<Arc<RuleSet>>; 3],
@@ -39,7 +37,6 @@ struct Project<'a> {
 
 struct Cx<'a> {
     doc: &'a YamlDoc,
-    rule_files: &'a [YamlDoc],
     dataset: &'a Dataset,
     book: &'a RuleBook,
     defaults: &'a [Option<Arc<RuleSet>>; 3],
@@ -54,7 +51,7 @@ fn check_file(doc: &YamlDoc, p: &Project<'_>, diags: &mut Diagnostics) -> TestFi
             return out;
         }
     };
-    let cx = Cx { doc, rule_files: p.rule_files, dataset: p.dataset, book: p.book, defaults: p.defaults };
+    let cx = Cx { doc, dataset: p.dataset, book: p.book, defaults: p.defaults };
     let mut names: Vec<&str> = Vec::new();
     for (i, item) in spec.cases.iter().enumerate() {
         let path = ypath!["cases", i];
@@ -78,10 +75,16 @@ fn check_file(doc: &YamlDoc, p: &Project<'_>, diags: &mut Diagnostics) -> TestFi
         };
         let ok = found.iter().all(|d| !d.is_error());
         diags.extend(found);
-        let label = item.ok().map_or_else(|| format!("case {}", i + 1), |c| c.name.clone());
+        let label = item.ok().map(|c| c.name.clone()).or_else(|| written_name(doc, &path));
+        let label = label.unwrap_or_else(|| format!("case {}", i + 1));
         out.cases.push((label, doc.span(&path), case.filter(|_| ok)));
     }
     out
+}
+
+/// The `name:` a case writes, read from its YAML whatever its errors.
+fn written_name(doc: &YamlDoc, path: &YamlPath) -> Option<String> {
+    crate::load::yaml::lookup(&doc.value, &path.at("name")).and_then(serde_yaml::Value::as_str).map(str::to_string)
 }
 
 fn check_case(
@@ -138,6 +141,9 @@ fn rule_set_for(
     let Some(name) = requested else {
         let Some(kind) = kind else {
             if let CaseEntity::Id(id) = entity {
+                if cx.dataset.unloaded.entity(id) {
+                    return None;
+                }
                 diags.push(
                     Diagnostic::error(Code::UnknownTestEntity, format!("no entity has id `{id}`"))
                         .at_opt(cx.doc.span(entity_path))
@@ -163,7 +169,7 @@ fn rule_set_for(
         return found;
     };
     let Some(rules) = cx.book.get(name) else {
-        if defined_with_errors(cx, name) {
+        if cx.book.unloaded.rule_set(name) {
             return None;
         }
         let d = Diagnostic::error(Code::UnknownRuleSet, format!("rule set `{name}` does not exist"))
@@ -188,11 +194,6 @@ fn rule_set_for(
     Some(Arc::clone(rules))
 }
 
-/// A rule file names this rule set, but it did not check: its own errors say why.
-fn defined_with_errors(cx: &Cx<'_>, name: &str) -> bool {
-    cx.rule_files.iter().any(|d| d.value.get("rule_set").and_then(serde_yaml::Value::as_str) == Some(name))
-}
-
 /// A dataset entity of `kind` by id, with a diagnostic at `path` if there is none.
 fn find_row(cx: &Cx<'_>, id: &str, kind: Kind, path: &YamlPath, diags: &mut Vec<Diagnostic>) -> Option<Row> {
     match cx.dataset.find(id) {
@@ -205,6 +206,7 @@ fn find_row(cx: &Cx<'_>, id: &str, kind: Kind, path: &YamlPath, diags: &mut Vec<
             );
             None
         }
+        None if cx.dataset.unloaded.entity(id) => None,
         None => {
             let t = cx.dataset.table(kind);
             let ids: Vec<&str> = (0..t.len().min(100_000)).map(|r| t.id(r)).collect();
@@ -283,7 +285,7 @@ fn values(
             continue;
         };
         let Some((value, prov, vpath)) = split_sourced(cx.doc, &apath, raw, diags) else { continue };
-        match convert(&value, schema.decl(attr).ty, name) {
+        match convert(&value, schema.decl(attr)) {
             Ok(cell) => new.values.push((attr, cell, prov)),
             Err(p) => {
                 diags.push(p.at(cx.doc.span(&vpath)));
@@ -354,7 +356,7 @@ fn check_expectations(cx: &Cx<'_>, path: &YamlPath, spec: &CaseSpec, rules: &Rul
     let mut check = |key: &str, names: &[String], known: &[&str], what: &str| {
         for (i, n) in names.iter().enumerate() {
             if !known.contains(&n.as_str()) {
-                diags.push(unknown_name(cx, &path.at(key).at(i), n, known, what, &rules.name));
+                diags.extend(unknown_name(cx, &path.at(key).at(i), n, known, what, &rules.name));
             }
         }
     };
@@ -364,22 +366,33 @@ fn check_expectations(cx: &Cx<'_>, path: &YamlPath, spec: &CaseSpec, rules: &Rul
     check("reasons", e.reasons.as_deref().unwrap_or_default(), &factors, "factor");
     if let Some(r) = &e.rating {
         if !ratings.contains(&r.as_str()) {
-            diags.push(unknown_name(cx, &path.at("rating"), r, &ratings, "rating", &rules.name));
+            diags.extend(unknown_name(cx, &path.at("rating"), r, &ratings, "rating", &rules.name));
         }
     }
     for id in e.points.keys() {
         if !factors.contains(&id.as_str()) {
-            diags.push(unknown_name(cx, &path.at("points").at(id.as_str()), id, &factors, "factor", &rules.name));
+            diags.extend(unknown_name(cx, &path.at("points").at(id.as_str()), id, &factors, "factor", &rules.name));
         }
     }
 }
 
-fn unknown_name(cx: &Cx<'_>, path: &YamlPath, name: &str, known: &[&str], what: &str, rule_set: &str) -> Diagnostic {
+/// E602, unless the name is one the rule set wrote but failed to load (its error says why).
+fn unknown_name(
+    cx: &Cx<'_>,
+    path: &YamlPath,
+    name: &str,
+    known: &[&str],
+    what: &str,
+    rule_set: &str,
+) -> Option<Diagnostic> {
+    if cx.book.unloaded.rule(rule_set, name) {
+        return None;
+    }
     let d = Diagnostic::error(Code::UnknownTestName, format!("rule set `{rule_set}` has no {what} `{name}`"))
         .at_opt(cx.doc.span(path));
-    match did_you_mean(name, known.iter().copied()) {
+    Some(match did_you_mean(name, known.iter().copied()) {
         Some(s) => d.hint(format!("did you mean `{s}`?")),
         None if known.is_empty() => d.hint(format!("it has no {what}s")),
         None => d.hint(format!("its {what}s: {}", known.join(", "))),
-    }
+    })
 }

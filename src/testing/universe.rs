@@ -52,7 +52,16 @@ pub fn case_dataset(ds: &Dataset, case: &Case) -> (Dataset, usize) {
         }
     }
     tables[case.kind.index()] = Arc::new(t);
-    (Dataset { schemas: ds.schemas.clone(), tables, files: ds.files.clone(), as_of: ds.as_of }, subject)
+    (
+        Dataset {
+            schemas: ds.schemas.clone(),
+            tables,
+            files: ds.files.clone(),
+            as_of: ds.as_of,
+            unloaded: ds.unloaded.clone(),
+        },
+        subject,
+    )
 }
 
 /// Whether a table holds relations to entities of `kind`.

@@ -34,6 +34,7 @@ fn every_fixture_reports_its_code_at_its_position() {
             .run();
         assert_eq!(run.code, 1, "{name} should fail the check:\n{}", run.stderr);
         assert!(run.stderr.contains(&format!("error[{code}]")), "{name} should report {code}:\n{}", run.stderr);
+        assert!(run.stderr.contains(": 1 error,"), "one mistake, one message: {name}:\n{}", run.stderr);
         insta::assert_snapshot!(run.stderr);
     });
 }
@@ -76,4 +77,58 @@ fn json_format_is_an_array_of_located_diagnostics() {
     assert_eq!(items[0]["line"], 7);
     assert_eq!(items[0]["column"], 5);
     assert_eq!(items[0]["hints"][0], "did you mean `weight`?");
+}
+
+/// Copies the files of `from` into `to`, over what is there.
+fn overlay(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read fixture dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            overlay(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Each directory of `check/mistakes/` (but `base/`) plants one mistake in a copy of `base/`, a
+/// project with a profile and rule tests: the check gives exactly one error, with the code the
+/// directory is named for, and no consequence of it (a factor, rule set or entity that exists
+/// but failed to load is never reported missing).
+#[test]
+fn one_planted_mistake_gives_one_message() {
+    let root = fixture("check/mistakes");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .expect("mistakes dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "base"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "{cases:?}");
+    for case in cases {
+        let name = case.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let dir = tempfile::tempdir().expect("temp dir");
+        overlay(&root.join("base"), dir.path());
+        overlay(&case, dir.path());
+        let run =
+            Thesis::new().in_dir(dir.path()).args(["--diagnostic-format", "short", "--color", "never", "check"]).run();
+        let code = name.split('-').next().unwrap_or_default();
+        assert_eq!(run.code, 1, "{name}:\n{}", run.stderr);
+        assert!(run.stderr.contains(&format!("error[{code}]")), "{name} should report {code}:\n{}", run.stderr);
+        assert!(run.stderr.contains(": 1 error,"), "{name} should give one error:\n{}", run.stderr);
+        insta::with_settings!({ snapshot_suffix => name.clone() }, {
+            insta::assert_snapshot!(run.stderr);
+        });
+    }
+}
+
+#[test]
+fn the_mistakes_base_is_clean_and_its_tests_pass() {
+    let base = fixture("check/mistakes/base");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(base);
+    let run = Thesis::new().in_dir(&dir).args(["check"]).run().success();
+    assert!(run.stderr.contains("0 errors, 0 warnings"), "{}", run.stderr);
+    Thesis::new().in_dir(&dir).args(["test"]).run().success();
 }
