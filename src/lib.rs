@@ -13,6 +13,7 @@ pub mod cli;
 pub mod compile;
 pub mod diag;
 pub mod diff;
+pub mod escape;
 pub mod evaluate;
 pub mod files;
 pub mod fmt;

@@ -2,15 +2,28 @@
 //! (a full or closed one is never a panic), or a file: a regular one written atomically (a
 //! temporary file beside it, then a rename), anything else written to as it is.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 
 use crate::Error;
 
-/// Runs `write` against standard output. A reader that closed the pipe is not an error.
+/// Runs `write` against standard output. A reader that closed the pipe is not an error. On a
+/// terminal, control characters from data are escaped ([`crate::escape::Escaping`]).
 pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    to_stdout_escaped(io::stdout().is_terminal(), write)
+}
+
+/// Like [`to_stdout`]; text meant for people (`human`: tables, ledgers, reports) is escaped
+/// wherever it goes, machine formats only on a terminal (JSON escapes by itself).
+pub fn to_stdout_as(human: bool, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    to_stdout_escaped(human || io::stdout().is_terminal(), write)
+}
+
+fn to_stdout_escaped(escape: bool, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let sink: Box<dyn Write> =
+        if escape { Box::new(crate::escape::Escaping::new(stdout.lock())) } else { Box::new(stdout.lock()) };
+    let mut out = BufWriter::with_capacity(1 << 16, sink);
     match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if is_broken_pipe(&e) => Ok(()),
@@ -128,8 +141,10 @@ fn is_running(pid: u32) -> bool {
 
 /// Writes one line to standard error. A full or closed standard error cannot be reported
 /// anywhere, so it is ignored rather than a panic (which `eprintln!` would be).
+/// The line is escaped: a file name or value in it cannot end it or send control sequences.
 pub fn say(args: std::fmt::Arguments<'_>) {
-    let _ = io::stderr().lock().write_fmt(format_args!("{args}\n"));
+    let text = args.to_string();
+    let _ = writeln!(io::stderr().lock(), "{}", crate::escape::line(&text));
 }
 
 /// Whether an error is a closed pipe, also when wrapped by the CSV or JSON writer.

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::Common;
-use super::output::{to_stdout, write_output};
+use super::output::{to_stdout_as, write_output};
 use crate::Error;
 use crate::diag::Diagnostics;
 use crate::model::Kind;
@@ -34,7 +34,7 @@ pub fn run(
     };
     match output {
         Some(path) => write_output(path, write)?,
-        None => to_stdout(write)?,
+        None => to_stdout_as(format == RankFormat::Table, write)?,
     }
     clock.mark("write");
     Ok(ExitCode::SUCCESS)

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Common;
-use super::output::to_stdout;
+use super::output::to_stdout_as;
 use crate::Error;
 use crate::diag::Diagnostics;
 use crate::render::test_report::write_report;
@@ -33,7 +33,7 @@ pub fn run(common: &Common, args: &TestArgs) -> Result<ExitCode, Error> {
     common.report(&diags, &sources);
     let (_, run) = result?;
     let coverage = args.coverage || args.min_coverage.is_some();
-    to_stdout(|out| write_report(out, &run, &sources, coverage))?;
+    to_stdout_as(true, |out| write_report(out, &run, &sources, coverage))?;
     let mut ok = run.failed() == 0;
     if let Some(min) = args.min_coverage {
         if run.coverage.percent() < min {

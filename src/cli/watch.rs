@@ -26,7 +26,7 @@ pub fn run(common: &Common, args: &WatchArgs) -> Result<ExitCode, Error> {
     let w = WatchOptions { kind: args.kind, top: args.top, debounce: Duration::from_millis(args.debounce) };
     let report = |d: &crate::diag::Diagnostics, s: &crate::source::SourceMap| common.report(d, s);
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::escape::Escaping::new(stdout.lock());
     watch(&common.options(), w, &report, &mut out)?;
     Ok(ExitCode::SUCCESS)
 }

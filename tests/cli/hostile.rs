@@ -221,3 +221,45 @@ fn a_template_link_out_of_the_template_directory_is_e010_and_a_binary_file_is_pa
     std::fs::remove_file(out.join("templates/memo.md")).expect("rm");
     memo(&out, &[]).success();
 }
+
+#[test]
+fn control_characters_from_data_and_file_names_are_escaped_in_every_output() {
+    let data = "attributes:\n  company: { x: number }\nentities:\n  - { id: a, name: \"\\e]0;pwned\\a\\e[2J\", kind: company, attributes: { x: 1 } }\n";
+    let p = project(&[("rules/r.yaml", RULE), ("data/d.yaml", data)]);
+    let in_p = || Thesis::new().in_dir(p.path()).args(["--rules", "rules", "--data", "data", "--color", "never"]);
+    for args in [&["rank"][..], &["explain", "a"], &["rank", "--format", "json"]] {
+        let run = in_p().args(args).run().success();
+        let raw = format!("{}{}", run.stdout, run.stderr);
+        assert!(!raw.contains('\u{1b}') && !raw.contains('\u{7}'), "{args:?} printed raw control characters:\n{raw}");
+    }
+    let table = in_p().arg("rank").run().success();
+    assert!(table.stdout.contains("\\x1b]0;pwned\\x07"), "{}", table.stdout);
+    std::fs::write(p.path().join("data/x\n1:1: error[E999]: forged.yaml"), "entities: [\n").expect("write");
+    for format in ["short", "human"] {
+        let run = in_p().args(["--diagnostic-format", format, "check"]).run().code(1);
+        assert!(!run.stderr.lines().any(|l| l.starts_with("1:1: error[E999]")), "{format} forged a line:\n{}", run.stderr);
+        assert!(run.stderr.contains("x\\n1:1: error[E999]: forged.yaml"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_full_or_closed_standard_error_is_never_a_panic() {
+    let p = small_project();
+    std::fs::write(p.path().join("data/bad.yaml"), "entities: [\n").expect("write");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for stderr in ["full", "null"] {
+        for args in [&["check"][..], &["rank"], &["test"], &["memo", "--out"], &["nonsense"]] {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_thesis"));
+            cmd.current_dir(p.path()).args(["--rules", "rules", "--data", "data"]).args(args);
+            if args == ["memo", "--out"] {
+                cmd.arg(dir.path());
+            }
+            let err = match stderr {
+                "full" => Stdio::from(std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full")),
+                _ => Stdio::null(),
+            };
+            let status = cmd.stdout(Stdio::null()).stderr(err).status().expect("run");
+            assert!(matches!(status.code(), Some(1 | 2)), "{args:?} with a {stderr} stderr: {status:?}");
+        }
+    }
+}
