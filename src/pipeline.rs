@@ -25,6 +25,10 @@ pub struct Options {
     /// Leave out facts dated after this day.
     pub as_of: Option<Date>,
     pub limits: Limits,
+    /// The project root (`--root`); by default the deepest directory holding every given path.
+    pub root: Option<PathBuf>,
+    /// Read files that lead outside the root too (`--allow-outside-root`).
+    pub allow_outside_root: bool,
     /// Print how long each stage took to standard error (`--timings`).
     pub timings: bool,
 }
@@ -38,6 +42,8 @@ impl Default for Options {
             rule_sets: Vec::new(),
             as_of: None,
             limits: Limits::default(),
+            root: None,
+            allow_outside_root: false,
             timings: false,
         }
     }
@@ -65,7 +71,8 @@ pub fn load_project(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics
     let mut paths = opts.rules.clone();
     paths.extend(opts.data.iter().cloned());
     paths.extend(opts.extra.iter().cloned());
-    let ws = load(&paths, sources, diags)?;
+    let root = crate::files::Root::of(opts.root.as_deref(), &paths, opts.allow_outside_root);
+    let ws = load(&paths, &root, sources, diags)?;
     clock.mark("load");
     let dataset = crate::check::check_dataset(&ws, opts.as_of, diags);
     clock.mark("check datasets");
@@ -82,7 +89,7 @@ pub fn score(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
         return Err(invalid(diags));
     }
     let mut clock = Timings::new(opts.timings);
-    let plan = compile(&project.book, &project.dataset, &opts.rule_sets, &project.ws.sources, opts.limits, diags)
+    let plan = compile(&project.book, &project.dataset, &opts.rule_sets, &project.ws, opts.limits, diags)
         .ok_or_else(|| invalid(diags))?;
     clock.mark("compile");
     let scores = evaluate(&plan, &project.dataset, &project.ws.sources, diags).ok_or_else(|| invalid(diags))?;
@@ -95,10 +102,10 @@ pub fn score(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
 pub fn check(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Project, Error> {
     let project = load_project(opts, sources, diags)?;
     let sources = &project.ws.sources;
-    compile_all(&project.book, &project.dataset, &project.ws.scripts, sources, opts.limits, diags);
+    compile_all(&project.book, &project.dataset, &project.ws, opts.limits, diags);
     crate::testing::check_tests(&project.ws.test_files, &project.dataset, &project.book, &opts.rule_sets, diags);
     if !diags.has_errors() {
-        if let Some(plan) = compile(&project.book, &project.dataset, &opts.rule_sets, sources, opts.limits, diags) {
+        if let Some(plan) = compile(&project.book, &project.dataset, &opts.rule_sets, &project.ws, opts.limits, diags) {
             evaluate(&plan, &project.dataset, sources, diags);
         }
     }
@@ -159,7 +166,7 @@ impl Timings {
     pub fn mark(&mut self, stage: &str) {
         if let Some(last) = self.last {
             let now = std::time::Instant::now();
-            eprintln!("thesis: {stage:<16} {:>8.1} ms", (now - last).as_secs_f64() * 1e3);
+            crate::say!("thesis: {stage:<16} {:>8.1} ms", (now - last).as_secs_f64() * 1e3);
             self.last = Some(now);
         }
     }

@@ -25,9 +25,10 @@ pub struct WatchOptions {
     pub debounce: Duration,
     /// Clear the screen before each run (and so print known test failures in full again).
     pub clear: bool,
-    /// Colour the test verdicts.
-    pub color: bool,
 }
+
+/// ANSI: cursor home, clear the screen, clear the scrollback.
+pub const CLEAR_SCREEN: &str = "\x1b[H\x1b[2J\x1b[3J";
 
 /// Prints diagnostics (the CLI's chosen format) to standard error.
 pub type Reporter<'a> = &'a dyn Fn(&Diagnostics, &SourceMap);
@@ -115,14 +116,16 @@ impl State {
     ) {
         self.run += 1;
         if w.clear {
-            // Clear the screen and the scrollback, cursor home: each run starts on a blank page.
-            let _ = write!(out, "\x1b[H\x1b[2J\x1b[3J");
+            // Cursor home, clear the screen and the scrollback: each run starts on a blank page.
+            // Written past `out`, which escapes control characters from the data.
+            let _ = out.flush();
+            let _ = std::io::stdout().write_all(CLEAR_SCREEN.as_bytes());
             self.known_failures.clear();
         }
         let _ = writeln!(out, "{}", header(self.run, changed));
         let ok = check(opts, report, out);
         if ok {
-            self.test(opts, w.color, report, out);
+            self.test(opts, report, out);
             self.rank(opts, w, report, out);
         } else {
             let _ = writeln!(out, "not ranked: fix the errors above; the last good ranking stands");
@@ -132,14 +135,14 @@ impl State {
     }
 
     /// Runs the rule tests, printing the failures not printed by the last run, and the tally.
-    fn test(&mut self, opts: &Options, color: bool, report: Reporter<'_>, out: &mut dyn Write) {
+    fn test(&mut self, opts: &Options, report: Reporter<'_>, out: &mut dyn Write) {
         let sources = SourceMap::new();
         let mut diags = Diagnostics::new();
         let result = crate::pipeline::test(opts, &[], &[], &sources, &mut diags);
         report(&diags, &sources);
         if let Ok((_, run)) = result {
             let known = &self.known_failures;
-            if let Ok(keys) = crate::render::test_report::write_failures(out, &run, &sources, known, color) {
+            if let Ok(keys) = crate::render::test_report::write_failures(out, &run, &sources, known, false) {
                 self.known_failures = keys;
             }
         }

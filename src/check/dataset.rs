@@ -165,7 +165,7 @@ fn add_entities(
             diags.push(
                 Diagnostic::error(Code::BadName, format!("`{}` cannot be an id", spec.id))
                     .at_opt(doc.span(&path.at("id")))
-                    .hint("ids use letters, digits, `_`, `-` and `.`, starting with a letter or digit"),
+                    .hint(crate::check::ID_HINT),
             );
             continue;
         }

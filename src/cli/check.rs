@@ -60,6 +60,6 @@ pub fn run(common: &Common, args: &CheckArgs) -> Result<ExitCode, Error> {
         return Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS });
     }
     let (e, w) = (crate::fmt::count(errors, "error"), crate::fmt::count(warnings, "warning"));
-    eprintln!("checked {}: {e}, {w}", crate::fmt::count(sources.len(), "file"));
+    crate::say!("checked {}: {e}, {w}", crate::fmt::count(sources.len(), "file"));
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::Common;
-use super::output::to_stdout;
+use super::output::to_stdout_as;
 use crate::Error;
 use crate::diag::Diagnostics;
 use crate::diff::{diff, revision};
@@ -45,7 +45,7 @@ pub fn run(common: &Common, args: &DiffArgs) -> Result<ExitCode, Error> {
     let Some(d) = diff(args.kind, (&args.base, &base), (&head_label, &head)) else {
         return Err(Error::Usage(format!("no rule set scores {} in both versions", args.kind)));
     };
-    to_stdout(|out| write_diff(out, &d, args.format))?;
+    to_stdout_as(args.format != crate::render::diff::DiffFormat::Json, |out| write_diff(out, &d, args.format))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -56,7 +56,7 @@ fn score(common: &Common, rules: Vec<PathBuf>, label: &str) -> Result<Session, E
     opts.rules = rules;
     let session = crate::pipeline::score(&opts, &sources, &mut diags);
     if !diags.is_empty() {
-        eprintln!("thesis: in the {label} rules:");
+        crate::say!("thesis: in the {label} rules:");
     }
     common.report(&diags, &sources);
     session

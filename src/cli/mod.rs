@@ -4,8 +4,9 @@ mod check;
 mod diff;
 mod explain;
 mod memo;
-mod output;
+pub(crate) mod output;
 mod rank;
+mod reports;
 mod schema;
 mod test;
 mod watch;
@@ -58,9 +59,21 @@ pub struct Common {
     /// auto (a terminal without NO_COLOR), always or never. JSON and SARIF are never coloured.
     #[arg(long, value_name = "WHEN", global = true, default_value = "auto")]
     pub color: Color,
-    /// Most operations one script evaluation may take.
-    #[arg(long = "max-operations", value_name = "N", global = true)]
+    /// Most operations one script evaluation may take (at least 1).
+    #[arg(long = "max-operations", value_name = "N", global = true,
+          value_parser = clap::value_parser!(u64).range(1..))]
     pub max_operations: Option<u64>,
+    /// Most milliseconds one script evaluation may take (at least 1; default 1000).
+    #[arg(long = "max-script-ms", value_name = "MS", global = true,
+          value_parser = clap::value_parser!(u64).range(1..=86_400_000))]
+    pub max_script_ms: Option<u64>,
+    /// The project root: rule, data, script and template files must lie inside it (default:
+    /// the deepest directory holding every --rules, --data and checked path).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub root: Option<PathBuf>,
+    /// Read files and follow links that lead outside the project root.
+    #[arg(long = "allow-outside-root", global = true)]
+    pub allow_outside_root: bool,
     /// Print how long each stage takes to standard error.
     #[arg(long, global = true)]
     pub timings: bool,
@@ -144,10 +157,15 @@ impl Common {
             rule_sets: self.rule_sets.clone(),
             as_of: self.as_of,
             limits: Default::default(),
+            root: self.root.clone(),
+            allow_outside_root: self.allow_outside_root,
             timings: self.timings,
         };
         if let Some(ops) = self.max_operations {
             o.limits.operations = ops;
+        }
+        if let Some(ms) = self.max_script_ms {
+            o.limits.time = std::time::Duration::from_millis(ms);
         }
         o
     }
@@ -205,7 +223,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(code) => code,
         Err(Error::Invalid { .. }) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("thesis: error: {e}");
+            crate::say!("thesis: error: {e}");
             ExitCode::from(e.exit_code())
         }
     }

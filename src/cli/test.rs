@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Common;
-use super::output::to_stdout;
+use super::output::{to_stdout_as, to_stdout_painted};
 use crate::Error;
 use crate::diag::Diagnostics;
 use crate::render::test_report::{ReportStyle, write_report};
@@ -56,11 +56,15 @@ pub fn run(common: &Common, args: &TestArgs) -> Result<ExitCode, Error> {
     let (_, run) = result?;
     let coverage = args.coverage || args.min_coverage.is_some();
     let style = ReportStyle { verbose: args.verbose, color: common.stdout_color(), coverage };
-    to_stdout(|out| write_report(out, &run, &sources, style))?;
+    if style.color {
+        to_stdout_painted(|out| write_report(out, &run, &sources, style))?;
+    } else {
+        to_stdout_as(true, |out| write_report(out, &run, &sources, style))?;
+    }
     let mut ok = run.failed() == 0;
     if let Some(min) = args.min_coverage {
         if run.coverage.percent() < min {
-            eprintln!(
+            crate::say!(
                 "thesis: coverage {}% is below --min-coverage {}",
                 crate::fmt::fixed(run.coverage.percent(), 1),
                 crate::fmt::number(min)

@@ -31,11 +31,10 @@ pub fn run(common: &Common, args: &WatchArgs) -> Result<ExitCode, Error> {
         top: args.top,
         debounce: Duration::from_millis(args.debounce),
         clear: args.clear,
-        color: common.stdout_color(),
     };
     let report = |d: &crate::diag::Diagnostics, s: &crate::source::SourceMap| common.report(d, s);
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::escape::Escaping::new(stdout.lock());
     watch(&common.options(), w, &report, &mut out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -37,6 +37,7 @@ codes! {
     TooLarge = "E007", "too-large", "a file too large or too deeply nested to load safely";
     UnknownValue = "E008", "unknown-value", "a value that is not one of the allowed words";
     UnknownFile = "E009", "unknown-file", "a file that is neither a rule set nor a dataset";
+    OutsideRoot = "E010", "outside-root", "a file, script or link that leads outside the project root";
 
     DuplicateId = "E101", "duplicate-id", "two entities share an id";
     DanglingRelation = "E102", "dangling-relation", "a relation names an entity that does not exist";

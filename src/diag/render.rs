@@ -8,6 +8,7 @@ use codespan_reporting::files::{self, Files};
 use codespan_reporting::term::{self, termcolor};
 
 use super::{Diagnostic, Diagnostics, Location, Severity};
+use crate::escape;
 use crate::source::{FileId, SourceMap};
 
 /// How diagnostics are printed (`--diagnostic-format`).
@@ -84,16 +85,19 @@ const YELLOW: &str = "\x1b[1;33m";
 const CYAN: &str = "\x1b[1;36m";
 const RESET: &str = "\x1b[0m";
 
+/// The short form, coloured when asked. File names, messages and hints are escaped
+/// ([`escape::line`]): a file named `x\n1:1: error[E001]: ...` or a value holding escape
+/// sequences prints as text (the colour codes are the renderer's own, added after escaping).
 fn render_short(d: &Diagnostic, sources: &SourceMap, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let paint = |style: &str, text: &str| if color { format!("{style}{text}{RESET}") } else { text.to_string() };
     if let Some((file, line, col)) = position(d, sources) {
-        write!(out, "{}: ", paint(BOLD, &format!("{file}:{line}:{col}")))?;
+        write!(out, "{}: ", paint(BOLD, &format!("{}:{line}:{col}", escape::line(&file))))?;
     }
     let style = if d.is_error() { RED } else { YELLOW };
     let head = format!("{}[{}]", severity_word(d.severity), d.code.as_str());
-    writeln!(out, "{}: {}", paint(style, &head), d.message)?;
+    writeln!(out, "{}: {}", paint(style, &head), escape::line(&d.message))?;
     for h in &d.hints {
-        writeln!(out, "  {}: {h}", paint(CYAN, "hint"))?;
+        writeln!(out, "  {}: {}", paint(CYAN, "hint"), escape::line(h))?;
     }
     Ok(())
 }
@@ -107,12 +111,13 @@ fn render_human(d: &Diagnostic, sources: &SourceMap, color: bool, out: &mut dyn 
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
     };
-    let label = cs::Label::primary(span.file, span.range()).with_message(d.label.clone().unwrap_or_default());
+    let label_text = d.label.as_deref().map(|l| escape::line(l).into_owned()).unwrap_or_default();
+    let label = cs::Label::primary(span.file, span.range()).with_message(label_text);
     let diagnostic = cs::Diagnostic::new(severity)
         .with_code(d.code.as_str())
-        .with_message(&d.message)
+        .with_message(escape::line(&d.message))
         .with_labels(vec![label])
-        .with_notes(d.hints.iter().map(|h| format!("hint: {h}")).collect());
+        .with_notes(d.hints.iter().map(|h| format!("hint: {}", escape::line(h))).collect());
     let config = term::Config::default();
     let files = SourceFiles(sources);
     if color {
@@ -135,11 +140,16 @@ impl<'a> Files<'a> for SourceFiles<'a> {
     type Source = std::sync::Arc<str>;
 
     fn name(&'a self, id: FileId) -> Result<String, files::Error> {
-        Ok(self.0.get(id).name.clone())
+        Ok(escape::line(&self.0.get(id).name).into_owned())
     }
 
+    /// The text with its control characters masked (same byte offsets), for the excerpt.
     fn source(&'a self, id: FileId) -> Result<Self::Source, files::Error> {
-        self.0.get(id).text.clone().ok_or(files::Error::FileMissing)
+        let text = self.0.get(id).text.clone().ok_or(files::Error::FileMissing)?;
+        Ok(match escape::mask(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(masked) => std::sync::Arc::from(masked),
+        })
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, files::Error> {

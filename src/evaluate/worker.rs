@@ -6,7 +6,7 @@ use rhai::{CallFnOptions, Dynamic, Engine, ImmutableString, Scope};
 
 use crate::compile::Program;
 use crate::model::{EntityTable, KindSchema};
-use crate::script::{Cursor, EntityRef, Failure, Limits};
+use crate::script::{Cursor, Deadline, EntityRef, Failure, Limits};
 
 pub struct Worker {
     engine: Engine,
@@ -15,6 +15,7 @@ pub struct Worker {
     input_scope: Scope<'static>,
     condition_scope: Scope<'static>,
     limits: Limits,
+    deadline: Arc<Deadline>,
 }
 
 impl Worker {
@@ -27,19 +28,15 @@ impl Worker {
         condition_scope.push_dynamic("e", entity.clone());
         condition_scope.push("score", 0.0_f64);
         condition_scope.push("rating", ImmutableString::new());
-        Worker {
-            engine: crate::script::engine(Some(schema), limits),
-            cursor,
-            entity,
-            input_scope,
-            condition_scope,
-            limits: *limits,
-        }
+        let mut engine = crate::script::engine(Some(schema), limits);
+        let deadline = crate::script::timed(&mut engine);
+        Worker { engine, deadline, cursor, entity, input_scope, condition_scope, limits: *limits }
     }
 
     /// Runs a factor input program for one entity.
     pub fn run(&mut self, program: &Program, row: usize) -> Result<Dynamic, Failure> {
         self.cursor.set(row);
+        self.deadline.arm(self.limits.time);
         let result = match &program.function {
             Some(name) => self.engine.call_fn_with_options::<Dynamic>(
                 CallFnOptions::new().eval_ast(false).rewind_scope(true),
@@ -62,6 +59,7 @@ impl Worker {
         rating: &str,
     ) -> Result<Dynamic, Failure> {
         self.cursor.set(row);
+        self.deadline.arm(self.limits.time);
         self.condition_scope.set_value("score", score);
         self.condition_scope.set_value("rating", ImmutableString::from(rating));
         self.engine

@@ -73,7 +73,7 @@ fn read_csv_inner(
     errors: &mut Vec<Diagnostic>,
 ) -> std::io::Result<()> {
     let (records, quoted) = survey(path)?;
-    let mut reader = BufReader::with_capacity(1 << 20, File::open(path)?);
+    let mut reader = BufReader::with_capacity(1 << 20, open(path)?);
     let mut header = String::new();
     reader.read_line(&mut header)?;
     let header = header.trim_start_matches('\u{feff}').trim_end_matches(['\n', '\r']);
@@ -88,9 +88,17 @@ fn read_csv_inner(
     if quoted { read_quoted(reader, &plan, builders, errors) } else { read_parallel(reader, &plan, builders, errors) }
 }
 
+/// Opens a regular file (a pipe or device is refused before it is opened).
+fn open(path: &Path) -> std::io::Result<File> {
+    crate::files::open_regular(path).map_err(|e| match e {
+        crate::files::Refusal::Io(e) => e,
+        other => std::io::Error::other(other.to_string()),
+    })
+}
+
 /// Counts records and looks for quotes in one sequential pass.
 fn survey(path: &Path) -> std::io::Result<(usize, bool)> {
-    let mut f = File::open(path)?;
+    let mut f = open(path)?;
     let mut buf = vec![0u8; 8 << 20];
     let (mut lines, mut quoted, mut last) = (0usize, false, b'\n');
     loop {
@@ -225,7 +233,7 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
         out.errors.push(
             Diagnostic::error(Code::BadName, format!("`{id}` cannot be an id"))
                 .at_line_col(plan.file, line, column_of(fields, plan.id))
-                .hint("ids use letters, digits, `_`, `-` and `.`, starting with a letter or digit"),
+                .hint(crate::check::ID_HINT),
         );
         return;
     }

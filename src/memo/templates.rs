@@ -41,8 +41,15 @@ pub struct Templates {
 
 impl Templates {
     /// The built-in templates, each replaced by `dir/NAME` where that file exists; other files
-    /// of `dir` can be included by name. Parse errors go to `diags` (E501).
-    pub fn load(dir: Option<&Path>, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Templates, Error> {
+    /// of `dir` can be included by name. Parse errors go to `diags` (E501); a file or link
+    /// that leads out of `dir` is E010 unless `allow_outside`; a file that is not UTF-8 text
+    /// (an image beside the templates) is no template and is passed over.
+    pub fn load(
+        dir: Option<&Path>,
+        allow_outside: bool,
+        sources: &SourceMap,
+        diags: &mut Diagnostics,
+    ) -> Result<Templates, Error> {
         let mut loaded: Vec<Loaded> = BUILTIN
             .iter()
             .map(|(name, text)| Loaded {
@@ -52,7 +59,7 @@ impl Templates {
             })
             .collect();
         if let Some(dir) = dir {
-            for (name, path, text) in read_dir(dir)? {
+            for (name, path, text) in read_dir(dir, allow_outside, sources, diags)? {
                 match loaded.iter_mut().find(|l| l.name == name) {
                     Some(l) => *l = Loaded { name, path, text },
                     None => loaded.push(Loaded { name, path, text }),
@@ -81,8 +88,14 @@ impl Templates {
     }
 }
 
-/// Every file of a template directory, by file name, sorted.
-fn read_dir(dir: &Path) -> Result<Vec<(String, PathBuf, Arc<str>)>, Error> {
+/// Every text file of a template directory, by file name, sorted.
+fn read_dir(
+    dir: &Path,
+    allow_outside: bool,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<Vec<(String, PathBuf, Arc<str>)>, Error> {
+    let root = crate::files::Root::of(Some(dir), &[], allow_outside);
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     let mut out = Vec::new();
     for entry in entries {
@@ -92,8 +105,21 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, PathBuf, Arc<str>)>, Error> {
         if name.starts_with('.') || !path.is_file() {
             continue;
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        out.push((name, path, Arc::from(text)));
+        if !root.contains(&path) {
+            diags.push(crate::load::outside_root(&root, &path, Span::new(sources.add(&path, None), 0..0)));
+            continue;
+        }
+        let bytes = match crate::files::read_capped(&path, crate::files::MAX_TEXT_BYTES) {
+            Ok(bytes) => bytes,
+            Err(crate::files::Refusal::Io(e)) => return Err(Error::io(&path, e)),
+            Err(refusal) => {
+                diags.push(crate::load::refused(&refusal, Span::new(sources.add(&path, None), 0..0)));
+                continue;
+            }
+        };
+        if let Ok(text) = String::from_utf8(bytes) {
+            out.push((name, path, Arc::from(text)));
+        }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)

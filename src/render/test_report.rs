@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
+use crate::escape::line;
 use crate::source::SourceMap;
 use crate::testing::{CaseResult, Coverage, TestRun, Verdict};
 
@@ -84,17 +85,20 @@ fn word(text: &str, ansi: &str, color: bool) -> String {
     if color { format!("\x1b[{ansi}m{text}\x1b[0m{}", &padded[text.len()..]) } else { padded }
 }
 
+/// One case. Text from the files (names, values) is escaped here, so that the verdict's
+/// colour codes can go to a sink that does not escape.
 fn write_case(out: &mut dyn Write, r: &CaseResult, sources: &SourceMap, color: bool) -> io::Result<()> {
     let place = place(r, sources);
+    let (place, name) = (line(&place), line(&r.name));
     match &r.verdict {
-        Verdict::Passed => writeln!(out, "{} {place}  {}", word("ok", "32", color), r.name),
-        Verdict::Error(why) => writeln!(out, "{} {place}  {}\n       {why}", word("ERROR", "1;31", color), r.name),
+        Verdict::Passed => writeln!(out, "{} {place}  {name}", word("ok", "32", color)),
+        Verdict::Error(why) => writeln!(out, "{} {place}  {name}\n       {}", word("ERROR", "1;31", color), line(why)),
         Verdict::Failed(ms) => {
-            writeln!(out, "{} {place}  {}", word("FAIL", "1;31", color), r.name)?;
+            writeln!(out, "{} {place}  {name}", word("FAIL", "1;31", color))?;
             let width = ms.iter().map(|m| m.what.chars().count()).max().unwrap_or(0);
             for m in ms {
-                writeln!(out, "       {:width$}  expected  {}", m.what, m.expected)?;
-                writeln!(out, "       {:width$}  actual    {}", "", m.actual)?;
+                writeln!(out, "       {:width$}  expected  {}", m.what, line(&m.expected))?;
+                writeln!(out, "       {:width$}  actual    {}", "", line(&m.actual))?;
             }
             Ok(())
         }
@@ -105,9 +109,9 @@ fn write_coverage(out: &mut dyn Write, c: &Coverage) -> io::Result<()> {
     writeln!(out, "coverage: {} of {} items exercised ({}%)", c.hit(), c.total(), crate::fmt::fixed(c.percent(), 1))?;
     for set in &c.sets {
         let hit = set.items.iter().filter(|i| i.hit).count();
-        writeln!(out, "  {}: {hit} of {}", set.rule_set, set.items.len())?;
+        writeln!(out, "  {}: {hit} of {}", line(&set.rule_set), set.items.len())?;
         for i in set.items.iter().filter(|i| !i.hit) {
-            writeln!(out, "    not exercised: {:10} {}", i.what, i.label)?;
+            writeln!(out, "    not exercised: {:10} {}", i.what, line(&i.label))?;
         }
     }
     Ok(())

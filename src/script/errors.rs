@@ -33,6 +33,15 @@ impl Failure {
                 Code::ScriptLimit,
                 format!("the script ran past the limit of {} operations (an endless loop?)", limits.operations),
             ),
+            E::ErrorTerminated(token, _) if token.clone().into_string().is_ok_and(|t| t == super::DEADLINE_TOKEN) => {
+                error(
+                    Code::ScriptLimit,
+                    format!(
+                        "the script ran past the limit of {} ms per evaluation (raise it with --max-script-ms)",
+                        limits.time.as_millis()
+                    ),
+                )
+            }
             E::ErrorStackOverflow(_) => error(
                 Code::ScriptLimit,
                 format!("calls nested deeper than the limit of {} (runaway recursion?)", limits.call_depth),

@@ -25,6 +25,8 @@ pub struct Limits {
     pub string_bytes: usize,
     pub array_items: usize,
     pub map_items: usize,
+    /// Wall-clock time per evaluation: native string functions can make few operations slow.
+    pub time: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -36,6 +38,7 @@ impl Default for Limits {
             string_bytes: 64 * 1024,
             array_items: 10_000,
             map_items: 10_000,
+            time: std::time::Duration::from_millis(1000),
         }
     }
 }
@@ -63,4 +66,39 @@ pub fn engine(schema: Option<&KindSchema>, limits: &Limits) -> Engine {
     engine.set_max_modules(0);
     entity::register(&mut engine, schema);
     engine
+}
+
+/// The wall-clock deadline of the evaluation a worker's engine runs now ([`timed`]).
+#[derive(Debug)]
+pub struct Deadline {
+    epoch: std::time::Instant,
+    /// Nanoseconds after `epoch`; `u64::MAX` when no evaluation is armed.
+    until: std::sync::atomic::AtomicU64,
+}
+
+impl Deadline {
+    /// Starts the clock of one evaluation.
+    pub fn arm(&self, limit: std::time::Duration) {
+        let until = self.epoch.elapsed().saturating_add(limit).as_nanos().min(u64::MAX as u128) as u64;
+        self.until.store(until, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn passed(&self) -> bool {
+        self.epoch.elapsed().as_nanos() as u64 > self.until.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// What a script stopped by its deadline returns (a termination token).
+pub const DEADLINE_TOKEN: &str = "thesis: time limit";
+
+/// Makes `engine` stop an evaluation that runs past the deadline the returned handle arms
+/// (checked every 8 operations, so a slow native function overruns by at most a few calls).
+pub fn timed(engine: &mut Engine) -> std::sync::Arc<Deadline> {
+    let deadline = std::sync::Arc::new(Deadline {
+        epoch: std::time::Instant::now(),
+        until: std::sync::atomic::AtomicU64::new(u64::MAX),
+    });
+    let d = std::sync::Arc::clone(&deadline);
+    engine.on_progress(move |ops| (ops % 8 == 0 && d.passed()).then(|| DEADLINE_TOKEN.into()));
+    deadline
 }

@@ -132,7 +132,7 @@ fn plan_for(project: &Project, case: &Case, opts: &Options, diags: &mut Diagnost
         requested.retain(|r| kind_of(r) != kind_of(name));
         requested.push(name.clone());
     }
-    compile(&project.book, &project.dataset, &requested, &project.ws.sources, opts.limits, diags)
+    compile(&project.book, &project.dataset, &requested, &project.ws, opts.limits, diags)
 }
 
 fn run_case(project: &Project, plan: &Plan, case: &Case, coverage: &mut Coverage, diags: &mut Diagnostics) -> Verdict {

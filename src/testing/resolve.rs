@@ -269,7 +269,7 @@ fn inline(
         diags.push(
             Diagnostic::error(Code::BadName, format!("`{id}` cannot be an id"))
                 .at_opt(cx.doc.span(&path.at("id")))
-                .hint("ids use letters, digits, `_`, `-` and `.`, starting with a letter or digit"),
+                .hint(crate::check::ID_HINT),
         );
     }
     let name = e.name.clone().or_else(|| base.map(|r| table.name(r as usize).to_string())).unwrap_or(id.clone());
