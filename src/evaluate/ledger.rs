@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 
 use super::aggregate::{Breakdown, Outcome};
 use super::attribution::Attributor;
-use super::inputs::{Raw, View};
+use super::factor::{Raw, View};
 use super::kernel::Status;
 use super::worker::Worker;
 use super::{KindScores, Scores};
