@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde_yaml::Value;
 
-use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, Problem, did_you_mean};
 use crate::load::dataset::SourcedValue;
 use crate::load::values::{describe, number_from_value};
 use crate::load::yaml::{YamlDoc, YamlPath, from_value};
@@ -98,21 +98,21 @@ pub fn bad_date(doc: &YamlDoc, path: &YamlPath, text: &str) -> Diagnostic {
 }
 
 /// Converts a bare value to the declared type.
-pub fn convert(value: &Value, ty: AttrType, name: &str) -> Result<Cell, (Code, String, Option<String>)> {
+pub fn convert(value: &Value, ty: AttrType, name: &str) -> Result<Cell, Problem> {
     if value.is_null() {
         return Ok(Cell::Missing);
     }
     let mismatch = |hint: &str| {
-        Err((
+        Err(Problem::new(
             Code::AttributeType,
             format!("attribute `{name}` is declared {}, but this is {}", ty.as_str(), describe(value)),
-            Some(hint.to_string()),
-        ))
+        )
+        .hint(hint))
     };
     match ty {
-        AttrType::Number => number_from_value(value).map(Cell::Number).map_err(|m| {
-            let (code, msg) = crate::load::yaml::split_coded_owned(&m);
-            (if code == Code::WrongType { Code::AttributeType } else { code }, msg, None)
+        AttrType::Number => number_from_value(value).map(Cell::Number).map_err(|p| match p.code {
+            Code::WrongType => Problem { code: Code::AttributeType, ..p },
+            _ => p,
         }),
         AttrType::Bool => match value {
             Value::Bool(b) => Ok(Cell::Bool(*b)),
@@ -128,11 +128,9 @@ pub fn convert(value: &Value, ty: AttrType, name: &str) -> Result<Cell, (Code, S
                 Value::Number(n) => n.to_string(),
                 _ => return mismatch("write YYYY-MM-DD, YYYY-MM or YYYY"),
             };
-            Date::parse(&text).map(Cell::Date).ok_or((
-                Code::BadDate,
-                format!("`{text}` is not a date"),
-                Some("write YYYY-MM-DD, YYYY-MM or YYYY".into()),
-            ))
+            Date::parse(&text).map(Cell::Date).ok_or_else(|| {
+                Problem::new(Code::BadDate, format!("`{text}` is not a date")).hint("write YYYY-MM-DD, YYYY-MM or YYYY")
+            })
         }
         AttrType::List => match value {
             Value::Sequence(items) => {

@@ -10,7 +10,6 @@ mod rules;
 pub(crate) mod table;
 
 pub use dataset::check_dataset;
-pub use relations::EXPOSURE_TOLERANCE;
 pub use rules::check_rules;
 
 /// Names of attributes and ids: letters, digits, `_`, `-` and `.`; starting with a letter or digit.

@@ -1,9 +1,11 @@
 //! Diagnostics: problems found in user files, as data (collected by every stage, rendered once).
 
 mod codes;
+mod problem;
 mod render;
 
 pub use codes::Code;
+pub use problem::Problem;
 pub use render::{DiagnosticFormat, render_all};
 
 use crate::source::Span;
@@ -79,6 +81,11 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 }
+
+/// A failure whose errors are already in the diagnostics: the `Err` of a step that reports
+/// as it goes, so that "it failed" is in the signature and not read off an error count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reported;
 
 /// The diagnostics of a run, in the order found; sorted by location before rendering.
 #[derive(Clone, Debug, Default)]

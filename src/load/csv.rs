@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::check::table::{RawRelation, TableBuilder};
-use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, Problem, did_you_mean};
 use crate::model::{AttrId, AttrType, Column, Date, Kind, KindSchema, Origin, Row, Strings};
 use crate::source::FileId;
 
@@ -256,8 +256,8 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
                     continue;
                 };
                 let col = &mut out.kinds[kind.index()].columns[attr as usize];
-                if let Err((code, msg)) = store_cell(col, ty, field, name) {
-                    out.errors.push(Diagnostic::error(code, msg).at_line_col(plan.file, line, column_of(fields, i)));
+                if let Err(p) = store_cell(col, ty, field, name) {
+                    out.errors.push(p.at_line_col(plan.file, line, column_of(fields, i)));
                 }
             }
             ColumnRole::Exposure(target_kind, target) if !field.is_empty() => {
@@ -302,14 +302,17 @@ fn column_of(fields: &[&str], i: usize) -> usize {
 }
 
 /// Stores a non-empty cell in the last row of its column.
-fn store_cell(col: &mut Column, ty: AttrType, field: &str, name: &str) -> Result<(), (Code, String)> {
+fn store_cell(col: &mut Column, ty: AttrType, field: &str, name: &str) -> Result<(), Problem> {
     match (col, ty) {
         (Column::Number(v), _) => {
             let x = fast_float2::parse::<f64, _>(field).map_err(|_| {
-                (Code::AttributeType, format!("attribute `{name}` is declared number, but this is `{field}`"))
+                Problem::new(
+                    Code::AttributeType,
+                    format!("attribute `{name}` is declared number, but this is `{field}`"),
+                )
             })?;
             if !x.is_finite() {
-                return Err((Code::BadNumber, format!("`{field}` is not a finite number")));
+                return Err(Problem::new(Code::BadNumber, format!("`{field}` is not a finite number")));
             }
             set_last(v, x);
         }
@@ -317,7 +320,7 @@ fn store_cell(col: &mut Column, ty: AttrType, field: &str, name: &str) -> Result
             "true" => set_last(v, Some(true)),
             "false" => set_last(v, Some(false)),
             _ => {
-                return Err((
+                return Err(Problem::new(
                     Code::AttributeType,
                     format!("attribute `{name}` is declared bool, but this is `{field}`"),
                 ));
@@ -325,7 +328,8 @@ fn store_cell(col: &mut Column, ty: AttrType, field: &str, name: &str) -> Result
         },
         (Column::Text(v), _) => set_last(v, Some(Arc::from(field))),
         (Column::Date(v), _) => {
-            let d = Date::parse(field).ok_or((Code::BadDate, format!("`{field}` is not a date (YYYY-MM-DD)")))?;
+            let d = Date::parse(field)
+                .ok_or_else(|| Problem::new(Code::BadDate, format!("`{field}` is not a date (YYYY-MM-DD)")))?;
             set_last(v, Some(d));
         }
         (Column::List(v), _) => {

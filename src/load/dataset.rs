@@ -7,8 +7,7 @@ use serde::{Deserialize, Deserializer};
 use serde_yaml::Value;
 
 use super::values::{Num, Parsed, Text, describe};
-use super::yaml::coded;
-use crate::diag::Code;
+use crate::diag::{Code, Problem};
 use crate::model::{AttrType, Kind};
 
 /// One dataset file: declarations of attributes, entities, or both.
@@ -124,10 +123,11 @@ impl<'de> Deserialize<'de> for AttrDeclSpec {
             },
             v @ Value::Mapping(_) => super::yaml::from_value(v).map_err(|e| D::Error::custom(e.message))?,
             other => {
-                return Err(D::Error::custom(coded(
+                return Err(Problem::new(
                     Code::WrongType,
                     format!("expected a type name or a mapping with `type:`, found {}", describe(&other)),
-                )));
+                )
+                .to_serde());
             }
         };
         Ok(AttrDeclSpec { ty: full.ty, unit: full.unit, description: full.description, descriptive: full.descriptive })

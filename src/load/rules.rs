@@ -6,8 +6,7 @@ use serde::{Deserialize, Deserializer};
 use serde_yaml::Value;
 
 use super::values::{Num, Parsed, Tagless, Text, describe};
-use super::yaml::coded;
-use crate::diag::Code;
+use crate::diag::{Code, Problem};
 use crate::model::{Aggregation, Kind};
 
 /// One rule file: a rule set for one kind of entity, or a profile that extends another.
@@ -105,10 +104,11 @@ impl<'de> Deserialize<'de> for CategorySpec {
                 let full: CategoryFull = super::yaml::from_value(v).map_err(|e| D::Error::custom(e.message))?;
                 Ok(CategorySpec { weight: full.weight, description: full.description })
             }
-            other => Err(D::Error::custom(coded(
+            other => Err(Problem::new(
                 Code::WrongType,
                 format!("expected a weight or a mapping with `weight:`, found {}", describe(&other)),
-            ))),
+            )
+            .to_serde()),
         }
     }
 }

@@ -7,8 +7,8 @@ use serde::{Deserialize, Deserializer};
 use serde_yaml::Value;
 
 use super::values::{Num, Parsed, describe};
-use super::yaml::{coded, from_value};
-use crate::diag::Code;
+use super::yaml::from_value;
+use crate::diag::{Code, Problem};
 use crate::model::Kind;
 
 /// One test file: a list of cases, with defaults for all of them.
@@ -72,10 +72,11 @@ impl<'de> Deserialize<'de> for CaseEntity {
             v @ Value::Mapping(_) => {
                 from_value(v).map(|e| CaseEntity::Inline(Box::new(e))).map_err(|e| D::Error::custom(prefixed(&e)))
             }
-            other => Err(D::Error::custom(coded(
+            other => Err(Problem::new(
                 Code::WrongType,
                 format!("expected an entity id or a mapping, found {}", describe(&other)),
-            ))),
+            )
+            .to_serde()),
         }
     }
 }
@@ -207,14 +208,15 @@ impl<'de> Deserialize<'de> for Bound {
             v @ Value::Mapping(_) => {
                 let r: RangeFull = from_value(v).map_err(|e| D::Error::custom(prefixed(&e)))?;
                 if r.min.is_none() && r.max.is_none() {
-                    return Err(D::Error::custom(coded(Code::MissingKey, "a range needs `min:`, `max:` or both")));
+                    return Err(Problem::new(Code::MissingKey, "a range needs `min:`, `max:` or both").to_serde());
                 }
                 Ok(Bound::Range { min: r.min.map(|n| n.0), max: r.max.map(|n| n.0) })
             }
-            other => Err(D::Error::custom(coded(
+            other => Err(Problem::new(
                 Code::WrongType,
                 format!("expected a number or `{{min, max}}`, found {}", describe(&other)),
-            ))),
+            )
+            .to_serde()),
         }
     }
 }

@@ -11,8 +11,8 @@ use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_yaml::Value;
 
-use super::yaml::{ValueError, coded, from_value};
-use crate::diag::Code;
+use super::yaml::{ValueError, from_value};
+use crate::diag::{Code, Problem};
 
 /// A finite 64-bit number. `.nan`, `.inf` and numbers too large for f64 are refused.
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
@@ -35,7 +35,7 @@ impl Visitor<'_> for NumVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num, E> {
-        finite(v).map_err(E::custom)
+        finite(v).map_err(|p| p.to_serde())
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num, E> {
@@ -47,7 +47,7 @@ impl Visitor<'_> for NumVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Num, E> {
-        number_from_text(v).map_err(E::custom)
+        number_from_text(v).map_err(|p| p.to_serde())
     }
 }
 
@@ -65,40 +65,40 @@ impl schemars::JsonSchema for Num {
     }
 }
 
-/// Checks that a float is finite, with a coded message if not.
-pub fn finite(v: f64) -> Result<Num, String> {
+/// Checks that a float is finite, with the problem if not.
+pub fn finite(v: f64) -> Result<Num, Problem> {
     if v.is_finite() {
         Ok(Num(v))
     } else if v.is_nan() {
-        Err(coded(Code::BadNumber, "`.nan` is not a number; leave the value out to mark it missing"))
+        Err(Problem::new(Code::BadNumber, "`.nan` is not a number; leave the value out to mark it missing"))
     } else {
-        Err(coded(Code::BadNumber, "infinite numbers are not allowed"))
+        Err(Problem::new(Code::BadNumber, "infinite numbers are not allowed"))
     }
 }
 
 /// Text where a number was expected: an out-of-range literal gets its own message.
-pub fn number_from_text(v: &str) -> Result<Num, String> {
+pub fn number_from_text(v: &str) -> Result<Num, Problem> {
     let t = v.trim().replace('_', "");
     match t.parse::<f64>() {
         Ok(x) if x.is_infinite() && !t.to_ascii_lowercase().contains("inf") => {
-            Err(coded(Code::BadNumber, format!("the number {v} does not fit a 64-bit float")))
+            Err(Problem::new(Code::BadNumber, format!("the number {v} does not fit a 64-bit float")))
         }
         Ok(x) if x.is_finite() => {
-            Err(coded(Code::WrongType, format!("expected a number, found the text \"{v}\" (remove the quotes)")))
+            Err(Problem::new(Code::WrongType, format!("expected a number, found the text \"{v}\" (remove the quotes)")))
         }
-        _ => Err(coded(Code::WrongType, format!("expected a number, found the text \"{v}\""))),
+        _ => Err(Problem::new(Code::WrongType, format!("expected a number, found the text \"{v}\""))),
     }
 }
 
 /// A number from a YAML value, as used for attribute values.
-pub fn number_from_value(v: &Value) -> Result<f64, String> {
+pub fn number_from_value(v: &Value) -> Result<f64, Problem> {
     match v {
         Value::Number(n) => match n.as_f64() {
             Some(x) => finite(x).map(|n| n.0),
-            None => Err(coded(Code::BadNumber, format!("the number {n} does not fit a 64-bit float"))),
+            None => Err(Problem::new(Code::BadNumber, format!("the number {n} does not fit a 64-bit float"))),
         },
         Value::String(s) => number_from_text(s).map(|n| n.0),
-        other => Err(coded(Code::WrongType, format!("expected a number, found {}", describe(other)))),
+        other => Err(Problem::new(Code::WrongType, format!("expected a number, found {}", describe(other)))),
     }
 }
 
@@ -127,7 +127,7 @@ impl<'de> Deserialize<'de> for Text {
             Value::Number(n) => Ok(Text(n.to_string())),
             Value::Bool(b) => Ok(Text(b.to_string())),
             other => {
-                Err(de::Error::custom(coded(Code::WrongType, format!("expected text, found {}", describe(&other)))))
+                Err(Problem::new(Code::WrongType, format!("expected text, found {}", describe(&other))).to_serde())
             }
         }
     }

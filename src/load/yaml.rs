@@ -11,7 +11,7 @@ use saphyr_parser::{Event, Parser, ScanError};
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
-use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, Problem, did_you_mean};
 use crate::source::{FileId, Span};
 
 /// Largest YAML file we parse (rule and dataset files are small; use CSV for big universes).
@@ -216,26 +216,14 @@ fn convert_path(p: &serde_path_to_error::Path) -> YamlPath {
     )
 }
 
-/// Marks a custom error message with the diagnostic code it should get.
-pub fn coded(code: Code, message: impl fmt::Display) -> String {
-    format!("\u{1}{}\u{1}{message}", code.as_str())
-}
-
-fn split_coded(message: &str) -> Option<(Code, &str)> {
-    let rest = message.strip_prefix('\u{1}')?;
-    let (code, msg) = rest.split_once('\u{1}')?;
-    let code = Code::ALL.iter().copied().find(|c| c.as_str() == code)?;
-    Some((code, msg))
-}
-
 fn backticked(s: &str) -> Vec<&str> {
     s.split('`').skip(1).step_by(2).collect()
 }
 
 /// Maps serde's message to a code, a readable message, the right span and a hint.
 fn classify(message: &str, path: &YamlPath, doc: &YamlDoc) -> Diagnostic {
-    if let Some((code, msg)) = message.find('\u{1}').and_then(|i| split_coded(&message[i..])) {
-        return Diagnostic::error(code, msg.to_string()).at_opt(doc.span(path));
+    if let Some(p) = Problem::from_serde(message) {
+        return p.at(doc.span(path));
     }
     let message = message.trim();
     if let Some(rest) = find_after(message, "unknown field `") {
@@ -525,14 +513,6 @@ fn duplicate_key(key: &str, span: Span) -> Diagnostic {
     Diagnostic::error(Code::DuplicateKey, format!("key `{key}` appears twice in this mapping"))
         .at(span)
         .hint("YAML keeps only one of them: delete or rename the other")
-}
-
-/// Splits a message marked by [`coded`] into its code and text (`WrongType` if unmarked).
-pub fn split_coded_owned(message: &str) -> (Code, String) {
-    match message.find('\u{1}').and_then(|i| split_coded(&message[i..])) {
-        Some((code, msg)) => (code, msg.to_string()),
-        None => (Code::WrongType, message.to_string()),
-    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 mod dataset;
 mod date;
+pub mod exposure;
 mod kind;
 mod ruleset;
 

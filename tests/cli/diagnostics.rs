@@ -77,3 +77,36 @@ fn json_format_is_an_array_of_located_diagnostics() {
     assert_eq!(items[0]["column"], 5);
     assert_eq!(items[0]["hints"][0], "did you mean `weight`?");
 }
+
+/// The diagnostics of `thesis check FILE` in the fixture context, without their positions.
+fn unplaced_diagnostics(file: &str) -> Vec<String> {
+    let run = Thesis::new()
+        .args(["--diagnostic-format", "short", "--color", "never"])
+        .args(["--rules".as_ref(), fixture("check/context/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("check/context/datasets").as_os_str()])
+        .args(["check", file])
+        .run()
+        .code(1);
+    let prefix = format!("{file}:");
+    run.stderr
+        .lines()
+        .filter(|l| !l.starts_with("checked "))
+        .map(|l| match l.strip_prefix(&prefix) {
+            Some(rest) => rest.splitn(3, ':').nth(2).unwrap_or(rest).trim().to_string(),
+            None => l.to_string(),
+        })
+        .collect()
+}
+
+/// Regression: the rule-test check had its own copy of the exposure rule, which added an
+/// E103 beside an E111 and dropped the E111 hint. One rule, so the same words either way.
+#[test]
+fn exposure_rule_is_one_rule_for_datasets_and_rule_tests() {
+    let dataset = unplaced_diagnostics("tests/fixtures/check/drift/exposure/dataset.yaml");
+    let tests = unplaced_diagnostics("tests/fixtures/check/drift/exposure/test.yaml");
+    assert_eq!(dataset.len(), 4, "{dataset:#?}");
+    assert!(
+        dataset.iter().any(|l| l.starts_with("error[E111]")) && dataset.iter().any(|l| l.starts_with("error[E103]"))
+    );
+    assert_eq!(dataset, tests);
+}

@@ -35,20 +35,8 @@ pub(super) fn draft_file(doc: &YamlDoc, f: &RuleFile, diags: &mut Vec<Diagnostic
         }
     }
     let dir = doc_dir(doc);
-    let mut seen = Vec::<&str>::new();
-    for (i, item) in f.factors.iter().enumerate() {
-        let path = ypath!["factors", i];
-        match item {
-            Parsed::Ok(spec) => {
-                if seen.contains(&spec.id.as_str()) {
-                    diags.push(duplicate(doc, &path.at("id"), "factor", &spec.id));
-                    continue;
-                }
-                seen.push(&spec.id);
-                d.factors.push(draft_factor(doc, &path, spec, &dir, diags));
-            }
-            Parsed::Err(e) => diags.push(doc.error_diagnostic(&path, e)),
-        }
+    for (path, spec) in unique_by_id(doc, "factors", &f.factors, "factor", |s| &s.id, diags) {
+        d.factors.push(draft_factor(doc, &path, spec, &dir, diags));
     }
     draft_conditions(doc, f, &mut d, diags);
     if let Some(items) = &f.ratings {
@@ -174,62 +162,60 @@ fn draft_ratings(
 }
 
 fn draft_conditions(doc: &YamlDoc, f: &RuleFile, d: &mut Draft, diags: &mut Vec<Diagnostic>) {
-    let mut seen = Vec::<&str>::new();
-    for (i, item) in f.gates.iter().enumerate() {
-        let path = ypath!["gates", i];
+    for (path, g) in unique_by_id(doc, "gates", &f.gates, "gate", |g| &g.id, diags) {
+        let cap = match &g.action.0 {
+            GateActionSpec::Cap(label) => Some(located(label.clone(), doc.span(&path.at("action")))),
+            _ => None,
+        };
+        let action = match &g.action.0 {
+            GateActionSpec::Exclude => GateAction::Exclude,
+            GateActionSpec::Flag => GateAction::Flag,
+            GateActionSpec::Cap(_) => GateAction::Cap(usize::MAX),
+        };
+        let gate = Gate {
+            id: g.id.clone(),
+            when: Condition { source: g.when.clone(), span: doc.span(&path.at("when")) },
+            action,
+            reason: g.reason.clone(),
+            missing: g.missing.unwrap_or_default(),
+            missing_explicit: g.missing.is_some(),
+            span: doc.span(&path),
+        };
+        d.gates.push((gate, cap));
+    }
+    for (path, a) in unique_by_id(doc, "adjustments", &f.adjustments, "adjustment", |a| &a.id, diags) {
+        d.adjustments.push(Adjustment {
+            id: a.id.clone(),
+            when: Condition { source: a.when.clone(), span: doc.span(&path.at("when")) },
+            points: a.points.0,
+            reason: a.reason.clone(),
+            missing: a.missing.unwrap_or(GateMissing::Skip),
+            missing_explicit: a.missing.is_some(),
+            span: doc.span(&path),
+        });
+    }
+}
+
+/// The items of the list under `key` that parsed, each with its path, the first of each id
+/// only; the items that did not parse and the repeated ids are reported.
+fn unique_by_id<'a, T>(
+    doc: &YamlDoc,
+    key: &str,
+    items: &'a [Parsed<T>],
+    what: &str,
+    id: impl Fn(&T) -> &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(YamlPath, &'a T)> {
+    let mut kept: Vec<(YamlPath, &T)> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = ypath![key, i];
         match item {
-            Parsed::Ok(g) => {
-                if seen.contains(&g.id.as_str()) {
-                    diags.push(duplicate(doc, &path.at("id"), "gate", &g.id));
-                    continue;
-                }
-                seen.push(&g.id);
-                let cap = match &g.action.0 {
-                    GateActionSpec::Cap(label) => Some(located(label.clone(), doc.span(&path.at("action")))),
-                    _ => None,
-                };
-                let action = match &g.action.0 {
-                    GateActionSpec::Exclude => GateAction::Exclude,
-                    GateActionSpec::Flag => GateAction::Flag,
-                    GateActionSpec::Cap(_) => GateAction::Cap(usize::MAX),
-                };
-                d.gates.push((
-                    Gate {
-                        id: g.id.clone(),
-                        when: Condition { source: g.when.clone(), span: doc.span(&path.at("when")) },
-                        action,
-                        reason: g.reason.clone(),
-                        missing: g.missing.unwrap_or_default(),
-                        missing_explicit: g.missing.is_some(),
-                        span: doc.span(&path),
-                    },
-                    cap,
-                ));
+            Parsed::Ok(x) if kept.iter().any(|(_, k)| id(k) == id(x)) => {
+                diags.push(duplicate(doc, &path.at("id"), what, id(x)));
             }
+            Parsed::Ok(x) => kept.push((path, x)),
             Parsed::Err(e) => diags.push(doc.error_diagnostic(&path, e)),
         }
     }
-    let mut seen = Vec::<&str>::new();
-    for (i, item) in f.adjustments.iter().enumerate() {
-        let path = ypath!["adjustments", i];
-        match item {
-            Parsed::Ok(a) => {
-                if seen.contains(&a.id.as_str()) {
-                    diags.push(duplicate(doc, &path.at("id"), "adjustment", &a.id));
-                    continue;
-                }
-                seen.push(&a.id);
-                d.adjustments.push(Adjustment {
-                    id: a.id.clone(),
-                    when: Condition { source: a.when.clone(), span: doc.span(&path.at("when")) },
-                    points: a.points.0,
-                    reason: a.reason.clone(),
-                    missing: a.missing.unwrap_or(GateMissing::Skip),
-                    missing_explicit: a.missing.is_some(),
-                    span: doc.span(&path),
-                });
-            }
-            Parsed::Err(e) => diags.push(doc.error_diagnostic(&path, e)),
-        }
-    }
+    kept
 }

@@ -21,7 +21,8 @@ pub fn default_ratings() -> Vec<Rating> {
     ]
 }
 
-/// Final checks that need the merged rule set, and the [`RuleSet`] itself.
+/// Final checks that need the merged rule set, and the [`RuleSet`] itself: `None` if any of
+/// them found an error (all of which are in `diags`, with the warnings).
 pub(super) fn finish(
     doc: &YamlDoc,
     file: &RuleFile,
@@ -31,61 +32,26 @@ pub(super) fn finish(
     dataset: &Dataset,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RuleSet> {
-    let errors_before = diags.iter().filter(|d| d.is_error()).count();
-    let Some(kind) = merged.kind.as_ref().map(|k| k.v) else {
-        diags.push(
-            Diagnostic::error(
-                Code::MissingKey,
-                format!("rule set `{}` does not say which kind it scores", file.rule_set),
-            )
-            .at_opt(doc.span(&YamlPath::root()))
-            .hint("add `kind: company` (or segment, region)"),
-        );
-        return None;
-    };
-    check_chain_kinds(chain, files, kind, diags);
-    if merged.categories.is_empty() {
-        diags.push(
-            Diagnostic::error(Code::EmptyRuleSet, format!("rule set `{}` has no categories", file.rule_set))
-                .at_opt(doc.span(&YamlPath::root()))
-                .hint("add `categories: {risk: 30, opportunity: 70}` and put each factor in one"),
-        );
-        return None;
-    }
-    let categories: Vec<Category> = merged
-        .categories
-        .iter()
-        .map(|(name, c)| Category { name: name.clone(), weight: c.v.0, description: c.v.1.clone(), span: c.at })
-        .collect();
+    let kind = resolve_kind(doc, file, &merged).map_err(|e| diags.push(e)).ok()?;
+    let mut errors = chain_kind_errors(chain, files, kind);
+    let categories = categories(doc, file, &merged).map_err(|e| diags.extend(errors.drain(..).chain([e]))).ok()?;
     let default_missing = merged.missing.as_ref().map_or(Missing::Fail, |m| m.v);
     let factors: Vec<Factor> = merged
         .factors
         .iter()
-        .filter_map(|f| finish_factor(f, kind, &categories, default_missing, dataset, diags))
+        .filter_map(|f| {
+            finish_factor(f, kind, &categories, default_missing, dataset).map_err(|e| errors.extend(e)).ok()
+        })
         .collect();
     if factors.is_empty() {
-        diags.push(
-            Diagnostic::error(Code::EmptyRuleSet, format!("rule set `{}` has no factors", file.rule_set))
-                .at_opt(doc.span(&YamlPath::root()))
-                .hint("add a `factors:` list"),
-        );
+        errors.push(empty(doc, file, "factors", "add a `factors:` list"));
     }
-    for c in &categories {
-        if !merged.factors.iter().any(|f| f.category.as_ref().is_some_and(|x| x.v == c.name)) {
-            diags.push(
-                Diagnostic::warning(
-                    Code::EmptyRuleSet,
-                    format!("category `{}` has no factors; it is left out of the total", c.name),
-                )
-                .at_opt(c.span)
-                .hint("add a factor to it, or delete the category"),
-            );
-        }
-    }
+    diags.extend(empty_category_warnings(&merged, &categories));
     let ratings = merged.ratings.as_ref().map_or_else(default_ratings, |r| r.0.clone());
-    let gates = finish_gates(&merged, &ratings, diags);
-    check_limits(doc, file, gates.len(), merged.adjustments.len(), ratings.len(), diags);
-    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+    let gates = finish_gates(&merged, &ratings, &mut errors);
+    errors.extend(limit_errors(doc, file, [gates.len(), merged.adjustments.len(), ratings.len()]));
+    if !errors.is_empty() {
+        diags.extend(errors);
         return None;
     }
     Some(RuleSet {
@@ -108,114 +74,124 @@ pub(super) fn finish(
     })
 }
 
+/// The kind the merged chain scores (a profile may inherit it from its base).
+fn resolve_kind(doc: &YamlDoc, file: &RuleFile, merged: &Draft) -> Result<Kind, Diagnostic> {
+    merged.kind.as_ref().map(|k| k.v).ok_or_else(|| {
+        Diagnostic::error(Code::MissingKey, format!("rule set `{}` does not say which kind it scores", file.rule_set))
+            .at_opt(doc.span(&YamlPath::root()))
+            .hint("add `kind: company` (or segment, region)")
+    })
+}
+
+/// The merged categories, in the order written; a rule set needs at least one.
+fn categories(doc: &YamlDoc, file: &RuleFile, merged: &Draft) -> Result<Vec<Category>, Diagnostic> {
+    if merged.categories.is_empty() {
+        let hint = "add `categories: {risk: 30, opportunity: 70}` and put each factor in one";
+        return Err(empty(doc, file, "categories", hint));
+    }
+    Ok(merged
+        .categories
+        .iter()
+        .map(|(name, c)| Category { name: name.clone(), weight: c.v.0, description: c.v.1.clone(), span: c.at })
+        .collect())
+}
+
+fn empty(doc: &YamlDoc, file: &RuleFile, what: &str, hint: &str) -> Diagnostic {
+    Diagnostic::error(Code::EmptyRuleSet, format!("rule set `{}` has no {what}", file.rule_set))
+        .at_opt(doc.span(&YamlPath::root()))
+        .hint(hint)
+}
+
+/// A warning for each category no factor is in (it is left out of the total).
+fn empty_category_warnings<'a>(merged: &'a Draft, categories: &'a [Category]) -> impl Iterator<Item = Diagnostic> + 'a {
+    categories
+        .iter()
+        .filter(|c| !merged.factors.iter().any(|f| f.category.as_ref().is_some_and(|x| x.v == c.name)))
+        .map(|c| {
+            Diagnostic::warning(
+                Code::EmptyRuleSet,
+                format!("category `{}` has no factors; it is left out of the total", c.name),
+            )
+            .at_opt(c.span)
+            .hint("add a factor to it, or delete the category")
+        })
+}
+
 /// Most gates and adjustments a rule set may have (each entity records which fired in 64 bits),
 /// and most rating bands (a rating is stored in a byte).
 pub const MAX_CONDITIONS: usize = 64;
 pub const MAX_RATINGS: usize = 255;
 
-fn check_limits(
-    doc: &YamlDoc,
-    file: &RuleFile,
-    gates: usize,
-    adjustments: usize,
-    ratings: usize,
-    diags: &mut Vec<Diagnostic>,
-) {
-    for (what, n, max, key) in [
-        ("gates", gates, MAX_CONDITIONS, "gates"),
-        ("adjustments", adjustments, MAX_CONDITIONS, "adjustments"),
-        ("rating bands", ratings, MAX_RATINGS, "ratings"),
-    ] {
-        if n > max {
-            diags.push(
-                Diagnostic::error(
-                    Code::TooManyRules,
-                    format!("rule set `{}` has {n} {what}; at most {max} are allowed", file.rule_set),
-                )
-                .at_opt(doc.key_span(&ypath![key]))
-                .hint("merge conditions that share an action, or split the rule set into profiles"),
-            );
-        }
-    }
+/// Errors for more gates, adjustments or rating bands (counted in that order) than allowed.
+fn limit_errors(doc: &YamlDoc, file: &RuleFile, counts: [usize; 3]) -> Vec<Diagnostic> {
+    let limits = [
+        ("gates", MAX_CONDITIONS, "gates"),
+        ("adjustments", MAX_CONDITIONS, "adjustments"),
+        ("rating bands", MAX_RATINGS, "ratings"),
+    ];
+    counts
+        .into_iter()
+        .zip(limits)
+        .filter(|&(n, (_, max, _))| n > max)
+        .map(|(n, (what, max, key))| {
+            Diagnostic::error(
+                Code::TooManyRules,
+                format!("rule set `{}` has {n} {what}; at most {max} are allowed", file.rule_set),
+            )
+            .at_opt(doc.key_span(&ypath![key]))
+            .hint("merge conditions that share an action, or split the rule set into profiles")
+        })
+        .collect()
 }
 
-fn check_chain_kinds(chain: &[usize], files: &[(&YamlDoc, RuleFile)], kind: Kind, diags: &mut Vec<Diagnostic>) {
-    for &i in chain {
-        let (doc, f) = &files[i];
-        if let Some(k) = f.kind {
-            if k != kind {
-                diags.push(
-                    Diagnostic::error(
-                        Code::KindMismatch,
-                        format!("rule set `{}` scores {k}, but the rule set it extends scores {kind}", f.rule_set),
-                    )
-                    .at_opt(doc.span(&ypath!["kind"]))
-                    .hint("a profile scores the same kind as its base; remove `kind:` or extend another rule set"),
-                );
-            }
-        }
-    }
+/// Errors for files of the chain that name another kind than the merged one.
+fn chain_kind_errors(chain: &[usize], files: &[(&YamlDoc, RuleFile)], kind: Kind) -> Vec<Diagnostic> {
+    chain
+        .iter()
+        .map(|&i| &files[i])
+        .filter_map(|(doc, f)| f.kind.filter(|&k| k != kind).map(|k| (doc, f, k)))
+        .map(|(doc, f, k)| {
+            Diagnostic::error(
+                Code::KindMismatch,
+                format!("rule set `{}` scores {k}, but the rule set it extends scores {kind}", f.rule_set),
+            )
+            .at_opt(doc.span(&ypath!["kind"]))
+            .hint("a profile scores the same kind as its base; remove `kind:` or extend another rule set")
+        })
+        .collect()
 }
 
+/// The factor with its category, scale and input resolved, or the errors that prevent it.
 fn finish_factor(
     f: &FactorDraft,
     kind: Kind,
     categories: &[Category],
     default_missing: Missing,
     dataset: &Dataset,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Factor> {
-    let incomplete = |what: &str, example: &str| {
-        Diagnostic::error(Code::IncompleteRule, format!("factor `{}` has no {what}", f.id))
-            .at_opt(f.at)
-            .hint(format!("add `{what}: {example}`"))
-    };
+) -> Result<Factor, Vec<Diagnostic>> {
     let (Some(cat), Some(weight), Some((input, dir)), Some(description)) =
         (&f.category, &f.weight, &f.input, &f.description)
     else {
-        if f.category.is_none() {
-            diags.push(incomplete("category", "risk"));
-        }
-        if f.weight.is_none() {
-            diags.push(incomplete("weight", "1"));
-        }
-        if f.input.is_none() {
-            diags.push(incomplete("input", "{attribute: revenue_growth}"));
-        }
-        if f.description.is_none() {
-            diags.push(incomplete("description", "\"what this factor measures, for memos\""));
-        }
-        return None;
+        return Err(missing_fields(f));
     };
-    let Some(category) = categories.iter().position(|c| c.name == cat.v) else {
-        let d = Diagnostic::error(
-            Code::UnknownCategory,
-            format!("factor `{}` is in category `{}`, which has no weight", f.id, cat.v),
-        )
-        .at_opt(cat.at);
-        diags.push(match did_you_mean(&cat.v, categories.iter().map(|c| c.name.as_str())) {
-            Some(s) => d.hint(format!("did you mean `{s}`?")),
-            None => d.hint(format!("add `{}: <weight>` under `categories:`", cat.v)),
-        });
-        return None;
-    };
+    let category = resolve_category(f, cat, categories).map_err(|e| vec![e])?;
     let scale =
         f.scale.as_ref().map_or(Scale::Linear { lo: 0.0, hi: 100.0, direction: Direction::Higher }, |s| s.v.clone());
-    let input = finish_input(f, input, dir, kind, &scale, dataset, diags)?;
+    let mut found = Vec::new();
+    let input = finish_input(f, input, dir, kind, &scale, dataset, &mut found).ok_or(found)?;
     if let Some(Located { v: Missing::Assume(_), at }) = &f.missing {
         if matches!(scale, Scale::Bool(_) | Scale::Map(_)) {
-            diags.push(
+            return Err(vec![
                 Diagnostic::error(
                     Code::BadScale,
                     format!("factor `{}` assumes a number, which its {} scale cannot score", f.id, scale.name()),
                 )
                 .at_opt(*at)
                 .hint("give the points directly: `missing: {points: P}`"),
-            );
-            return None;
+            ]);
         }
     }
-    Some(Factor {
+    Ok(Factor {
         id: f.id.clone(),
         category,
         weight: weight.v,
@@ -225,6 +201,42 @@ fn finish_factor(
         missing: f.missing.as_ref().map_or(default_missing, |m| m.v),
         missing_explicit: f.missing.is_some(),
         span: f.at,
+    })
+}
+
+/// An error for each of the four fields a factor needs that its chain never gave.
+fn missing_fields(f: &FactorDraft) -> Vec<Diagnostic> {
+    let given = [f.category.is_some(), f.weight.is_some(), f.input.is_some(), f.description.is_some()];
+    let fields = [
+        ("category", "risk"),
+        ("weight", "1"),
+        ("input", "{attribute: revenue_growth}"),
+        ("description", "\"what this factor measures, for memos\""),
+    ];
+    given
+        .into_iter()
+        .zip(fields)
+        .filter(|(given, _)| !given)
+        .map(|(_, (what, example))| {
+            Diagnostic::error(Code::IncompleteRule, format!("factor `{}` has no {what}", f.id))
+                .at_opt(f.at)
+                .hint(format!("add `{what}: {example}`"))
+        })
+        .collect()
+}
+
+/// The index of the factor's category, which must have a weight.
+fn resolve_category(f: &FactorDraft, cat: &Located<String>, categories: &[Category]) -> Result<usize, Diagnostic> {
+    categories.iter().position(|c| c.name == cat.v).ok_or_else(|| {
+        let d = Diagnostic::error(
+            Code::UnknownCategory,
+            format!("factor `{}` is in category `{}`, which has no weight", f.id, cat.v),
+        )
+        .at_opt(cat.at);
+        match did_you_mean(&cat.v, categories.iter().map(|c| c.name.as_str())) {
+            Some(s) => d.hint(format!("did you mean `{s}`?")),
+            None => d.hint(format!("add `{}: <weight>` under `categories:`", cat.v)),
+        }
     })
 }
 

@@ -2,7 +2,7 @@
 //! touching bands, map points, zscore clamp), and the coverage rule shared with ratings.
 
 use super::{Located, located};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Problem};
 use crate::fmt::number;
 use crate::load::rules::ScaleSpec;
 use crate::load::values::Parsed;
@@ -125,7 +125,8 @@ fn sorted_bands(
     Some(bands.into_iter().map(|(_, b)| b).collect())
 }
 
-/// Reports overlaps and gaps among sorted [min, max) ranges meant to cover [lo, hi].
+/// Reports overlaps and gaps among sorted [min, max) ranges meant to cover [lo, hi], each at
+/// the span of the range it is about; `false` if there were any.
 pub(super) fn check_coverage(
     ranges: &[(f64, f64, Option<Span>)],
     lo: f64,
@@ -133,72 +134,71 @@ pub(super) fn check_coverage(
     what: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
-    let mut ok = true;
-    let fmt = |x: f64| {
-        if x.is_infinite() { if x < 0.0 { "−∞".to_string() } else { "+∞".to_string() } } else { number(x) }
-    };
-    if let Some(first) = ranges.first() {
-        if first.0 > lo {
-            diags.push(
-                Diagnostic::error(Code::BandGap, format!("no {what} covers {} to {}", fmt(lo), fmt(first.0)))
-                    .at_opt(first.2)
-                    .hint(if lo.is_infinite() {
-                        "leave out `min` on the lowest band to make it open-ended".to_string()
-                    } else {
-                        format!("start the lowest {what} at {}", fmt(lo))
-                    }),
-            );
-            ok = false;
-        }
-    }
-    for pair in ranges.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
-        if b.0 < a.1 {
-            diags.push(
-                Diagnostic::error(
-                    Code::BandOverlap,
-                    format!("{what}s overlap between {} and {}", fmt(b.0), fmt(a.1.min(b.1))),
-                )
-                .at_opt(b.2)
-                .hint(format!("make this {what} start at {}, where the previous one ends", fmt(a.1))),
-            );
-            ok = false;
-        } else if b.0 > a.1 {
-            diags.push(
-                Diagnostic::error(Code::BandGap, format!("no {what} covers {} to {}", fmt(a.1), fmt(b.0)))
-                    .at_opt(b.2)
-                    .hint(format!("make this {what} start at {}, where the previous one ends", fmt(a.1))),
-            );
-            ok = false;
-        }
-    }
-    if let Some(last) = ranges.last() {
-        if last.1 < hi {
-            diags.push(
-                Diagnostic::error(Code::BandGap, format!("no {what} covers {} to {}", fmt(last.1), fmt(hi)))
-                    .at_opt(last.2)
-                    .hint(if hi.is_infinite() {
-                        "leave out `max` on the highest band to make it open-ended".to_string()
-                    } else {
-                        format!("end the highest {what} at {}", fmt(hi))
-                    }),
-            );
-            ok = false;
-        }
-    }
+    let bounds: Vec<(f64, f64)> = ranges.iter().map(|r| (r.0, r.1)).collect();
+    let problems = coverage_problems(&bounds, lo, hi, what);
+    let ok = problems.is_empty();
+    diags.extend(problems.into_iter().map(|(i, p)| p.at(ranges[i].2)));
     ok
+}
+
+/// The gaps and overlaps among sorted [min, max) ranges meant to cover [lo, hi], each with
+/// the index of the range it is reported at.
+fn coverage_problems(ranges: &[(f64, f64)], lo: f64, hi: f64, what: &str) -> Vec<(usize, Problem)> {
+    let gap =
+        |from: f64, to: f64| Problem::new(Code::BandGap, format!("no {what} covers {} to {}", bound(from), bound(to)));
+    let mut found = Vec::new();
+    if let Some(&(first, _)) = ranges.first().filter(|r| r.0 > lo) {
+        let hint = if lo.is_infinite() {
+            "leave out `min` on the lowest band to make it open-ended".to_string()
+        } else {
+            format!("start the lowest {what} at {}", bound(lo))
+        };
+        found.push((0, gap(lo, first).hint(hint)));
+    }
+    for (i, pair) in ranges.windows(2).enumerate() {
+        let (a, b) = (pair[0], pair[1]);
+        let problem = if b.0 < a.1 {
+            Problem::new(
+                Code::BandOverlap,
+                format!("{what}s overlap between {} and {}", bound(b.0), bound(a.1.min(b.1))),
+            )
+        } else if b.0 > a.1 {
+            gap(a.1, b.0)
+        } else {
+            continue;
+        };
+        found.push((
+            i + 1,
+            problem.hint(format!("make this {what} start at {}, where the previous one ends", bound(a.1))),
+        ));
+    }
+    if let Some(&(_, last)) = ranges.last().filter(|r| r.1 < hi) {
+        let hint = if hi.is_infinite() {
+            "leave out `max` on the highest band to make it open-ended".to_string()
+        } else {
+            format!("end the highest {what} at {}", bound(hi))
+        };
+        found.push((ranges.len() - 1, gap(last, hi).hint(hint)));
+    }
+    found
+}
+
+/// A range's end for messages: a number, or `−∞` / `+∞` for an open end.
+fn bound(x: f64) -> String {
+    match x {
+        f64::NEG_INFINITY => "−∞".to_string(),
+        f64::INFINITY => "+∞".to_string(),
+        _ => number(x),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::check_coverage;
+    use super::coverage_problems;
     use crate::diag::Code;
 
     fn codes(ranges: &[(f64, f64)], lo: f64, hi: f64) -> Vec<Code> {
-        let ranges: Vec<_> = ranges.iter().map(|&(a, b)| (a, b, None)).collect();
-        let mut diags = Vec::new();
-        check_coverage(&ranges, lo, hi, "band", &mut diags);
-        diags.iter().map(|d| d.code).collect()
+        coverage_problems(ranges, lo, hi, "band").iter().map(|(_, p)| p.code).collect()
     }
 
     #[test]
@@ -213,5 +213,18 @@ mod tests {
         assert_eq!(codes(&[(0.0, 40.0), (45.0, 100.0)], 0.0, 100.0), [Code::BandGap]);
         assert_eq!(codes(&[(10.0, 100.0)], 0.0, 100.0), [Code::BandGap]);
         assert_eq!(codes(&[(0.0, 90.0)], 0.0, 100.0), [Code::BandGap]);
+    }
+
+    #[test]
+    fn each_problem_is_placed_at_the_range_it_is_about() {
+        let found = coverage_problems(&[(10.0, 40.0), (45.0, 90.0)], 0.0, 100.0, "rating");
+        let placed: Vec<(usize, &str)> = found.iter().map(|(i, p)| (*i, p.message.as_str())).collect();
+        assert_eq!(
+            placed,
+            [(0, "no rating covers 0 to 10"), (1, "no rating covers 40 to 45"), (1, "no rating covers 90 to 100")]
+        );
+        let open = coverage_problems(&[(0.0, 1.0)], f64::NEG_INFINITY, f64::INFINITY, "band");
+        assert_eq!(open[0].1.message, "no band covers −∞ to 0");
+        assert_eq!(open[1].1.message, "no band covers 1 to +∞");
     }
 }
