@@ -159,17 +159,18 @@ fn default_rule_set(
 ) -> Result<Arc<RuleSet>, Option<Diagnostic>> {
     let Some(kind) = kind else {
         return Err(match entity {
-            CaseEntity::Id(id) if cx.dataset.unloaded.entity(id) => return Err(None),
-            CaseEntity::Id(id) => Diagnostic::error(Code::UnknownTestEntity, format!("no entity has id `{id}`"))
-                .at_opt(entity_at)
-                .hint("name an entity of the datasets, or describe one inline under `entity:`"),
-            CaseEntity::Inline(_) => {
+            CaseEntity::Id(id) if cx.dataset.unloaded.entity(id) => None,
+            CaseEntity::Id(id) => Some(
+                Diagnostic::error(Code::UnknownTestEntity, format!("no entity has id `{id}`"))
+                    .at_opt(entity_at)
+                    .hint("name an entity of the datasets, or describe one inline under `entity:`"),
+            ),
+            CaseEntity::Inline(_) => Some(
                 Diagnostic::error(Code::MissingKey, "the case does not say which kind its entity is")
                     .at_opt(entity_at)
-                    .hint("add `kind: company` to the entity, or name a `rule_set:`")
-            }
-        })
-        .map_err(Some);
+                    .hint("add `kind: company` to the entity, or name a `rule_set:`"),
+            ),
+        });
     };
     cx.defaults[kind.index()].clone().ok_or_else(|| {
         Some(
