@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{Case, NewEntity, Subject, TestFile};
 use crate::check::attrs::{convert, split_sourced, undeclared};
 use crate::diag::{Code, Diagnostic, Diagnostics, Reported, did_you_mean};
-use crate::load::tests::{CaseEntity, CaseSpec, InlineEntity, TestFile as TestFileSpec};
+use crate::load::tests::{CaseEntity, CaseSpec, ExpectSpec, InlineEntity, RankSpec, TestFile as TestFileSpec};
 use crate::load::values::Parsed;
 use crate::load::yaml::{YamlDoc, YamlPath};
 use crate::model::exposure::{self, At};
@@ -112,6 +112,7 @@ fn check_case(
     let subject = subject(cx, &entity_path, &spec.entity, kind, diags);
     let universe = universe(cx, &path.at("universe"), spec.universe.as_deref(), kind, diags);
     check_expectations(cx, &path.at("expect"), spec, &rules, diags);
+    check_rank_peers(cx, &path.at("expect").at("rank"), &spec.expect, kind, diags);
     Some(Case {
         name: spec.name.clone(),
         requested: requested.map(str::to_string),
@@ -211,6 +212,16 @@ fn named_rule_set(
         ));
     }
     Ok(Arc::clone(rules))
+}
+
+/// The peers of a relative rank are entities of the case's kind.
+fn check_rank_peers(cx: &Cx<'_>, path: &YamlPath, e: &ExpectSpec, kind: Kind, diags: &mut Vec<Diagnostic>) {
+    let Some(RankSpec::Relative(rel)) = &e.rank else { return };
+    for (key, ids) in [("above", &rel.above), ("below", &rel.below)] {
+        for (i, id) in ids.iter().enumerate() {
+            find_row(cx, id, kind, &path.at(key).at(i), diags);
+        }
+    }
 }
 
 /// A dataset entity of `kind` by id, with a diagnostic at `path` if there is none.
