@@ -20,6 +20,10 @@ use crate::source::{SourceMap, display_path};
 
 /// The options of `thesis memo`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  thesis memo                      every memo and the index, under reports/
+  thesis memo baidu huawei         two memos only
+  thesis memo --check              fail if a committed memo is stale (CI)")]
 pub struct MemoArgs {
     /// Entity ids (default: every entity; the index is written only then).
     #[arg(value_name = "ID")]

@@ -14,6 +14,7 @@ mod readme;
 mod rule_tests;
 mod sandbox;
 mod schema;
+mod shell;
 mod watch;
 
 use std::path::{Path, PathBuf};
