@@ -7,7 +7,8 @@ use std::process::{Command, Stdio};
 use crate::Thesis;
 
 /// The subcommands every completion script and the man page must know.
-const COMMANDS: [&str; 10] = ["rank", "explain", "memo", "check", "test", "diff", "watch", "schema", "completions", "man"];
+const COMMANDS: [&str; 10] =
+    ["rank", "explain", "memo", "check", "test", "diff", "watch", "schema", "completions", "man"];
 
 #[test]
 fn completions_cover_every_command_in_each_shell() {
