@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use rhai::Dynamic;
 
 use super::Scores;
-use super::kernel::category_scores;
+use super::attribution::category_scores;
 use super::scale::{Scorer, UniverseStats};
 use super::worker::Worker;
 use crate::compile::{InputPlan, KindPlan, Program};

@@ -12,5 +12,6 @@ pub use dataset::{
 pub use date::Date;
 pub use kind::Kind;
 pub use ruleset::{
-    Adjustment, Band, Category, Condition, Factor, Gate, GateAction, Input, Missing, Rating, RuleBook, RuleSet, Scale,
+    Adjustment, Aggregation, Band, Category, Condition, Factor, Gate, GateAction, Input, Missing, Rating, RuleBook,
+    RuleSet, Scale,
 };

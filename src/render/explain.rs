@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use comfy_table::{Cell, CellAlignment, Table, presets};
 
-use crate::evaluate::Ledger;
 use crate::evaluate::ledger::{Evidence, FactorLine};
+use crate::evaluate::{Ledger, Status};
 use crate::fmt::{fixed, number, percent};
 
 fn right(s: String) -> Cell {
@@ -99,7 +99,7 @@ fn signed_term(x: f64) -> String {
 fn place_text(position: Option<(u32, usize, f64)>, l: &Ledger) -> String {
     match (position, l.status) {
         (Some((rank, n, pct)), _) => format!("rank {rank} of {n} (percentile {})", fixed(pct, 1)),
-        (None, "excluded") => format!("excluded by gate {}", l.excluded_by.as_deref().unwrap_or("")),
+        (None, Status::Excluded(_)) => format!("excluded by gate {}", l.excluded_by.as_deref().unwrap_or("")),
         (None, _) => "not ranked: no factor has a value".to_string(),
     }
 }
@@ -134,7 +134,7 @@ fn write_factors(out: &mut dyn Write, factors: &[FactorLine]) -> io::Result<()> 
             right(percent(f.share)),
             right(fixed(f.contribution, 2)),
             right(fixed(f.lost, 2)),
-            Cell::new(f.state),
+            Cell::new(f.state.word()),
         ]);
     }
     write!(out, "\n{}", super::table_text(&t))?;
@@ -186,7 +186,7 @@ fn write_conditions(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
     if !l.adjustments.is_empty() {
         writeln!(out, "\nadjustments")?;
         for a in &l.adjustments {
-            writeln!(out, "  {} {} ({}): {}", a.effect, a.id, a.state.replace('_', " "), a.reason)?;
+            writeln!(out, "  {} {} ({}): {}", a.effect, a.id, a.state.phrase(), a.reason)?;
             write_evidence(out, &a.evidence)?;
         }
     }
@@ -196,7 +196,7 @@ fn write_conditions(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
     if !l.gates.is_empty() {
         writeln!(out, "\ngates")?;
         for g in &l.gates {
-            writeln!(out, "  {} [{}] ({}): {}", g.id, g.effect, g.state.replace('_', " "), g.reason)?;
+            writeln!(out, "  {} [{}] ({}): {}", g.id, g.effect, g.state.phrase(), g.reason)?;
             write_evidence(out, &g.evidence)?;
         }
     }

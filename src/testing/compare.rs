@@ -1,7 +1,7 @@
 //! Comparing a case's ledger with what it expects: one [`Mismatch`] per expectation that does
 //! not hold, with both sides written for a reader (test stage).
 
-use crate::evaluate::Ledger;
+use crate::evaluate::{Ledger, Status};
 use crate::fmt::{fixed, number};
 use crate::load::tests::{Bound, ExpectSpec};
 
@@ -21,7 +21,7 @@ fn mismatch(what: impl Into<String>, expected: String, actual: String) -> Mismat
 /// Every expectation of `e` that the ledger (and rank) does not meet.
 pub fn compare(e: &ExpectSpec, l: &Ledger, rank: Option<u32>) -> Vec<Mismatch> {
     let mut out = Vec::new();
-    let scored = l.status != "no_data";
+    let scored = l.status != Status::NoData;
     if let Some(b) = e.score {
         if !scored || !b.contains(l.score) {
             let actual = if scored { fixed(l.score, 2) } else { "no score (no factor has data)".into() };

@@ -6,7 +6,8 @@
 //! with it after caps; a gate or adjustment when it fires. Only the case's own entity counts,
 //! not the universe it is ranked among.
 
-use crate::evaluate::{KindScores, Ledger};
+use crate::evaluate::ledger::FactorState;
+use crate::evaluate::{KindScores, Ledger, Status};
 use crate::fmt::number;
 use crate::model::{Band, RuleBook, Scale};
 
@@ -82,7 +83,7 @@ impl Coverage {
             }
         };
         for (line, f) in l.factors.iter().zip(&rules.factors) {
-            if line.state != "observed" {
+            if line.state != FactorState::Observed {
                 continue;
             }
             hit("factor", &f.id);
@@ -97,7 +98,7 @@ impl Coverage {
                 _ => {}
             }
         }
-        if l.status != "no_data" {
+        if l.status != Status::NoData {
             for label in l.rating.iter().chain(&l.rating_before_caps) {
                 hit("rating", label);
             }

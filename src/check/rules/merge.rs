@@ -74,6 +74,9 @@ fn merge_one(merged: &mut Draft, d: &Draft) {
     if d.reason_codes.is_some() {
         merged.reason_codes = d.reason_codes;
     }
+    if d.aggregation.is_some() {
+        merged.aggregation = d.aggregation;
+    }
 }
 
 fn override_factor(m: &mut FactorDraft, f: &FactorDraft) {

@@ -18,7 +18,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::load::Workspace;
 use crate::load::rules::{InputSpec, RuleFile};
 use crate::load::yaml::{YamlDoc, YamlPath};
-use crate::model::{Adjustment, Dataset, Gate, Kind, Missing, Rating, RuleBook, Scale};
+use crate::model::{Adjustment, Aggregation, Dataset, Gate, Kind, Missing, Rating, RuleBook, Scale};
 use crate::source::Span;
 use crate::ypath;
 
@@ -64,6 +64,7 @@ struct Draft {
     adjustments: Vec<Adjustment>,
     ratings: Option<(Vec<Rating>, Option<Span>)>,
     reason_codes: Option<usize>,
+    aggregation: Option<Aggregation>,
 }
 
 /// Checks every rule file of the workspace against the dataset's declarations.
