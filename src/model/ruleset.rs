@@ -7,8 +7,9 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use super::{AttrId, Kind};
-use crate::load::rules::{Direction, GateMissing};
 use crate::source::{FileId, Span};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// A weighted group of factors (risk, opportunity, region, segment, ...).
 #[derive(Clone, Debug)]
@@ -195,4 +196,26 @@ impl RuleBook {
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Arc<RuleSet>> {
         self.sets.iter().filter(move |s| s.kind == kind)
     }
+}
+
+/// Whether a higher raw value is better (the default) or worse for an investor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    #[default]
+    Higher,
+    Lower,
+}
+
+/// What a gate does when its condition reads an attribute the entity lacks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GateMissing {
+    /// The gate does not fire; the ledger says why.
+    #[default]
+    Skip,
+    /// The gate fires.
+    Fire,
+    /// Stop with an error.
+    Fail,
 }
