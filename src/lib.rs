@@ -12,6 +12,7 @@ pub mod load;
 pub mod memo;
 pub mod model;
 pub mod pipeline;
+pub mod project;
 pub mod rank;
 pub mod render;
 pub mod script;

@@ -13,7 +13,7 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 use crate::Error;
 use crate::diag::Diagnostics;
 use crate::model::Kind;
-use crate::pipeline::{Options, Session};
+use crate::project::{Options, Session};
 use crate::source::SourceMap;
 
 /// What each run shows.

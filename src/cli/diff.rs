@@ -9,7 +9,7 @@ use crate::Error;
 use crate::diag::Diagnostics;
 use crate::diff::{diff, revision};
 use crate::model::Kind;
-use crate::pipeline::Session;
+use crate::project::Session;
 use crate::render::diff::{DiffFormat, write_diff};
 use crate::source::SourceMap;
 

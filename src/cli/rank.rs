@@ -26,7 +26,7 @@ pub fn run(
     let Some(ks) = session.scores.of(kind) else {
         return Err(Error::Usage(format!("no rule set scores {kind}; nothing to rank")));
     };
-    let mut clock = crate::pipeline::Timings::new(common.timings);
+    let mut clock = super::Timings::new(common.timings);
     let ranking = crate::rank::rank(ks);
     clock.mark("rank");
     let write = |out: &mut dyn std::io::Write| {
