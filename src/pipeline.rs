@@ -52,6 +52,20 @@ fn score_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> R
     Ok(Session { project, plan, scores })
 }
 
+/// [`score`] with a fresh source map and diagnostics: hands the diagnostics to `report`
+/// (whether or not there are errors), then returns the session with the sources its
+/// diagnostics and ledgers point into. The preamble of every command that scores.
+pub fn score_reported(
+    opts: &Options,
+    report: impl FnOnce(&Diagnostics, &SourceMap),
+) -> Result<(Session, SourceMap), Error> {
+    let sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let session = score(opts, &sources, &mut diags);
+    report(&diags, &sources);
+    Ok((session?, sources))
+}
+
 /// Checks everything `rank` would meet: files, every rule set and script, and a dry run of the
 /// chosen rule sets over the data.
 pub fn check(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Project, Error> {

@@ -19,7 +19,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::Error;
 use crate::diag::{DiagnosticFormat, Diagnostics, render_all};
 use crate::model::{Date, Kind};
-use crate::project::{Options, StageHook};
+use crate::project::{Options, Session, StageHook};
 use crate::render::rank::RankFormat;
 use crate::source::SourceMap;
 
@@ -152,6 +152,11 @@ impl Common {
             Color::Never => false,
             Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }
+    }
+
+    /// Scores with these options, printing the diagnostics (see [`crate::pipeline::score_reported`]).
+    pub fn score(&self, opts: &Options) -> Result<(Session, SourceMap), Error> {
+        crate::pipeline::score_reported(opts, |diags, sources| self.report(diags, sources))
     }
 
     /// Prints diagnostics to standard error.
