@@ -14,6 +14,7 @@ pub mod model;
 pub mod pipeline;
 pub mod rank;
 pub mod render;
+pub mod scale;
 pub mod script;
 pub mod source;
 pub mod testing;

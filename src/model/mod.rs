@@ -6,12 +6,12 @@ pub mod exposure;
 mod kind;
 mod ruleset;
 
+pub use crate::scale::{Band, Scale};
 pub use dataset::{
     AttrDecl, AttrId, AttrType, Column, Dataset, EntityTable, Exposure, KindSchema, Origin, Provenance, Row, Strings,
 };
 pub use date::Date;
 pub use kind::Kind;
 pub use ruleset::{
-    Adjustment, Aggregation, Band, Category, Condition, Factor, Gate, GateAction, Input, Missing, Rating, RuleBook,
-    RuleSet, Scale,
+    Adjustment, Aggregation, Category, Condition, Factor, Gate, GateAction, Input, Missing, Rating, RuleBook, RuleSet,
 };
