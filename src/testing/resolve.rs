@@ -223,11 +223,9 @@ fn find_row(cx: &Cx<'_>, id: &str, kind: Kind, path: &YamlPath, diags: &mut Vec<
             None
         }
         None => {
-            let t = cx.dataset.table(kind);
-            let ids: Vec<&str> = (0..t.len().min(100_000)).map(|r| t.id(r)).collect();
             let d = Diagnostic::error(Code::UnknownTestEntity, format!("no {kind} has id `{id}`"))
                 .at_opt(cx.doc.span(path));
-            diags.push(match did_you_mean(id, ids) {
+            diags.push(match cx.dataset.suggest_id(id, &[kind]) {
                 Some(s) => d.hint(format!("did you mean `{s}`?")),
                 None => d.hint("name an entity of the datasets, or describe one inline under `entity:`"),
             });
