@@ -15,6 +15,7 @@ pub mod pipeline;
 pub mod project;
 pub mod rank;
 pub mod render;
+pub mod scale;
 pub mod script;
 pub mod source;
 pub mod testing;

@@ -3,7 +3,7 @@
 
 use super::KindScores;
 use super::aggregate::{Breakdown, Model, Sums};
-use super::kernel::{FactorView, views};
+use super::factor::{FactorView, views};
 
 /// Buffers for the breakdowns of many rows of one kind.
 pub struct Attributor<'a> {

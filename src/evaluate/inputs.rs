@@ -9,69 +9,17 @@ use rhai::Dynamic;
 
 use super::Scores;
 use super::attribution::category_scores;
-use super::scale::{Scorer, UniverseStats};
+use super::factor::{Raw, View};
 use super::worker::Worker;
 use crate::compile::{InputPlan, KindPlan, Program};
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::model::{AttrId, Column, EntityTable, Kind, KindSchema, Scale};
+use crate::model::{EntityTable, Kind, KindSchema};
+use crate::scale::{Expect, Scorer, UniverseStats};
 use crate::script::{Failure, Limits};
 use crate::source::SourceMap;
 
 /// Entities evaluated per parallel task.
 pub const CHUNK: usize = 2048;
-
-/// Where a factor's raw values are.
-#[derive(Debug)]
-pub enum Raw {
-    /// An attribute column of the table.
-    Attr(AttrId),
-    /// Computed numbers (scripts, roll-ups); NaN is missing.
-    Numbers(Vec<f64>),
-    Bools(Vec<Option<bool>>),
-    Texts(Vec<Option<Arc<str>>>),
-}
-
-/// A borrowed view of raw values, cheap to index in the scoring loop.
-#[derive(Clone, Copy, Debug)]
-pub enum View<'a> {
-    Number(&'a [f64]),
-    Bool(&'a [Option<bool>]),
-    Text(&'a [Option<Arc<str>>]),
-    /// Date and list attributes are never scored directly (the check stage refuses them).
-    None,
-}
-
-impl Raw {
-    pub fn view<'a>(&'a self, table: &'a EntityTable) -> View<'a> {
-        match self {
-            Raw::Attr(a) => match &table.columns[*a as usize] {
-                Column::Number(v) => View::Number(v),
-                Column::Bool(v) => View::Bool(v),
-                Column::Text(v) => View::Text(v),
-                Column::Date(_) | Column::List(_) => View::None,
-            },
-            Raw::Numbers(v) => View::Number(v),
-            Raw::Bools(v) => View::Bool(v),
-            Raw::Texts(v) => View::Text(v),
-        }
-    }
-}
-
-/// What a program must return for its factor's scale.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Expect {
-    Number,
-    Bool,
-    Text,
-}
-
-fn expect_for(scale: &Scale) -> Expect {
-    match scale {
-        Scale::Bool(_) => Expect::Bool,
-        Scale::Map(_) => Expect::Text,
-        _ => Expect::Number,
-    }
-}
 
 /// Raw values of every factor of a stage.
 pub fn raw_inputs(
@@ -88,7 +36,7 @@ pub fn raw_inputs(
         .iter()
         .enumerate()
         .filter_map(|(f, input)| match input {
-            InputPlan::Program(p) => Some((f, *p, expect_for(&stage.rules.factors[f].scale))),
+            InputPlan::Program(p) => Some((f, *p, stage.rules.factors[f].scale.kind().expects())),
             _ => None,
         })
         .collect();

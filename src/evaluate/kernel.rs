@@ -9,13 +9,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::aggregate::{Combined, Model, Outcome, Sums, Weights};
-use super::inputs::{CHUNK, Raw, View, failure_diagnostic};
-use super::scale::Scorer;
+use super::factor::{FactorView, Raw, View, views};
+use super::inputs::{CHUNK, failure_diagnostic};
 use super::worker::Worker;
 use crate::compile::KindPlan;
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::load::rules::GateMissing;
-use crate::model::{EntityTable, GateAction, KindSchema, Missing, RuleSet};
+use crate::model::GateMissing;
+use crate::model::{EntityTable, GateAction, KindSchema, RuleSet};
+use crate::scale::{Scorer, linear_points};
 use crate::script::{Failure, Limits};
 use crate::source::SourceMap;
 
@@ -64,32 +65,6 @@ pub struct EntityScore {
     pub adjustments_unknown: u64,
 }
 
-/// A factor ready to score rows.
-pub struct FactorView<'a> {
-    values: View<'a>,
-    scorer: &'a Scorer,
-    missing: Missing,
-}
-
-impl FactorView<'_> {
-    #[inline]
-    pub fn outcome(&self, row: usize) -> Outcome {
-        let points = match self.values {
-            View::Number(v) => {
-                let x = v[row];
-                if x.is_nan() { None } else { self.scorer.number(x) }
-            }
-            View::Bool(v) => v[row].and_then(|b| self.scorer.boolean(b)),
-            View::Text(v) => v[row].as_deref().and_then(|s| self.scorer.text(s)),
-            View::None => None,
-        };
-        match points {
-            Some(p) => Outcome::Observed(p),
-            None => self.outcome_of_missing(),
-        }
-    }
-}
-
 impl FactorView<'_> {
     /// Outcomes for a block of rows into `b` (this factor's slices), adding `full`·points to the
     /// base of rows with observed data and marking the others incomplete. Numbers on a linear
@@ -105,8 +80,7 @@ impl FactorView<'_> {
                         b.store(k, missing);
                         continue;
                     }
-                    let t = if lower { (hi - x) / (hi - lo) } else { (x - lo) / (hi - lo) };
-                    let p = 100.0 * t.clamp(0.0, 1.0);
+                    let p = linear_points(lo, hi, lower, x);
                     b.points[k] = p;
                     b.states[k] = OBSERVED;
                     b.base[k] += full * p;
@@ -123,29 +97,6 @@ impl FactorView<'_> {
             }
         }
     }
-
-    /// The outcome when the value is missing, by the factor's policy.
-    fn outcome_of_missing(&self) -> Outcome {
-        match self.missing {
-            Missing::Skip => Outcome::Skipped,
-            Missing::Fail => Outcome::Failed,
-            Missing::Points(p) => Outcome::Imputed(p),
-            Missing::Assume(x) => self.scorer.number(x).map_or(Outcome::Skipped, Outcome::Imputed),
-        }
-    }
-}
-
-pub fn views<'a>(
-    table: &'a EntityTable,
-    raw: &'a [Raw],
-    scorers: &'a [Scorer],
-    rules: &RuleSet,
-) -> Vec<FactorView<'a>> {
-    raw.iter()
-        .zip(scorers)
-        .zip(&rules.factors)
-        .map(|((r, s), f)| FactorView { values: r.view(table), scorer: s, missing: f.missing })
-        .collect()
 }
 
 /// Reusable per-thread buffers.

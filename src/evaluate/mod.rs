@@ -3,17 +3,17 @@
 
 pub mod aggregate;
 mod attribution;
+mod factor;
 mod inputs;
 mod kernel;
 pub mod ledger;
 mod reasons;
-pub mod scale;
 mod states;
 mod worker;
 
 pub use aggregate::{Breakdown, Outcome, nominal_base, nominal_shares};
 pub use attribution::Attributor;
-pub use inputs::Raw;
+pub use factor::Raw;
 pub use kernel::{EntityScore, Status};
 pub use ledger::{Ledger, ledger};
 pub use reasons::{ReasonScratch, RowSummary};
@@ -23,8 +23,8 @@ use std::sync::Arc;
 use crate::compile::{KindPlan, Plan};
 use crate::diag::Diagnostics;
 use crate::model::{Dataset, EntityTable, Kind};
+use crate::scale::{Scorer, UniverseStats};
 use crate::source::SourceMap;
-use scale::{Scorer, UniverseStats};
 
 /// The scores of one kind: raw inputs, resolved scales and each entity's result.
 #[derive(Debug)]
@@ -51,7 +51,7 @@ impl KindScores {
 
 /// How many entities have no value for factor `f` (skipped, imputed or failed).
 pub fn factor_missing_count(ks: &KindScores, f: usize) -> usize {
-    let views = kernel::views(&ks.table, &ks.raw, &ks.scorers, &ks.plan.rules);
+    let views = factor::views(&ks.table, &ks.raw, &ks.scorers, &ks.plan.rules);
     (0..ks.table.len()).filter(|&row| !matches!(views[f].outcome(row), Outcome::Observed(_))).count()
 }
 
