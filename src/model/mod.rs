@@ -8,7 +8,7 @@ mod kind;
 mod names;
 mod ruleset;
 
-pub use crate::scale::{Band, Scale};
+pub use crate::scale::{Band, Direction, Scale};
 pub use builder::{RawRelation, TableBuilder};
 pub use dataset::{
     AttrDecl, AttrId, AttrType, Column, Dataset, EntityTable, Exposure, KindSchema, Origin, Provenance, Row, Strings,
@@ -17,6 +17,6 @@ pub use date::Date;
 pub use kind::Kind;
 pub use names::{RESERVED_ATTRIBUTES, is_identifier, is_valid_name};
 pub use ruleset::{
-    Adjustment, Aggregation, Category, Condition, Direction, Factor, Gate, GateAction, GateMissing, Input, Missing,
-    Rating, RuleBook, RuleSet,
+    Adjustment, Aggregation, Category, Condition, Factor, Gate, GateAction, GateMissing, Input, Missing, Rating,
+    RuleBook, RuleSet,
 };

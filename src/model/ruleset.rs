@@ -159,15 +159,6 @@ impl RuleBook {
     }
 }
 
-/// Whether a higher raw value is better (the default) or worse for an investor.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    #[default]
-    Higher,
-    Lower,
-}
-
 /// What a gate does when its condition reads an attribute the entity lacks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
