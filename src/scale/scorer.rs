@@ -104,8 +104,8 @@ impl Scorer {
 
 #[cfg(test)]
 mod tests {
-    use crate::scale::Direction;
     use super::*;
+    use crate::scale::Direction;
     use crate::scale::{Bands, Linear, Minmax, Percentile, Zscore};
 
     fn scorer(scale: Scale, values: &[f64]) -> Scorer {

@@ -37,6 +37,20 @@ impl Cx<'_> {
     }
 }
 
+/// A lint: reads the context, pushes its warnings.
+type Lint = fn(&Cx<'_>, &mut Vec<Diagnostic>);
+
+/// Every lint, in the order they run; a new lint is one line here.
+const LINTS: &[Lint] = &[
+    unused_attribute::check,
+    irrelevant_factor::check,
+    unreachable_rating::check,
+    unreachable_band::check,
+    ineffective_override::check,
+    gate_firing::check,
+    sparse_data::check,
+];
+
 /// Runs every lint over a project whose files are valid.
 /// `rule_sets` are those chosen by name (`--rule-set`), kept for the other kinds.
 pub fn run(project: &Project, rule_sets: &[String], limits: Limits, diags: &mut Diagnostics) {
@@ -51,17 +65,8 @@ pub fn run(project: &Project, rule_sets: &[String], limits: Limits, diags: &mut 
             .map(|rs| (Arc::clone(rs), evaluate_with(project, rule_sets, limits, rs)))
             .collect(),
     };
-    let lints: [fn(&Cx<'_>, &mut Vec<Diagnostic>); 7] = [
-        unused_attribute::check,
-        irrelevant_factor::check,
-        unreachable_rating::check,
-        unreachable_band::check,
-        ineffective_override::check,
-        gate_firing::check,
-        sparse_data::check,
-    ];
     let mut out = Vec::new();
-    for lint in lints {
+    for lint in LINTS {
         lint(&cx, &mut out);
     }
     dedupe(&mut out);
