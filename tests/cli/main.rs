@@ -5,6 +5,7 @@ mod diff;
 mod domain;
 mod explain;
 mod hostile;
+mod layout;
 mod lints;
 mod mcda;
 mod memo;

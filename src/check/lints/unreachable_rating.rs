@@ -14,7 +14,8 @@ use super::{Cx, locate};
 use crate::diag::{Code, Diagnostic};
 use crate::evaluate::{nominal_base, nominal_shares};
 use crate::fmt::number;
-use crate::model::{Factor, Missing, RuleSet, Scale};
+use crate::model::{Factor, Missing, RuleSet};
+use crate::scale::Expect;
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for rules in &cx.book.sets {
@@ -48,11 +49,7 @@ fn round(x: f64) -> f64 {
 
 /// The lowest and highest points a factor can get.
 pub fn points_bounds(f: &Factor) -> (f64, f64) {
-    let (mut lo, mut hi) = match &f.scale {
-        Scale::Bands(b) => min_max(b.iter().map(|b| b.points)),
-        Scale::Map(m) => min_max(m.values().copied()),
-        _ => (0.0, 100.0),
-    };
+    let (mut lo, mut hi) = f.scale.kind().bounds();
     if let Missing::Points(p) = f.missing {
         lo = lo.min(p);
         hi = hi.max(p);
@@ -67,7 +64,7 @@ fn min_max(xs: impl Iterator<Item = f64>) -> (f64, f64) {
 fn can_be_skipped(f: &Factor) -> bool {
     match f.missing {
         Missing::Skip => true,
-        Missing::Assume(_) => matches!(f.scale, Scale::Map(_) | Scale::Bool(_)),
+        Missing::Assume(_) => f.scale.kind().expects() != Expect::Number,
         Missing::Fail | Missing::Points(_) => false,
     }
 }
