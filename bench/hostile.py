@@ -68,7 +68,8 @@ def csv_columns(root, n=100_000):
 def huge_cell(root, n=50_000_000):
     write(root, "rules/r.yaml", RULE % "{ attribute: x }")
     write(root, "data/schema.yaml", "attributes:\n  company: { x: number }\n")
-    write(root, "data/u.csv", "id,name,kind,x\na," + "N" * n + ",company,1\n")
+    rows = "".join(f"e{i},E{i},company,{i}\n" for i in range(20))
+    write(root, "data/u.csv", "id,name,kind,x\na," + "N" * n + ",company,1\n" + rows)
     return ["rank"]
 
 

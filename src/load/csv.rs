@@ -96,23 +96,32 @@ fn open(path: &Path) -> std::io::Result<File> {
     })
 }
 
-/// Counts records and looks for quotes in one sequential pass.
+/// Whether a piece of a line holds more than a carriage return.
+fn has_text(piece: &[u8]) -> bool {
+    !(piece.is_empty() || piece == b"\r")
+}
+
+/// Counts records (lines with something on them: blank lines reserve no memory) and looks
+/// for quotes in one sequential pass.
 fn survey(path: &Path) -> std::io::Result<(usize, bool)> {
     let mut f = open(path)?;
     let mut buf = vec![0u8; 8 << 20];
-    let (mut lines, mut quoted, mut last) = (0usize, false, b'\n');
+    let (mut lines, mut quoted, mut line_has_text) = (0usize, false, false);
     loop {
         let n = f.read(&mut buf)?;
         if n == 0 {
             break;
         }
-        lines += memchr::memchr_iter(b'\n', &buf[..n]).count();
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', &buf[..n]) {
+            line_has_text |= has_text(&buf[start..end]);
+            lines += usize::from(line_has_text);
+            (line_has_text, start) = (false, end + 1);
+        }
+        line_has_text |= has_text(&buf[start..n]);
         quoted |= memchr::memchr(b'"', &buf[..n]).is_some();
-        last = buf[n - 1];
     }
-    if last != b'\n' {
-        lines += 1;
-    }
+    lines += usize::from(line_has_text);
     Ok((lines.saturating_sub(1), quoted))
 }
 
@@ -612,6 +621,17 @@ impl<R: Read> Read for Counting<R> {
 #[cfg(test)]
 mod tests {
     use super::{column_of, trim};
+
+    #[test]
+    fn blank_lines_reserve_no_rows_and_quoted_header_names_are_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("u.csv");
+        std::fs::write(&path, format!("id,name,kind\r\na,A,company\r\n{}b,B,company", "\n\r\n".repeat(1000))).expect("write");
+        assert_eq!(super::survey(&path).expect("survey"), (2, false));
+        let fields = super::header_fields("\"id\", \"na,me\",\"say \"\"hi\"\"\",kind");
+        let names: Vec<(&str, usize)> = fields.iter().map(|(n, c)| (n.trim(), *c)).collect();
+        assert_eq!(names, [("id", 1), ("na,me", 6), ("say \"hi\"", 15), ("kind", 28)]);
+    }
 
     #[test]
     fn cells_are_trimmed_only_when_they_have_spaces() {

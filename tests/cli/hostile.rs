@@ -321,3 +321,33 @@ fn an_exception_in_a_sort_comparator_is_an_e302() {
     let run = check_project(p.path(), &[]).code(1);
     assert!(run.stderr.contains("error[E302]"), "{}", run.stderr);
 }
+
+#[test]
+fn a_long_list_attribute_is_the_data_s_size_not_a_script_limit() {
+    let items: Vec<String> = (0..20_000).map(|i| format!("t{i}")).collect();
+    let data = format!(
+        "attributes:\n  company: {{ tags: list }}\nentities:\n  - {{ id: a, name: A, kind: company, attributes: {{ tags: [{}] }} }}\n",
+        items.join(", ")
+    );
+    let rule = RULE.replace("{ attribute: x }", "{ expr: 'e.tags.len()' }").replace(", missing: skip", "");
+    let p = project(&[("rules/r.yaml", &rule), ("data/d.yaml", &data)]);
+    check_project(p.path(), &[]).success();
+}
+
+#[test]
+fn a_huge_cell_is_clipped_in_the_table_and_whole_in_csv() {
+    let name = "N".repeat(1_000_000);
+    let rows: String = (0..20).map(|i| format!("e{i},E{i},company,{i}\n")).collect();
+    let p = project(&[
+        ("rules/r.yaml", RULE),
+        ("data/schema.yaml", "attributes:\n  company: { x: number }\n"),
+        ("data/u.csv", &format!("id,name,kind,x\nbig,{name},company,1\n{rows}")),
+    ]);
+    let rank = |format: &str| {
+        Thesis::new().in_dir(p.path()).args(["--rules", "rules", "--data", "data", "rank", "--format", format]).run().success()
+    };
+    let table = rank("table");
+    assert!(table.stdout.lines().all(|l| l.chars().count() < 400), "a row is as wide as the widest cell");
+    assert!(table.stdout.contains("NNN…"), "{}", &table.stdout[..table.stdout.len().min(500)]);
+    assert!(rank("csv").stdout.contains(&name));
+}
