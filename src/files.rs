@@ -13,7 +13,10 @@ pub enum Refusal {
     /// Not a regular file: a directory, a named pipe, a device or a socket (what it is).
     NotRegular(&'static str),
     /// Larger than the cap (bytes seen, at least).
-    TooLarge { size: u64, cap: u64 },
+    TooLarge {
+        size: u64,
+        cap: u64,
+    },
     Io(io::Error),
 }
 

@@ -116,10 +116,13 @@ pub fn check(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
 }
 
 /// Checks the project and runs its rule tests: those under `only` if given, else every test
-/// file found with the rules and data. Errors in the rules or data are `Error::Invalid`.
+/// file found with the rules and data; of those, the cases whose name contains one of `names`
+/// (all if none). Coverage covers every rule set for a full run, and only the rule sets the
+/// cases used for a selection. Errors in the rules or data are `Error::Invalid`.
 pub fn test(
     opts: &Options,
     only: &[PathBuf],
+    names: &[String],
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<(Project, TestRun), Error> {
@@ -133,8 +136,14 @@ pub fn test(
         .iter()
         .filter(|d| only.is_empty() || only.iter().any(|p| d.path.starts_with(crate::source::normalize_lexically(p))))
         .collect();
-    let files = crate::testing::check_tests(docs, &project.dataset, &project.book, &opts.rule_sets, diags);
-    let run = crate::testing::run_tests(&project, &files, opts, diags);
+    let mut files = crate::testing::check_tests(docs, &project.dataset, &project.book, &opts.rule_sets, diags);
+    for f in &mut files {
+        f.cases.retain(|(name, _, _)| names.is_empty() || names.iter().any(|n| name.contains(n.as_str())));
+    }
+    let mut run = crate::testing::run_tests(&project, &files, opts, diags);
+    if !only.is_empty() || !names.is_empty() {
+        run.coverage = std::mem::take(&mut run.coverage).used_only();
+    }
     Ok((project, run))
 }
 

@@ -271,17 +271,9 @@ fn check_unique_ids(builders: &[TableBuilder; 3], sources: &SourceMap, diags: &m
 
 /// Moves values dated after the cut-off out of scoring, keeping them for the ledger.
 fn withhold_after(t: &mut crate::model::EntityTable, cutoff: Date) {
-    let late: Vec<_> = t
-        .provenance
-        .iter()
-        .filter(|(_, p)| p.as_of.is_some_and(|d| d > cutoff))
-        .map(|(k, p)| (*k, Arc::clone(p)))
-        .collect();
+    let late: Vec<_> =
+        t.provenance.iter().filter(|(_, p)| p.is_after(cutoff)).map(|(k, p)| (*k, Arc::clone(p))).collect();
     for ((row, attr), prov) in late {
-        let col = &mut t.columns[attr as usize];
-        let text = col.display(row as usize).unwrap_or_default();
-        col.clear(row as usize);
-        t.provenance.remove(&(row, attr));
-        t.withheld.insert((row, attr), (text, prov));
+        t.withhold(row, attr, prov);
     }
 }

@@ -10,7 +10,6 @@ mod rules;
 pub(crate) mod table;
 
 pub use dataset::check_dataset;
-pub use relations::EXPOSURE_TOLERANCE;
 pub use rules::check_rules;
 
 /// The longest id or name: ids become file names (`company/ID.html`), and a file name may
@@ -27,7 +26,8 @@ pub fn is_valid_name(s: &str) -> bool {
 }
 
 /// How to write an id, for the hints of E110.
-pub const ID_HINT: &str = "ids use letters, digits, `_`, `-` and `.`, starting with a letter or digit, at most 200 characters";
+pub const ID_HINT: &str =
+    "ids use letters, digits, `_`, `-` and `.`, starting with a letter or digit, at most 200 characters";
 
 /// Attribute names a script reads with `e.name`: must also be Rhai identifiers.
 pub fn is_identifier(s: &str) -> bool {

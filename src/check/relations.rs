@@ -4,10 +4,8 @@ use std::collections::HashMap;
 
 use super::table::{RawRelation, TableBuilder};
 use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::model::exposure::{self, At};
 use crate::model::{EntityTable, Exposure, Kind, Row, Unloaded};
-
-/// Tolerance on exposure weights adding up to 1.
-pub const EXPOSURE_TOLERANCE: f64 = 1e-6;
 
 /// Finishes the tables: relations become rows; dangling targets, bad weights and sums that
 /// are not 1 are reported.
@@ -123,35 +121,20 @@ fn resolve_group(
         return Vec::new();
     };
     let from = b.table.id(first.row as usize);
+    let weights: Vec<(&str, f64)> = group.iter().map(|r| (r.target.as_str(), r.weight)).collect();
+    for (at, p) in exposure::problems(from, first.target_kind, &weights) {
+        let r = match at {
+            At::Weight(i) => group[i],
+            At::Group => first,
+        };
+        diags.push(locate(p.at(None), r));
+    }
     let mut out = Vec::with_capacity(group.len());
-    let mut sum = 0.0;
-    for r in group {
-        if !(r.weight > 0.0 && r.weight <= 1.0) {
-            diags.push(locate(
-                Diagnostic::error(
-                    Code::BadExposure,
-                    format!("exposure of `{from}` to `{}` is {}; weights lie in (0, 1]", r.target, r.weight),
-                )
-                .hint("give each exposure as a share of the whole, e.g. 0.25; leave out exposures of 0"),
-                r,
-            ));
-            continue;
-        }
-        sum += r.weight;
+    for r in group.iter().filter(|r| exposure::weight_ok(r.weight)) {
         match index[r.target_kind.index()].get(&r.target) {
             Some(&t) => out.push((t, r.weight)),
             None => diags.extend(dangling(r, from, ids)),
         }
-    }
-    if group.iter().all(|r| r.weight > 0.0 && r.weight <= 1.0) && (sum - 1.0).abs() > EXPOSURE_TOLERANCE {
-        diags.push(locate(
-            Diagnostic::error(
-                Code::ExposureSum,
-                format!("exposures of `{from}` to {} add up to {}, not 1", first.target_kind, crate::fmt::number(sum)),
-            )
-            .hint("exposure weights of one kind are shares that add up to 1"),
-            first,
-        ));
     }
     out
 }

@@ -55,13 +55,11 @@ pub fn run(common: &Common, args: &CheckArgs) -> Result<ExitCode, Error> {
     common.report(&diags, &sources);
     result?;
     let (errors, warnings) = (diags.error_count(), diags.warning_count());
-    crate::say!(
-        "checked {} files: {} error{}, {} warning{}",
-        sources.len(),
-        errors,
-        if errors == 1 { "" } else { "s" },
-        warnings,
-        if warnings == 1 { "" } else { "s" }
-    );
+    if common.machine_diagnostics() {
+        // The summary is inside the document.
+        return Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS });
+    }
+    let (e, w) = (crate::fmt::count(errors, "error"), crate::fmt::count(warnings, "warning"));
+    crate::say!("checked {}: {e}, {w}", crate::fmt::count(sources.len(), "file"));
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -55,7 +55,8 @@ pub struct Common {
     /// How to print diagnostics (default: human on a terminal, short otherwise).
     #[arg(long = "diagnostic-format", value_name = "FORMAT", global = true)]
     pub diagnostic_format: Option<DiagnosticFormat>,
-    /// Colour diagnostics: auto, always or never.
+    /// Colour the output for people (diagnostics in human and short form, test reports):
+    /// auto (a terminal without NO_COLOR), always or never. JSON and SARIF are never coloured.
     #[arg(long, value_name = "WHEN", global = true, default_value = "auto")]
     pub color: Color,
     /// Most operations one script evaluation may take (at least 1).
@@ -85,8 +86,22 @@ pub enum Color {
     Never,
 }
 
+/// `--as-of` takes a day: a bare `2025` or `2025-06` would compare as earlier than the facts
+/// dated in its own period, so it is refused rather than guessed.
 fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
+    let day = s.trim().len() == "YYYY-MM-DD".len();
+    match Date::parse(s) {
+        Some(d) if day => Ok(d),
+        Some(_) => Err(format!("`{s}` is a period, not a day: write YYYY-MM-DD, e.g. {}", first_day(s))),
+        None => Err(format!("`{s}` is not a date (YYYY-MM-DD)")),
+    }
+}
+
+fn first_day(period: &str) -> String {
+    match period.trim().len() {
+        4 => format!("{}-01-01", period.trim()),
+        _ => format!("{}-01", period.trim()),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -163,11 +178,25 @@ impl Common {
         })
     }
 
+    /// Diagnostics go out as one document for tools (JSON, SARIF): print nothing beside it.
+    pub fn machine_diagnostics(&self) -> bool {
+        self.diagnostic_format().is_machine()
+    }
+
     fn color(&self) -> bool {
+        self.color_on(std::io::stderr().is_terminal())
+    }
+
+    /// Whether what goes to standard output (test reports, watch) is coloured.
+    pub fn stdout_color(&self) -> bool {
+        self.color_on(std::io::stdout().is_terminal())
+    }
+
+    fn color_on(&self, terminal: bool) -> bool {
         match self.color {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
         }
     }
 

@@ -19,6 +19,12 @@ pub fn to_stdout_as(human: bool, write: impl FnOnce(&mut dyn Write) -> io::Resul
     to_stdout_escaped(human || io::stdout().is_terminal(), write)
 }
 
+/// Like [`to_stdout`] for a writer that escapes the data it prints itself and adds its own
+/// colour codes (which an escaping sink would show as text).
+pub fn to_stdout_painted(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    to_stdout_escaped(false, write)
+}
+
 fn to_stdout_escaped(escape: bool, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     let stdout = io::stdout();
     let sink: Box<dyn Write> =
@@ -36,10 +42,9 @@ fn to_stdout_escaped(escape: bool, write: impl FnOnce(&mut dyn Write) -> io::Res
 /// `/dev/stdout` or a pipe's reader without the output); a directory is refused.
 pub fn write_output(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_dir() => Err(Error::Usage(format!(
-            "{} is a directory; give a file to write to",
-            crate::source::display_path(path)
-        ))),
+        Ok(meta) if meta.is_dir() => {
+            Err(Error::Usage(format!("{} is a directory; give a file to write to", crate::source::display_path(path))))
+        }
         Ok(meta) if !meta.is_file() => write_through(path, write),
         _ => write_atomic(path, write),
     }

@@ -20,10 +20,18 @@ pub struct WatchArgs {
     /// Wait this many milliseconds after a save for more saves before running.
     #[arg(long, value_name = "MS", default_value = "200")]
     pub debounce: u64,
+    /// Clear the screen before each run.
+    #[arg(long)]
+    pub clear: bool,
 }
 
 pub fn run(common: &Common, args: &WatchArgs) -> Result<ExitCode, Error> {
-    let w = WatchOptions { kind: args.kind, top: args.top, debounce: Duration::from_millis(args.debounce) };
+    let w = WatchOptions {
+        kind: args.kind,
+        top: args.top,
+        debounce: Duration::from_millis(args.debounce),
+        clear: args.clear,
+    };
     let report = |d: &crate::diag::Diagnostics, s: &crate::source::SourceMap| common.report(d, s);
     let stdout = std::io::stdout();
     let mut out = crate::escape::Escaping::new(stdout.lock());

@@ -9,10 +9,10 @@ pub use select::select_rule_sets;
 
 use std::sync::Arc;
 
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics, Reported};
+use crate::load::Workspace;
 use crate::model::{AttrId, Dataset, Input, Kind, RuleBook, RuleSet};
 use crate::script::Limits;
-use crate::load::Workspace;
 use crate::source::SourceMap;
 
 /// Where one factor's raw value comes from, resolved.
@@ -52,7 +52,8 @@ impl Plan {
     }
 }
 
-/// Compiles the chosen rule sets into a plan. `None` if any error was found.
+/// Compiles the chosen rule sets into a plan. `None` if any error was found (they are in
+/// `diags`; compiling goes on after the first, to report the others).
 pub fn compile(
     book: &RuleBook,
     dataset: &Dataset,
@@ -62,28 +63,25 @@ pub fn compile(
     diags: &mut Diagnostics,
 ) -> Option<Plan> {
     let sources = &ws.sources;
-    let errors = diags.error_count();
-    let chosen = select_rule_sets(book, dataset, requested, diags);
+    let mut selecting = Diagnostics::new();
+    let chosen = select_rule_sets(book, dataset, requested, &mut selecting);
+    let mut ok = !selecting.has_errors();
+    diags.extend(selecting);
     let order = evaluation_order(&chosen, diags)?;
     let mut cache = ScriptCache::new(&ws.root);
     let mut stages = Vec::new();
     for kind in order {
         let Some(rules) = &chosen[kind.index()] else { continue };
-        if let Some(plan) = compile_rule_set(rules, &chosen, dataset, sources, &limits, &mut cache, diags) {
-            stages.push(Arc::new(plan));
+        match compile_rule_set(rules, &chosen, dataset, sources, &limits, &mut cache, diags) {
+            Some(plan) => stages.push(Arc::new(plan)),
+            None => ok = false,
         }
     }
-    (diags.error_count() == errors).then_some(Plan { stages, limits })
+    ok.then_some(Plan { stages, limits })
 }
 
 /// Compiles every rule set and script file (for `thesis check`), without choosing.
-pub fn compile_all(
-    book: &RuleBook,
-    dataset: &Dataset,
-    ws: &Workspace,
-    limits: Limits,
-    diags: &mut Diagnostics,
-) {
+pub fn compile_all(book: &RuleBook, dataset: &Dataset, ws: &Workspace, limits: Limits, diags: &mut Diagnostics) {
     let sources = &ws.sources;
     let mut cache = ScriptCache::new(&ws.root);
     for (_, path) in &ws.scripts {
@@ -134,6 +132,8 @@ fn evaluation_order(chosen: &[Option<Arc<RuleSet>>; 3], diags: &mut Diagnostics)
     Some(order)
 }
 
+/// One rule set's plan: a program per computed input, gate and adjustment. `None` if any
+/// of them failed to compile (the errors are in `diags`).
 fn compile_rule_set(
     rules: &Arc<RuleSet>,
     chosen: &[Option<Arc<RuleSet>>; 3],
@@ -143,53 +143,37 @@ fn compile_rule_set(
     cache: &mut ScriptCache,
     diags: &mut Diagnostics,
 ) -> Option<KindPlan> {
-    let errors = diags.error_count();
     let engine = crate::script::engine(Some(dataset.schema(rules.kind)), limits);
     let mut programs = Vec::new();
     let mut inputs = Vec::new();
+    let mut ok = true;
     for f in &rules.factors {
-        let input = match &f.input {
-            Input::Attribute { attr, .. } => InputPlan::Attribute(*attr),
-            Input::Expr(cond) => {
-                match Program::inline(&engine, cond, false, format!("factor `{}`", f.id), sources, diags) {
-                    Some(p) => {
-                        programs.push(p);
-                        InputPlan::Program(programs.len() - 1)
-                    }
-                    None => continue,
-                }
+        let label = || format!("factor `{}`", f.id);
+        let program = match &f.input {
+            Input::Attribute { attr, .. } => {
+                inputs.push(InputPlan::Attribute(*attr));
+                continue;
             }
+            Input::Rollup { kind, category } => {
+                let category = rollup_category(f, *kind, category.as_deref(), chosen, diags).ok()?;
+                inputs.push(InputPlan::Rollup { kind: *kind, category });
+                continue;
+            }
+            Input::Expr(cond) => Program::inline(&engine, cond, false, label(), sources, diags),
             Input::Script { path, function, span, .. } => {
-                let Some(p) =
-                    cache.program(path, function, *span, format!("factor `{}`", f.id), sources, limits, diags)
-                else {
-                    continue;
-                };
-                programs.push(p);
-                InputPlan::Program(programs.len() - 1)
+                cache.program(path, function, *span, label(), sources, limits, diags)
             }
-            Input::Rollup { kind, category } => InputPlan::Rollup {
-                kind: *kind,
-                category: rollup_category(f, *kind, category.as_deref(), chosen, diags)?,
-            },
         };
-        inputs.push(input);
-    }
-    let mut gate_programs = Vec::new();
-    for g in &rules.gates {
-        if let Some(p) = Program::inline(&engine, &g.when, true, format!("gate `{}`", g.id), sources, diags) {
-            programs.push(p);
-            gate_programs.push(programs.len() - 1);
+        match program {
+            Some(p) => inputs.push(InputPlan::Program(push(&mut programs, p))),
+            None => ok = false,
         }
     }
-    let mut adjustment_programs = Vec::new();
-    for a in &rules.adjustments {
-        if let Some(p) = Program::inline(&engine, &a.when, true, format!("adjustment `{}`", a.id), sources, diags) {
-            programs.push(p);
-            adjustment_programs.push(programs.len() - 1);
-        }
-    }
-    (diags.error_count() == errors).then(|| KindPlan {
+    let gates = rules.gates.iter().map(|g| (&g.when, format!("gate `{}`", g.id)));
+    let gate_programs = compile_conditions(&engine, gates, &mut programs, &mut ok, sources, diags);
+    let adjustments = rules.adjustments.iter().map(|a| (&a.when, format!("adjustment `{}`", a.id)));
+    let adjustment_programs = compile_conditions(&engine, adjustments, &mut programs, &mut ok, sources, diags);
+    ok.then(|| KindPlan {
         kind: rules.kind,
         rules: Arc::clone(rules),
         inputs,
@@ -199,6 +183,32 @@ fn compile_rule_set(
     })
 }
 
+/// Compiles conditions (`when:` of gates or adjustments) into `programs`, returning the
+/// index of each; clears `ok` if one fails.
+fn compile_conditions<'a>(
+    engine: &rhai::Engine,
+    conditions: impl Iterator<Item = (&'a crate::model::Condition, String)>,
+    programs: &mut Vec<Program>,
+    ok: &mut bool,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Vec<usize> {
+    let mut indices = Vec::new();
+    for (when, label) in conditions {
+        match Program::inline(engine, when, true, label, sources, diags) {
+            Some(p) => indices.push(push(programs, p)),
+            None => *ok = false,
+        }
+    }
+    indices
+}
+
+/// Appends a program and returns its index.
+fn push(programs: &mut Vec<Program>, p: Program) -> usize {
+    programs.push(p);
+    programs.len() - 1
+}
+
 /// Resolves `rollup: {category: ...}` against the rule set chosen for the rolled-up kind.
 fn rollup_category(
     f: &crate::model::Factor,
@@ -206,13 +216,13 @@ fn rollup_category(
     category: Option<&str>,
     chosen: &[Option<Arc<RuleSet>>; 3],
     diags: &mut Diagnostics,
-) -> Option<Option<usize>> {
-    let Some(name) = category else { return Some(None) };
+) -> Result<Option<usize>, Reported> {
+    let Some(name) = category else { return Ok(None) };
     let Some(target) = &chosen[kind.index()] else {
-        return Some(None);
+        return Ok(None);
     };
     match target.category(name) {
-        Some(i) => Some(Some(i)),
+        Some(i) => Ok(Some(i)),
         None => {
             let d = Diagnostic::error(
                 Code::UnknownCategory,
@@ -223,7 +233,7 @@ fn rollup_category(
                 Some(s) => d.hint(format!("did you mean `{s}`?")),
                 None => d.hint("leave out `category:` to roll up the total score"),
             });
-            None
+            Err(Reported)
         }
     }
 }

@@ -90,6 +90,7 @@ codes! {
     UnreachableRating = "W202", "unreachable-rating", "a rating band that no total can reach";
     UnreachableBand = "W203", "unreachable-band", "a scale band that no value of its input can reach";
     IneffectiveOverride = "W204", "ineffective-override", "an `extends` override that changes nothing";
+    VersionNotBumped = "W205", "version-not-bumped", "a rule set whose content changed but whose `version` did not";
     GateNeverFires = "W401", "gate-never-fires", "a gate that fires for no entity of the data";
     GateAlwaysFires = "W402", "gate-always-fires", "a gate that fires for every entity of the data";
     SparseData = "W403", "sparse-data", "a rule that reads data most entities lack, and skips them";

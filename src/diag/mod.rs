@@ -1,6 +1,7 @@
 //! Diagnostics: problems found in user files, as data (collected by every stage, rendered once).
 
 mod codes;
+mod machine;
 mod problem;
 mod render;
 
@@ -81,6 +82,11 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 }
+
+/// A failure whose errors are already in the diagnostics: the `Err` of a step that reports
+/// as it goes, so that "it failed" is in the signature and not read off an error count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reported;
 
 /// The diagnostics of a run, in the order found; sorted by location before rendering.
 #[derive(Clone, Debug, Default)]

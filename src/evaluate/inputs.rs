@@ -8,54 +8,18 @@ use rayon::prelude::*;
 use rhai::Dynamic;
 
 use super::Scores;
-use super::kernel::category_scores;
+use super::attribution::category_scores;
+use super::factor::{Raw, View};
 use super::scale::{Scorer, UniverseStats};
 use super::worker::Worker;
 use crate::compile::{InputPlan, KindPlan, Program};
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::model::{AttrId, Column, EntityTable, Kind, KindSchema, Scale};
+use crate::model::{EntityTable, Kind, KindSchema, Scale};
 use crate::script::{Failure, Limits};
 use crate::source::SourceMap;
 
 /// Entities evaluated per parallel task.
 pub const CHUNK: usize = 2048;
-
-/// Where a factor's raw values are.
-#[derive(Debug)]
-pub enum Raw {
-    /// An attribute column of the table.
-    Attr(AttrId),
-    /// Computed numbers (scripts, roll-ups); NaN is missing.
-    Numbers(Vec<f64>),
-    Bools(Vec<Option<bool>>),
-    Texts(Vec<Option<Arc<str>>>),
-}
-
-/// A borrowed view of raw values, cheap to index in the scoring loop.
-#[derive(Clone, Copy, Debug)]
-pub enum View<'a> {
-    Number(&'a [f64]),
-    Bool(&'a [Option<bool>]),
-    Text(&'a [Option<Arc<str>>]),
-    /// Date and list attributes are never scored directly (the check stage refuses them).
-    None,
-}
-
-impl Raw {
-    pub fn view<'a>(&'a self, table: &'a EntityTable) -> View<'a> {
-        match self {
-            Raw::Attr(a) => match &table.columns[*a as usize] {
-                Column::Number(v) => View::Number(v),
-                Column::Bool(v) => View::Bool(v),
-                Column::Text(v) => View::Text(v),
-                Column::Date(_) | Column::List(_) => View::None,
-            },
-            Raw::Numbers(v) => View::Number(v),
-            Raw::Bools(v) => View::Bool(v),
-            Raw::Texts(v) => View::Text(v),
-        }
-    }
-}
 
 /// What a program must return for its factor's scale.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -327,7 +291,9 @@ pub fn failure_diagnostic(
             None => origin.locate_function(sources, program.function.as_deref()),
         });
     }
-    if let Some(loc) = table.origin(row) {
+    // Where the entity is defined helps only when its data is what is missing; a script's
+    // own failure is fixed in the script.
+    if let Some(loc) = table.origin(row).filter(|_| code == Code::MissingData) {
         d = d.hint(format!("`{id}` is defined at {}", crate::diag::describe_location(&loc, sources)));
     }
     match code {

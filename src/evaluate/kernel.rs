@@ -8,14 +8,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::KindScores;
-use super::inputs::{CHUNK, Raw, View, failure_diagnostic};
+use super::aggregate::{Combined, Model, Outcome, Sums, Weights};
+use super::factor::{FactorView, Raw, View, views};
+use super::inputs::{CHUNK, failure_diagnostic};
 use super::scale::Scorer;
 use super::worker::Worker;
 use crate::compile::KindPlan;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::load::rules::GateMissing;
-use crate::model::{EntityTable, GateAction, KindSchema, Missing, RuleSet};
+use crate::model::{EntityTable, GateAction, KindSchema, RuleSet};
 use crate::script::{Failure, Limits};
 use crate::source::SourceMap;
 
@@ -27,6 +28,12 @@ pub enum Status {
     Excluded(u16),
     /// No factor had a value: nothing to score.
     NoData,
+}
+
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.word())
+    }
 }
 
 impl Status {
@@ -56,54 +63,6 @@ pub struct EntityScore {
     pub gates_unknown: u64,
     pub adjustments_applied: u64,
     pub adjustments_unknown: u64,
-}
-
-/// How a factor fared for one entity.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Outcome {
-    /// Points from observed data.
-    Observed(f64),
-    /// Points from the missing-data policy (`assume` or `points`).
-    Imputed(f64),
-    /// No value and the policy is `skip`.
-    Skipped,
-    /// No value and the policy is `fail`.
-    Failed,
-}
-
-impl Outcome {
-    pub fn points(&self) -> Option<f64> {
-        match self {
-            Outcome::Observed(p) | Outcome::Imputed(p) => Some(*p),
-            _ => None,
-        }
-    }
-}
-
-/// A factor ready to score rows.
-pub struct FactorView<'a> {
-    values: View<'a>,
-    scorer: &'a Scorer,
-    missing: Missing,
-}
-
-impl FactorView<'_> {
-    #[inline]
-    pub fn outcome(&self, row: usize) -> Outcome {
-        let points = match self.values {
-            View::Number(v) => {
-                let x = v[row];
-                if x.is_nan() { None } else { self.scorer.number(x) }
-            }
-            View::Bool(v) => v[row].and_then(|b| self.scorer.boolean(b)),
-            View::Text(v) => v[row].as_deref().and_then(|s| self.scorer.text(s)),
-            View::None => None,
-        };
-        match points {
-            Some(p) => Outcome::Observed(p),
-            None => self.outcome_of_missing(),
-        }
-    }
 }
 
 impl FactorView<'_> {
@@ -139,104 +98,12 @@ impl FactorView<'_> {
             }
         }
     }
-
-    /// The outcome when the value is missing, by the factor's policy.
-    fn outcome_of_missing(&self) -> Outcome {
-        match self.missing {
-            Missing::Skip => Outcome::Skipped,
-            Missing::Fail => Outcome::Failed,
-            Missing::Points(p) => Outcome::Imputed(p),
-            Missing::Assume(x) => self.scorer.number(x).map_or(Outcome::Skipped, Outcome::Imputed),
-        }
-    }
-}
-
-pub fn views<'a>(
-    table: &'a EntityTable,
-    raw: &'a [Raw],
-    scorers: &'a [Scorer],
-    rules: &RuleSet,
-) -> Vec<FactorView<'a>> {
-    raw.iter()
-        .zip(scorers)
-        .zip(&rules.factors)
-        .map(|((r, s), f)| FactorView { values: r.view(table), scorer: s, missing: f.missing })
-        .collect()
-}
-
-/// The weights of a rule set, precomputed once per kind.
-pub struct Weights {
-    /// Category of each factor.
-    pub category: Vec<usize>,
-    pub factor: Vec<f64>,
-    pub category_weight: Vec<f64>,
-    /// Σ wᶠ of each category over all its factors.
-    pub category_total: Vec<f64>,
-    /// Σ W꜀ over the categories that have factors.
-    pub total: f64,
-    /// Each factor's contribution per point when every factor has observed data:
-    /// W꜀/(ΣW·Σw꜀)·wᶠ, exactly as [`aggregate`] computes it for such a row.
-    pub full: Vec<f64>,
-    /// The coverage of such a row.
-    pub full_coverage: f64,
-}
-
-impl Weights {
-    pub fn new(rules: &RuleSet) -> Weights {
-        let nc = rules.categories.len();
-        let mut cat_sum = vec![0.0; nc];
-        for f in &rules.factors {
-            cat_sum[f.category] += f.weight;
-        }
-        let category_weight: Vec<f64> = rules.categories.iter().map(|c| c.weight).collect();
-        let present = present_weight(&cat_sum, &category_weight);
-        let mut w = Weights {
-            category: rules.factors.iter().map(|f| f.category).collect(),
-            factor: rules.factors.iter().map(|f| f.weight).collect(),
-            full: rules
-                .factors
-                .iter()
-                .map(|f| contribution_scale(category_weight[f.category], present, cat_sum[f.category]) * f.weight)
-                .collect(),
-            category_weight,
-            category_total: cat_sum,
-            total: present,
-            full_coverage: 0.0,
-        };
-        w.full_coverage = w.coverage(&w.category_total.clone());
-        w
-    }
-
-    /// Σ over categories of W꜀·(observed Σwᶠ / all Σwᶠ), over ΣW: the nominal share of the
-    /// model backed by observed data (computed per category, so whole shares come out exact).
-    pub fn coverage(&self, observed: &[f64]) -> f64 {
-        let covered: f64 = observed
-            .iter()
-            .enumerate()
-            .filter(|(c, o)| **o > 0.0 && self.category_total[*c] > 0.0)
-            .map(|(c, o)| self.category_weight[c] * o / self.category_total[c])
-            .sum();
-        covered / self.total
-    }
-}
-
-/// The result of combining factor outcomes.
-pub struct Combined {
-    /// Σ of contributions (`None` when no factor has points).
-    pub base: Option<f64>,
-    pub coverage: f64,
 }
 
 /// Reusable per-thread buffers.
 pub struct Scratch {
-    /// Outcomes of one row (factor order), or of a block of rows (factor-major).
-    pub outcomes: Vec<Outcome>,
-    /// Σ wᶠ per category over the factors with points.
-    pub cat_sum: Vec<f64>,
-    /// Σ wᶠ per category over the factors with observed data.
-    pub observed: Vec<f64>,
-    /// W꜀ / (ΣW · Σw꜀) per category.
-    pub scale: Vec<f64>,
+    /// The category sums of the row being aggregated.
+    sums: Sums,
     /// A block of rows, factor-major (`[f * rows + k]`): points and states of the outcomes.
     points: Vec<f64>,
     states: Vec<u8>,
@@ -287,111 +154,13 @@ fn stored(points: &[f64], states: &[u8], i: usize) -> Outcome {
 }
 
 impl Scratch {
-    pub fn new(nf: usize, nc: usize) -> Scratch {
-        Scratch {
-            outcomes: Vec::with_capacity(nf),
-            cat_sum: vec![0.0; nc],
-            observed: vec![0.0; nc],
-            scale: vec![0.0; nc],
-            points: Vec::new(),
-            states: Vec::new(),
-            complete: Vec::new(),
-            base: Vec::new(),
-        }
+    fn new(nc: usize) -> Scratch {
+        Scratch { sums: Sums::new(nc), points: Vec::new(), states: Vec::new(), complete: Vec::new(), base: Vec::new() }
     }
 }
 
 /// Rows scored together: each factor fills its outcomes for the whole block in one tight loop.
 const BLOCK: usize = 256;
-
-/// Fills `s.outcomes` for one row and combines them (ledgers and summaries use this; the
-/// kernel does the same per block of rows).
-#[inline]
-pub fn combine_row(views: &[FactorView<'_>], w: &Weights, row: usize, s: &mut Scratch) -> Combined {
-    s.outcomes.clear();
-    s.outcomes.extend(views.iter().map(|v| v.outcome(row)));
-    let Scratch { outcomes, cat_sum, observed, scale, .. } = s;
-    aggregate(w, |f| outcomes[f], cat_sum, observed, scale)
-}
-
-/// Category sums over the factors with points, then contributions summed in factor order.
-/// `scale[c]` ends up as W꜀ / (ΣW · Σw꜀), the factor that turns wᶠ·sᶠ into a contribution.
-#[inline]
-fn aggregate(
-    w: &Weights,
-    outcome: impl Fn(usize) -> Outcome,
-    cat_sum: &mut [f64],
-    observed: &mut [f64],
-    scale: &mut [f64],
-) -> Combined {
-    cat_sum.iter_mut().for_each(|x| *x = 0.0);
-    observed.iter_mut().for_each(|x| *x = 0.0);
-    let nf = w.factor.len();
-    for f in 0..nf {
-        match outcome(f) {
-            Outcome::Observed(_) => {
-                cat_sum[w.category[f]] += w.factor[f];
-                observed[w.category[f]] += w.factor[f];
-            }
-            Outcome::Imputed(_) => cat_sum[w.category[f]] += w.factor[f],
-            Outcome::Skipped | Outcome::Failed => {}
-        }
-    }
-    let coverage = w.coverage(observed);
-    let present = present_weight(cat_sum, &w.category_weight);
-    if present == 0.0 {
-        return Combined { base: None, coverage };
-    }
-    for (c, k) in scale.iter_mut().enumerate() {
-        *k = if cat_sum[c] > 0.0 { contribution_scale(w.category_weight[c], present, cat_sum[c]) } else { 0.0 };
-    }
-    let mut base = 0.0;
-    for f in 0..nf {
-        if let Some(p) = outcome(f).points() {
-            base += scale[w.category[f]] * w.factor[f] * p;
-        }
-    }
-    Combined { base: Some(base), coverage }
-}
-
-/// ΣW over the categories whose Σw꜀ is positive, in category order.
-#[inline]
-pub(super) fn present_weight(cat_sum: &[f64], category_weight: &[f64]) -> f64 {
-    cat_sum.iter().zip(category_weight).filter(|(sum, _)| **sum > 0.0).map(|(_, cw)| cw).sum()
-}
-
-/// W꜀ / (ΣW · Σw꜀): contribution per unit of wᶠ·sᶠ in category c.
-#[inline]
-fn contribution_scale(cat_weight: f64, present: f64, cat_sum: f64) -> f64 {
-    cat_weight / (present * cat_sum)
-}
-
-/// (W꜀/ΣW)·(wᶠ/Σw꜀)·points, computed as W꜀/(ΣW·Σw꜀)·wᶠ·points: the one formula the kernel,
-/// ledgers and summaries share, so contributions add up to the total exactly.
-#[inline]
-pub fn contribution(cat_weight: f64, present: f64, weight: f64, cat_sum: f64, points: f64) -> f64 {
-    contribution_scale(cat_weight, present, cat_sum) * weight * points
-}
-
-/// A category's score for one entity: Σ wᶠ·sᶠ / Σ wᶠ over its factors with points.
-/// That score for every entity of a kind (roll-ups of one category).
-pub fn category_scores(ks: &KindScores, category: usize) -> Vec<Option<f64>> {
-    let rules = &ks.plan.rules;
-    let views = views(&ks.table, &ks.raw, &ks.scorers, rules);
-    let members: Vec<usize> = (0..views.len()).filter(|&f| rules.factors[f].category == category).collect();
-    (0..ks.table.len())
-        .map(|row| {
-            let (mut num, mut den) = (0.0, 0.0);
-            for &f in &members {
-                if let Some(p) = views[f].outcome(row).points() {
-                    num += rules.factors[f].weight * p;
-                    den += rules.factors[f].weight;
-                }
-            }
-            (den > 0.0).then(|| num / den)
-        })
-        .collect()
-}
 
 /// What a chunk reports besides its scores.
 struct ChunkResult {
@@ -414,7 +183,7 @@ pub fn score_all(
 ) -> Option<Vec<EntityScore>> {
     let rules = &stage.rules;
     let views = views(table, raw, scorers, rules);
-    let weights = Weights::new(rules);
+    let model = Model::new(rules);
     let n = table.len();
     let conditions = !stage.gate_programs.is_empty() || !stage.adjustment_programs.is_empty();
     let first_failure = AtomicUsize::new(usize::MAX);
@@ -425,11 +194,11 @@ pub fn score_all(
         .map_init(
             || {
                 let worker = conditions.then(|| Worker::new(table, schema, limits, false));
-                (worker, Scratch::new(rules.factors.len(), rules.categories.len()))
+                (worker, Scratch::new(rules.categories.len()))
             },
             |(worker, scratch), (c, out)| {
                 let rows = c * CHUNK..c * CHUNK + out.len();
-                score_chunk(stage, &views, &weights, rows, out, worker.as_mut(), scratch, &first_failure)
+                score_chunk(stage, &views, &model, rows, out, worker.as_mut(), scratch, &first_failure)
             },
         )
         .collect();
@@ -481,7 +250,7 @@ fn report(
 fn score_chunk(
     stage: &KindPlan,
     views: &[FactorView<'_>],
-    weights: &Weights,
+    model: &Model,
     rows: std::ops::Range<usize>,
     out: &mut [EntityScore],
     mut worker: Option<&mut Worker>,
@@ -489,22 +258,21 @@ fn score_chunk(
     first_failure: &AtomicUsize,
 ) -> ChunkResult {
     let mut report = ChunkResult { failure: None, failed: vec![(usize::MAX, 0); views.len()] };
+    let additive = model.additive();
     let mut start = rows.start;
     while start < rows.end {
         let block = start..(start + BLOCK).min(rows.end);
         let nb = block.len();
-        fill_block(views, weights, block.clone(), scratch);
+        fill_block(views, &model.weights, block.clone(), scratch);
         for (k, row) in block.enumerate() {
-            let Scratch { cat_sum, observed, scale, points, states, complete, base, .. } = &mut *scratch;
-            let combined = if complete[k] {
-                Combined { base: Some(base[k]), coverage: weights.full_coverage }
+            let Scratch { sums, points, states, complete, base } = &mut *scratch;
+            let combined = if complete[k] && additive {
+                Combined { base: Some(base[k]), coverage: model.weights.full_coverage }
             } else {
-                for (f, failed) in report.failed.iter_mut().enumerate() {
-                    if states[f * nb + k] == FAILED {
-                        *failed = (failed.0.min(row), failed.1 + 1);
-                    }
+                if !complete[k] {
+                    count_failed(&mut report.failed, states, nb, k, row);
                 }
-                aggregate(weights, |f| stored(points, states, f * nb + k), cat_sum, observed, scale)
+                model.score(|f| stored(points, states, f * nb + k), sums)
             };
             out[row - rows.start] = match (combined.base, worker.as_deref_mut()) {
                 (None, _) => EntityScore::no_data(combined.coverage),
@@ -529,8 +297,17 @@ fn score_chunk(
     report
 }
 
+/// Counts row `row` (at `k` of a block of `nb`) against each factor it failed.
+fn count_failed(failed: &mut [(usize, usize)], states: &[u8], nb: usize, k: usize, row: usize) {
+    for (f, failed) in failed.iter_mut().enumerate() {
+        if states[f * nb + k] == FAILED {
+            *failed = (failed.0.min(row), failed.1 + 1);
+        }
+    }
+}
+
 /// Fills a block factor by factor: points and states factor-major, and for each row the base
-/// of the full model (Σ in factor order of W꜀/(ΣW·Σw꜀)·wᶠ·sᶠ — what [`aggregate`] gives a row
+/// of the full model (Σ in factor order of W꜀/(ΣW·Σw꜀)·wᶠ·sᶠ — what the weighted sum gives a row
 /// whose factors all have observed data, bit for bit) with whether the row is such a row.
 fn fill_block(views: &[FactorView<'_>], w: &Weights, rows: std::ops::Range<usize>, s: &mut Scratch) {
     let nb = rows.len();

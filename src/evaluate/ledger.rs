@@ -5,12 +5,18 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::inputs::{Raw, View};
-use super::kernel::{Outcome, Scratch, Status, Weights, combine_row, contribution, present_weight, views};
+use super::aggregate::{Breakdown, Outcome};
+use super::attribution::Attributor;
+use super::factor::{Raw, View};
+use super::kernel::Status;
 use super::worker::Worker;
 use super::{KindScores, Scores};
 use crate::compile::InputPlan;
-use crate::model::{AttrId, Dataset, GateAction, Input, Kind, Provenance, Scale};
+use crate::model::{
+    Adjustment, AttrId, Category, Condition, Dataset, Factor, Gate, GateAction, Input, Kind, Provenance, Scale,
+};
+
+pub use super::states::{ConditionState, Effect, FactorState};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct RuleSetRef {
@@ -51,7 +57,7 @@ pub struct FactorLine {
     /// The raw value, as JSON (number, bool, text) or null when missing.
     pub raw: Json,
     /// observed, imputed, skipped or failed.
-    pub state: &'static str,
+    pub state: FactorState,
     pub note: Option<String>,
     pub points: Option<f64>,
     pub weight: f64,
@@ -83,9 +89,9 @@ pub struct ConditionLine {
     pub fired: bool,
     /// fired, not_fired, undetermined (the condition read missing data) or fired_on_missing
     /// (it read missing data and its policy is `missing: fire`).
-    pub state: &'static str,
+    pub state: ConditionState,
     /// Points added (adjustments) or action taken (gates): exclude, cap:LABEL, flag.
-    pub effect: String,
+    pub effect: Effect,
     pub points: Option<f64>,
     /// The facts the condition read (when the ledger is traced, as `explain` and memos do).
     pub evidence: Vec<Evidence>,
@@ -105,7 +111,7 @@ pub struct Ledger {
     pub kind: Kind,
     pub rule_set: RuleSetRef,
     /// ranked, excluded or no_data.
-    pub status: &'static str,
+    pub status: Status,
     pub score: f64,
     pub base: f64,
     pub rating: Option<String>,
@@ -128,121 +134,12 @@ pub struct Ledger {
 /// Builds the ledger of `row`. With `trace`, scripts are re-run to list the attributes they read.
 pub fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, trace: bool) -> Ledger {
     let rules = &ks.plan.rules;
-    let table = &ks.table;
-    let res = &ks.results[row];
-    let weights = Weights::new(rules);
-    let fviews = views(table, &ks.raw, &ks.scorers, rules);
-    let mut scratch = Scratch::new(rules.factors.len(), rules.categories.len());
-    combine_row(&fviews, &weights, row, &mut scratch);
-    let present = present_weight(&scratch.cat_sum, &weights.category_weight);
+    let (table, res) = (&ks.table, &ks.results[row]);
+    let mut attributor = Attributor::new(ks);
+    let b = attributor.row(row);
     let traced = if trace { trace_programs(ks, row, dataset) } else { vec![Vec::new(); rules.factors.len()] };
     let conditions = if trace { trace_conditions(ks, row, dataset) } else { TracedConditions::default() };
-    let factors: Vec<FactorLine> = rules
-        .factors
-        .iter()
-        .enumerate()
-        .map(|(f, factor)| {
-            let o = scratch.outcomes[f];
-            let c = factor.category;
-            let share = match o.points() {
-                Some(_) if present > 0.0 => {
-                    contribution(weights.category_weight[c], present, factor.weight, scratch.cat_sum[c], 1.0)
-                }
-                _ => 0.0,
-            };
-            let points = o.points();
-            FactorLine {
-                id: factor.id.clone(),
-                category: rules.categories[c].name.clone(),
-                description: factor.description.clone(),
-                input: describe_input(&factor.input),
-                scale: describe_scale(&factor.scale),
-                raw: raw_json(&ks.raw[f], table, row),
-                state: match o {
-                    Outcome::Observed(_) => "observed",
-                    Outcome::Imputed(_) => "imputed",
-                    Outcome::Skipped => "skipped",
-                    Outcome::Failed => "failed",
-                },
-                note: note(o, factor.missing, &ks.raw[f], table, row),
-                points,
-                weight: factor.weight,
-                share,
-                contribution: points.map_or(0.0, |p| {
-                    contribution(weights.category_weight[c], present, factor.weight, scratch.cat_sum[c], p)
-                }),
-                lost: points.map_or(0.0, |p| share * (100.0 - p)),
-                evidence: evidence(ks, f, row, &traced[f]),
-                related: related(ks, f, row, scores),
-            }
-        })
-        .collect();
-    let categories = rules
-        .categories
-        .iter()
-        .enumerate()
-        .map(|(c, cat)| {
-            let has = scratch.cat_sum[c] > 0.0;
-            let score = has.then(|| {
-                factors
-                    .iter()
-                    .zip(&rules.factors)
-                    .filter(|(_, f)| f.category == c)
-                    .filter_map(|(l, f)| l.points.map(|p| f.weight * p))
-                    .sum::<f64>()
-                    / scratch.cat_sum[c]
-            });
-            CategoryLine {
-                name: cat.name.clone(),
-                weight: cat.weight,
-                share: if has && present > 0.0 { cat.weight / present } else { 0.0 },
-                score,
-                contribution: factors.iter().filter(|l| l.category == cat.name).map(|l| l.contribution).sum(),
-            }
-        })
-        .collect();
-    let adjustments: Vec<ConditionLine> = rules
-        .adjustments
-        .iter()
-        .enumerate()
-        .map(|(i, a)| ConditionLine {
-            id: a.id.clone(),
-            when: a.when.source.clone(),
-            reason: a.reason.clone(),
-            fired: res.adjustments_applied & (1 << i) != 0,
-            state: condition_state(res.adjustments_applied, res.adjustments_unknown, i),
-            effect: format!("{:+}", a.points),
-            points: Some(a.points),
-            evidence: conditions.adjustments.get(i).map_or_else(Vec::new, |t| traced_evidence(ks, row, t)),
-        })
-        .collect();
-    let applied: f64 = rules
-        .adjustments
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| res.adjustments_applied & (1 << i) != 0)
-        .map(|(_, a)| a.points)
-        .sum();
-    let gates: Vec<ConditionLine> = rules
-        .gates
-        .iter()
-        .enumerate()
-        .map(|(i, g)| ConditionLine {
-            id: g.id.clone(),
-            when: g.when.source.clone(),
-            reason: g.reason.clone(),
-            fired: res.gates_fired & (1 << i) != 0,
-            state: condition_state(res.gates_fired, res.gates_unknown, i),
-            effect: match g.action {
-                GateAction::Exclude => "exclude".into(),
-                GateAction::Flag => "flag".into(),
-                GateAction::Cap(r) => format!("cap:{}", rules.ratings[r].label),
-            },
-            points: None,
-            evidence: conditions.gates.get(i).map_or_else(Vec::new, |t| traced_evidence(ks, row, t)),
-        })
-        .collect();
-    let fired = |i: usize| res.gates_fired & (1 << i) != 0;
+    let factors = factor_lines(ks, row, b, &traced, scores);
     let rating = res.rating.map(|r| &rules.ratings[r as usize]);
     Ledger {
         id: table.id(row).to_string(),
@@ -253,43 +150,135 @@ pub fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, t
             version: rules.version.clone(),
             profile: rules.profile.clone(),
         },
-        status: res.status.word(),
+        status: res.status,
         score: res.total,
         base: res.base,
         rating: rating.map(|r| r.label.clone()),
         rating_before_caps: rules.rating_of(res.total).map(|r| rules.ratings[r].label.clone()),
         recommendation: rating.and_then(|r| r.recommendation.clone()),
         coverage: res.coverage,
-        clamp: if res.status == Status::NoData { 0.0 } else { res.total - (res.base + applied) },
+        clamp: clamp(ks, row),
         reason_codes: reason_codes(&factors, rules.reason_codes),
         profile: profile(ks, row, dataset),
-        flags: rules
-            .gates
-            .iter()
-            .enumerate()
-            .filter(|(i, g)| fired(*i) && g.action == GateAction::Flag)
-            .map(|(_, g)| g.id.clone())
-            .collect(),
+        flags: fired_gates(ks, row).filter(|(_, g)| g.action == GateAction::Flag).map(|(_, g)| g.id.clone()).collect(),
         excluded_by: match res.status {
             Status::Excluded(g) => Some(rules.gates[g as usize].id.clone()),
             _ => None,
         },
-        categories,
+        categories: category_lines(ks, b),
         factors,
-        adjustments,
-        gates,
+        adjustments: adjustment_lines(ks, row, &conditions),
+        gates: gate_lines(ks, row, &conditions),
     }
 }
 
-/// `fired`, `not_fired`, `undetermined` (its condition read missing data, so it did not fire),
-/// or `fired_on_missing` (it read missing data and its policy is `missing: fire`).
-fn condition_state(fired: u64, unknown: u64, i: usize) -> &'static str {
-    match (fired & (1 << i) != 0, unknown & (1 << i) != 0) {
-        (true, false) => "fired",
-        (true, true) => "fired_on_missing",
-        (false, true) => "undetermined",
-        (false, false) => "not_fired",
+/// One line per factor, from the entity's breakdown.
+fn factor_lines(
+    ks: &KindScores,
+    row: usize,
+    b: &Breakdown,
+    traced: &[Vec<AttrId>],
+    scores: &Scores,
+) -> Vec<FactorLine> {
+    let rules = &ks.plan.rules;
+    let line = |(f, factor): (usize, &Factor)| {
+        let o = b.outcomes[f];
+        FactorLine {
+            id: factor.id.clone(),
+            category: rules.categories[factor.category].name.clone(),
+            description: factor.description.clone(),
+            input: describe_input(&factor.input),
+            scale: describe_scale(&factor.scale),
+            raw: raw_json(&ks.raw[f], &ks.table, row),
+            state: FactorState::of(o),
+            note: note(o, factor.missing, &ks.raw[f], &ks.table, row),
+            points: o.points(),
+            weight: factor.weight,
+            share: b.share[f],
+            contribution: b.contribution[f],
+            lost: b.lost[f],
+            evidence: evidence(ks, f, row, &traced[f]),
+            related: related(ks, f, row, scores),
+        }
+    };
+    rules.factors.iter().enumerate().map(line).collect()
+}
+
+/// One line per category, from the entity's breakdown.
+fn category_lines(ks: &KindScores, b: &Breakdown) -> Vec<CategoryLine> {
+    let line = |(c, cat): (usize, &Category)| CategoryLine {
+        name: cat.name.clone(),
+        weight: cat.weight,
+        share: b.category_share[c],
+        score: b.category_score[c],
+        contribution: b.category_contribution[c],
+    };
+    ks.plan.rules.categories.iter().enumerate().map(line).collect()
+}
+
+/// The gates that fired for `row`, with their index.
+fn fired_gates(ks: &KindScores, row: usize) -> impl Iterator<Item = (usize, &Gate)> {
+    let fired = ks.results[row].gates_fired;
+    ks.plan.rules.gates.iter().enumerate().filter(move |(i, _)| fired & (1 << i) != 0)
+}
+
+/// Points removed (negative) or added by clamping the total to [0, 100].
+fn clamp(ks: &KindScores, row: usize) -> f64 {
+    let res = &ks.results[row];
+    let adjustments = ks.plan.rules.adjustments.iter().enumerate();
+    let applied: f64 =
+        adjustments.filter(|(i, _)| res.adjustments_applied & (1 << i) != 0).map(|(_, a)| a.points).sum();
+    if res.status == Status::NoData { 0.0 } else { res.total - (res.base + applied) }
+}
+
+/// What one adjustment or gate line is built from.
+struct Rule<'a> {
+    id: &'a str,
+    when: &'a Condition,
+    reason: &'a str,
+    effect: Effect,
+}
+
+/// Condition `i`'s line; `bits` are the fired and undetermined masks of its kind.
+fn condition_line(rule: Rule<'_>, i: usize, bits: (u64, u64), evidence: Vec<Evidence>) -> ConditionLine {
+    ConditionLine {
+        id: rule.id.to_string(),
+        when: rule.when.source.clone(),
+        reason: rule.reason.to_string(),
+        fired: bits.0 & (1 << i) != 0,
+        state: ConditionState::of(bits.0, bits.1, i),
+        points: match rule.effect {
+            Effect::Points(p) => Some(p),
+            _ => None,
+        },
+        effect: rule.effect,
+        evidence,
     }
+}
+
+fn adjustment_lines(ks: &KindScores, row: usize, traced: &TracedConditions) -> Vec<ConditionLine> {
+    let res = &ks.results[row];
+    let bits = (res.adjustments_applied, res.adjustments_unknown);
+    let line = |(i, a): (usize, &Adjustment)| {
+        let rule = Rule { id: &a.id, when: &a.when, reason: &a.reason, effect: Effect::Points(a.points) };
+        condition_line(rule, i, bits, traced_evidence(ks, row, traced.adjustments.get(i)))
+    };
+    ks.plan.rules.adjustments.iter().enumerate().map(line).collect()
+}
+
+fn gate_lines(ks: &KindScores, row: usize, traced: &TracedConditions) -> Vec<ConditionLine> {
+    let (rules, res) = (&ks.plan.rules, &ks.results[row]);
+    let bits = (res.gates_fired, res.gates_unknown);
+    let line = |(i, g): (usize, &Gate)| {
+        let effect = match g.action {
+            GateAction::Exclude => Effect::Exclude,
+            GateAction::Flag => Effect::Flag,
+            GateAction::Cap(r) => Effect::Cap(rules.ratings[r].label.clone()),
+        };
+        let rule = Rule { id: &g.id, when: &g.when, reason: &g.reason, effect };
+        condition_line(rule, i, bits, traced_evidence(ks, row, traced.gates.get(i)))
+    };
+    rules.gates.iter().enumerate().map(line).collect()
 }
 
 /// The factors that cost the most points below their maximum, ties by factor id.
@@ -457,8 +446,8 @@ fn trace_conditions(ks: &KindScores, row: usize, dataset: &Dataset) -> TracedCon
     TracedConditions { adjustments, gates }
 }
 
-fn traced_evidence(ks: &KindScores, row: usize, attrs: &[AttrId]) -> Vec<Evidence> {
-    attrs.iter().map(|&a| attribute_evidence(&ks.table, &ks_attr_name(ks, a), a, row)).collect()
+fn traced_evidence(ks: &KindScores, row: usize, attrs: Option<&Vec<AttrId>>) -> Vec<Evidence> {
+    attrs.into_iter().flatten().map(|&a| attribute_evidence(&ks.table, &ks_attr_name(ks, a), a, row)).collect()
 }
 
 /// Re-runs each script factor for one entity, recording the attributes it reads.

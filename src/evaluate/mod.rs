@@ -1,14 +1,20 @@
 //! Evaluate stage: score every entity of each kind under its plan, in parallel, with results
 //! that do not depend on thread count or entity order. Produces [`Scores`].
 
+pub mod aggregate;
+mod attribution;
+mod factor;
 mod inputs;
 mod kernel;
 pub mod ledger;
 mod reasons;
 pub mod scale;
+mod states;
 mod worker;
 
-pub use inputs::Raw;
+pub use aggregate::{Breakdown, Outcome, nominal_base, nominal_shares};
+pub use attribution::Attributor;
+pub use factor::Raw;
 pub use kernel::{EntityScore, Status};
 pub use ledger::{Ledger, ledger};
 pub use reasons::{ReasonScratch, RowSummary};
@@ -44,15 +50,10 @@ impl KindScores {
     }
 }
 
-/// Each factor's nominal share of the total, with every factor present.
-pub fn nominal_shares(rules: &crate::model::RuleSet) -> Vec<f64> {
-    kernel::Weights::new(rules).full
-}
-
 /// How many entities have no value for factor `f` (skipped, imputed or failed).
 pub fn factor_missing_count(ks: &KindScores, f: usize) -> usize {
-    let views = kernel::views(&ks.table, &ks.raw, &ks.scorers, &ks.plan.rules);
-    (0..ks.table.len()).filter(|&row| !matches!(views[f].outcome(row), kernel::Outcome::Observed(_))).count()
+    let views = factor::views(&ks.table, &ks.raw, &ks.scorers, &ks.plan.rules);
+    (0..ks.table.len()).filter(|&row| !matches!(views[f].outcome(row), Outcome::Observed(_))).count()
 }
 
 /// Every evaluated kind, in evaluation order.

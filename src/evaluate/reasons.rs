@@ -1,8 +1,8 @@
 //! Reason codes and category scores for many entities at once, without full ledgers (used when
-//! rendering large rankings; one pass over the factors per entity).
+//! rendering large rankings; one breakdown per entity).
 
 use super::KindScores;
-use super::kernel::{FactorView, Scratch, Weights, combine_row, contribution, present_weight, views};
+use super::attribution::Attributor;
 
 /// What a ranking row shows beyond the score.
 pub struct RowSummary<'a> {
@@ -15,37 +15,21 @@ pub struct RowSummary<'a> {
 /// Buffers reused across rows of one kind.
 pub struct ReasonScratch<'a> {
     ks: &'a KindScores,
-    views: Vec<FactorView<'a>>,
-    weights: Weights,
-    scratch: Scratch,
+    attributor: Attributor<'a>,
     lost: Vec<(f64, usize)>,
 }
 
 impl<'a> ReasonScratch<'a> {
     pub fn new(ks: &'a KindScores) -> ReasonScratch<'a> {
-        let rules = &ks.plan.rules;
-        ReasonScratch {
-            ks,
-            views: views(&ks.table, &ks.raw, &ks.scorers, rules),
-            weights: Weights::new(rules),
-            scratch: Scratch::new(rules.factors.len(), rules.categories.len()),
-            lost: Vec::new(),
-        }
+        ReasonScratch { ks, attributor: Attributor::new(ks), lost: Vec::new() }
     }
 
     pub fn summarize(&mut self, row: usize) -> RowSummary<'a> {
-        combine_row(&self.views, &self.weights, row, &mut self.scratch);
-        let (w, s, ks) = (&self.weights, &self.scratch, self.ks);
-        let factors = &ks.plan.rules.factors;
-        let present = present_weight(&s.cat_sum, &w.category_weight);
-        let mut weighted = vec![0.0; w.category_weight.len()];
-        let k = ks.plan.rules.reason_codes;
+        let factors = &self.ks.plan.rules.factors;
+        let k = self.ks.plan.rules.reason_codes;
+        let b = self.attributor.row(row);
         self.lost.clear();
-        for (f, o) in s.outcomes.iter().enumerate() {
-            let Some(p) = o.points() else { continue };
-            let c = w.category[f];
-            weighted[c] += w.factor[f] * p;
-            let lost = contribution(w.category_weight[c], present, w.factor[f], s.cat_sum[c], 100.0 - p);
+        for (f, &lost) in b.lost.iter().enumerate() {
             if lost > 0.0 {
                 insert_top(&mut self.lost, k, (lost, f), |a, b| {
                     b.0.total_cmp(&a.0).then_with(|| factors[a.1].id.cmp(&factors[b.1].id))
@@ -54,7 +38,7 @@ impl<'a> ReasonScratch<'a> {
         }
         RowSummary {
             reasons: self.lost.iter().map(|&(_, f)| factors[f].id.as_str()).collect(),
-            categories: weighted.iter().zip(&s.cat_sum).map(|(num, den)| (*den > 0.0).then(|| num / den)).collect(),
+            categories: b.category_score.clone(),
         }
     }
 }

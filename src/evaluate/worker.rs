@@ -55,15 +55,7 @@ impl Worker {
         condition_scope.push("rating", ImmutableString::new());
         let mut engine = crate::script::engine(Some(schema), limits);
         let deadline = crate::script::timed(&mut engine);
-        Worker {
-            engine,
-            deadline,
-            cursor,
-            entity,
-            input_scope,
-            condition_scope,
-            limits: *limits,
-        }
+        Worker { engine, deadline, cursor, entity, input_scope, condition_scope, limits: *limits }
     }
 
     /// Runs a factor input program for one entity.

@@ -7,7 +7,7 @@ use serde_yaml::Value;
 
 use super::values::{Num, Parsed, Tagless, Text, describe};
 use crate::diag::{Code, Problem};
-use crate::model::Kind;
+use crate::model::{Aggregation, Kind};
 
 /// One rule file: a rule set for one kind of entity, or a profile that extends another.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -55,6 +55,9 @@ pub struct RuleFile {
     /// How many reason codes each entity lists (default 3).
     #[serde(default)]
     pub reason_codes: Option<usize>,
+    /// How factor points combine into the base: `weighted_sum` (default) or `weighted_product`.
+    #[serde(default)]
+    pub aggregation: Option<Aggregation>,
 }
 
 /// A category's weight, written `risk: 30` or `risk: {weight: 30, description: ...}`.

@@ -6,7 +6,8 @@ use super::model::{
 };
 use super::phrase;
 use crate::evaluate::Ledger;
-use crate::evaluate::ledger::FactorLine;
+use crate::evaluate::Status;
+use crate::evaluate::ledger::{Effect, FactorLine, FactorState};
 use crate::model::{Kind, KindSchema, RuleSet};
 
 /// What a memo needs besides the ledger.
@@ -34,10 +35,10 @@ pub fn rule_set_info(rules: &RuleSet) -> RuleSetInfo {
 
 /// Builds the memo of one entity.
 pub fn memo(l: Ledger, cx: &Context) -> Memo {
-    let capped_by = fired(&l, |effect| effect.starts_with("cap:"));
-    let flags = fired(&l, |effect| effect == "flag");
+    let capped_by = fired(&l, |effect| matches!(effect, Effect::Cap(_)));
+    let flags = fired(&l, |effect| *effect == Effect::Flag);
     let excluded_by =
-        fired(&l, |effect| effect == "exclude").into_iter().find(|g| Some(&g.id) == l.excluded_by.as_ref());
+        fired(&l, |effect| *effect == Effect::Exclude).into_iter().find(|g| Some(&g.id) == l.excluded_by.as_ref());
     let thesis = Thesis {
         summary: phrase::summary(&l, cx.position, &capped_by, &flags),
         drivers: drivers(&l.factors, cx.rules.reason_codes).into_iter().map(|f| phrase::driver(f, cx.schema)).collect(),
@@ -78,7 +79,7 @@ pub fn memo(l: Ledger, cx: &Context) -> Memo {
 }
 
 /// Gates that fired with an effect matching `is`.
-fn fired(l: &Ledger, is: impl Fn(&str) -> bool) -> Vec<GateRef> {
+fn fired(l: &Ledger, is: impl Fn(&Effect) -> bool) -> Vec<GateRef> {
     l.gates
         .iter()
         .filter(|g| g.fired && is(&g.effect))
@@ -89,7 +90,8 @@ fn fired(l: &Ledger, is: impl Fn(&str) -> bool) -> Vec<GateRef> {
 /// The factors whose observed data add the most points, largest first, ties by id (points a
 /// missing-data policy imputes drive nothing).
 pub fn drivers(factors: &[FactorLine], k: usize) -> Vec<&FactorLine> {
-    let mut v: Vec<&FactorLine> = factors.iter().filter(|f| f.state == "observed" && f.contribution > 0.0).collect();
+    let mut v: Vec<&FactorLine> =
+        factors.iter().filter(|f| f.state == FactorState::Observed && f.contribution > 0.0).collect();
     v.sort_by(|a, b| b.contribution.total_cmp(&a.contribution).then_with(|| a.id.cmp(&b.id)));
     v.truncate(k);
     v
@@ -102,7 +104,7 @@ pub fn risks(l: &Ledger) -> Vec<&FactorLine> {
 
 /// The band's wording, for ranked entities only: an excluded entity gets no recommendation.
 fn recommendation(l: &Ledger) -> Option<Recommendation> {
-    if l.status != "ranked" {
+    if l.status != Status::Scored {
         return None;
     }
     Some(Recommendation {
@@ -188,7 +190,7 @@ fn coverage(l: &Ledger) -> Coverage {
     let gaps = l
         .factors
         .iter()
-        .filter(|f| f.state != "observed")
+        .filter(|f| f.state != FactorState::Observed)
         .map(|f| Gap { factor: f.id.clone(), description: f.description.clone(), state: f.state, note: f.note.clone() })
         .collect();
     Coverage { share: l.coverage, gaps }

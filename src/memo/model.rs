@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use crate::evaluate::ledger::{CategoryLine, ConditionLine, FactorLine, ReasonCode};
+use crate::evaluate::Status;
+use crate::evaluate::ledger::{CategoryLine, ConditionLine, FactorLine, FactorState, ReasonCode};
 use crate::model::Kind;
 
 /// Names the shape of a JSON memo; bumped only when a field changes meaning or disappears.
@@ -106,7 +107,7 @@ pub struct Gap {
     pub factor: String,
     pub description: String,
     /// imputed, skipped or failed.
-    pub state: &'static str,
+    pub state: FactorState,
     pub note: Option<String>,
 }
 
@@ -148,7 +149,7 @@ pub struct Memo {
     pub path: String,
     pub rule_set: RuleSetInfo,
     /// ranked, excluded or no_data.
-    pub status: &'static str,
+    pub status: Status,
     pub rank: Option<u32>,
     pub ranked_count: usize,
     pub percentile: Option<f64>,

@@ -2,8 +2,8 @@
 //! factor's description with the facts and values behind it, and the one-paragraph summary.
 
 use super::model::{GateRef, Point};
-use crate::evaluate::Ledger;
 use crate::evaluate::ledger::{Evidence, FactorLine, Related};
+use crate::evaluate::{Ledger, Status};
 use crate::fmt::{fixed, number, percent};
 use crate::model::{Kind, KindSchema};
 use crate::render::explain::provenance_text;
@@ -151,7 +151,7 @@ pub fn summary(l: &Ledger, position: Option<(u32, usize, f64)>, caps: &[GateRef]
             plural(l.kind),
             fixed(pct, 1)
         ),
-        ("excluded", _) => format!(
+        (Status::Excluded(_), _) => format!(
             "{} is excluded from the ranking of {} under {under}{}; on its factors it would score {}.",
             l.name,
             plural(l.kind),

@@ -117,6 +117,12 @@ impl Provenance {
     pub fn is_empty(&self) -> bool {
         *self == Provenance::default()
     }
+
+    /// Dated after the cut-off: what `--as-of` withholds. Undated facts are never withheld
+    /// (dates compare as [`Date`] orders them: a month or year is its first day).
+    pub fn is_after(&self, cutoff: Date) -> bool {
+        self.as_of.is_some_and(|d| d > cutoff)
+    }
 }
 
 /// Many short strings in one buffer (ids and names of millions of entities).
@@ -331,6 +337,16 @@ impl EntityTable {
         self.ids.len()
     }
 
+    /// Takes a stored value out of scoring (`--as-of`), keeping its text and provenance for
+    /// the ledger.
+    pub fn withhold(&mut self, row: Row, attr: AttrId, prov: Arc<Provenance>) {
+        let col = &mut self.columns[attr as usize];
+        let text = col.display(row as usize).unwrap_or_default();
+        col.clear(row as usize);
+        self.provenance.remove(&(row, attr));
+        self.withheld.insert((row, attr), (text, prov));
+    }
+
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }
@@ -407,5 +423,38 @@ impl Dataset {
     /// Finds an entity by id in any kind.
     pub fn find(&self, id: &str) -> Option<(Kind, Row)> {
         Kind::ALL.into_iter().find_map(|k| self.table(k).find(id).map(|r| (k, r)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{Column, EntityTable, Provenance};
+    use crate::model::{Date, Kind};
+
+    fn dated(s: Option<&str>) -> Provenance {
+        Provenance { as_of: s.and_then(Date::parse), ..Provenance::default() }
+    }
+
+    #[test]
+    fn only_facts_dated_after_the_cutoff_are_withheld() {
+        let cutoff = Date::parse("2025-06-30").expect("date");
+        assert!(dated(Some("2025-07-01")).is_after(cutoff));
+        assert!(!dated(Some("2025-06-30")).is_after(cutoff));
+        assert!(!dated(Some("2025-06")).is_after(cutoff), "a month counts as of its first day");
+        assert!(!dated(None).is_after(cutoff), "undated facts are never withheld");
+    }
+
+    #[test]
+    fn withholding_keeps_the_text_and_clears_the_cell() {
+        let mut t = EntityTable::new(Kind::Company);
+        t.columns.push(Column::Number(vec![12.5]));
+        let prov = Arc::new(dated(Some("2026-01-01")));
+        t.provenance.insert((0, 0), Arc::clone(&prov));
+        t.withhold(0, 0, Arc::clone(&prov));
+        assert!(t.columns[0].is_missing(0));
+        assert!(!t.provenance.contains_key(&(0, 0)));
+        assert_eq!(t.withheld.get(&(0, 0)), Some(&("12.5".to_string(), prov)));
     }
 }

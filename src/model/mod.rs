@@ -2,6 +2,7 @@
 
 mod dataset;
 mod date;
+pub mod exposure;
 mod kind;
 mod ruleset;
 mod unloaded;
@@ -12,6 +13,7 @@ pub use dataset::{
 pub use date::Date;
 pub use kind::Kind;
 pub use ruleset::{
-    Adjustment, Band, Category, Condition, Factor, Gate, GateAction, Input, Missing, Rating, RuleBook, RuleSet, Scale,
+    Adjustment, Aggregation, Band, Category, Condition, Factor, Gate, GateAction, Input, Missing, Rating, RuleBook,
+    RuleSet, Scale,
 };
 pub use unloaded::Unloaded;

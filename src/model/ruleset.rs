@@ -72,6 +72,17 @@ impl Scale {
     }
 }
 
+/// How factor points combine into the base score (the methods live in `evaluate::aggregate`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    /// Σ share·points: each factor adds its share of its points (the default).
+    #[default]
+    WeightedSum,
+    /// 100·Π (points/100)^share: the weighted product model; a factor at 0 makes the base 0.
+    WeightedProduct,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Missing {
     Fail,
@@ -154,6 +165,8 @@ pub struct RuleSet {
     /// Best band first.
     pub ratings: Vec<Rating>,
     pub reason_codes: usize,
+    /// How factor points combine into the base.
+    pub aggregation: Aggregation,
     pub span: Option<Span>,
 }
 

@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use comfy_table::{Cell, CellAlignment, Table, presets};
 
-use crate::evaluate::Ledger;
 use crate::evaluate::ledger::{Evidence, FactorLine};
+use crate::evaluate::{Ledger, Status};
 use crate::fmt::{fixed, number, percent};
 
 fn right(s: String) -> Cell {
@@ -44,38 +44,14 @@ pub fn provenance_text(e: &Evidence) -> String {
 /// Writes one ledger as text.
 pub fn write_text(out: &mut dyn Write, l: &Ledger, position: Option<(u32, usize, f64)>) -> io::Result<()> {
     let rs = &l.rule_set;
+    let profile = rs.profile.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
+    writeln!(out, "{} ({}) · {} · rule set {} {}{profile}", l.name, l.id, l.kind, rs.name, rs.version)?;
     writeln!(
         out,
-        "{} ({}) · {} · rule set {} {}{}",
-        l.name,
-        l.id,
-        l.kind,
-        rs.name,
-        rs.version,
-        rs.profile.as_deref().map(|p| format!(" ({p})")).unwrap_or_default()
-    )?;
-    let adjust: f64 = l.adjustments.iter().filter(|a| a.fired).filter_map(|a| a.points).sum();
-    let place = match (position, l.status) {
-        (Some((rank, n, pct)), _) => format!("rank {rank} of {n} (percentile {})", fixed(pct, 1)),
-        (None, "excluded") => format!("excluded by gate {}", l.excluded_by.as_deref().unwrap_or("")),
-        (None, _) => "not ranked: no factor has a value".to_string(),
-    };
-    writeln!(
-        out,
-        "score {} = base {} {} adjustments{} · rating {} · {} · coverage {}",
-        fixed(l.score, 2),
-        fixed(l.base, 2),
-        if adjust < 0.0 { format!("− {}", fixed(-adjust, 2)) } else { format!("+ {}", fixed(adjust, 2)) },
-        if l.clamp != 0.0 {
-            format!(
-                " {} clamp",
-                if l.clamp < 0.0 { format!("− {}", fixed(-l.clamp, 2)) } else { format!("+ {}", fixed(l.clamp, 2)) }
-            )
-        } else {
-            String::new()
-        },
+        "{} · rating {} · {} · coverage {}",
+        score_line(l),
         l.rating.as_deref().unwrap_or("none"),
-        place,
+        place_text(position, l),
         percent(l.coverage)
     )?;
     if l.rating != l.rating_before_caps {
@@ -105,6 +81,27 @@ pub fn write_text(out: &mut dyn Write, l: &Ledger, position: Option<(u32, usize,
         }
     }
     Ok(())
+}
+
+/// `score S = base B ± adjustments[ ± clamp]`.
+fn score_line(l: &Ledger) -> String {
+    let adjust: f64 = l.adjustments.iter().filter(|a| a.fired).filter_map(|a| a.points).sum();
+    let clamp = if l.clamp == 0.0 { String::new() } else { format!(" {} clamp", signed_term(l.clamp)) };
+    format!("score {} = base {} {} adjustments{clamp}", fixed(l.score, 2), fixed(l.base, 2), signed_term(adjust))
+}
+
+/// A term of a sum as written after another: `+ 2.00` or `− 2.00`.
+fn signed_term(x: f64) -> String {
+    if x < 0.0 { format!("− {}", fixed(-x, 2)) } else { format!("+ {}", fixed(x, 2)) }
+}
+
+/// Where the entity stands: its rank, or why it has none.
+fn place_text(position: Option<(u32, usize, f64)>, l: &Ledger) -> String {
+    match (position, l.status) {
+        (Some((rank, n, pct)), _) => format!("rank {rank} of {n} (percentile {})", fixed(pct, 1)),
+        (None, Status::Excluded(_)) => format!("excluded by gate {}", l.excluded_by.as_deref().unwrap_or("")),
+        (None, _) => "not ranked: no factor has a value".to_string(),
+    }
 }
 
 fn write_categories(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
@@ -137,7 +134,7 @@ fn write_factors(out: &mut dyn Write, factors: &[FactorLine]) -> io::Result<()> 
             right(percent(f.share)),
             right(fixed(f.contribution, 2)),
             right(fixed(f.lost, 2)),
-            Cell::new(f.state),
+            Cell::new(f.state.word()),
         ]);
     }
     write!(out, "\n{}", super::table_text(&t))?;
@@ -189,7 +186,7 @@ fn write_conditions(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
     if !l.adjustments.is_empty() {
         writeln!(out, "\nadjustments")?;
         for a in &l.adjustments {
-            writeln!(out, "  {} {} ({}): {}", a.effect, a.id, a.state.replace('_', " "), a.reason)?;
+            writeln!(out, "  {} {} ({}): {}", a.effect, a.id, a.state.phrase(), a.reason)?;
             write_evidence(out, &a.evidence)?;
         }
     }
@@ -199,7 +196,7 @@ fn write_conditions(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
     if !l.gates.is_empty() {
         writeln!(out, "\ngates")?;
         for g in &l.gates {
-            writeln!(out, "  {} [{}] ({}): {}", g.id, g.effect, g.state.replace('_', " "), g.reason)?;
+            writeln!(out, "  {} [{}] ({}): {}", g.id, g.effect, g.state.phrase(), g.reason)?;
             write_evidence(out, &g.evidence)?;
         }
     }

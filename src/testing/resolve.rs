@@ -5,11 +5,13 @@ use std::sync::Arc;
 
 use super::{Case, NewEntity, Subject, TestFile};
 use crate::check::attrs::{convert, split_sourced, undeclared};
-use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
-use crate::load::tests::{CaseEntity, CaseSpec, InlineEntity, TestFile as TestFileSpec};
+use crate::diag::{Code, Diagnostic, Diagnostics, Reported, did_you_mean};
+use crate::load::tests::{CaseEntity, CaseSpec, ExpectSpec, InlineEntity, RankSpec, TestFile as TestFileSpec};
 use crate::load::values::Parsed;
 use crate::load::yaml::{YamlDoc, YamlPath};
+use crate::model::exposure::{self, At};
 use crate::model::{Dataset, GateAction, Kind, Row, RuleBook, RuleSet};
+use crate::source::Span;
 use crate::ypath;
 
 /// Checks every test file of the workspace. Cases with problems come back as `None`.
@@ -110,13 +112,14 @@ fn check_case(
     let subject = subject(cx, &entity_path, &spec.entity, kind, diags);
     let universe = universe(cx, &path.at("universe"), spec.universe.as_deref(), kind, diags);
     check_expectations(cx, &path.at("expect"), spec, &rules, diags);
+    check_rank_peers(cx, &path.at("expect").at("rank"), &spec.expect, kind, diags);
     Some(Case {
         name: spec.name.clone(),
         requested: requested.map(str::to_string),
         rules,
         kind,
         subject: subject?,
-        universe: universe?,
+        universe: universe.ok()?,
         expect: spec.expect.clone(),
     })
 }
@@ -129,6 +132,8 @@ fn entity_kind(cx: &Cx<'_>, entity: &CaseEntity) -> Option<Kind> {
     }
 }
 
+/// The rule set a case is scored with: the one it (or its file) names, else the default of
+/// the entity's kind.
 fn rule_set_for(
     cx: &Cx<'_>,
     entity: &CaseEntity,
@@ -138,60 +143,85 @@ fn rule_set_for(
     entity_path: &YamlPath,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Arc<RuleSet>> {
-    let Some(name) = requested else {
-        let Some(kind) = kind else {
-            if let CaseEntity::Id(id) = entity {
-                if cx.dataset.unloaded.entity(id) {
-                    return None;
-                }
-                diags.push(
-                    Diagnostic::error(Code::UnknownTestEntity, format!("no entity has id `{id}`"))
-                        .at_opt(cx.doc.span(entity_path))
-                        .hint("name an entity of the datasets, or describe one inline under `entity:`"),
-                );
-                return None;
-            }
-            diags.push(
-                Diagnostic::error(Code::MissingKey, "the case does not say which kind its entity is")
-                    .at_opt(cx.doc.span(entity_path))
-                    .hint("add `kind: company` to the entity, or name a `rule_set:`"),
-            );
-            return None;
-        };
-        let found = cx.defaults[kind.index()].clone();
-        if found.is_none() {
-            diags.push(
-                Diagnostic::error(Code::RuleSetSelection, format!("no single rule set scores {kind}"))
-                    .at_opt(cx.doc.span(entity_path))
-                    .hint("name one with `rule_set:`"),
-            );
-        }
-        return found;
+    let entity_at = cx.doc.span(entity_path);
+    let found = match requested {
+        None => default_rule_set(cx, entity, kind, entity_at),
+        Some(name) => named_rule_set(cx, name, kind, cx.doc.span(rs_path), entity_at),
     };
+    found.map_err(|d| diags.extend(d)).ok()
+}
+
+/// The default rule set of the entity's kind, which must be known.
+fn default_rule_set(
+    cx: &Cx<'_>,
+    entity: &CaseEntity,
+    kind: Option<Kind>,
+    entity_at: Option<Span>,
+) -> Result<Arc<RuleSet>, Option<Diagnostic>> {
+    let Some(kind) = kind else {
+        return Err(match entity {
+            CaseEntity::Id(id) if cx.dataset.unloaded.entity(id) => None,
+            CaseEntity::Id(id) => Some(
+                Diagnostic::error(Code::UnknownTestEntity, format!("no entity has id `{id}`"))
+                    .at_opt(entity_at)
+                    .hint("name an entity of the datasets, or describe one inline under `entity:`"),
+            ),
+            CaseEntity::Inline(_) => Some(
+                Diagnostic::error(Code::MissingKey, "the case does not say which kind its entity is")
+                    .at_opt(entity_at)
+                    .hint("add `kind: company` to the entity, or name a `rule_set:`"),
+            ),
+        });
+    };
+    cx.defaults[kind.index()].clone().ok_or_else(|| {
+        Some(
+            Diagnostic::error(Code::RuleSetSelection, format!("no single rule set scores {kind}"))
+                .at_opt(entity_at)
+                .hint("name one with `rule_set:`"),
+        )
+    })
+}
+
+/// The rule set named `name`, which must score the entity's kind. `Err(None)` when a rule
+/// file defines it but did not check: that file's own errors say why.
+fn named_rule_set(
+    cx: &Cx<'_>,
+    name: &str,
+    kind: Option<Kind>,
+    rs_at: Option<Span>,
+    entity_at: Option<Span>,
+) -> Result<Arc<RuleSet>, Option<Diagnostic>> {
     let Some(rules) = cx.book.get(name) else {
         if cx.book.unloaded.rule_set(name) {
-            return None;
+            return Err(None);
         }
-        let d = Diagnostic::error(Code::UnknownRuleSet, format!("rule set `{name}` does not exist"))
-            .at_opt(cx.doc.span(rs_path));
-        diags.push(match did_you_mean(name, cx.book.sets.iter().map(|s| s.name.as_str())) {
+        let d = Diagnostic::error(Code::UnknownRuleSet, format!("rule set `{name}` does not exist")).at_opt(rs_at);
+        return Err(Some(match did_you_mean(name, cx.book.sets.iter().map(|s| s.name.as_str())) {
             Some(s) => d.hint(format!("did you mean `{s}`?")),
             None => d.hint("name a rule set by its `rule_set:` name"),
-        });
-        return None;
+        }));
     };
     if let Some(k) = kind.filter(|k| *k != rules.kind) {
-        diags.push(
+        return Err(Some(
             Diagnostic::error(
                 Code::KindMismatch,
                 format!("the entity is a {k}, but rule set `{name}` scores {}", rules.kind),
             )
-            .at_opt(cx.doc.span(entity_path))
+            .at_opt(entity_at)
             .hint("score it with a rule set of its kind"),
-        );
-        return None;
+        ));
     }
-    Some(Arc::clone(rules))
+    Ok(Arc::clone(rules))
+}
+
+/// The peers of a relative rank are entities of the case's kind.
+fn check_rank_peers(cx: &Cx<'_>, path: &YamlPath, e: &ExpectSpec, kind: Kind, diags: &mut Vec<Diagnostic>) {
+    let Some(RankSpec::Relative(rel)) = &e.rank else { return };
+    for (key, ids) in [("above", &rel.above), ("below", &rel.below)] {
+        for (i, id) in ids.iter().enumerate() {
+            find_row(cx, id, kind, &path.at(key).at(i), diags);
+        }
+    }
 }
 
 /// A dataset entity of `kind` by id, with a diagnostic at `path` if there is none.
@@ -300,33 +330,18 @@ fn relations(cx: &Cx<'_>, path: &YamlPath, e: &InlineEntity, new: &mut NewEntity
     }
     for (kind, items) in &e.exposure {
         let kpath = path.at("exposure").at(kind.as_str());
-        let mut rows = Vec::new();
-        for (target, w) in items {
-            let tpath = kpath.at(target.as_str());
-            if !(w.0 > 0.0 && w.0 <= 1.0) {
-                diags.push(
-                    Diagnostic::error(
-                        Code::BadExposure,
-                        format!("exposure to `{target}` is {}; weights lie in (0, 1]", w.0),
-                    )
-                    .at_opt(cx.doc.span(&tpath)),
-                );
-                continue;
-            }
-            if let Some(row) = find_row(cx, target, *kind, &tpath, diags) {
-                rows.push((row, w.0));
-            }
+        let weights: Vec<(&str, f64)> = items.iter().map(|(t, w)| (t.as_str(), w.0)).collect();
+        for (at, p) in exposure::problems(&new.id, *kind, &weights) {
+            diags.push(p.at(cx.doc.span(&match at {
+                At::Weight(i) => kpath.at(weights[i].0),
+                At::Group => kpath.clone(),
+            })));
         }
-        let sum: f64 = items.values().map(|w| w.0).sum();
-        if (sum - 1.0).abs() > crate::check::EXPOSURE_TOLERANCE {
-            diags.push(
-                Diagnostic::error(
-                    Code::ExposureSum,
-                    format!("exposures to {kind} add up to {}, not 1", crate::fmt::number(sum)),
-                )
-                .at_opt(cx.doc.span(&kpath))
-                .hint("exposure weights of one kind are shares that add up to 1"),
-            );
+        let mut rows = Vec::new();
+        for &(target, w) in weights.iter().filter(|(_, w)| exposure::weight_ok(*w)) {
+            if let Some(row) = find_row(cx, target, *kind, &kpath.at(target), diags) {
+                rows.push((row, w));
+            }
         }
         new.exposure.push((*kind, rows));
     }
@@ -338,12 +353,11 @@ fn universe(
     ids: Option<&[String]>,
     kind: Kind,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Option<Vec<Row>>> {
-    let Some(ids) = ids else { return Some(None) };
-    let before = diags.len();
-    let rows: Vec<Row> =
-        ids.iter().enumerate().filter_map(|(i, id)| find_row(cx, id, kind, &path.at(i), diags)).collect();
-    (diags.len() == before).then_some(Some(rows))
+) -> Result<Option<Vec<Row>>, Reported> {
+    let Some(ids) = ids else { return Ok(None) };
+    let rows: Vec<Option<Row>> =
+        ids.iter().enumerate().map(|(i, id)| find_row(cx, id, kind, &path.at(i), diags)).collect();
+    rows.into_iter().collect::<Option<Vec<Row>>>().map(Some).ok_or(Reported)
 }
 
 fn check_expectations(cx: &Cx<'_>, path: &YamlPath, spec: &CaseSpec, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {

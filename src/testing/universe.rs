@@ -216,11 +216,8 @@ fn set_value(
     t.provenance.remove(&key);
     t.withheld.remove(&key);
     cell.clone().store(col, row);
-    let late = as_of.is_some_and(|cut| prov.as_of.is_some_and(|d| d > cut));
-    if late {
-        let text = col.display(row).unwrap_or_default();
-        col.clear(row);
-        t.withheld.insert(key, (text, Arc::new(prov.clone())));
+    if as_of.is_some_and(|cut| prov.is_after(cut)) {
+        t.withhold(key.0, key.1, Arc::new(prov.clone()));
     } else if !prov.is_empty() {
         t.provenance.insert(key, Arc::new(prov.clone()));
     }

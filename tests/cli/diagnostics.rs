@@ -63,7 +63,7 @@ fn human_format_shows_the_source_line_under_the_header() {
 }
 
 #[test]
-fn json_format_is_an_array_of_located_diagnostics() {
+fn json_format_is_one_document_with_the_summary_inside() {
     let run = Thesis::new()
         .args(["--diagnostic-format", "json"])
         .args(["--rules".as_ref(), fixture("check/context/rules").as_os_str()])
@@ -71,8 +71,11 @@ fn json_format_is_an_array_of_located_diagnostics() {
         .args(["check", "tests/fixtures/check/cases/E003-unknown-key.yaml"])
         .run()
         .code(1);
-    let json_end = run.stderr.rfind(']').expect("a JSON array");
-    let items: serde_json::Value = serde_json::from_str(&run.stderr[..=json_end]).expect("valid JSON");
+    // The whole of standard error parses (F-9: `2>d.json` gives a valid file).
+    let doc: serde_json::Value = serde_json::from_str(&run.stderr).expect("one JSON document");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["summary"], serde_json::json!({ "files": 7, "errors": 1, "warnings": 0 }));
+    let items = &doc["diagnostics"];
     assert_eq!(items[0]["code"], "E003");
     assert_eq!(items[0]["line"], 7);
     assert_eq!(items[0]["column"], 5);
@@ -131,4 +134,37 @@ fn the_mistakes_base_is_clean_and_its_tests_pass() {
     let run = Thesis::new().in_dir(&dir).args(["check"]).run().success();
     assert!(run.stderr.contains("0 errors, 0 warnings"), "{}", run.stderr);
     Thesis::new().in_dir(&dir).args(["test"]).run().success();
+}
+
+/// The diagnostics of `thesis check FILE` in the fixture context, without their positions.
+fn unplaced_diagnostics(file: &str) -> Vec<String> {
+    let run = Thesis::new()
+        .args(["--diagnostic-format", "short", "--color", "never"])
+        .args(["--rules".as_ref(), fixture("check/context/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("check/context/datasets").as_os_str()])
+        .args(["check", file])
+        .run()
+        .code(1);
+    let prefix = format!("{file}:");
+    run.stderr
+        .lines()
+        .filter(|l| !l.starts_with("checked "))
+        .map(|l| match l.strip_prefix(&prefix) {
+            Some(rest) => rest.splitn(3, ':').nth(2).unwrap_or(rest).trim().to_string(),
+            None => l.to_string(),
+        })
+        .collect()
+}
+
+/// Regression: the rule-test check had its own copy of the exposure rule, which added an
+/// E103 beside an E111 and dropped the E111 hint. One rule, so the same words either way.
+#[test]
+fn exposure_rule_is_one_rule_for_datasets_and_rule_tests() {
+    let dataset = unplaced_diagnostics("tests/fixtures/check/drift/exposure/dataset.yaml");
+    let tests = unplaced_diagnostics("tests/fixtures/check/drift/exposure/test.yaml");
+    assert_eq!(dataset.len(), 4, "{dataset:#?}");
+    assert!(
+        dataset.iter().any(|l| l.starts_with("error[E111]")) && dataset.iter().any(|l| l.starts_with("error[E103]"))
+    );
+    assert_eq!(dataset, tests);
 }

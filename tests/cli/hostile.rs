@@ -166,7 +166,8 @@ fn check_project(p: &Path, extra: &[&str]) -> crate::Run {
 }
 
 const RULE: &str = "rule_set: r\nversion: 1\ndescription: d\nkind: company\ncategories: { c: 1 }\nfactors:\n  - { id: f, category: c, weight: 1, description: d, input: { attribute: x }, missing: skip }\n";
-const DATASET: &str = "attributes:\n  company: { x: number }\nentities:\n  - { id: a, name: A, kind: company, attributes: { x: 1 } }\n";
+const DATASET: &str =
+    "attributes:\n  company: { x: number }\nentities:\n  - { id: a, name: A, kind: company, attributes: { x: 1 } }\n";
 
 fn small_project() -> tempfile::TempDir {
     project(&[("rules/r.yaml", RULE), ("data/d.yaml", DATASET)])
@@ -181,7 +182,11 @@ fn non_regular_and_oversized_files_are_refused_before_they_are_read() {
     let sparse = std::fs::File::create(p.path().join("data/huge.yaml")).expect("create");
     sparse.set_len(3 << 30).expect("a sparse 3 GiB file");
     let run = check_project(p.path(), &["--allow-outside-root"]).code(1);
-    assert!(run.stderr.contains("rules/pipe.yaml:1:1: error[E009]: not a regular file but a named pipe"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("rules/pipe.yaml:1:1: error[E009]: not a regular file but a named pipe"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("data/zero.yaml:1:1: error[E009]: not a regular file but a device"), "{}", run.stderr);
     assert!(run.stderr.contains("data/huge.yaml:1:1: error[E007]: 3221225472 bytes exceeds"), "{}", run.stderr);
 }
@@ -237,7 +242,11 @@ fn control_characters_from_data_and_file_names_are_escaped_in_every_output() {
     std::fs::write(p.path().join("data/x\n1:1: error[E999]: forged.yaml"), "entities: [\n").expect("write");
     for format in ["short", "human"] {
         let run = in_p().args(["--diagnostic-format", format, "check"]).run().code(1);
-        assert!(!run.stderr.lines().any(|l| l.starts_with("1:1: error[E999]")), "{format} forged a line:\n{}", run.stderr);
+        assert!(
+            !run.stderr.lines().any(|l| l.starts_with("1:1: error[E999]")),
+            "{format} forged a line:\n{}",
+            run.stderr
+        );
         assert!(run.stderr.contains("x\\n1:1: error[E999]: forged.yaml"), "{}", run.stderr);
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use thesis::diag::Diagnostics;
-use thesis::evaluate::ledger;
+use thesis::evaluate::{Status, ledger};
 use thesis::model::Kind;
 use thesis::pipeline::{Options, Session, score};
 use thesis::source::SourceMap;
@@ -182,7 +182,7 @@ proptest! {
             prop_assert!((0.0..=100.0).contains(&l.score), "score {} out of range", l.score);
             let contributions: f64 = l.factors.iter().map(|f| f.contribution).sum();
             let adjustments: f64 = l.adjustments.iter().filter(|a| a.fired).filter_map(|a| a.points).sum();
-            if l.status != "no_data" {
+            if l.status != Status::NoData {
                 prop_assert!((contributions + adjustments + l.clamp - l.score).abs() < 1e-9);
                 prop_assert_eq!(contributions, l.base, "contributions add up to the base exactly");
             }

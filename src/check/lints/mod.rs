@@ -68,7 +68,8 @@ fn evaluate_with(project: &Project, opts: &Options, rules: &RuleSet) -> Option<S
     requested
         .extend(opts.rule_sets.iter().filter(|n| project.book.get(n).is_some_and(|r| r.kind != rules.kind)).cloned());
     let sources = &project.ws.sources;
-    let plan = crate::compile::compile(&project.book, &project.dataset, &requested, &project.ws, opts.limits, &mut quiet)?;
+    let plan =
+        crate::compile::compile(&project.book, &project.dataset, &requested, &project.ws, opts.limits, &mut quiet)?;
     crate::evaluate::evaluate(&plan, &project.dataset, sources, &mut quiet)
 }
 

@@ -2,15 +2,17 @@
 //!
 //! What is proved: each factor's points lie in [lo, hi] — [0, 100] for `linear`, `bool` and the
 //! universe-relative scales, the smallest and largest points of a `bands` or `map` scale, widened
-//! by a `{points: P}` missing policy. When no factor can be skipped the base is exactly
-//! Σ share·points, so it lies in [Σ share·lo, Σ share·hi]; otherwise it is a weighted average of
-//! the factors present, so it lies in [min lo, max hi]. Adjustments widen that by the sum of
+//! by a `{points: P}` missing policy. When no factor can be skipped the base is the rule set's
+//! aggregation of the nominal shares and points (Σ share·points, or Π points^share for the
+//! weighted product), which grows with every factor's points, so it lies between the base of
+//! all the lows and that of all the highs; otherwise it is a weighted mean (arithmetic or
+//! geometric) of the factors present, so it lies in [min lo, max hi]. Adjustments widen that by the sum of
 //! their negative and of their positive points, and the total is clamped to [0, 100]. A band
 //! starting above the highest total, or ending at or below the lowest, is unreachable.
 
 use super::{Cx, locate};
 use crate::diag::{Code, Diagnostic};
-use crate::evaluate::nominal_shares;
+use crate::evaluate::{nominal_base, nominal_shares};
 use crate::fmt::number;
 use crate::model::{Factor, Missing, RuleSet, Scale};
 
@@ -77,8 +79,8 @@ pub fn total_bounds(rules: &RuleSet) -> (f64, f64) {
         (min_max(bounds.iter().map(|b| b.0)).0, min_max(bounds.iter().map(|b| b.1)).1)
     } else {
         let shares = nominal_shares(rules);
-        let lo = shares.iter().zip(&bounds).map(|(s, b)| s * b.0).sum();
-        let hi = shares.iter().zip(&bounds).map(|(s, b)| s * b.1).sum();
+        let lo = nominal_base(rules, &shares, bounds.iter().map(|b| b.0));
+        let hi = nominal_base(rules, &shares, bounds.iter().map(|b| b.1));
         (lo, hi)
     };
     let down: f64 = rules.adjustments.iter().map(|a| a.points.min(0.0)).sum();

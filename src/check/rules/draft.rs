@@ -20,6 +20,7 @@ pub(super) fn draft_file(doc: &YamlDoc, f: &RuleFile, diags: &mut Vec<Diagnostic
         kind: f.kind.map(|k| located(k, doc.span(&ypath!["kind"]))),
         missing: f.missing.as_ref().and_then(|m| missing_policy(&m.0, doc, &ypath!["missing"], diags)),
         reason_codes: f.reason_codes,
+        aggregation: f.aggregation,
         ..Draft::default()
     };
     for (name, spec) in &f.categories {

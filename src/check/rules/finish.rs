@@ -82,6 +82,7 @@ pub(super) fn finish(
         adjustments: merged.adjustments.clone(),
         ratings,
         reason_codes: merged.reason_codes.unwrap_or(DEFAULT_REASON_CODES),
+        aggregation: merged.aggregation.unwrap_or_default(),
         span: doc.span(&ypath!["rule_set"]),
     })
 }

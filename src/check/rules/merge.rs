@@ -112,6 +112,9 @@ fn merge_one(merged: &mut Draft, d: &Draft) {
         merged.reason_codes = d.reason_codes;
     }
     merged.failed.extend(d.failed.iter().cloned());
+    if d.aggregation.is_some() {
+        merged.aggregation = d.aggregation;
+    }
 }
 
 fn override_factor(m: &mut FactorDraft, f: &FactorDraft) {

@@ -18,7 +18,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::load::Workspace;
 use crate::load::rules::{InputSpec, RuleFile};
 use crate::load::yaml::{YamlDoc, YamlPath};
-use crate::model::{Adjustment, Dataset, Gate, Kind, Missing, Rating, RuleBook, Scale, Unloaded};
+use crate::model::{Adjustment, Aggregation, Dataset, Gate, Kind, Missing, Rating, RuleBook, Scale, Unloaded};
 use crate::source::Span;
 use crate::ypath;
 
@@ -69,6 +69,7 @@ struct Draft {
     /// Ids (and rating labels, category names) written along the chain that failed to load:
     /// their own errors are reported, so what names them is not reported again.
     failed: std::collections::BTreeSet<String>,
+    aggregation: Option<Aggregation>,
 }
 
 /// Checks every rule file of the workspace against the dataset's declarations.

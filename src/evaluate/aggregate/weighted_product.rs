@@ -1,0 +1,84 @@
+//! The weighted product model (WPM): base = 100 · Π over factors with points of
+//! (points/100)^share, where share = (W꜀/ΣW)·(wᶠ/Σw꜀) is the factor's effective share, the same
+//! one the weighted sum uses. With one category this is the textbook WPM, Π xⱼ^wⱼ with weights
+//! summing to 1, on points/100; with several it is the weighted geometric mean of the
+//! categories' scores, each the weighted geometric mean of its factors' points.
+//!
+//! - Missing data: a skipped (or failed) factor is left out and its category renormalises, as in
+//!   the weighted sum; an imputed one counts with its imputed points.
+//! - A factor at 0 points makes the base 0 (WPM's veto: no weight compensates a zero).
+//! - Attribution: the points lost below 100 (100 − base) are split over the factors in
+//!   proportion to −share·ln(points/100), each factor's term of the logarithm; when some factor
+//!   has 0 points, those factors split the loss in proportion to their shares. A factor's
+//!   contribution is share·100 − lost, so contributions add up to the base as in the weighted sum.
+
+use super::{Aggregator, Breakdown, Combined, Outcome, Sums, Weights};
+
+/// Π (points/100)^share, times 100.
+pub struct WeightedProduct;
+
+/// 100 · exp(Σ share·ln(points/100)) over `terms` of (share, points).
+fn product(terms: impl Iterator<Item = (f64, f64)>) -> f64 {
+    let log: f64 = terms.map(|(share, p)| share * (p / 100.0).ln()).sum();
+    100.0 * log.exp()
+}
+
+impl Aggregator for WeightedProduct {
+    const ADDITIVE: bool = false;
+
+    fn prepare(_: &Weights) -> WeightedProduct {
+        WeightedProduct
+    }
+
+    #[inline]
+    fn score(&self, w: &Weights, outcome: impl Fn(usize) -> Outcome, sums: &mut Sums) -> Combined {
+        let coverage = sums.fill(w, &outcome);
+        if sums.present == 0.0 {
+            return Combined { base: None, coverage };
+        }
+        let terms = (0..w.factor.len()).filter_map(|f| outcome(f).points().map(|p| (sums.share(w, f), p)));
+        Combined { base: Some(product(terms)), coverage }
+    }
+
+    fn attribute(&self, w: &Weights, outcomes: &[Outcome], sums: &Sums, out: &mut Breakdown) {
+        let with_points = || outcomes.iter().enumerate().filter_map(|(f, o)| o.points().map(|p| (f, p)));
+        let base = product(with_points().map(|(f, p)| (sums.share(w, f), p)));
+        let zero_share: f64 = with_points().filter(|(_, p)| *p == 0.0).map(|(f, _)| sums.share(w, f)).sum();
+        let log_loss: f64 = with_points().map(|(f, p)| -sums.share(w, f) * (p / 100.0).ln()).sum();
+        for (f, p) in with_points() {
+            let share = sums.share(w, f);
+            let part = if zero_share > 0.0 {
+                if p == 0.0 { share / zero_share } else { 0.0 }
+            } else if log_loss > 0.0 {
+                -share * (p / 100.0).ln() / log_loss
+            } else {
+                0.0
+            };
+            out.share[f] = share;
+            out.lost[f] = (100.0 - base) * part;
+            out.contribution[f] = share * 100.0 - out.lost[f];
+        }
+        for c in 0..w.category_weight.len() {
+            let members = with_points().filter(|(f, _)| w.category[*f] == c);
+            let terms = members.map(|(f, p)| (w.factor[f] / sums.cat_sum[c], p));
+            out.category_score[c] = (sums.cat_sum[c] > 0.0).then(|| product(terms));
+        }
+    }
+
+    fn nominal_base(shares: &[f64], points: impl Iterator<Item = f64>) -> f64 {
+        product(shares.iter().copied().zip(points))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_product_is_the_weighted_geometric_mean_of_the_points() {
+        let base = product([(0.25, 100.0), (0.75, 10.0)].into_iter());
+        assert!((base - 100.0 * 0.1f64.powf(0.75)).abs() < 1e-12);
+        assert_eq!(product([(0.5, 0.0), (0.5, 100.0)].into_iter()), 0.0);
+        assert!((product([(0.4, 60.0), (0.6, 60.0)].into_iter()) - 60.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,53 @@
+//! The weighted sum (the default method): base = Σ over factors with points of
+//! (W꜀/ΣW)·(wᶠ/Σw꜀)·points, where the sums run over the categories and factors that have points,
+//! so a skipped factor's category renormalises.
+
+use super::{Aggregator, Breakdown, Combined, Outcome, Sums, Weights};
+
+/// Σ share · points.
+pub struct WeightedSum;
+
+impl Aggregator for WeightedSum {
+    const ADDITIVE: bool = true;
+
+    fn prepare(_: &Weights) -> WeightedSum {
+        WeightedSum
+    }
+
+    /// Category sums, then contributions summed in factor order.
+    #[inline]
+    fn score(&self, w: &Weights, outcome: impl Fn(usize) -> Outcome, sums: &mut Sums) -> Combined {
+        let coverage = sums.fill(w, &outcome);
+        if sums.present == 0.0 {
+            return Combined { base: None, coverage };
+        }
+        let mut base = 0.0;
+        for f in 0..w.factor.len() {
+            if let Some(p) = outcome(f).points() {
+                base += sums.scale[w.category[f]] * w.factor[f] * p;
+            }
+        }
+        Combined { base: Some(base), coverage }
+    }
+
+    /// contribution = share·points, lost = share·(100 − points); a category's score is
+    /// Σ wᶠ·sᶠ / Σ wᶠ over its factors with points.
+    fn attribute(&self, w: &Weights, outcomes: &[Outcome], sums: &Sums, out: &mut Breakdown) {
+        let mut weighted = vec![0.0; w.category_weight.len()];
+        for (f, o) in outcomes.iter().enumerate() {
+            let Some(p) = o.points() else { continue };
+            let share = sums.share(w, f);
+            out.share[f] = share;
+            out.contribution[f] = share * p;
+            out.lost[f] = share * (100.0 - p);
+            weighted[w.category[f]] += w.factor[f] * p;
+        }
+        for (c, num) in weighted.iter().enumerate() {
+            out.category_score[c] = (sums.cat_sum[c] > 0.0).then(|| num / sums.cat_sum[c]);
+        }
+    }
+
+    fn nominal_base(shares: &[f64], points: impl Iterator<Item = f64>) -> f64 {
+        shares.iter().zip(points).map(|(s, p)| s * p).sum()
+    }
+}

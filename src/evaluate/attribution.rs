@@ -1,0 +1,41 @@
+//! One entity's [`Breakdown`] from the scores of its kind (evaluate stage): the views, model and
+//! buffers that ledgers, row summaries and roll-ups share, reused across rows.
+
+use super::KindScores;
+use super::aggregate::{Breakdown, Model, Sums};
+use super::factor::{FactorView, views};
+
+/// Buffers for the breakdowns of many rows of one kind.
+pub struct Attributor<'a> {
+    views: Vec<FactorView<'a>>,
+    model: Model,
+    sums: Sums,
+    breakdown: Breakdown,
+}
+
+impl<'a> Attributor<'a> {
+    pub fn new(ks: &'a KindScores) -> Attributor<'a> {
+        let rules = &ks.plan.rules;
+        Attributor {
+            views: views(&ks.table, &ks.raw, &ks.scorers, rules),
+            model: Model::new(rules),
+            sums: Sums::new(rules.categories.len()),
+            breakdown: Breakdown::default(),
+        }
+    }
+
+    /// The breakdown of `row`.
+    pub fn row(&mut self, row: usize) -> &Breakdown {
+        let b = &mut self.breakdown;
+        b.outcomes.clear();
+        b.outcomes.extend(self.views.iter().map(|v| v.outcome(row)));
+        self.model.breakdown(&mut self.sums, b);
+        b
+    }
+}
+
+/// A category's score for every entity of a kind (roll-ups of one category).
+pub fn category_scores(ks: &KindScores, category: usize) -> Vec<Option<f64>> {
+    let mut a = Attributor::new(ks);
+    (0..ks.table.len()).map(|row| a.row(row).category_score[category]).collect()
+}

@@ -1,0 +1,126 @@
+//! The typed words of a ledger (evaluate stage): how a factor fared, how a condition resolved
+//! and what it did. Each serialises to the word ledgers, JSON and memos print, so later stages
+//! match on variants instead of comparing strings.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use super::aggregate::Outcome;
+
+/// How a factor fared for one entity: `observed`, `imputed`, `skipped` or `failed`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactorState {
+    Observed,
+    Imputed,
+    Skipped,
+    Failed,
+}
+
+impl FactorState {
+    pub fn of(o: Outcome) -> FactorState {
+        match o {
+            Outcome::Observed(_) => FactorState::Observed,
+            Outcome::Imputed(_) => FactorState::Imputed,
+            Outcome::Skipped => FactorState::Skipped,
+            Outcome::Failed => FactorState::Failed,
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            FactorState::Observed => "observed",
+            FactorState::Imputed => "imputed",
+            FactorState::Skipped => "skipped",
+            FactorState::Failed => "failed",
+        }
+    }
+}
+
+impl fmt::Display for FactorState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+/// How an adjustment or gate resolved for one entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConditionState {
+    Fired,
+    NotFired,
+    /// Its condition read missing data, so it did not fire.
+    Undetermined,
+    /// It read missing data and its policy is `missing: fire`.
+    FiredOnMissing,
+}
+
+impl ConditionState {
+    /// The state of condition `i` from its kind's fired and undetermined masks.
+    pub fn of(fired: u64, unknown: u64, i: usize) -> ConditionState {
+        match (fired & (1 << i) != 0, unknown & (1 << i) != 0) {
+            (true, false) => ConditionState::Fired,
+            (true, true) => ConditionState::FiredOnMissing,
+            (false, true) => ConditionState::Undetermined,
+            (false, false) => ConditionState::NotFired,
+        }
+    }
+
+    /// `fired`, `not fired`, `undetermined` or `fired on missing`, for prose.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            ConditionState::Fired => "fired",
+            ConditionState::NotFired => "not fired",
+            ConditionState::Undetermined => "undetermined",
+            ConditionState::FiredOnMissing => "fired on missing",
+        }
+    }
+}
+
+/// What a condition does when it fires: points added (adjustments) or a gate's action.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Printed signed: `+5`, `-2.5`.
+    Points(f64),
+    Exclude,
+    Flag,
+    /// Printed `cap:LABEL`.
+    Cap(String),
+}
+
+impl fmt::Display for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Effect::Points(p) => write!(f, "{p:+}"),
+            Effect::Exclude => f.write_str("exclude"),
+            Effect::Flag => f.write_str("flag"),
+            Effect::Cap(label) => write!(f, "cap:{label}"),
+        }
+    }
+}
+
+impl Serialize for Effect {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_and_effects_serialise_to_the_ledger_words() {
+        assert_eq!(json(&FactorState::Imputed), "\"imputed\"");
+        assert_eq!(json(&ConditionState::FiredOnMissing), "\"fired_on_missing\"");
+        assert_eq!(json(&Effect::Points(5.0)), "\"+5\"");
+        assert_eq!(json(&Effect::Points(-2.5)), "\"-2.5\"");
+        assert_eq!(json(&Effect::Cap("Neutral".into())), "\"cap:Neutral\"");
+        assert_eq!(json(&Effect::Exclude), "\"exclude\"");
+    }
+
+    fn json<T: Serialize>(v: &T) -> String {
+        serde_json::to_string(v).unwrap_or_default()
+    }
+}
