@@ -191,6 +191,11 @@ fn check(opts: &Options, report: Reporter<'_>, out: &mut dyn Write) -> bool {
     let mut diags = Diagnostics::new();
     let result = crate::pipeline::check(opts, &sources, &mut diags);
     report(&diags, &sources);
+    if let Err(e) = &result {
+        // Not a problem in a file but reading them (a directory that vanished): say so.
+        let _ = writeln!(out, "check: cannot read the inputs: {e}");
+        return false;
+    }
     let (errors, warnings) = (diags.error_count(), diags.warning_count());
     let (e, w) = (crate::fmt::count(errors, "error"), crate::fmt::count(warnings, "warning"));
     let _ = writeln!(out, "check: {e}, {w}");

@@ -65,7 +65,9 @@ pub fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
     let book = build(&session, &selection)?;
     let formats = args.formats();
     let mut diags = Diagnostics::new();
-    let templates = Templates::load(args.template_dir().as_deref(), common.allow_outside_root, &sources, &mut diags)?;
+    let mut templates =
+        Templates::load(args.template_dir().as_deref(), common.allow_outside_root, &sources, &mut diags)?;
+    templates.budget(Kind::ALL.iter().map(|&k| session.project.dataset.table(k).len()).sum());
     let files = render(&book, &formats, &templates, &sources, &mut diags);
     common.report(&diags, &sources);
     if diags.has_errors() {

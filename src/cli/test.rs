@@ -32,7 +32,7 @@ pub struct TestArgs {
     #[arg(long)]
     pub coverage: bool,
     /// Fail when less than PCT percent of the items are exercised (implies --coverage).
-    #[arg(long = "min-coverage", value_name = "PCT")]
+    #[arg(long = "min-coverage", value_name = "PCT", value_parser = parse_percent)]
     pub min_coverage: Option<f64>,
 }
 
@@ -73,4 +73,12 @@ pub fn run(common: &Common, args: &TestArgs) -> Result<ExitCode, Error> {
         }
     }
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// A percentage from 0 to 100; NaN, infinities and anything outside are usage errors.
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if (0.0..=100.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{s}` is not a percentage from 0 to 100")),
+    }
 }

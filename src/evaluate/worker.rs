@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rhai::{CallFnOptions, Dynamic, Engine, ImmutableString, Scope};
 
 use crate::compile::Program;
-use crate::model::{EntityTable, KindSchema};
+use crate::model::{Column, EntityTable, KindSchema};
 use crate::script::{Cursor, Deadline, EntityRef, Failure, Limits};
 
 pub struct Worker {
@@ -18,8 +18,33 @@ pub struct Worker {
     deadline: Arc<Deadline>,
 }
 
+/// The limits raised, where the data needs it, to twice the largest value an entity holds: a
+/// list of 100,000 items is the data's size, not a script's runaway, and must not fail the
+/// rule that reads it.
+fn fit_to_data(limits: &Limits, table: &EntityTable) -> Limits {
+    let (mut items, mut bytes) = (0usize, 0usize);
+    for col in &table.columns {
+        match col {
+            Column::Text(v) => bytes = bytes.max(v.iter().flatten().map(|s| s.len()).max().unwrap_or(0)),
+            Column::List(v) => {
+                for l in v.iter().flatten() {
+                    items = items.max(l.len());
+                    bytes = bytes.max(l.iter().map(|s| s.len()).sum());
+                }
+            }
+            _ => {}
+        }
+    }
+    Limits {
+        array_items: limits.array_items.max(items.saturating_mul(2)),
+        string_bytes: limits.string_bytes.max(bytes.saturating_mul(2)),
+        ..*limits
+    }
+}
+
 impl Worker {
     pub fn new(table: &Arc<EntityTable>, schema: &KindSchema, limits: &Limits, trace: bool) -> Worker {
+        let limits = &fit_to_data(limits, table);
         let cursor = Arc::new(Cursor::new(trace));
         let entity = Dynamic::from(EntityRef { table: Arc::clone(table), cursor: Arc::clone(&cursor) });
         let mut input_scope = Scope::new();

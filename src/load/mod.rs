@@ -168,8 +168,8 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
         Some(FileRole::Tests) => ws.test_files.push(doc),
         Some(_) => ws.data_files.push(doc),
         None => diags.push(
-            Diagnostic::error(Code::UnknownFile, "neither a rule set nor a dataset")
-                .at_opt(doc.span(&yaml::YamlPath::root()))
+            Diagnostic::error(Code::UnknownFile, what_it_is_not(&doc))
+                .at(doc.span(&yaml::YamlPath::root()).unwrap_or(crate::source::Span::new(id, 0..0)))
                 .hint("a rule file starts with `rule_set:`; a dataset has `entities:` or `attributes:`"),
         ),
     }
@@ -229,6 +229,10 @@ pub fn line_col_of(bytes: &[u8], offset: usize) -> (usize, usize) {
     let line = 1 + memchr::memchr_iter(b'\n', before).count();
     let col = 1 + String::from_utf8_lossy(&before[line_start..]).chars().count();
     (line, col)
+}
+
+fn what_it_is_not(doc: &YamlDoc) -> &'static str {
+    if doc.value.is_null() { "an empty file (nothing but comments), neither a rule set nor a dataset" } else { "neither a rule set nor a dataset" }
 }
 
 fn classify(doc: &YamlDoc) -> Option<FileRole> {

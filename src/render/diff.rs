@@ -133,8 +133,8 @@ fn write_table(out: &mut dyn Write, d: &KindDiff) -> io::Result<()> {
     t.set_header(["id", "name", "score", "rank", "rating", "moved most by"]);
     for c in &d.changes {
         t.add_row(vec![
-            Cell::new(&c.id),
-            Cell::new(&c.name),
+            Cell::new(super::clip(&c.id)),
+            Cell::new(super::clip(&c.name)),
             Cell::new(score_cell(c)).set_alignment(CellAlignment::Right),
             Cell::new(rank_cell(c)),
             Cell::new(rating_cell(c)),

@@ -10,6 +10,7 @@ use crate::evaluate::{KindScores, ReasonScratch, RowSummary, Scores, Status, led
 use crate::fmt::{fixed, json_number, percent};
 use crate::model::{Dataset, GateAction};
 use crate::rank::{Ranking, percentile};
+use crate::render::clip;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum RankFormat {
@@ -176,16 +177,16 @@ fn table_cells(ks: &KindScores, e: &Entry, summary: &RowSummary<'_>) -> [String;
     let res = &ks.results[e.row];
     [
         e.rank.map(|r| r.to_string()).unwrap_or_default(),
-        ks.table.id(e.row).to_string(),
-        ks.table.name(e.row).to_string(),
+        clip(ks.table.id(e.row)).into_owned(),
+        clip(ks.table.name(e.row)).into_owned(),
         fixed(res.total, 2),
         match capped_by(ks, e.row) {
             Some(gate) => format!("{} (capped: {gate})", rating(ks, e.row)),
             None => rating(ks, e.row).to_string(),
         },
         percent(res.coverage),
-        flags(ks, e.row).join(", "),
-        summary.reasons.join(", "),
+        clip(&flags(ks, e.row).join(", ")).into_owned(),
+        clip(&summary.reasons.join(", ")).into_owned(),
     ]
 }
 
@@ -271,11 +272,11 @@ fn write_excluded_table(out: &mut dyn Write, ks: &KindScores, excluded: &[Entry]
     for e in excluded {
         let (gate, reason) = excluded_by(ks, e.row).unwrap_or(("", ""));
         t.add_row(vec![
-            Cell::new(ks.table.id(e.row)),
-            Cell::new(ks.table.name(e.row)),
+            Cell::new(clip(ks.table.id(e.row))),
+            Cell::new(clip(ks.table.name(e.row))),
             Cell::new(fixed(ks.results[e.row].total, 2)).set_alignment(CellAlignment::Right),
             Cell::new(gate),
-            Cell::new(reason),
+            Cell::new(clip(reason)),
         ]);
     }
     write!(out, "{}", super::table_text(&t))

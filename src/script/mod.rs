@@ -3,6 +3,7 @@
 
 mod entity;
 mod errors;
+mod sort;
 
 pub use entity::{Cursor, EntityRef};
 pub use errors::{Failure, ScriptOrigin, locate_in_rule_file, syntax_diagnostic};
@@ -65,6 +66,7 @@ pub fn engine(schema: Option<&KindSchema>, limits: &Limits) -> Engine {
     engine.set_max_map_size(limits.map_items);
     engine.set_max_modules(0);
     entity::register(&mut engine, schema);
+    sort::register(&mut engine);
     engine
 }
 

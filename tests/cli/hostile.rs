@@ -272,3 +272,91 @@ fn a_full_or_closed_standard_error_is_never_a_panic() {
         }
     }
 }
+
+/// A memo run with `templates/memo.md` replaced by `template`.
+fn memo_with_template(template: &str) -> crate::Run {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("reports");
+    std::fs::create_dir_all(out.join("templates")).expect("mkdir");
+    std::fs::write(out.join("templates/memo.md"), template).expect("write");
+    Thesis::new()
+        .args(["--rules", RULES, "--data", DATA, "--diagnostic-format", "short", "memo", "--format", "markdown"])
+        .args(["--out".as_ref(), out.as_os_str()])
+        .run_with_timeout(std::time::Duration::from_secs(60))
+}
+
+#[test]
+fn templates_stop_at_their_fuel_and_filters_refuse_huge_arguments() {
+    let cases = [
+        ("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}", "out of fuel"),
+        (
+            "{% set ns = namespace(s='ab') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
+            "out of fuel",
+        ),
+        ("\n{{ 1.5 | fixed(4000000000) }}", "4000000000 decimals"),
+        ("{{ 1.5 | num(-3000000000) }}", "decimals"),
+    ];
+    for (template, what) in cases {
+        let run = memo_with_template(template);
+        assert_eq!(run.code, 1, "{template}: {}", run.stderr);
+        assert!(run.stderr.contains("templates/memo.md:") && run.stderr.contains("error[E501]"), "{}", run.stderr);
+        assert!(run.stderr.contains(what), "{template}: {}", run.stderr);
+    }
+}
+
+/// A project whose factor `f` is `fn f(e) { BODY }` in `rules/s.rhai`.
+fn script_project(body: &str) -> tempfile::TempDir {
+    let rule = "rule_set: r\nversion: 1\ndescription: d\nkind: company\ncategories: { c: 1 }\nfactors:\n  - { id: f, category: c, weight: 1, description: d, input: { script: { file: s.rhai, function: f } } }\n";
+    project(&[("rules/r.yaml", rule), ("rules/s.rhai", &format!("fn f(e) {{\n{body}\n}}\n")), ("data/d.yaml", DATASET)])
+}
+
+#[test]
+fn a_script_is_bounded_in_wall_clock_time_and_zero_operations_is_refused() {
+    let slow = "let s = \"\"; s.pad(60000, \"a\"); let n = 0; for i in 0..10000 { n += s.index_of(\"b\"); } n";
+    let p = script_project(slow);
+    let start = std::time::Instant::now();
+    let run = check_project(p.path(), &["--max-script-ms", "50"]).code(1);
+    assert!(run.stderr.contains("error[E303]") && run.stderr.contains("50 ms"), "{}", run.stderr);
+    assert!(start.elapsed() < std::time::Duration::from_secs(10), "took {:?}", start.elapsed());
+    for bad in [["--max-operations", "0"], ["--max-script-ms", "0"]] {
+        let run = check_project(p.path(), &bad);
+        assert_eq!(run.code, 2, "{bad:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn an_exception_in_a_sort_comparator_is_an_e302() {
+    let p = script_project("let a = [3, 1, 2]; a.sort(|x, y| throw \"no\"); a[0]");
+    let run = check_project(p.path(), &[]).code(1);
+    assert!(run.stderr.contains("error[E302]"), "{}", run.stderr);
+}
+
+#[test]
+fn a_long_list_attribute_is_the_data_s_size_not_a_script_limit() {
+    let items: Vec<String> = (0..20_000).map(|i| format!("t{i}")).collect();
+    let data = format!(
+        "attributes:\n  company: {{ tags: list }}\nentities:\n  - {{ id: a, name: A, kind: company, attributes: {{ tags: [{}] }} }}\n",
+        items.join(", ")
+    );
+    let rule = RULE.replace("{ attribute: x }", "{ expr: 'e.tags.len()' }").replace(", missing: skip", "");
+    let p = project(&[("rules/r.yaml", &rule), ("data/d.yaml", &data)]);
+    check_project(p.path(), &[]).success();
+}
+
+#[test]
+fn a_huge_cell_is_clipped_in_the_table_and_whole_in_csv() {
+    let name = "N".repeat(1_000_000);
+    let rows: String = (0..20).map(|i| format!("e{i},E{i},company,{i}\n")).collect();
+    let p = project(&[
+        ("rules/r.yaml", RULE),
+        ("data/schema.yaml", "attributes:\n  company: { x: number }\n"),
+        ("data/u.csv", &format!("id,name,kind,x\nbig,{name},company,1\n{rows}")),
+    ]);
+    let rank = |format: &str| {
+        Thesis::new().in_dir(p.path()).args(["--rules", "rules", "--data", "data", "rank", "--format", format]).run().success()
+    };
+    let table = rank("table");
+    assert!(table.stdout.lines().all(|l| l.chars().count() < 400), "a row is as wide as the widest cell");
+    assert!(table.stdout.contains("NNN…"), "{}", &table.stdout[..table.stdout.len().min(500)]);
+    assert!(rank("csv").stdout.contains(&name));
+}

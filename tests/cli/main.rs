@@ -4,6 +4,7 @@ mod diagnostics;
 mod diff;
 mod domain;
 mod explain;
+mod fuzz;
 mod hostile;
 mod layout;
 mod lints;

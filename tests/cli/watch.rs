@@ -115,3 +115,18 @@ fn a_saved_edit_reranks_and_a_broken_save_shows_diagnostics_without_exiting() {
     assert!(fixed.contains("    3  gamma  Gamma  32.00  Underweight"), "{fixed}");
     assert!(fixed.contains("Neutral → Underweight: 1 (gamma)"), "the last good run is the reference: {fixed}");
 }
+
+#[test]
+fn a_vanished_rules_directory_is_reported_as_an_io_error_not_as_zero_errors() {
+    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).expect("fixture");
+    let dir = project(&[
+        ("rules/company.yaml", &read("edit/rules/company.yaml")),
+        ("datasets/companies.yaml", &read("edit/datasets/companies.yaml")),
+    ]);
+    let mut watch = Session::start(dir.path());
+    watch.until("watching for changes");
+    std::fs::remove_dir_all(dir.path().join("rules")).expect("remove rules/");
+    let gone = watch.until("watching for changes");
+    assert!(gone.contains("check: cannot read the inputs: rules:"), "{gone}");
+    assert!(!gone.contains("0 errors"), "{gone}");
+}

@@ -85,13 +85,6 @@ fn evaluate_with(project: &Project, rule_sets: &[String], limits: Limits, rules:
 
 /// A profile repeats its base's factors and gates at the same place: warn once per place and code.
 fn dedupe(out: &mut Vec<Diagnostic>) {
-    let mut seen = Vec::new();
-    out.retain(|d| {
-        let key = (d.code, d.location.clone());
-        if d.location.is_some() && seen.contains(&key) {
-            return false;
-        }
-        seen.push(key);
-        true
-    });
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|d| d.location.is_none() || seen.insert((d.code, d.location.clone())));
 }
