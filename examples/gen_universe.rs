@@ -4,6 +4,9 @@
 //!
 //! cargo run --release --example gen_universe -- --rows 1000000 --attrs 40 --out bench/out
 
+// A developer tool run by bench/run.sh: its progress lines may go to stderr plainly.
+#![allow(clippy::print_stderr)]
+
 use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -67,7 +70,7 @@ fn write_csv(path: &Path, rows: usize, attrs: usize) -> std::io::Result<()> {
         line.clear();
         write!(line, "c{i:07},Company {i},company").ok();
         for j in 0..attrs {
-            let missing = rng.next() % 100 == 0;
+            let missing = rng.next().is_multiple_of(100);
             let x = rng.unit() * scale_of(j);
             if missing {
                 line.push(',');

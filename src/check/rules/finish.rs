@@ -197,17 +197,17 @@ fn finish_factor(
     let scale = f.scale.as_ref().map_or_else(Scale::default_linear, |s| s.v.clone());
     let mut found = Vec::new();
     let input = finish_input(f, input, dir, kind, &scale, dataset, &mut found).ok_or(found)?;
-    if let Some(Located { v: Missing::Assume(_), at }) = &f.missing {
-        if scale.kind().expects() != Expect::Number {
-            return Err(vec![
-                Diagnostic::error(
-                    Code::BadScale,
-                    format!("factor `{}` assumes a number, which its {} scale cannot score", f.id, scale.name()),
-                )
-                .at_opt(*at)
-                .hint("give the points directly: `missing: {points: P}`"),
-            ]);
-        }
+    if let Some(Located { v: Missing::Assume(_), at }) = &f.missing
+        && scale.kind().expects() != Expect::Number
+    {
+        return Err(vec![
+            Diagnostic::error(
+                Code::BadScale,
+                format!("factor `{}` assumes a number, which its {} scale cannot score", f.id, scale.name()),
+            )
+            .at_opt(*at)
+            .hint("give the points directly: `missing: {points: P}`"),
+        ]);
     }
     Ok(Factor {
         id: f.id.clone(),
