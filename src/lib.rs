@@ -12,6 +12,7 @@ pub mod load;
 pub mod memo;
 pub mod model;
 pub mod pipeline;
+pub mod pool;
 pub mod project;
 pub mod rank;
 pub mod render;
