@@ -11,7 +11,7 @@ mod reasons;
 mod states;
 mod worker;
 
-pub use aggregate::{Breakdown, Outcome, nominal_base, nominal_shares};
+pub use aggregate::{Breakdown, Outcome, nominal_base, nominal_shares, nominal_swing};
 pub use attribution::Attributor;
 pub use factor::Raw;
 pub use kernel::{EntityScore, Status};

@@ -67,6 +67,18 @@ pub struct Factor {
     pub span: Option<Span>,
 }
 
+impl Factor {
+    /// The lowest and highest points the factor can get: its scale's, widened by a
+    /// `{points: P}` missing policy.
+    pub fn points_bounds(&self) -> (f64, f64) {
+        let (lo, hi) = self.scale.kind().bounds();
+        match self.missing {
+            Missing::Points(p) => (lo.min(p), hi.max(p)),
+            _ => (lo, hi),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum GateAction {
     Exclude,

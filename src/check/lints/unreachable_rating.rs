@@ -47,16 +47,6 @@ fn round(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// The lowest and highest points a factor can get.
-pub fn points_bounds(f: &Factor) -> (f64, f64) {
-    let (mut lo, mut hi) = f.scale.kind().bounds();
-    if let Missing::Points(p) = f.missing {
-        lo = lo.min(p);
-        hi = hi.max(p);
-    }
-    (lo, hi)
-}
-
 fn min_max(xs: impl Iterator<Item = f64>) -> (f64, f64) {
     xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)))
 }
@@ -71,7 +61,7 @@ fn can_be_skipped(f: &Factor) -> bool {
 
 /// Bounds of any entity's total under `rules`.
 pub fn total_bounds(rules: &RuleSet) -> (f64, f64) {
-    let bounds: Vec<(f64, f64)> = rules.factors.iter().map(points_bounds).collect();
+    let bounds: Vec<(f64, f64)> = rules.factors.iter().map(Factor::points_bounds).collect();
     let (lo, hi) = if rules.factors.iter().any(can_be_skipped) {
         (min_max(bounds.iter().map(|b| b.0)).0, min_max(bounds.iter().map(|b| b.1)).1)
     } else {
