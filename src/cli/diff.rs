@@ -6,12 +6,10 @@ use std::process::ExitCode;
 use super::Common;
 use super::output::to_stdout;
 use crate::Error;
-use crate::diag::Diagnostics;
 use crate::diff::{diff, revision};
 use crate::model::Kind;
-use crate::pipeline::Session;
+use crate::project::{Options, Session};
 use crate::render::diff::{DiffFormat, write_diff};
-use crate::source::SourceMap;
 
 /// What `thesis diff` was asked for.
 #[derive(Debug, clap::Args)]
@@ -50,14 +48,12 @@ pub fn run(common: &Common, args: &DiffArgs) -> Result<ExitCode, Error> {
 }
 
 fn score(common: &Common, rules: Vec<PathBuf>, label: &str) -> Result<Session, Error> {
-    let sources = SourceMap::new();
-    let mut diags = Diagnostics::new();
-    let mut opts = common.options();
-    opts.rules = rules;
-    let session = crate::pipeline::score(&opts, &sources, &mut diags);
-    if !diags.is_empty() {
-        eprintln!("thesis: in the {label} rules:");
-    }
-    common.report(&diags, &sources);
-    session
+    let opts = Options { rules, ..common.options() };
+    let scored = crate::pipeline::score_reported(&opts, |diags, sources| {
+        if !diags.is_empty() {
+            eprintln!("thesis: in the {label} rules:");
+        }
+        common.report(diags, sources);
+    });
+    scored.map(|(session, _)| session)
 }

@@ -5,17 +5,11 @@ use std::process::ExitCode;
 use super::output::to_stdout;
 use super::{Common, ExplainFormat};
 use crate::Error;
-use crate::diag::Diagnostics;
 use crate::evaluate::ledger;
 use crate::render::explain::write_text;
-use crate::source::SourceMap;
 
 pub fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<ExitCode, Error> {
-    let sources = SourceMap::new();
-    let mut diags = Diagnostics::new();
-    let session = crate::pipeline::score(&common.options(), &sources, &mut diags);
-    common.report(&diags, &sources);
-    let session = session?;
+    let (session, _sources) = common.score(&common.options())?;
     let dataset = &session.project.dataset;
     let mut found = Vec::new();
     let mut rankings = std::collections::HashMap::new();

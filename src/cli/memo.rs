@@ -14,7 +14,7 @@ use crate::memo::layout::{Rendered, owned_files, render};
 use crate::memo::templates::Templates;
 use crate::memo::{MemoFormat, Selection, build};
 use crate::model::Kind;
-use crate::source::{SourceMap, display_path};
+use crate::source::display_path;
 
 /// The options of `thesis memo`.
 #[derive(Debug, clap::Args)]
@@ -54,11 +54,7 @@ impl MemoArgs {
 }
 
 pub fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
-    let sources = SourceMap::new();
-    let mut diags = Diagnostics::new();
-    let session = crate::pipeline::score(&common.options(), &sources, &mut diags);
-    common.report(&diags, &sources);
-    let session = session?;
+    let (session, sources) = common.score(&common.options())?;
     let selection = Selection { ids: args.ids.clone(), kinds: args.kinds.clone() };
     let book = build(&session, &selection)?;
     let formats = args.formats();

@@ -19,7 +19,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::Error;
 use crate::diag::{DiagnosticFormat, Diagnostics, render_all};
 use crate::model::{Date, Kind};
-use crate::pipeline::Options;
+use crate::project::{Options, Session, StageHook};
 use crate::render::rank::RankFormat;
 use crate::source::SourceMap;
 
@@ -129,7 +129,8 @@ impl Common {
             rule_sets: self.rule_sets.clone(),
             as_of: self.as_of,
             limits: Default::default(),
-            timings: self.timings,
+            threads: self.threads,
+            on_stage: self.timings.then(|| StageHook::new(print_stage)),
         };
         if let Some(ops) = self.max_operations {
             o.limits.operations = ops;
@@ -153,6 +154,11 @@ impl Common {
         }
     }
 
+    /// Scores with these options, printing the diagnostics (see [`crate::pipeline::score_reported`]).
+    pub fn score(&self, opts: &Options) -> Result<(Session, SourceMap), Error> {
+        crate::pipeline::score_reported(opts, |diags, sources| self.report(diags, sources))
+    }
+
     /// Prints diagnostics to standard error.
     pub fn report(&self, diags: &Diagnostics, sources: &SourceMap) {
         let mut err = std::io::stderr().lock();
@@ -160,19 +166,34 @@ impl Common {
     }
 }
 
-/// Runs a parsed command line and returns the process exit code.
+/// Prints one stage's duration for `--timings`.
+fn print_stage(stage: &str, took: std::time::Duration) {
+    eprintln!("thesis: {stage:<16} {:>8.1} ms", took.as_secs_f64() * 1e3);
+}
+
+/// Stage durations of the CLI's own stages (ranking, writing) for `--timings`.
+pub struct Timings {
+    last: Option<std::time::Instant>,
+}
+
+impl Timings {
+    pub fn new(enabled: bool) -> Timings {
+        Timings { last: enabled.then(std::time::Instant::now) }
+    }
+
+    pub fn mark(&mut self, stage: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            print_stage(stage, now - last);
+            self.last = Some(now);
+        }
+    }
+}
+
+/// Runs a parsed command line and returns the process exit code. The whole command runs on
+/// the library's worker pool, so its own parallel work (ranking, writing) honours `--threads`.
 pub fn run(cli: Cli) -> ExitCode {
-    let threads = cli.common.threads.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .stack_size(crate::script::WORKER_STACK_BYTES)
-        .thread_name(|i| format!("thesis-{i}"))
-        .build();
-    let result = match pool {
-        Ok(pool) => pool.install(|| dispatch(&cli)),
-        Err(e) => Err(Error::Usage(format!("cannot start {threads} threads: {e}"))),
-    };
-    match result {
+    match crate::pool::in_pool(cli.common.threads, || dispatch(&cli)).and_then(|r| r) {
         Ok(code) => code,
         Err(Error::Invalid { .. }) => ExitCode::from(1),
         Err(e) => {

@@ -14,7 +14,7 @@ use super::inputs::{CHUNK, failure_diagnostic};
 use super::worker::Worker;
 use crate::compile::KindPlan;
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::load::rules::GateMissing;
+use crate::model::GateMissing;
 use crate::model::{EntityTable, GateAction, KindSchema, RuleSet};
 use crate::scale::{Scorer, linear_points};
 use crate::script::{Failure, Limits};
@@ -23,6 +23,7 @@ use crate::source::SourceMap;
 /// Whether an entity is ranked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
+    /// Scored and ranked.
     Scored,
     /// Excluded by the gate with this index.
     Excluded(u16),

@@ -23,7 +23,7 @@ pub use stamp::sha256_hex;
 use crate::Error;
 use crate::evaluate::{KindScores, ledger};
 use crate::model::Kind;
-use crate::pipeline::Session;
+use crate::project::Session;
 use crate::rank::Ranking;
 
 /// Which memos to build. Empty lists mean everything.

@@ -1,7 +1,7 @@
 //! `bool {direction}`: true → 100 and false → 0, mirrored for `direction: lower`.
 
+use super::Direction;
 use super::{Expect, RawValue, ScaleKind, Scorer, UniverseStats, direction_suffix};
-use crate::load::rules::Direction;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bool {

@@ -1,8 +1,8 @@
 //! `linear {lo, hi, direction}`: fixed bounds, clamped, 100·clamp((x − lo)/(hi − lo), 0, 1).
 
+use super::Direction;
 use super::{Expect, RawValue, ScaleKind, Scorer, UniverseStats, direction_suffix};
 use crate::fmt::number;
-use crate::load::rules::Direction;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Linear {

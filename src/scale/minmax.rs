@@ -1,8 +1,8 @@
 //! `minmax {direction}`: linear between the smallest and largest value in the universe (opt-in:
 //! rank reversal); 50 points for all when the universe cannot tell values apart.
 
+use super::Direction;
 use super::{DEGENERATE_POINTS, Expect, RawValue, ScaleKind, Scorer, UniverseStats, direction_suffix, sorted_observed};
-use crate::load::rules::Direction;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Minmax {

@@ -13,6 +13,7 @@
 
 mod bands;
 mod boolean;
+mod direction;
 mod linear;
 mod map;
 mod minmax;
@@ -22,14 +23,13 @@ mod zscore;
 
 pub use bands::{Band, Bands, band_index};
 pub use boolean::Bool;
+pub use direction::Direction;
 pub use linear::{Linear, linear_points};
 pub use map::Map;
 pub use minmax::Minmax;
 pub use percentile::Percentile;
 pub use scorer::{DEGENERATE_POINTS, Scorer, UniverseStats};
 pub use zscore::Zscore;
-
-use crate::load::rules::Direction;
 
 /// What a factor's input must give for its scale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

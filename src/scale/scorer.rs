@@ -105,7 +105,7 @@ impl Scorer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::rules::Direction;
+    use crate::scale::Direction;
     use crate::scale::{Bands, Linear, Minmax, Percentile, Zscore};
 
     fn scorer(scale: Scale, values: &[f64]) -> Scorer {

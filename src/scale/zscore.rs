@@ -1,9 +1,9 @@
 //! `zscore {direction, clamp}`: standard score in the universe, ±clamp standard deviations mapped
 //! to 0..100 (opt-in: rank reversal); 50 points for all when the spread is zero.
 
+use super::Direction;
 use super::{DEGENERATE_POINTS, Expect, RawValue, ScaleKind, Scorer, UniverseStats, direction_suffix, sorted_observed};
 use crate::fmt::number;
-use crate::load::rules::Direction;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Zscore {

@@ -260,7 +260,7 @@ fn inline(
     };
     let table = cx.dataset.table(kind);
     let id = e.id.clone().or_else(|| e.from.clone()).unwrap_or_else(|| "case".to_string());
-    if !crate::check::is_valid_name(&id) {
+    if !crate::model::is_valid_name(&id) {
         diags.push(
             Diagnostic::error(Code::BadName, format!("`{id}` cannot be an id"))
                 .at_opt(cx.doc.span(&path.at("id")))

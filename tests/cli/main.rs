@@ -4,6 +4,7 @@ mod diagnostics;
 mod diff;
 mod domain;
 mod explain;
+mod layout;
 mod lints;
 mod mcda;
 mod memo;

@@ -7,7 +7,7 @@
 use super::Cx;
 use crate::diag::{Code, Diagnostic};
 use crate::evaluate::{Status, factor_missing_count};
-use crate::load::rules::GateMissing;
+use crate::model::GateMissing;
 use crate::model::Missing;
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
