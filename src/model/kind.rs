@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[allow(missing_docs, reason = "docs on the variants would make schemars describe map keys by kind differently")]
 pub enum Kind {
     Company,
     Segment,
@@ -27,8 +28,10 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The three kinds, in scoring order's reverse (the order of per-kind arrays).
     pub const ALL: [Kind; 3] = [Kind::Company, Kind::Segment, Kind::Region];
 
+    /// The name as written in files: `company`, `segment`, `region`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Company => "company",
@@ -51,6 +54,7 @@ impl Kind {
         self as usize
     }
 
+    /// The kind named `s`, as written in files.
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }

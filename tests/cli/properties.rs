@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use thesis::diag::Diagnostics;
-use thesis::evaluate::{Status, ledger};
+use thesis::evaluate::Status;
 use thesis::model::Kind;
 use thesis::pipeline::score;
 use thesis::project::{Options, Session};
@@ -179,13 +179,38 @@ proptest! {
         let s = run(&case.dataset(&case.order()), &case.rules());
         let ks = s.scores.of(Kind::Company).expect("scored");
         for row in 0..ks.table.len() {
-            let l = ledger(ks, row, &s.scores, &s.project.dataset, false);
+            let l = s.ledger(Kind::Company, row, false).expect("a ledger");
             prop_assert!((0.0..=100.0).contains(&l.score), "score {} out of range", l.score);
             let contributions: f64 = l.factors.iter().map(|f| f.contribution).sum();
             let adjustments: f64 = l.adjustments.iter().filter(|a| a.fired).filter_map(|a| a.points).sum();
             if l.status != Status::NoData {
                 prop_assert!((contributions + adjustments + l.clamp - l.score).abs() < 1e-9);
                 prop_assert_eq!(contributions, l.base, "contributions add up to the base exactly");
+            }
+        }
+    }
+
+    /// The weighted product on the same cases: scores in range, each category score between
+    /// its factors' lowest and highest points, and a breakdown that still attributes the base.
+    #[test]
+    fn weighted_product_scores_are_in_range_and_attributed(case in case()) {
+        let rules = case.rules().replacen("kind: company\n", "kind: company\naggregation: weighted_product\n", 1);
+        prop_assert!(rules.contains("aggregation: weighted_product"));
+        let s = run(&case.dataset(&case.order()), &rules);
+        let ks = s.scores.of(Kind::Company).expect("scored");
+        for row in 0..ks.table.len() {
+            let l = s.ledger(Kind::Company, row, false).expect("a ledger");
+            prop_assert!((0.0..=100.0).contains(&l.score), "score {} out of range", l.score);
+            if l.status == Status::NoData {
+                continue;
+            }
+            let contributions: f64 = l.factors.iter().map(|f| f.contribution).sum();
+            prop_assert!((contributions - l.base).abs() < 1e-9, "contributions {} vs base {}", contributions, l.base);
+            let points: Vec<f64> = l.factors.iter().filter_map(|f| f.points).collect();
+            let (lo, hi) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(*p), b.max(*p)));
+            prop_assert!(l.base >= lo - 1e-9 && l.base <= hi + 1e-9, "base {} outside [{}, {}]", l.base, lo, hi);
+            for f in &l.factors {
+                prop_assert!((f.contribution + f.lost - 100.0 * f.share).abs() < 1e-9);
             }
         }
     }
