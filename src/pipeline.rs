@@ -77,6 +77,7 @@ pub fn load_project(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics
     let dataset = crate::check::check_dataset(&ws, opts.as_of, diags);
     clock.mark("check datasets");
     let book = crate::check::check_rules(&ws, &dataset, diags);
+    crate::check::check_finite(&book, diags);
     clock.mark("check rules");
     Ok(Project { ws, dataset, book })
 }

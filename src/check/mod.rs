@@ -4,12 +4,14 @@
 pub(crate) mod attrs;
 mod dataset;
 mod extends;
+mod finite;
 pub mod lints;
 mod relations;
 mod rules;
 pub(crate) mod table;
 
 pub use dataset::check_dataset;
+pub use finite::check_finite;
 pub use rules::check_rules;
 
 /// The longest id or name: ids become file names (`company/ID.html`), and a file name may
