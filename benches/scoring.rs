@@ -12,7 +12,8 @@ use rayon::prelude::*;
 use thesis::diag::Diagnostics;
 use thesis::evaluate::evaluate;
 use thesis::model::{Column, Kind};
-use thesis::pipeline::{Options, Session, score};
+use thesis::pipeline::score;
+use thesis::project::{Options, Session};
 use thesis::source::SourceMap;
 
 fn bench_dir() -> PathBuf {

@@ -52,9 +52,39 @@ pub fn percent(share: f64) -> String {
     format!("{}%", fixed(share * 100.0, 1))
 }
 
+/// How a factor's raw value is written: the one difference between tables and prose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RawStyle {
+    /// Ledger tables (`thesis explain`): numbers to at most 4 decimals ([`short`]), booleans
+    /// as `true`/`false`.
+    Table,
+    /// Memo tables (the `raw` template filter), as the published memos carry them: numbers
+    /// rounded half away from zero to 4 decimals (so `55.33125` is `55.3313` here and
+    /// `55.3312` in [`RawStyle::Table`]), booleans as `True`/`False` (the template engine's).
+    MemoTable,
+    /// Memo sentences: numbers in full ([`number`]), booleans as `yes`/`no`.
+    Prose,
+}
+
+/// A factor's raw value (number, text, boolean or missing) as text; missing is `—`.
+pub fn raw(v: &Json, style: RawStyle) -> String {
+    match (v, style) {
+        (Json::Null, _) => "—".into(),
+        (Json::Number(n), RawStyle::Table) => n.as_f64().map_or_else(|| n.to_string(), short),
+        (Json::Number(n), RawStyle::MemoTable) => {
+            n.as_f64().map_or_else(|| n.to_string(), |x| number((x * 1e4).round() / 1e4))
+        }
+        (Json::Number(n), RawStyle::Prose) => n.as_f64().map_or_else(|| n.to_string(), number),
+        (Json::String(s), _) => s.clone(),
+        (Json::Bool(b), RawStyle::Prose) => (if *b { "yes" } else { "no" }).into(),
+        (Json::Bool(b), RawStyle::MemoTable) => (if *b { "True" } else { "False" }).into(),
+        (other, _) => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::fmt::{fixed, json_number, number, percent, short};
+    use super::{RawStyle, fixed, json_number, number, percent, raw, short};
 
     #[test]
     fn numbers_print_shortest_without_negative_zero() {
@@ -73,5 +103,21 @@ mod tests {
         assert_eq!(short(12.5), "12.5");
         assert_eq!(short(2.00001), "2");
         assert_eq!(percent(0.923), "92.3%");
+    }
+
+    #[test]
+    fn raw_values_differ_between_styles_only_in_numbers_and_booleans() {
+        let v = |s: &str| serde_json::from_str::<serde_json::Value>(s).expect("json");
+        assert_eq!(raw(&v("56.666666666666664"), RawStyle::Table), "56.6667");
+        assert_eq!(raw(&v("56.666666666666664"), RawStyle::Prose), "56.666666666666664");
+        assert_eq!(raw(&v("true"), RawStyle::Table), "true");
+        assert_eq!(raw(&v("true"), RawStyle::MemoTable), "True");
+        assert_eq!(raw(&v("55.33125"), RawStyle::MemoTable), "55.3313");
+        assert_eq!(raw(&v("55.33125"), RawStyle::Table), "55.3312");
+        assert_eq!(raw(&v("false"), RawStyle::Prose), "no");
+        for style in [RawStyle::Table, RawStyle::MemoTable, RawStyle::Prose] {
+            assert_eq!(raw(&v("null"), style), "—");
+            assert_eq!(raw(&v("\"SSE\""), style), "SSE");
+        }
     }
 }

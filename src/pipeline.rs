@@ -1,73 +1,25 @@
-//! The pipeline as one API: load and check a project, compile and evaluate it, rank a kind.
+//! The pipeline as one API: load and check a project, compile and evaluate it, check it
+//! whole, run its rule tests. Each verb runs on a worker pool with the sandbox's stacks.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use crate::Error;
-use crate::compile::{Plan, compile, compile_all};
+use crate::compile::{compile, compile_all};
 use crate::diag::Diagnostics;
-use crate::evaluate::{Scores, evaluate};
-use crate::load::{Workspace, load};
-use crate::model::{Dataset, Date, Kind, RuleBook};
-use crate::rank::{Ranking, rank};
-use crate::script::Limits;
+use crate::evaluate::evaluate;
+use crate::load::load;
+use crate::project::{Options, Project, Session, StageHook};
 use crate::source::SourceMap;
 use crate::testing::TestRun;
 
-/// Where the inputs are and how to read them.
-#[derive(Clone, Debug)]
-pub struct Options {
-    pub rules: Vec<PathBuf>,
-    pub data: Vec<PathBuf>,
-    /// More files to check along with the rules and data.
-    pub extra: Vec<PathBuf>,
-    /// Rule sets chosen by name (`--rule-set`), at most one per kind.
-    pub rule_sets: Vec<String>,
-    /// Leave out facts dated after this day.
-    pub as_of: Option<Date>,
-    pub limits: Limits,
-    /// The project root (`--root`); by default the deepest directory holding every given path.
-    pub root: Option<PathBuf>,
-    /// Read files that lead outside the root too (`--allow-outside-root`).
-    pub allow_outside_root: bool,
-    /// Print how long each stage took to standard error (`--timings`).
-    pub timings: bool,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            rules: vec![PathBuf::from("rules")],
-            data: vec![PathBuf::from("datasets")],
-            extra: Vec::new(),
-            rule_sets: Vec::new(),
-            as_of: None,
-            limits: Limits::default(),
-            root: None,
-            allow_outside_root: false,
-            timings: false,
-        }
-    }
-}
-
-/// The checked inputs: files, dataset and rule sets.
-#[derive(Debug)]
-pub struct Project {
-    pub ws: Workspace,
-    pub dataset: Dataset,
-    pub book: RuleBook,
-}
-
-/// A scored project.
-#[derive(Debug)]
-pub struct Session {
-    pub project: Project,
-    pub plan: Plan,
-    pub scores: Scores,
-}
-
 /// Loads and checks every input file; problems go to `diags`.
 pub fn load_project(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Project, Error> {
-    let mut clock = Timings::new(opts.timings);
+    in_pool(opts.threads, || load_here(opts, sources, diags))?
+}
+
+fn load_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Project, Error> {
+    let mut clock = Clock::new(opts);
     let mut paths = opts.rules.clone();
     paths.extend(opts.data.iter().cloned());
     paths.extend(opts.extra.iter().cloned());
@@ -84,12 +36,16 @@ pub fn load_project(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics
 
 /// Loads, checks, compiles and scores. Any error in the inputs is `Error::Invalid`.
 pub fn score(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Session, Error> {
-    let project = load_project(opts, sources, diags)?;
+    in_pool(opts.threads, || score_here(opts, sources, diags))?
+}
+
+fn score_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Session, Error> {
+    let project = load_here(opts, sources, diags)?;
     let invalid = |d: &Diagnostics| Error::Invalid { errors: d.error_count().max(1) };
     if diags.has_errors() {
         return Err(invalid(diags));
     }
-    let mut clock = Timings::new(opts.timings);
+    let mut clock = Clock::new(opts);
     let plan = compile(&project.book, &project.dataset, &opts.rule_sets, &project.ws, opts.limits, diags)
         .ok_or_else(|| invalid(diags))?;
     clock.mark("compile");
@@ -98,10 +54,28 @@ pub fn score(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
     Ok(Session { project, plan, scores })
 }
 
+/// [`score`] with a fresh source map and diagnostics: hands the diagnostics to `report`
+/// (whether or not there are errors), then returns the session with the sources its
+/// diagnostics and ledgers point into. The preamble of every command that scores.
+pub fn score_reported(
+    opts: &Options,
+    report: impl FnOnce(&Diagnostics, &SourceMap),
+) -> Result<(Session, SourceMap), Error> {
+    let sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let session = score(opts, &sources, &mut diags);
+    report(&diags, &sources);
+    Ok((session?, sources))
+}
+
 /// Checks everything `rank` would meet: files, every rule set and script, and a dry run of the
 /// chosen rule sets over the data.
 pub fn check(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Project, Error> {
-    let project = load_project(opts, sources, diags)?;
+    in_pool(opts.threads, || check_here(opts, sources, diags))?
+}
+
+fn check_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Project, Error> {
+    let project = load_here(opts, sources, diags)?;
     let sources = &project.ws.sources;
     compile_all(&project.book, &project.dataset, &project.ws, opts.limits, diags);
     crate::testing::check_tests(&project.ws.test_files, &project.dataset, &project.book, &opts.rule_sets, diags);
@@ -111,7 +85,7 @@ pub fn check(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
         }
     }
     if !diags.has_errors() {
-        crate::check::lints::run(&project, opts, diags);
+        crate::check::lints::run(&project, &opts.rule_sets, opts.limits, diags);
     }
     Ok(project)
 }
@@ -127,7 +101,17 @@ pub fn test(
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<(Project, TestRun), Error> {
-    let project = load_project(opts, sources, diags)?;
+    in_pool(opts.threads, || test_here(opts, only, names, sources, diags))?
+}
+
+fn test_here(
+    opts: &Options,
+    only: &[PathBuf],
+    names: &[String],
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<(Project, TestRun), Error> {
+    let project = load_here(opts, sources, diags)?;
     if diags.has_errors() {
         return Err(Error::Invalid { errors: diags.error_count() });
     }
@@ -141,34 +125,49 @@ pub fn test(
     for f in &mut files {
         f.cases.retain(|(name, _, _)| names.is_empty() || names.iter().any(|n| name.contains(n.as_str())));
     }
-    let mut run = crate::testing::run_tests(&project, &files, opts, diags);
+    let mut run = crate::testing::run_tests(&project, &files, &opts.rule_sets, opts.limits, diags);
     if !only.is_empty() || !names.is_empty() {
         run.coverage = std::mem::take(&mut run.coverage).used_only();
     }
     Ok((project, run))
 }
 
-impl Session {
-    pub fn rank(&self, kind: Kind) -> Option<Ranking> {
-        self.scores.of(kind).map(rank)
+/// Runs `f` on a worker pool of `threads` threads (`None`: one per core) whose stacks are
+/// [`crate::script::WORKER_STACK_BYTES`], which the sandbox's call-depth limit assumes. Inside
+/// such a pool already (a verb called from another, or the CLI's pool), `f` runs where it is.
+pub fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
+    if std::thread::current().name().is_some_and(|n| n.starts_with(WORKER_PREFIX)) {
+        return Ok(f());
     }
+    let n = threads.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .stack_size(crate::script::WORKER_STACK_BYTES)
+        .thread_name(|i| format!("{WORKER_PREFIX}{i}"))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {n} threads: {e}")))?;
+    Ok(pool.install(f))
 }
 
-/// Stage durations for `--timings`, printed to standard error as each stage ends.
-pub struct Timings {
-    last: Option<std::time::Instant>,
+/// How the pool's threads are named, which is how [`in_pool`] knows it is inside one.
+const WORKER_PREFIX: &str = "thesis-";
+
+/// Tells [`Options::on_stage`] how long each stage took, if anyone listens.
+struct Clock<'a> {
+    hook: Option<&'a StageHook>,
+    last: Instant,
 }
 
-impl Timings {
-    pub fn new(enabled: bool) -> Timings {
-        Timings { last: enabled.then(std::time::Instant::now) }
+impl Clock<'_> {
+    fn new(opts: &Options) -> Clock<'_> {
+        Clock { hook: opts.on_stage.as_ref(), last: Instant::now() }
     }
 
-    pub fn mark(&mut self, stage: &str) {
-        if let Some(last) = self.last {
-            let now = std::time::Instant::now();
-            crate::say!("thesis: {stage:<16} {:>8.1} ms", (now - last).as_secs_f64() * 1e3);
-            self.last = Some(now);
+    fn mark(&mut self, stage: &str) {
+        if let Some(hook) = self.hook {
+            let now = Instant::now();
+            hook.call(stage, now - self.last);
+            self.last = now;
         }
     }
 }

@@ -14,7 +14,7 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 use crate::Error;
 use crate::diag::Diagnostics;
 use crate::model::Kind;
-use crate::pipeline::{Options, Session};
+use crate::project::{Options, Session};
 use crate::source::SourceMap;
 
 /// What each run shows.
@@ -149,11 +149,7 @@ impl State {
     }
 
     fn rank(&mut self, opts: &Options, w: WatchOptions, report: Reporter<'_>, out: &mut dyn Write) {
-        let sources = SourceMap::new();
-        let mut diags = Diagnostics::new();
-        let session = crate::pipeline::score(opts, &sources, &mut diags);
-        report(&diags, &sources);
-        let Ok(session) = session else { return };
+        let Ok((session, _)) = crate::pipeline::score_reported(opts, report) else { return };
         let Some(ks) = session.scores.of(w.kind) else {
             let _ = writeln!(out, "no rule set scores {}", w.kind);
             return;

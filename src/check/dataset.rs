@@ -7,14 +7,15 @@ use rayon::prelude::*;
 
 use super::attrs::{Cell, convert, split_sourced, undeclared};
 use super::relations::resolve_relations;
-use super::table::{RawRelation, TableBuilder};
-use super::{RESERVED_ATTRIBUTES, is_identifier, is_valid_name};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::load::Workspace;
 use crate::load::dataset::DatasetFile;
 use crate::load::values::Parsed;
 use crate::load::yaml::{YamlDoc, YamlPath};
-use crate::model::{AttrDecl, Dataset, Date, Kind, KindSchema, Origin, Row};
+use crate::model::{
+    AttrDecl, Dataset, Date, Kind, KindSchema, Origin, RESERVED_ATTRIBUTES, RawRelation, Row, TableBuilder,
+    is_identifier, is_valid_name,
+};
 use crate::source::SourceMap;
 use crate::ypath;
 
@@ -165,7 +166,7 @@ fn add_entities(
             diags.push(
                 Diagnostic::error(Code::BadName, format!("`{}` cannot be an id", spec.id))
                     .at_opt(doc.span(&path.at("id")))
-                    .hint(crate::check::ID_HINT),
+                    .hint(crate::model::ID_HINT),
             );
             continue;
         }

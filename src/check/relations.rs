@@ -2,10 +2,9 @@
 
 use std::collections::HashMap;
 
-use super::table::{RawRelation, TableBuilder};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::exposure::{self, At};
-use crate::model::{EntityTable, Exposure, Kind, Row, Unloaded};
+use crate::model::{EntityTable, Exposure, Kind, RawRelation, Row, TableBuilder, Unloaded};
 
 /// Finishes the tables: relations become rows; dangling targets, bad weights and sums that
 /// are not 1 are reported.

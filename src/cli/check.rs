@@ -11,6 +11,11 @@ use crate::source::SourceMap;
 
 /// What `thesis check` was asked for.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  thesis check                                   every rule, dataset, script and test file
+  thesis check --deny warnings --allow W401      what CI runs: warnings fail, but W401
+  thesis check --diagnostic-format sarif > thesis.sarif   for code scanning on a pull request
+  thesis check --diagnostic-format json | jq .summary")]
 pub struct CheckArgs {
     /// More files or directories to check with the rules and data.
     #[arg(value_name = "PATH")]

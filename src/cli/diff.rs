@@ -12,9 +12,8 @@ use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::diff::rules::{RuleChange, Versions, rule_changes};
 use crate::diff::{KindDiff, diff, revision};
 use crate::model::{Kind, RuleSet};
-use crate::pipeline::Session;
+use crate::project::{Options, Session};
 use crate::render::diff::{DiffFormat, write_diffs};
-use crate::source::SourceMap;
 
 /// What `thesis diff` was asked for.
 #[derive(Debug, clap::Args)]
@@ -147,15 +146,12 @@ fn version_lint(base: &RuleSet, head: &RuleSet, changes: &[RuleChange]) -> Optio
 }
 
 fn score(common: &Common, rules: Vec<PathBuf>, rule_sets: &[String], label: &str) -> Result<Session, Error> {
-    let sources = SourceMap::new();
-    let mut diags = Diagnostics::new();
-    let mut opts = common.options();
-    opts.rules = rules;
-    opts.rule_sets = rule_sets.to_vec();
-    let session = crate::pipeline::score(&opts, &sources, &mut diags);
-    if !diags.is_empty() {
-        crate::say!("thesis: in the {label} rules:");
-    }
-    common.report(&diags, &sources);
-    session
+    let opts = Options { rules, rule_sets: rule_sets.to_vec(), ..common.options() };
+    let scored = crate::pipeline::score_reported(&opts, |diags, sources| {
+        if !diags.is_empty() {
+            crate::say!("thesis: in the {label} rules:");
+        }
+        common.report(diags, sources);
+    });
+    scored.map(|(session, _)| session)
 }

@@ -5,30 +5,17 @@ use std::process::ExitCode;
 use super::output::to_stdout_as;
 use super::{Common, ExplainFormat};
 use crate::Error;
-use crate::diag::{Diagnostics, did_you_mean};
 use crate::evaluate::ledger;
 use crate::render::explain::write_text;
-use crate::source::SourceMap;
 
 pub fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<ExitCode, Error> {
-    let sources = SourceMap::new();
-    let mut diags = Diagnostics::new();
-    let session = crate::pipeline::score(&common.options(), &sources, &mut diags);
-    common.report(&diags, &sources);
-    let session = session?;
+    let (session, _sources) = common.score(&common.options())?;
     let dataset = &session.project.dataset;
     let mut found = Vec::new();
     let mut rankings = std::collections::HashMap::new();
     for id in ids {
         let Some((kind, row)) = dataset.find(id) else {
-            let all = crate::model::Kind::ALL
-                .into_iter()
-                .flat_map(|k| {
-                    let t = dataset.table(k);
-                    (0..t.len().min(100_000)).map(move |r| t.id(r).to_string())
-                })
-                .collect::<Vec<_>>();
-            let hint = did_you_mean(id, all.iter().map(String::as_str)).map(|s| format!(" (did you mean `{s}`?)"));
+            let hint = dataset.suggest_id(id, &crate::model::Kind::ALL).map(|s| format!(" (did you mean `{s}`?)"));
             return Err(Error::Usage(format!("no entity has id `{id}`{}", hint.unwrap_or_default())));
         };
         let Some(ks) = session.scores.of(kind) else {

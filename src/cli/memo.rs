@@ -16,10 +16,14 @@ use crate::memo::layout::{Rendered, render};
 use crate::memo::templates::Templates;
 use crate::memo::{MemoFormat, Selection, build};
 use crate::model::Kind;
-use crate::source::{SourceMap, display_path};
+use crate::source::display_path;
 
 /// The options of `thesis memo`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  thesis memo                      every memo and the index, under reports/
+  thesis memo baidu huawei         two memos only
+  thesis memo --check              fail if a committed memo is stale (CI)")]
 pub struct MemoArgs {
     /// Entity ids (default: every entity; the index is written only then).
     #[arg(value_name = "ID")]
@@ -56,11 +60,7 @@ impl MemoArgs {
 }
 
 pub fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
-    let sources = SourceMap::new();
-    let mut diags = Diagnostics::new();
-    let session = crate::pipeline::score(&common.options(), &sources, &mut diags);
-    common.report(&diags, &sources);
-    let session = session?;
+    let (session, sources) = common.score(&common.options())?;
     let selection = Selection { ids: args.ids.clone(), kinds: args.kinds.clone() };
     let book = build(&session, &selection)?;
     let formats = args.formats();

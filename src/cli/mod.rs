@@ -8,6 +8,7 @@ pub(crate) mod output;
 mod rank;
 mod reports;
 mod schema;
+mod shell;
 mod test;
 mod watch;
 
@@ -20,13 +21,17 @@ use clap::{Args, Parser, Subcommand};
 use crate::Error;
 use crate::diag::{DiagnosticFormat, Diagnostics, render_all};
 use crate::model::{Date, Kind};
-use crate::pipeline::Options;
+use crate::project::{Options, Session, StageHook};
 use crate::render::rank::RankFormat;
 use crate::source::SourceMap;
 
 /// Investment-scoring rules engine: scores, ranks and explains entities under YAML rule sets.
 #[derive(Debug, Parser)]
-#[command(name = "thesis", version, about, long_about = None)]
+#[command(name = "thesis", version, about, long_about = None, after_help = "Examples:
+  thesis check && thesis test && thesis rank
+  thesis explain baidu
+  thesis diff --base HEAD
+  thesis completions bash > ~/.local/share/bash-completion/completions/thesis")]
 pub struct Cli {
     #[command(flatten)]
     pub common: Common,
@@ -107,6 +112,11 @@ fn first_day(period: &str) -> String {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Score every entity and print the ranking of one kind.
+    #[command(after_help = "Examples:
+  thesis rank                                  the companies under the default rule set
+  thesis rank --rule-set company-growth --top 5
+  thesis rank --as-of 2025-12-31 --format csv > ranking.csv
+  thesis rank --kind segment --format json -o segments.json")]
     Rank {
         /// Which kind to rank.
         #[arg(long, default_value = "company")]
@@ -114,6 +124,7 @@ pub enum Command {
         /// Show only the first N ranked entities.
         #[arg(long, value_name = "N")]
         top: Option<usize>,
+        /// How to print the ranking: a table, CSV or JSON.
         #[arg(long, default_value = "table")]
         format: RankFormat,
         /// Write to this file (atomically) instead of standard output.
@@ -121,10 +132,15 @@ pub enum Command {
         output: Option<PathBuf>,
     },
     /// Show where entities' scores come from: every factor, weight, contribution and fact.
+    #[command(after_help = "Examples:
+  thesis explain baidu
+  thesis explain baidu huawei --rule-set company-defensive
+  thesis explain tencent --format json")]
     Explain {
         /// Entity ids.
         #[arg(required = true, value_name = "ID")]
         ids: Vec<String>,
+        /// How to print the explanation: text, or JSON (the ledger).
         #[arg(long, default_value = "text")]
         format: ExplainFormat,
     },
@@ -140,6 +156,20 @@ pub enum Command {
     Watch(watch::WatchArgs),
     /// Print the JSON Schema of rule, dataset or test files (for editors), or write all three.
     Schema(schema::SchemaArgs),
+    /// Print a shell completion script (bash, zsh, fish or powershell).
+    #[command(after_help = "Examples:
+  thesis completions bash > ~/.local/share/bash-completion/completions/thesis
+  thesis completions zsh > ~/.zfunc/_thesis
+  thesis completions fish > ~/.config/fish/completions/thesis.fish")]
+    Completions {
+        /// The shell to complete for.
+        shell: shell::Shell,
+    },
+    /// Print the manual page (roff): `thesis man | man -l -`.
+    #[command(after_help = "Examples:
+  thesis man | man -l -
+  thesis man > ~/.local/share/man/man1/thesis.1")]
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -159,7 +189,8 @@ impl Common {
             limits: Default::default(),
             root: self.root.clone(),
             allow_outside_root: self.allow_outside_root,
-            timings: self.timings,
+            threads: self.threads,
+            on_stage: self.timings.then(|| StageHook::new(print_stage)),
         };
         if let Some(ops) = self.max_operations {
             o.limits.operations = ops;
@@ -200,6 +231,11 @@ impl Common {
         }
     }
 
+    /// Scores with these options, printing the diagnostics (see [`crate::pipeline::score_reported`]).
+    pub fn score(&self, opts: &Options) -> Result<(Session, SourceMap), Error> {
+        crate::pipeline::score_reported(opts, |diags, sources| self.report(diags, sources))
+    }
+
     /// Prints diagnostics to standard error.
     pub fn report(&self, diags: &Diagnostics, sources: &SourceMap) {
         let mut err = std::io::stderr().lock();
@@ -207,19 +243,34 @@ impl Common {
     }
 }
 
-/// Runs a parsed command line and returns the process exit code.
+/// Prints one stage's duration for `--timings`.
+fn print_stage(stage: &str, took: std::time::Duration) {
+    eprintln!("thesis: {stage:<16} {:>8.1} ms", took.as_secs_f64() * 1e3);
+}
+
+/// Stage durations of the CLI's own stages (ranking, writing) for `--timings`.
+pub struct Timings {
+    last: Option<std::time::Instant>,
+}
+
+impl Timings {
+    pub fn new(enabled: bool) -> Timings {
+        Timings { last: enabled.then(std::time::Instant::now) }
+    }
+
+    pub fn mark(&mut self, stage: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            print_stage(stage, now - last);
+            self.last = Some(now);
+        }
+    }
+}
+
+/// Runs a parsed command line and returns the process exit code. The whole command runs on
+/// the library's worker pool, so its own parallel work (ranking, writing) honours `--threads`.
 pub fn run(cli: Cli) -> ExitCode {
-    let threads = cli.common.threads.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .stack_size(crate::script::WORKER_STACK_BYTES)
-        .thread_name(|i| format!("thesis-{i}"))
-        .build();
-    let result = match pool {
-        Ok(pool) => pool.install(|| dispatch(&cli)),
-        Err(e) => Err(Error::Usage(format!("cannot start {threads} threads: {e}"))),
-    };
-    match result {
+    match crate::pipeline::in_pool(cli.common.threads, || dispatch(&cli)).and_then(|r| r) {
         Ok(code) => code,
         Err(Error::Invalid { .. }) => ExitCode::from(1),
         Err(e) => {
@@ -239,5 +290,7 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Schema(args) => schema::run(args),
         Command::Diff(args) => diff::run(&cli.common, args),
         Command::Watch(args) => watch::run(&cli.common, args),
+        Command::Completions { shell } => shell::completions(*shell),
+        Command::Man => shell::man(),
     }
 }

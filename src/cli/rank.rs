@@ -6,10 +6,8 @@ use std::process::ExitCode;
 use super::Common;
 use super::output::{to_stdout_as, write_output};
 use crate::Error;
-use crate::diag::Diagnostics;
 use crate::model::Kind;
 use crate::render::rank::{RankFormat, write_ranking};
-use crate::source::SourceMap;
 
 pub fn run(
     common: &Common,
@@ -18,15 +16,11 @@ pub fn run(
     format: RankFormat,
     output: Option<&Path>,
 ) -> Result<ExitCode, Error> {
-    let sources = SourceMap::new();
-    let mut diags = Diagnostics::new();
-    let session = crate::pipeline::score(&common.options(), &sources, &mut diags);
-    common.report(&diags, &sources);
-    let session = session?;
+    let (session, _sources) = common.score(&common.options())?;
     let Some(ks) = session.scores.of(kind) else {
         return Err(Error::Usage(format!("no rule set scores {kind}; nothing to rank")));
     };
-    let mut clock = crate::pipeline::Timings::new(common.timings);
+    let mut clock = super::Timings::new(common.timings);
     let ranking = crate::rank::rank(ks);
     clock.mark("rank");
     let write = |out: &mut dyn std::io::Write| {

@@ -85,7 +85,7 @@ fn is_memo_path(rel: &Path) -> bool {
     };
     match parts.as_slice() {
         [name] => has_ext(name, &|stem| stem == "index"),
-        [kind, name] => Kind::parse(kind).is_some() && has_ext(name, &crate::check::is_valid_name),
+        [kind, name] => Kind::parse(kind).is_some() && has_ext(name, &crate::model::is_valid_name),
         _ => false,
     }
 }

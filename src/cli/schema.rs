@@ -9,6 +9,9 @@ use crate::load::schema::{Format, schema_text};
 
 /// What `thesis schema` was asked for.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  thesis schema rules              the JSON Schema of rule files, on standard output
+  thesis schema --write schemas    all three, as the editors' schema files")]
 pub struct SchemaArgs {
     /// Which file format to print.
     #[arg(required_unless_present = "write")]

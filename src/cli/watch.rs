@@ -10,6 +10,9 @@ use crate::watch::{WatchOptions, watch};
 
 /// What `thesis watch` was asked for.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  thesis watch                     check, test and rank on every save
+  thesis watch --clear --top 5     a fresh screen each run, the top five")]
 pub struct WatchArgs {
     /// Which kind to rank.
     #[arg(long, default_value = "company")]

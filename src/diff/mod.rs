@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::evaluate::{KindScores, Ledger, Status, ledger};
 use crate::model::Kind;
-use crate::pipeline::Session;
+use crate::project::Session;
 use crate::rank::rank;
 
 /// Score changes smaller than this (half the last shown digit) count as no change.

@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use crate::diag::{Location, describe_location};
 use crate::fmt::number;
-use crate::load::rules::Direction;
 use crate::model::{Factor, GateAction, Input, Missing, Rating, RuleSet, Scale};
 use crate::source::{SourceMap, Span};
 use sha2::Digest;
@@ -156,33 +155,24 @@ fn push_fields<const N: usize>(
     }
 }
 
-fn direction(d: Direction) -> &'static str {
-    match d {
-        Direction::Higher => "",
-        Direction::Lower => " (lower is better)",
-    }
-}
-
-/// A scale in one line: `linear 0..50`, `bands [<10: 0, 10..20: 50, ≥20: 100]`, `bool`.
-pub fn scale_text(s: &Scale) -> String {
+/// A scale in one line, every band and value written out (the kinds' own `describe` counts
+/// them, which would hide a changed band).
+fn scale_text(s: &Scale) -> String {
     match s {
-        Scale::Linear { lo, hi, direction: d } => format!("linear {}..{}{}", number(*lo), number(*hi), direction(*d)),
-        Scale::Bands(bands) => {
-            let band = |b: &crate::model::Band| match (b.min.is_finite(), b.max.is_finite()) {
+        Scale::Bands(b) => {
+            let band = |b: &crate::scale::Band| match (b.min.is_finite(), b.max.is_finite()) {
                 (false, true) => format!("<{}: {}", number(b.max), number(b.points)),
                 (true, false) => format!("≥{}: {}", number(b.min), number(b.points)),
                 (true, true) => format!("{}..{}: {}", number(b.min), number(b.max), number(b.points)),
                 (false, false) => format!("any: {}", number(b.points)),
             };
-            format!("bands [{}]", bands.iter().map(band).collect::<Vec<_>>().join(", "))
+            format!("bands [{}]", b.0.iter().map(band).collect::<Vec<_>>().join(", "))
         }
         Scale::Map(m) => {
-            format!("map {{{}}}", m.iter().map(|(k, p)| format!("{k}: {}", number(*p))).collect::<Vec<_>>().join(", "))
+            let values: Vec<String> = m.0.iter().map(|(k, p)| format!("{k}: {}", number(*p))).collect();
+            format!("map {{{}}}", values.join(", "))
         }
-        Scale::Bool(d) => format!("bool{}", direction(*d)),
-        Scale::Minmax(d) => format!("minmax{}", direction(*d)),
-        Scale::Percentile(d) => format!("percentile{}", direction(*d)),
-        Scale::Zscore { direction: d, clamp } => format!("zscore clamp {}{}", number(*clamp), direction(*d)),
+        other => other.kind().describe(),
     }
 }
 

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::aggregate::Outcome;
-use super::scale::Scorer;
 use crate::model::{AttrId, Column, EntityTable, Missing, RuleSet};
+use crate::scale::Scorer;
 
 /// Where a factor's raw values are.
 #[derive(Debug)]

@@ -10,32 +10,16 @@ use rhai::Dynamic;
 use super::Scores;
 use super::attribution::category_scores;
 use super::factor::{Raw, View};
-use super::scale::{Scorer, UniverseStats};
 use super::worker::Worker;
 use crate::compile::{InputPlan, KindPlan, Program};
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::model::{EntityTable, Kind, KindSchema, Scale};
+use crate::model::{EntityTable, Kind, KindSchema};
+use crate::scale::{Expect, Scorer, UniverseStats};
 use crate::script::{Failure, Limits};
 use crate::source::SourceMap;
 
 /// Entities evaluated per parallel task.
 pub const CHUNK: usize = 2048;
-
-/// What a program must return for its factor's scale.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Expect {
-    Number,
-    Bool,
-    Text,
-}
-
-fn expect_for(scale: &Scale) -> Expect {
-    match scale {
-        Scale::Bool(_) => Expect::Bool,
-        Scale::Map(_) => Expect::Text,
-        _ => Expect::Number,
-    }
-}
 
 /// Raw values of every factor of a stage.
 pub fn raw_inputs(
@@ -52,7 +36,7 @@ pub fn raw_inputs(
         .iter()
         .enumerate()
         .filter_map(|(f, input)| match input {
-            InputPlan::Program(p) => Some((f, *p, expect_for(&stage.rules.factors[f].scale))),
+            InputPlan::Program(p) => Some((f, *p, stage.rules.factors[f].scale.kind().expects())),
             _ => None,
         })
         .collect();

@@ -11,12 +11,12 @@ use rayon::prelude::*;
 use super::aggregate::{Combined, Model, Outcome, Sums, Weights};
 use super::factor::{FactorView, Raw, View, views};
 use super::inputs::{CHUNK, failure_diagnostic};
-use super::scale::Scorer;
 use super::worker::Worker;
 use crate::compile::KindPlan;
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::load::rules::GateMissing;
+use crate::model::GateMissing;
 use crate::model::{EntityTable, GateAction, KindSchema, RuleSet};
+use crate::scale::{Scorer, linear_points};
 use crate::script::{Failure, Limits};
 use crate::source::SourceMap;
 
@@ -80,8 +80,7 @@ impl FactorView<'_> {
                         b.store(k, missing);
                         continue;
                     }
-                    let t = if lower { (hi - x) / (hi - lo) } else { (x - lo) / (hi - lo) };
-                    let p = 100.0 * t.clamp(0.0, 1.0);
+                    let p = linear_points(lo, hi, lower, x);
                     b.points[k] = p;
                     b.states[k] = OBSERVED;
                     b.base[k] += full * p;

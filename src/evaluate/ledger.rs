@@ -299,18 +299,7 @@ fn describe_input(input: &Input) -> String {
 }
 
 pub fn describe_scale(scale: &Scale) -> String {
-    use crate::load::rules::Direction::Lower;
-    let dir = |d: &crate::load::rules::Direction| if *d == Lower { ", lower is better" } else { "" };
-    let n = crate::fmt::number;
-    match scale {
-        Scale::Linear { lo, hi, direction } => format!("linear {}..{}{}", n(*lo), n(*hi), dir(direction)),
-        Scale::Bands(b) => format!("bands ({})", b.len()),
-        Scale::Map(m) => format!("map ({} values)", m.len()),
-        Scale::Bool(d) => format!("bool{}", dir(d)),
-        Scale::Minmax(d) => format!("minmax{}", dir(d)),
-        Scale::Percentile(d) => format!("percentile{}", dir(d)),
-        Scale::Zscore { direction, clamp } => format!("zscore ±{}σ{}", n(*clamp), dir(direction)),
-    }
+    scale.kind().describe()
 }
 
 fn raw_json(raw: &Raw, table: &crate::model::EntityTable, row: usize) -> Json {

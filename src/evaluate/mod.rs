@@ -8,11 +8,10 @@ mod inputs;
 mod kernel;
 pub mod ledger;
 mod reasons;
-pub mod scale;
 mod states;
 mod worker;
 
-pub use aggregate::{Breakdown, Outcome, nominal_base, nominal_shares};
+pub use aggregate::{Breakdown, Outcome, nominal_base, nominal_shares, nominal_swing};
 pub use attribution::Attributor;
 pub use factor::Raw;
 pub use kernel::{EntityScore, Status};
@@ -24,8 +23,8 @@ use std::sync::Arc;
 use crate::compile::{KindPlan, Plan};
 use crate::diag::Diagnostics;
 use crate::model::{Dataset, EntityTable, Kind};
+use crate::scale::{Scorer, UniverseStats};
 use crate::source::SourceMap;
-use scale::{Scorer, UniverseStats};
 
 /// The scores of one kind: raw inputs, resolved scales and each entity's result.
 #[derive(Debug)]

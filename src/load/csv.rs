@@ -12,9 +12,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::check::table::{RawRelation, TableBuilder};
 use crate::diag::{Code, Diagnostic, Problem, did_you_mean};
 use crate::model::{AttrId, AttrType, Column, Date, Kind, KindSchema, Origin, Row, Strings};
+use crate::model::{RawRelation, TableBuilder};
 use crate::source::FileId;
 
 /// Most diagnostics reported for one CSV file before the rest are summarised.
@@ -265,11 +265,11 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
         return;
     };
     let id = fields[plan.id].trim();
-    if !crate::check::is_valid_name(id) {
+    if !crate::model::is_valid_name(id) {
         out.errors.push(
             Diagnostic::error(Code::BadName, format!("`{id}` cannot be an id"))
                 .at_line_col(plan.file, line, column_of(fields, plan.id))
-                .hint(crate::check::ID_HINT),
+                .hint(crate::model::ID_HINT),
         );
         return;
     }

@@ -8,6 +8,7 @@ use serde_yaml::Value;
 use super::values::{Num, Parsed, Tagless, Text, describe};
 use crate::diag::{Code, Problem};
 use crate::model::{Aggregation, Kind};
+pub use crate::model::{Direction, GateMissing};
 
 /// One rule file: a rule set for one kind of entity, or a profile that extends another.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -221,15 +222,6 @@ impl<'de> Deserialize<'de> for RollupSpec {
     }
 }
 
-/// Whether a higher raw value is better (the default) or worse for an investor.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    #[default]
-    Higher,
-    Lower,
-}
-
 fn default_zscore_clamp() -> Num {
     Num(3.0)
 }
@@ -330,19 +322,6 @@ pub enum GateAction {
     Cap(String),
     /// Mark the entity.
     Flag,
-}
-
-/// What a gate does when its condition reads an attribute the entity lacks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GateMissing {
-    /// The gate does not fire; the ledger says why.
-    #[default]
-    Skip,
-    /// The gate fires.
-    Fire,
-    /// Stop with an error.
-    Fail,
 }
 
 /// A condition that adds or removes points.

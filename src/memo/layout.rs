@@ -50,7 +50,7 @@ pub fn index_path(format: MemoFormat) -> PathBuf {
 /// The memo's path under the output directory. Ids are checked names (letters, digits, `_`,
 /// `-`, `.`, never starting with `.`), so the path cannot leave its kind's directory.
 pub fn memo_path(kind: Kind, id: &str, format: MemoFormat) -> PathBuf {
-    debug_assert!(crate::check::is_valid_name(id), "unchecked id {id:?}");
+    debug_assert!(crate::model::is_valid_name(id), "unchecked id {id:?}");
     Path::new(kind.as_str()).join(format!("{id}.{}", format.ext()))
 }
 

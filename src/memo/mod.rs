@@ -21,10 +21,9 @@ pub use model::{Index, Memo};
 pub use stamp::sha256_hex;
 
 use crate::Error;
-use crate::diag::did_you_mean;
 use crate::evaluate::{KindScores, ledger};
 use crate::model::Kind;
-use crate::pipeline::Session;
+use crate::project::Session;
 use crate::rank::Ranking;
 
 /// Which memos to build. Empty lists mean everything.
@@ -69,7 +68,7 @@ pub fn build(session: &Session, selection: &Selection) -> Result<Book, Error> {
         let part = build_kind(session, ks, &ranking, rows, selection.wants_index(), &stamp);
         memos.extend(part.memos);
         if let Some(k) = part.index {
-            charts.insert(ks.kind(), chart::ranking(phrase::plural(ks.kind()), &k.ranked, &ks.plan.rules));
+            charts.insert(ks.kind(), chart::ranking(ks.kind().plural(), &k.ranked, &ks.plan.rules));
             kinds.push(k);
         }
     }
@@ -103,12 +102,8 @@ fn resolve(session: &Session, selection: &Selection) -> Result<[Vec<bool>; 3], E
 }
 
 fn unknown_id(session: &Session, id: &str) -> Error {
-    let dataset = &session.project.dataset;
-    let ids = Kind::ALL.into_iter().flat_map(|k| {
-        let t = dataset.table(k);
-        (0..t.len().min(100_000)).map(move |r| t.id(r))
-    });
-    let hint = did_you_mean(id, ids).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+    let suggestion = session.project.dataset.suggest_id(id, &Kind::ALL);
+    let hint = suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
     Error::Usage(format!("no entity has id `{id}`{hint}"))
 }
 

@@ -4,18 +4,9 @@
 use super::model::{GateRef, Point};
 use crate::evaluate::ledger::{Evidence, FactorLine, Related};
 use crate::evaluate::{Ledger, Status};
-use crate::fmt::{fixed, number, percent};
-use crate::model::{Kind, KindSchema};
+use crate::fmt::{RawStyle, fixed, number, percent, raw};
+use crate::model::KindSchema;
 use crate::render::explain::provenance_text;
-
-/// `companies`, `segments`, `regions`.
-pub fn plural(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Company => "companies",
-        Kind::Segment => "segments",
-        Kind::Region => "regions",
-    }
-}
 
 /// A driver: a factor that adds points to the score.
 pub fn driver(f: &FactorLine, schema: &KindSchema) -> Point {
@@ -68,7 +59,7 @@ pub fn facts(f: &FactorLine, schema: &KindSchema) -> String {
     } else if !f.evidence.is_empty() {
         f.evidence.iter().map(|e| evidence_text(e, schema, &f.description)).collect()
     } else if !f.raw.is_null() {
-        vec![format!("value {}", raw_text(&f.raw))]
+        vec![format!("value {}", raw(&f.raw, RawStyle::Prose))]
     } else {
         Vec::new()
     };
@@ -123,16 +114,6 @@ pub fn with_unit(value: &str, unit: Option<&str>) -> String {
     }
 }
 
-fn raw_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number),
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Bool(true) => "yes".into(),
-        serde_json::Value::Bool(false) => "no".into(),
-        other => other.to_string(),
-    }
-}
-
 /// Where the entity stands, in one paragraph.
 pub fn summary(l: &Ledger, position: Option<(u32, usize, f64)>, caps: &[GateRef], flags: &[GateRef]) -> String {
     let rs = &l.rule_set;
@@ -148,13 +129,13 @@ pub fn summary(l: &Ledger, position: Option<(u32, usize, f64)>, caps: &[GateRef]
             l.name,
             fixed(l.score, 2),
             l.rating.as_deref().unwrap_or("nothing"),
-            plural(l.kind),
+            l.kind.plural(),
             fixed(pct, 1)
         ),
         (Status::Excluded(_), _) => format!(
             "{} is excluded from the ranking of {} under {under}{}; on its factors it would score {}.",
             l.name,
-            plural(l.kind),
+            l.kind.plural(),
             excluded_reason(l).map(|(g, r)| format!(" by gate {g}: {r}")).unwrap_or_default(),
             fixed(l.score, 2)
         ),

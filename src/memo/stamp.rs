@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::model::{FileHash, Stamp};
 use crate::Error;
 use crate::model::Input;
-use crate::pipeline::Session;
+use crate::project::Session;
 use crate::source::display_path;
 
 /// Hashes the inputs of a scored session.

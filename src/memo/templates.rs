@@ -10,6 +10,7 @@ use minijinja::{AutoEscape, Environment, Error as TemplateError, Output, State, 
 
 use crate::Error;
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::fmt::RawStyle;
 use crate::source::{SourceMap, Span, display_path};
 
 /// The built-in templates: name and text.
@@ -165,7 +166,7 @@ fn environment() -> Environment<'static> {
     });
     env.add_filter("unit", |v: String, unit: Option<String>| super::phrase::with_unit(&v, unit.as_deref()));
     env.add_filter("plural", |kind: String| match crate::model::Kind::parse(&kind) {
-        Some(k) => super::phrase::plural(k).to_string(),
+        Some(k) => k.plural().to_string(),
         None => format!("{kind}s"),
     });
     env.add_filter("raw", raw_value);
@@ -199,15 +200,10 @@ pub fn code_span(s: &str) -> String {
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
-/// A factor's raw value as the ledger shows it: numbers shortest, `—` when missing.
+/// A factor's raw value in a memo table ([`RawStyle::MemoTable`]).
 fn raw_value(v: Value) -> String {
-    if v.is_none() || v.is_undefined() {
-        "—".to_string()
-    } else if v.kind() == minijinja::value::ValueKind::Number {
-        f64::try_from(v.clone()).map_or_else(|_| v.to_string(), |x| crate::fmt::number((x * 1e4).round() / 1e4))
-    } else {
-        v.to_string()
-    }
+    let json = serde_json::to_value(&v).unwrap_or(serde_json::Value::Null);
+    crate::fmt::raw(&json, RawStyle::MemoTable)
 }
 
 /// `+1.00`, `−2.00` (a true minus sign), `0.00`.

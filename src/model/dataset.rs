@@ -424,7 +424,20 @@ impl Dataset {
     pub fn find(&self, id: &str) -> Option<(Kind, Row)> {
         Kind::ALL.into_iter().find_map(|k| self.table(k).find(id).map(|r| (k, r)))
     }
+
+    /// The id closest to a misspelt `id` among entities of `kinds`, for a "did you mean". Only
+    /// the first [`SUGGESTION_SCAN`] entities of each kind are compared, to bound the work.
+    pub fn suggest_id(&self, id: &str, kinds: &[Kind]) -> Option<&str> {
+        let ids = kinds.iter().flat_map(|&k| {
+            let t = self.table(k);
+            (0..t.len().min(SUGGESTION_SCAN)).map(move |r| t.id(r))
+        });
+        crate::diag::did_you_mean(id, ids)
+    }
 }
+
+/// Entities of one kind compared when suggesting an id (see [`Dataset::suggest_id`]).
+pub const SUGGESTION_SCAN: usize = 100_000;
 
 #[cfg(test)]
 mod tests {

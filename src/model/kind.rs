@@ -37,6 +37,15 @@ impl Kind {
         }
     }
 
+    /// The plural for prose: `companies`, `segments`, `regions`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Company => "companies",
+            Kind::Segment => "segments",
+            Kind::Region => "regions",
+        }
+    }
+
     /// Position in per-kind arrays.
     pub fn index(self) -> usize {
         self as usize

@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
-
 use super::{AttrId, Kind};
-use crate::load::rules::{Direction, GateMissing};
+use crate::scale::Scale;
 use crate::source::{FileId, Span};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// A weighted group of factors (risk, opportunity, region, segment, ...).
 #[derive(Clone, Debug)]
@@ -32,44 +32,6 @@ pub enum Input {
     Expr(Condition),
     Script { path: PathBuf, display: String, function: String, span: Option<Span> },
     Rollup { kind: Kind, category: Option<String> },
-}
-
-/// One band of a `bands` scale: values in [min, max) score `points`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Band {
-    pub min: f64,
-    pub max: f64,
-    pub points: f64,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Scale {
-    Linear { lo: f64, hi: f64, direction: Direction },
-    Bands(Vec<Band>),
-    Map(IndexMap<String, f64>),
-    Bool(Direction),
-    Minmax(Direction),
-    Percentile(Direction),
-    Zscore { direction: Direction, clamp: f64 },
-}
-
-impl Scale {
-    /// Whether the scale depends on the other entities being scored (rank reversal possible).
-    pub fn is_relative(&self) -> bool {
-        matches!(self, Scale::Minmax(_) | Scale::Percentile(_) | Scale::Zscore { .. })
-    }
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            Scale::Linear { .. } => "linear",
-            Scale::Bands(_) => "bands",
-            Scale::Map(_) => "map",
-            Scale::Bool(_) => "bool",
-            Scale::Minmax(_) => "minmax",
-            Scale::Percentile(_) => "percentile",
-            Scale::Zscore { .. } => "zscore",
-        }
-    }
 }
 
 /// How factor points combine into the base score (the methods live in `evaluate::aggregate`).
@@ -103,6 +65,18 @@ pub struct Factor {
     /// Whether the factor states its own `missing:` policy (rather than inheriting it).
     pub missing_explicit: bool,
     pub span: Option<Span>,
+}
+
+impl Factor {
+    /// The lowest and highest points the factor can get: its scale's, widened by a
+    /// `{points: P}` missing policy.
+    pub fn points_bounds(&self) -> (f64, f64) {
+        let (lo, hi) = self.scale.kind().bounds();
+        match self.missing {
+            Missing::Points(p) => (lo.min(p), hi.max(p)),
+            _ => (lo, hi),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -197,4 +171,17 @@ impl RuleBook {
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Arc<RuleSet>> {
         self.sets.iter().filter(move |s| s.kind == kind)
     }
+}
+
+/// What a gate does when its condition reads an attribute the entity lacks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GateMissing {
+    /// The gate does not fire; the ledger says why.
+    #[default]
+    Skip,
+    /// The gate fires.
+    Fire,
+    /// Stop with an error.
+    Fail,
 }

@@ -6,7 +6,7 @@ use comfy_table::{Cell, CellAlignment, Table, presets};
 
 use crate::evaluate::ledger::{Evidence, FactorLine};
 use crate::evaluate::{Ledger, Status};
-use crate::fmt::{fixed, number, percent};
+use crate::fmt::{RawStyle, fixed, number, percent, raw};
 
 fn right(s: String) -> Cell {
     Cell::new(s).set_alignment(CellAlignment::Right)
@@ -128,7 +128,7 @@ fn write_factors(out: &mut dyn Write, factors: &[FactorLine]) -> io::Result<()> 
         t.add_row(vec![
             Cell::new(&f.id),
             Cell::new(&f.category),
-            right(raw_text(&f.raw)),
+            right(raw(&f.raw, RawStyle::Table)),
             right(opt(f.points)),
             right(number(f.weight)),
             right(percent(f.share)),
@@ -159,15 +159,6 @@ fn write_factors(out: &mut dyn Write, factors: &[FactorLine]) -> io::Result<()> 
         }
     }
     Ok(())
-}
-
-fn raw_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => "—".into(),
-        serde_json::Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), crate::fmt::short),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// One line per fact: `attribute = value (provenance)`.

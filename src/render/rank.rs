@@ -46,6 +46,23 @@ fn flags(ks: &KindScores, row: usize) -> Vec<&str> {
         .collect()
 }
 
+/// The cap gate that lowered an entity's rating (the one whose cap it ends at), if any did.
+fn capped_by(ks: &KindScores, row: usize) -> Option<&str> {
+    let res = &ks.results[row];
+    let rules = &ks.plan.rules;
+    let rating = res.rating? as usize;
+    if rules.rating_of(res.total) == Some(rating) {
+        return None;
+    }
+    rules
+        .gates
+        .iter()
+        .enumerate()
+        .filter(|(i, g)| res.gates_fired & (1 << i) != 0 && g.action == GateAction::Cap(rating))
+        .map(|(_, g)| g.id.as_str())
+        .next()
+}
+
 /// The gate (or `no_data`) that keeps an entity out of the ranking, with its reason.
 fn excluded_by(ks: &KindScores, row: usize) -> Option<(&str, &str)> {
     match ks.results[row].status {
@@ -83,7 +100,7 @@ pub fn write_ranking(
     let excluded: Vec<Entry> =
         ranking.excluded.iter().take(take).map(|&r| Entry { rank: None, row: r as usize }).collect();
     match format {
-        RankFormat::Table => write_table(out, ks, ranking, &ranked, &excluded),
+        RankFormat::Table => write_table(out, ks, ranking, &ranked, &excluded, dataset.as_of),
         RankFormat::Csv => write_csv(out, ks, &[ranked, excluded].concat()),
         RankFormat::Json => write_json(out, ks, ranking, &ranked, &excluded, scores, dataset),
     }
@@ -163,7 +180,10 @@ fn table_cells(ks: &KindScores, e: &Entry, summary: &RowSummary<'_>) -> [String;
         clip(ks.table.id(e.row)).into_owned(),
         clip(ks.table.name(e.row)).into_owned(),
         fixed(res.total, 2),
-        rating(ks, e.row).to_string(),
+        match capped_by(ks, e.row) {
+            Some(gate) => format!("{} (capped: {gate})", rating(ks, e.row)),
+            None => rating(ks, e.row).to_string(),
+        },
         percent(res.coverage),
         clip(&flags(ks, e.row).join(", ")).into_owned(),
         clip(&summary.reasons.join(", ")).into_owned(),
@@ -179,15 +199,17 @@ fn write_table(
     ranking: &Ranking,
     ranked: &[Entry],
     excluded: &[Entry],
+    as_of: Option<crate::model::Date>,
 ) -> io::Result<()> {
     let rules = &ks.plan.rules;
     writeln!(
         out,
-        "{} ranking · rule set {} {}{} · {} ranked, {} excluded",
+        "{} ranking · rule set {} {}{}{} · {} ranked, {} excluded",
         ks.kind(),
         rules.name,
         rules.version,
         rules.profile.as_deref().map(|p| format!(" ({p})")).unwrap_or_default(),
+        as_of.map(|d| format!(" · as of {d}")).unwrap_or_default(),
         ranking.ranked.len(),
         ranking.excluded.len()
     )?;

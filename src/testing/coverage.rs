@@ -8,8 +8,8 @@
 
 use crate::evaluate::ledger::FactorState;
 use crate::evaluate::{KindScores, Ledger, Status};
-use crate::fmt::number;
-use crate::model::{Band, RuleBook, Scale};
+use crate::model::RuleBook;
+use crate::scale::Part;
 
 /// One thing a case can exercise.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,14 +40,9 @@ fn item(what: &'static str, label: String) -> Item {
     Item { what, label, hit: false }
 }
 
-/// `growth: < 0`, `growth: 0..20`, `growth: ≥ 50`.
-fn band_label(factor: &str, b: &Band) -> String {
-    match (b.min.is_finite(), b.max.is_finite()) {
-        (false, true) => format!("{factor}: < {}", number(b.max)),
-        (true, false) => format!("{factor}: ≥ {}", number(b.min)),
-        (true, true) => format!("{factor}: {}..{}", number(b.min), number(b.max)),
-        (false, false) => format!("{factor}: any value"),
-    }
+/// `growth: < 0`, `growth: 0..20`, `growth: ≥ 50`, `sector: tech`.
+fn part_label(factor: &str, p: &Part) -> String {
+    format!("{factor}: {}", p.label)
 }
 
 impl Coverage {
@@ -60,11 +55,7 @@ impl Coverage {
                 let mut items = Vec::new();
                 for f in &rs.factors {
                     items.push(item("factor", f.id.clone()));
-                    match &f.scale {
-                        Scale::Bands(bands) => items.extend(bands.iter().map(|b| item("band", band_label(&f.id, b)))),
-                        Scale::Map(m) => items.extend(m.keys().map(|k| item("value", format!("{}: {k}", f.id)))),
-                        _ => {}
-                    }
+                    items.extend(f.scale.kind().parts().into_iter().map(|p| item(p.what, part_label(&f.id, &p))));
                 }
                 items.extend(rs.ratings.iter().map(|r| item("rating", r.label.clone())));
                 items.extend(rs.gates.iter().map(|g| item("gate", g.id.clone())));
@@ -90,15 +81,8 @@ impl Coverage {
                 continue;
             }
             hit("factor", &f.id);
-            match (&f.scale, &line.raw) {
-                (Scale::Bands(bands), serde_json::Value::Number(n)) => {
-                    let x = n.as_f64().unwrap_or(f64::NAN);
-                    if let Some(b) = bands.get(crate::evaluate::scale::band_index(bands, x)) {
-                        hit("band", &band_label(&f.id, b));
-                    }
-                }
-                (Scale::Map(_), serde_json::Value::String(s)) => hit("value", &format!("{}: {s}", f.id)),
-                _ => {}
+            if let Some(p) = f.scale.kind().part_of(&line.raw) {
+                hit(p.what, &part_label(&f.id, &p));
             }
         }
         if l.status != Status::NoData {

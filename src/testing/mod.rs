@@ -21,7 +21,8 @@ use crate::diag::Diagnostics;
 use crate::evaluate::{evaluate, ledger};
 use crate::load::tests::ExpectSpec;
 use crate::model::{AttrId, Kind, Provenance, Row, RuleSet};
-use crate::pipeline::{Options, Project};
+use crate::project::Project;
+use crate::script::Limits;
 use crate::source::{FileId, Span};
 
 /// A checked test file: each case by name, with where it is, and `None` if it has errors.
@@ -101,8 +102,15 @@ impl TestRun {
     }
 }
 
-/// Runs every case of `files` against the project.
-pub fn run_tests(project: &Project, files: &[TestFile], opts: &Options, diags: &mut Diagnostics) -> TestRun {
+/// Runs every case of `files` against the project; `rule_sets` are those chosen by name
+/// (`--rule-set`), used for the kinds a case does not choose for.
+pub fn run_tests(
+    project: &Project,
+    files: &[TestFile],
+    rule_sets: &[String],
+    limits: Limits,
+    diags: &mut Diagnostics,
+) -> TestRun {
     let mut run = TestRun { coverage: Coverage::new(&project.book), ..TestRun::default() };
     let mut plans: HashMap<Option<String>, Option<Plan>> = HashMap::new();
     for f in files {
@@ -110,8 +118,9 @@ pub fn run_tests(project: &Project, files: &[TestFile], opts: &Options, diags: &
             let verdict = match case {
                 None => Verdict::Error("the case has errors (see the diagnostics)".into()),
                 Some(case) => {
-                    let plan =
-                        plans.entry(case.requested.clone()).or_insert_with(|| plan_for(project, case, opts, diags));
+                    let plan = plans
+                        .entry(case.requested.clone())
+                        .or_insert_with(|| plan_for(project, case, rule_sets, limits, diags));
                     match plan {
                         Some(plan) => run_case(project, plan, case, &mut run.coverage, diags),
                         None => Verdict::Error("its rule sets do not compile (see the diagnostics)".into()),
@@ -125,14 +134,20 @@ pub fn run_tests(project: &Project, files: &[TestFile], opts: &Options, diags: &
 }
 
 /// The case's rule set (if it names one) with the run's `--rule-set` choices for the other kinds.
-fn plan_for(project: &Project, case: &Case, opts: &Options, diags: &mut Diagnostics) -> Option<Plan> {
+fn plan_for(
+    project: &Project,
+    case: &Case,
+    rule_sets: &[String],
+    limits: Limits,
+    diags: &mut Diagnostics,
+) -> Option<Plan> {
     let kind_of = |name: &str| project.book.get(name).map(|r| r.kind);
-    let mut requested = opts.rule_sets.clone();
+    let mut requested = rule_sets.to_vec();
     if let Some(name) = &case.requested {
         requested.retain(|r| kind_of(r) != kind_of(name));
         requested.push(name.clone());
     }
-    compile(&project.book, &project.dataset, &requested, &project.ws, opts.limits, diags)
+    compile(&project.book, &project.dataset, &requested, &project.ws, limits, diags)
 }
 
 fn run_case(project: &Project, plan: &Plan, case: &Case, coverage: &mut Coverage, diags: &mut Diagnostics) -> Verdict {

@@ -238,11 +238,9 @@ fn find_row(cx: &Cx<'_>, id: &str, kind: Kind, path: &YamlPath, diags: &mut Vec<
         }
         None if cx.dataset.unloaded.entity(id) => None,
         None => {
-            let t = cx.dataset.table(kind);
-            let ids: Vec<&str> = (0..t.len().min(100_000)).map(|r| t.id(r)).collect();
             let d = Diagnostic::error(Code::UnknownTestEntity, format!("no {kind} has id `{id}`"))
                 .at_opt(cx.doc.span(path));
-            diags.push(match did_you_mean(id, ids) {
+            diags.push(match cx.dataset.suggest_id(id, &[kind]) {
                 Some(s) => d.hint(format!("did you mean `{s}`?")),
                 None => d.hint("name an entity of the datasets, or describe one inline under `entity:`"),
             });
@@ -277,11 +275,11 @@ fn inline(
     };
     let table = cx.dataset.table(kind);
     let id = e.id.clone().or_else(|| e.from.clone()).unwrap_or_else(|| "case".to_string());
-    if !crate::check::is_valid_name(&id) {
+    if !crate::model::is_valid_name(&id) {
         diags.push(
             Diagnostic::error(Code::BadName, format!("`{id}` cannot be an id"))
                 .at_opt(cx.doc.span(&path.at("id")))
-                .hint(crate::check::ID_HINT),
+                .hint(crate::model::ID_HINT),
         );
     }
     let name = e.name.clone().or_else(|| base.map(|r| table.name(r as usize).to_string())).unwrap_or(id.clone());

@@ -6,6 +6,7 @@ mod domain;
 mod explain;
 mod fuzz;
 mod hostile;
+mod layout;
 mod lints;
 mod mcda;
 mod memo;
@@ -15,6 +16,7 @@ mod readme;
 mod rule_tests;
 mod sandbox;
 mod schema;
+mod shell;
 mod watch;
 
 use std::path::{Path, PathBuf};

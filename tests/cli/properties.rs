@@ -10,7 +10,8 @@ use proptest::prelude::*;
 use thesis::diag::Diagnostics;
 use thesis::evaluate::{Status, ledger};
 use thesis::model::Kind;
-use thesis::pipeline::{Options, Session, score};
+use thesis::pipeline::score;
+use thesis::project::{Options, Session};
 use thesis::source::SourceMap;
 
 #[derive(Clone, Debug)]

@@ -115,3 +115,39 @@ fn the_operation_limit_can_be_raised_per_run() {
     assert_eq!(low.code, 1, "{}", low.stderr);
     Thesis::new().in_dir(dir.path()).args(["--max-operations", "1000000", "rank"]).run().success();
 }
+
+/// Library callers get the CLI's sandbox: `pipeline::score` runs its stages on its own pool
+/// of 16 MiB stacks (not the caller's thread, not rayon's global pool), so runaway recursion
+/// is a diagnostic there too, even called from a thread with a small stack.
+#[test]
+fn a_library_caller_gets_the_same_pool_and_stacks_as_the_cli() {
+    use std::sync::{Arc, Mutex};
+
+    use thesis::diag::Diagnostics;
+    use thesis::project::{Options, StageHook};
+    use thesis::source::SourceMap;
+
+    let input = "{ script: { file: s.rhai, function: recurse } }";
+    let dir = project(&[("datasets/d.yaml", DATA), ("rules/r.yaml", &rules(input)), ("rules/s.rhai", SCRIPTS)]);
+    let threads = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&threads);
+    let opts = Options {
+        rules: vec![dir.path().join("rules")],
+        data: vec![dir.path().join("datasets")],
+        threads: Some(2),
+        on_stage: Some(StageHook::new(move |_, _| {
+            let name = std::thread::current().name().unwrap_or_default().to_string();
+            seen.lock().expect("lock").push(name);
+        })),
+        ..Options::default()
+    };
+    let caller = std::thread::Builder::new().stack_size(256 * 1024).spawn(move || {
+        let mut diags = Diagnostics::new();
+        let result = thesis::pipeline::score(&opts, &SourceMap::new(), &mut diags);
+        (result.is_err(), diags.iter().map(|d| d.code.as_str()).collect::<Vec<_>>())
+    });
+    let (failed, codes) = caller.expect("spawn").join().expect("the caller's thread did not overflow");
+    assert!(failed && codes == ["E303"], "{codes:?}");
+    let names = threads.lock().expect("lock").clone();
+    assert!(!names.is_empty() && names.iter().all(|n| n.starts_with("thesis-")), "{names:?}");
+}

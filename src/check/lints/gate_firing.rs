@@ -12,7 +12,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         let Some(ks) = cx.scores_of(rules) else { continue };
         let scored: Vec<_> = ks.results.iter().filter(|r| r.status != Status::NoData).collect();
         let n = scored.len();
-        let kind = if n == 1 { rules.kind.as_str().to_string() } else { plural(rules.kind.as_str()) };
+        let kind = if n == 1 { rules.kind.as_str() } else { rules.kind.plural() };
         for (i, g) in rules.gates.iter().enumerate() {
             let fired = scored.iter().filter(|r| r.gates_fired & (1 << i) != 0).count();
             let unknown = scored.iter().filter(|r| r.gates_unknown & (1 << i) != 0).count();
@@ -33,12 +33,5 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             };
             out.push(d.at_opt(g.span));
         }
-    }
-}
-
-pub fn plural(kind: &str) -> String {
-    match kind {
-        "company" => "companies".into(),
-        k => format!("{k}s"),
     }
 }

@@ -17,7 +17,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::evaluate::{KindScores, Scores};
 use crate::load::Workspace;
 use crate::model::{Dataset, RuleBook, RuleSet};
-use crate::pipeline::{Options, Project};
+use crate::project::Project;
+use crate::script::Limits;
 
 /// What the lints read: the checked project, and each rule set evaluated over the data.
 pub struct Cx<'a> {
@@ -36,25 +37,36 @@ impl Cx<'_> {
     }
 }
 
+/// A lint: reads the context, pushes its warnings.
+type Lint = fn(&Cx<'_>, &mut Vec<Diagnostic>);
+
+/// Every lint, in the order they run; a new lint is one line here.
+const LINTS: &[Lint] = &[
+    unused_attribute::check,
+    irrelevant_factor::check,
+    unreachable_rating::check,
+    unreachable_band::check,
+    ineffective_override::check,
+    gate_firing::check,
+    sparse_data::check,
+];
+
 /// Runs every lint over a project whose files are valid.
-pub fn run(project: &Project, opts: &Options, diags: &mut Diagnostics) {
+/// `rule_sets` are those chosen by name (`--rule-set`), kept for the other kinds.
+pub fn run(project: &Project, rule_sets: &[String], limits: Limits, diags: &mut Diagnostics) {
     let cx = Cx {
         ws: &project.ws,
         dataset: &project.dataset,
         book: &project.book,
-        evaluated: project.book.sets.iter().map(|rs| (Arc::clone(rs), evaluate_with(project, opts, rs))).collect(),
+        evaluated: project
+            .book
+            .sets
+            .iter()
+            .map(|rs| (Arc::clone(rs), evaluate_with(project, rule_sets, limits, rs)))
+            .collect(),
     };
-    let lints: [fn(&Cx<'_>, &mut Vec<Diagnostic>); 7] = [
-        unused_attribute::check,
-        irrelevant_factor::check,
-        unreachable_rating::check,
-        unreachable_band::check,
-        ineffective_override::check,
-        gate_firing::check,
-        sparse_data::check,
-    ];
     let mut out = Vec::new();
-    for lint in lints {
+    for lint in LINTS {
         lint(&cx, &mut out);
     }
     dedupe(&mut out);
@@ -62,14 +74,12 @@ pub fn run(project: &Project, opts: &Options, diags: &mut Diagnostics) {
 }
 
 /// Scores the data with `rules` chosen for its kind (the defaults for the others).
-fn evaluate_with(project: &Project, opts: &Options, rules: &RuleSet) -> Option<Scores> {
+fn evaluate_with(project: &Project, rule_sets: &[String], limits: Limits, rules: &RuleSet) -> Option<Scores> {
     let mut quiet = Diagnostics::new();
     let mut requested = vec![rules.name.clone()];
-    requested
-        .extend(opts.rule_sets.iter().filter(|n| project.book.get(n).is_some_and(|r| r.kind != rules.kind)).cloned());
+    requested.extend(rule_sets.iter().filter(|n| project.book.get(n).is_some_and(|r| r.kind != rules.kind)).cloned());
     let sources = &project.ws.sources;
-    let plan =
-        crate::compile::compile(&project.book, &project.dataset, &requested, &project.ws, opts.limits, &mut quiet)?;
+    let plan = crate::compile::compile(&project.book, &project.dataset, &requested, &project.ws, limits, &mut quiet)?;
     crate::evaluate::evaluate(&plan, &project.dataset, sources, &mut quiet)
 }
 

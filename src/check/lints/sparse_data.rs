@@ -5,17 +5,16 @@
 //! `missing: skip` has decided, and is left alone.
 
 use super::Cx;
-use super::gate_firing::plural;
 use crate::diag::{Code, Diagnostic};
 use crate::evaluate::{Status, factor_missing_count};
-use crate::load::rules::GateMissing;
+use crate::model::GateMissing;
 use crate::model::Missing;
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for rules in &cx.book.sets {
         let Some(ks) = cx.scores_of(rules) else { continue };
         let n = ks.results.len();
-        let kinds = plural(rules.kind.as_str());
+        let kinds = rules.kind.plural();
         for (i, f) in rules.factors.iter().enumerate() {
             let missing = factor_missing_count(ks, i);
             if f.missing != Missing::Skip || f.missing_explicit || 2 * missing <= n {

@@ -11,7 +11,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for rules in &cx.book.sets {
         for f in &rules.factors {
             let (Input::Rollup { kind, .. }, Scale::Bands(bands)) = (&f.input, &f.scale) else { continue };
-            for b in bands.iter().filter(|b| b.max <= 0.0 || b.min > 100.0) {
+            for b in bands.0.iter().filter(|b| b.max <= 0.0 || b.min > 100.0) {
                 let range = match (b.min.is_finite(), b.max.is_finite()) {
                     (false, _) => format!("below {}", number(b.max)),
                     (_, false) => format!("from {}", number(b.min)),

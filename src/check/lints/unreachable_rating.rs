@@ -14,7 +14,8 @@ use super::{Cx, locate};
 use crate::diag::{Code, Diagnostic};
 use crate::evaluate::{nominal_base, nominal_shares};
 use crate::fmt::number;
-use crate::model::{Factor, Missing, RuleSet, Scale};
+use crate::model::{Factor, Missing, RuleSet};
+use crate::scale::Expect;
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for rules in &cx.book.sets {
@@ -46,20 +47,6 @@ fn round(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// The lowest and highest points a factor can get.
-pub fn points_bounds(f: &Factor) -> (f64, f64) {
-    let (mut lo, mut hi) = match &f.scale {
-        Scale::Bands(b) => min_max(b.iter().map(|b| b.points)),
-        Scale::Map(m) => min_max(m.values().copied()),
-        _ => (0.0, 100.0),
-    };
-    if let Missing::Points(p) = f.missing {
-        lo = lo.min(p);
-        hi = hi.max(p);
-    }
-    (lo, hi)
-}
-
 fn min_max(xs: impl Iterator<Item = f64>) -> (f64, f64) {
     xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)))
 }
@@ -67,14 +54,14 @@ fn min_max(xs: impl Iterator<Item = f64>) -> (f64, f64) {
 fn can_be_skipped(f: &Factor) -> bool {
     match f.missing {
         Missing::Skip => true,
-        Missing::Assume(_) => matches!(f.scale, Scale::Map(_) | Scale::Bool(_)),
+        Missing::Assume(_) => f.scale.kind().expects() != Expect::Number,
         Missing::Fail | Missing::Points(_) => false,
     }
 }
 
 /// Bounds of any entity's total under `rules`.
 pub fn total_bounds(rules: &RuleSet) -> (f64, f64) {
-    let bounds: Vec<(f64, f64)> = rules.factors.iter().map(points_bounds).collect();
+    let bounds: Vec<(f64, f64)> = rules.factors.iter().map(Factor::points_bounds).collect();
     let (lo, hi) = if rules.factors.iter().any(can_be_skipped) {
         (min_max(bounds.iter().map(|b| b.0)).0, min_max(bounds.iter().map(|b| b.1)).1)
     } else {

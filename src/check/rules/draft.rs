@@ -7,10 +7,10 @@ use super::scale::{bad_points, check_coverage, points_ok, scale};
 use super::{Draft, FactorDraft, Located, located};
 use crate::diag::{Code, Diagnostic};
 use crate::fmt::number;
-use crate::load::rules::{FactorSpec, GateAction as GateActionSpec, GateMissing, InputSpec, MissingSpec, RuleFile};
+use crate::load::rules::{FactorSpec, GateAction as GateActionSpec, InputSpec, MissingSpec, RuleFile};
 use crate::load::values::Parsed;
 use crate::load::yaml::{ValueError, YamlDoc, YamlPath, lookup};
-use crate::model::{Adjustment, Condition, Gate, GateAction, Missing, Rating};
+use crate::model::{Adjustment, Condition, Gate, GateAction, GateMissing, Missing, Rating};
 use crate::source::Span;
 use crate::ypath;
 

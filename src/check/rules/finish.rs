@@ -6,11 +6,12 @@ use std::path::Path;
 
 use super::{DEFAULT_REASON_CODES, Draft, FactorDraft, Located};
 use crate::diag::{Code, Diagnostic, did_you_mean};
-use crate::load::rules::{Direction, InputSpec, RuleFile};
+use crate::load::rules::{InputSpec, RuleFile};
 use crate::load::yaml::{YamlDoc, YamlPath};
 use crate::model::{
     AttrType, Category, Condition, Dataset, Factor, Gate, GateAction, Input, Kind, Missing, Rating, RuleSet, Scale,
 };
+use crate::scale::Expect;
 use crate::ypath;
 
 /// The default rating bands when a rule set defines none.
@@ -193,12 +194,11 @@ fn finish_factor(
         return Err(Vec::new());
     }
     let category = resolve_category(f, cat, categories).map_err(|e| vec![e])?;
-    let scale =
-        f.scale.as_ref().map_or(Scale::Linear { lo: 0.0, hi: 100.0, direction: Direction::Higher }, |s| s.v.clone());
+    let scale = f.scale.as_ref().map_or_else(Scale::default_linear, |s| s.v.clone());
     let mut found = Vec::new();
     let input = finish_input(f, input, dir, kind, &scale, dataset, &mut found).ok_or(found)?;
     if let Some(Located { v: Missing::Assume(_), at }) = &f.missing {
-        if matches!(scale, Scale::Bool(_) | Scale::Map(_)) {
+        if scale.kind().expects() != Expect::Number {
             return Err(vec![
                 Diagnostic::error(
                     Code::BadScale,
@@ -330,9 +330,9 @@ fn finish_input(
 
 fn scale_fits(scale: &Scale, ty: AttrType) -> bool {
     match ty {
-        AttrType::Number => !matches!(scale, Scale::Bool(_) | Scale::Map(_)),
-        AttrType::Bool => matches!(scale, Scale::Bool(_)),
-        AttrType::Text => matches!(scale, Scale::Map(_)),
+        AttrType::Number => scale.kind().expects() == Expect::Number,
+        AttrType::Bool => scale.kind().expects() == Expect::Bool,
+        AttrType::Text => scale.kind().expects() == Expect::Text,
         AttrType::Date | AttrType::List => false,
     }
 }

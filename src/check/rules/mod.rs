@@ -13,11 +13,11 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use super::extends::chains;
-use super::is_valid_name;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::load::Workspace;
 use crate::load::rules::{InputSpec, RuleFile};
 use crate::load::yaml::{YamlDoc, YamlPath};
+use crate::model::is_valid_name;
 use crate::model::{Adjustment, Aggregation, Dataset, Gate, Kind, Missing, Rating, RuleBook, Scale, Unloaded};
 use crate::source::Span;
 use crate::ypath;

@@ -8,6 +8,7 @@ use crate::load::rules::ScaleSpec;
 use crate::load::values::Parsed;
 use crate::load::yaml::{YamlDoc, YamlPath};
 use crate::model::{Band, Scale};
+use crate::scale::{Bands, Bool, Linear, Map, Minmax, Percentile, Zscore};
 use crate::source::Span;
 
 pub(super) fn points_ok(p: f64) -> bool {
@@ -40,9 +41,9 @@ pub(super) fn scale(
                 );
                 return None;
             }
-            Scale::Linear { lo: lo.0, hi: hi.0, direction: *direction }
+            Scale::Linear(Linear { lo: lo.0, hi: hi.0, direction: *direction })
         }
-        ScaleSpec::Bands(items) => Scale::Bands(sorted_bands(doc, &path.at("bands"), items, diags)?),
+        ScaleSpec::Bands(items) => Scale::Bands(Bands(sorted_bands(doc, &path.at("bands"), items, diags)?)),
         ScaleSpec::Map(map) => {
             if map.is_empty() {
                 diags.push(Diagnostic::error(Code::BadScale, "a map scale needs at least one value").at_opt(at));
@@ -54,11 +55,11 @@ pub(super) fn scale(
                     return None;
                 }
             }
-            Scale::Map(map.iter().map(|(k, p)| (k.clone(), p.0)).collect())
+            Scale::Map(Map(map.iter().map(|(k, p)| (k.clone(), p.0)).collect()))
         }
-        ScaleSpec::Bool { direction } => Scale::Bool(*direction),
-        ScaleSpec::Minmax { direction } => Scale::Minmax(*direction),
-        ScaleSpec::Percentile { direction } => Scale::Percentile(*direction),
+        ScaleSpec::Bool { direction } => Scale::Bool(Bool { direction: *direction }),
+        ScaleSpec::Minmax { direction } => Scale::Minmax(Minmax { direction: *direction }),
+        ScaleSpec::Percentile { direction } => Scale::Percentile(Percentile { direction: *direction }),
         ScaleSpec::Zscore { direction, clamp } => {
             if clamp.0 <= 0.0 {
                 diags.push(
@@ -68,7 +69,7 @@ pub(super) fn scale(
                 );
                 return None;
             }
-            Scale::Zscore { direction: *direction, clamp: clamp.0 }
+            Scale::Zscore(Zscore { direction: *direction, clamp: clamp.0 })
         }
     };
     Some(located(scale, at))

@@ -19,7 +19,8 @@
 //!   drivers, reason codes and diffs read the same fields for every method.
 //! - `nominal_base(shares, points)`: the base of an entity whose factors all have these points
 //!   (the W202 lint bounds totals with it).
-//! - `nominal_shares(weights)`: each factor's share with every factor present (the W201 lint).
+//! - `nominal_shares(weights)`: each factor's share with every factor present, and
+//!   `nominal_swing(share, lo, hi)`: how far such a factor can move a base of 100 (the W201 lint).
 //! - `ADDITIVE`: whether the base of a row whose factors all have observed data is
 //!   Σ nominal share · points, so the kernel's blocked fast path may sum it directly.
 //!
@@ -206,6 +207,8 @@ pub struct Breakdown {
     pub category_share: Vec<f64>,
     /// Per category: Σ of its factors' contributions.
     pub category_contribution: Vec<f64>,
+    /// Per category: a buffer for the methods' running sums.
+    pub(super) category_buffer: Vec<f64>,
 }
 
 impl Breakdown {
@@ -220,15 +223,22 @@ impl Breakdown {
         self.category_share.resize(nc, 0.0);
         self.category_contribution.clear();
         self.category_contribution.resize(nc, 0.0);
+        self.category_buffer.clear();
+        self.category_buffer.resize(nc, 0.0);
     }
 
-    /// Category shares and contributions: the parts that read the same for every method.
+    /// Category shares and contributions: the parts that read the same for every method. A
+    /// category's contribution is the `Sum` of its factors' in factor order (from `Sum`'s own
+    /// starting value, so an empty category reads as the ledgers always printed it).
     fn finish_categories(&mut self, w: &Weights, sums: &Sums) {
+        let zero: f64 = std::iter::empty::<f64>().sum();
+        self.category_contribution.iter_mut().for_each(|x| *x = zero);
+        for (f, &c) in w.category.iter().enumerate() {
+            self.category_contribution[c] += self.contribution[f];
+        }
         for c in 0..w.category_weight.len() {
             let has = sums.cat_sum[c] > 0.0;
             self.category_share[c] = if has && sums.present > 0.0 { w.category_weight[c] / sums.present } else { 0.0 };
-            self.category_contribution[c] =
-                (0..w.factor.len()).filter(|&f| w.category[f] == c).map(|f| self.contribution[f]).sum();
         }
     }
 }
@@ -241,6 +251,9 @@ pub trait Aggregator: Sized {
     fn score(&self, w: &Weights, outcome: impl Fn(usize) -> Outcome, sums: &mut Sums) -> Combined;
     fn attribute(&self, w: &Weights, outcomes: &[Outcome], sums: &Sums, out: &mut Breakdown);
     fn nominal_base(shares: &[f64], points: impl Iterator<Item = f64>) -> f64;
+    /// The most a factor with this nominal share and points in [lo, hi] moves a base of 100,
+    /// as a fraction (the W201 lint); the weighted sum's is its share.
+    fn nominal_swing(share: f64, lo: f64, hi: f64) -> f64;
     fn nominal_shares(w: &Weights) -> Vec<f64> {
         w.full.clone()
     }
@@ -325,6 +338,12 @@ fn is_additive<A: Aggregator>(_: &A) -> bool {
 pub fn nominal_shares(rules: &RuleSet) -> Vec<f64> {
     let w = Weights::new(rules);
     dispatch!(type rules.aggregation, A => A::nominal_shares(&w))
+}
+
+/// The most a factor with this nominal share and points in [lo, hi] moves a base of 100 under
+/// `rules`, as a fraction.
+pub fn nominal_swing(rules: &RuleSet, share: f64, lo: f64, hi: f64) -> f64 {
+    dispatch!(type rules.aggregation, A => A::nominal_swing(share, lo, hi))
 }
 
 /// The base of an entity under `rules` whose factors all have these points.

@@ -65,6 +65,12 @@ impl Aggregator for WeightedProduct {
         }
     }
 
+    /// (hi/100)^share − (lo/100)^share: with every other factor at 100, the base moves
+    /// between these (a factor that can reach 0 can zero the base).
+    fn nominal_swing(share: f64, lo: f64, hi: f64) -> f64 {
+        (hi / 100.0).powf(share) - (lo / 100.0).powf(share)
+    }
+
     fn nominal_base(shares: &[f64], points: impl Iterator<Item = f64>) -> f64 {
         product(shares.iter().copied().zip(points))
     }
@@ -80,5 +86,34 @@ mod tests {
         assert!((base - 100.0 * 0.1f64.powf(0.75)).abs() < 1e-12);
         assert_eq!(product([(0.5, 0.0), (0.5, 100.0)].into_iter()), 0.0);
         assert!((product([(0.4, 60.0), (0.6, 60.0)].into_iter()) - 60.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_small_share_that_can_reach_zero_still_swings_the_whole_product() {
+        assert_eq!(WeightedProduct::nominal_swing(0.005, 0.0, 100.0), 1.0);
+        assert!(WeightedProduct::nominal_swing(0.005, 50.0, 100.0) < 0.01);
+    }
+
+    #[test]
+    fn attribution_adds_up_and_splits_the_loss_by_log_terms() {
+        let rules_weights = Weights {
+            category: vec![0, 0],
+            factor: vec![1.0, 3.0],
+            category_weight: vec![1.0],
+            category_total: vec![4.0],
+            total: 1.0,
+            full: vec![0.25, 0.75],
+            full_coverage: 1.0,
+        };
+        let outcomes = [Outcome::Observed(100.0), Outcome::Observed(10.0)];
+        let mut sums = Sums::new(1);
+        let m = WeightedProduct;
+        let base = m.score(&rules_weights, |f| outcomes[f], &mut sums).base.expect("base");
+        let mut b = Breakdown::default();
+        b.reset(2, 1);
+        m.attribute(&rules_weights, &outcomes, &sums, &mut b);
+        assert!((b.contribution.iter().sum::<f64>() - base).abs() < 1e-12);
+        assert_eq!(b.lost[0], 0.0, "a factor at 100 points loses nothing");
+        assert!((b.lost[1] - (100.0 - base)).abs() < 1e-12);
     }
 }

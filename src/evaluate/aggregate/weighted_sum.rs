@@ -33,7 +33,7 @@ impl Aggregator for WeightedSum {
     /// contribution = share·points, lost = share·(100 − points); a category's score is
     /// Σ wᶠ·sᶠ / Σ wᶠ over its factors with points.
     fn attribute(&self, w: &Weights, outcomes: &[Outcome], sums: &Sums, out: &mut Breakdown) {
-        let mut weighted = vec![0.0; w.category_weight.len()];
+        let weighted = &mut out.category_buffer;
         for (f, o) in outcomes.iter().enumerate() {
             let Some(p) = o.points() else { continue };
             let share = sums.share(w, f);
@@ -42,9 +42,14 @@ impl Aggregator for WeightedSum {
             out.lost[f] = share * (100.0 - p);
             weighted[w.category[f]] += w.factor[f] * p;
         }
-        for (c, num) in weighted.iter().enumerate() {
+        for (c, num) in out.category_buffer.iter().enumerate() {
             out.category_score[c] = (sums.cat_sum[c] > 0.0).then(|| num / sums.cat_sum[c]);
         }
+    }
+
+    /// The share itself: a factor moves the base by at most share·100 points.
+    fn nominal_swing(share: f64, _: f64, _: f64) -> f64 {
+        share
     }
 
     fn nominal_base(shares: &[f64], points: impl Iterator<Item = f64>) -> f64 {

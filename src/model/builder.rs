@@ -1,8 +1,9 @@
-//! Building an entity table row by row while checking (check stage).
+//! Building an entity table row by row, as the dataset check and the CSV reader fill it; its
+//! relations are resolved to rows once every entity is known.
 
 use std::sync::Arc;
 
-use crate::model::{AttrId, Column, EntityTable, Exposure, Kind, KindSchema, Origin, Provenance, Row};
+use super::{AttrId, Column, EntityTable, Exposure, Kind, KindSchema, Origin, Provenance, Row};
 use crate::source::Span;
 
 /// A relation as written, resolved to rows once every entity is known.
@@ -33,6 +34,10 @@ impl TableBuilder {
 
     pub fn len(&self) -> usize {
         self.table.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
     }
 
     /// Reserves room for `n` more rows in every column.

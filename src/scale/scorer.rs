@@ -1,12 +1,11 @@
-//! Factor points: each scale maps a raw value to points in [0, 100]; universe-relative scales
-//! first gather statistics over the entities being scored (evaluate stage).
+//! A scale resolved against the universe being scored, ready to give a raw value its points
+//! (evaluate stage's inner loop; each kind's `resolve` builds one).
 
 use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use crate::load::rules::Direction;
-use crate::model::{Band, Scale};
+use super::{Band, Scale, band_index, linear_points};
 
 /// Points given by universe-relative scales when the universe cannot tell values apart
 /// (one entity, or all values equal).
@@ -34,74 +33,31 @@ pub struct UniverseStats {
     pub sd: f64,
 }
 
-/// Summation in ascending order, so the result does not depend on entity order.
-fn sorted_observed(values: &mut dyn Iterator<Item = f64>) -> Vec<f64> {
-    let mut v: Vec<f64> = values.filter(|x| !x.is_nan()).collect();
-    v.sort_by(f64::total_cmp);
-    v
-}
-
-pub fn stats_of(sorted: &[f64]) -> UniverseStats {
-    let n = sorted.len();
-    if n == 0 {
-        return UniverseStats::default();
+impl UniverseStats {
+    /// The statistics of sorted observed values.
+    pub fn of(sorted: &[f64]) -> UniverseStats {
+        let n = sorted.len();
+        if n == 0 {
+            return UniverseStats::default();
+        }
+        let mean = sorted.iter().sum::<f64>() / n as f64;
+        let var = sorted.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
+        UniverseStats { count: n, min: sorted[0], max: sorted[n - 1], mean, sd: var.sqrt() }
     }
-    let mean = sorted.iter().sum::<f64>() / n as f64;
-    let var = sorted.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
-    UniverseStats { count: n, min: sorted[0], max: sorted[n - 1], mean, sd: var.sqrt() }
 }
 
 impl Scorer {
     /// Resolves a scale against the observed numeric values (NaN = missing).
     pub fn new(scale: &Scale, values: &mut dyn Iterator<Item = f64>) -> (Scorer, Option<UniverseStats>) {
-        let lower = |d: &Direction| *d == Direction::Lower;
-        match scale {
-            Scale::Linear { lo, hi, direction } => (Scorer::Linear { lo: *lo, hi: *hi, lower: lower(direction) }, None),
-            Scale::Bands(b) => (Scorer::Bands(b.clone()), None),
-            Scale::Map(m) => (Scorer::Map(m.clone()), None),
-            Scale::Bool(d) => (Scorer::Bool { lower: lower(d) }, None),
-            Scale::Minmax(d) => {
-                let sorted = sorted_observed(values);
-                let st = stats_of(&sorted);
-                let scorer = if st.count < 2 || st.max == st.min {
-                    Scorer::Constant(DEGENERATE_POINTS)
-                } else {
-                    Scorer::Linear { lo: st.min, hi: st.max, lower: lower(d) }
-                };
-                (scorer, Some(st))
-            }
-            Scale::Percentile(d) => {
-                let sorted = sorted_observed(values);
-                let st = stats_of(&sorted);
-                let scorer = if st.count < 2 || st.max == st.min {
-                    Scorer::Constant(DEGENERATE_POINTS)
-                } else {
-                    Scorer::Percentile { sorted: sorted.into(), lower: lower(d) }
-                };
-                (scorer, Some(st))
-            }
-            Scale::Zscore { direction, clamp } => {
-                let sorted = sorted_observed(values);
-                let st = stats_of(&sorted);
-                let scorer = if st.count < 2 || st.sd == 0.0 {
-                    Scorer::Constant(DEGENERATE_POINTS)
-                } else {
-                    Scorer::Zscore { mean: st.mean, sd: st.sd, clamp: *clamp, lower: lower(direction) }
-                };
-                (scorer, Some(st))
-            }
-        }
+        scale.kind().resolve(values)
     }
 
     /// Points for a number.
     #[inline]
     pub fn number(&self, x: f64) -> Option<f64> {
         Some(match self {
-            Scorer::Linear { lo, hi, lower } => {
-                let t = if *lower { (hi - x) / (hi - lo) } else { (x - lo) / (hi - lo) };
-                100.0 * t.clamp(0.0, 1.0)
-            }
-            Scorer::Bands(bands) => band_points(bands, x),
+            Scorer::Linear { lo, hi, lower } => linear_points(*lo, *hi, *lower, x),
+            Scorer::Bands(bands) => bands[band_index(bands, x)].points,
             Scorer::Constant(p) => *p,
             Scorer::Percentile { sorted, lower } => {
                 let below = sorted.partition_point(|v| *v < x);
@@ -123,7 +79,12 @@ impl Scorer {
     pub fn boolean(&self, b: bool) -> Option<f64> {
         match self {
             Scorer::Bool { lower } => Some(if b != *lower { 100.0 } else { 0.0 }),
-            _ => None,
+            Scorer::Linear { .. }
+            | Scorer::Bands(_)
+            | Scorer::Map(_)
+            | Scorer::Constant(_)
+            | Scorer::Percentile { .. }
+            | Scorer::Zscore { .. } => None,
         }
     }
 
@@ -131,61 +92,62 @@ impl Scorer {
     pub fn text(&self, s: &str) -> Option<f64> {
         match self {
             Scorer::Map(m) => m.get(s).copied(),
-            _ => None,
+            Scorer::Linear { .. }
+            | Scorer::Bands(_)
+            | Scorer::Bool { .. }
+            | Scorer::Constant(_)
+            | Scorer::Percentile { .. }
+            | Scorer::Zscore { .. } => None,
         }
     }
-}
-
-/// Bands are sorted and touching; values below the first or above the last band take its points.
-fn band_points(bands: &[Band], x: f64) -> f64 {
-    bands[band_index(bands, x)].points
-}
-
-/// The band holding `x` (sorted, touching bands; the nearest band outside them).
-pub fn band_index(bands: &[Band], x: f64) -> usize {
-    bands.partition_point(|b| b.max <= x).min(bands.len().saturating_sub(1))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scale::Direction;
+    use crate::scale::{Bands, Linear, Minmax, Percentile, Zscore};
 
     fn scorer(scale: Scale, values: &[f64]) -> Scorer {
         Scorer::new(&scale, &mut values.iter().copied()).0
     }
 
+    fn linear(lo: f64, hi: f64, direction: Direction) -> Scale {
+        Scale::Linear(Linear { lo, hi, direction })
+    }
+
     #[test]
     fn linear_is_clamped_and_mirrors_for_lower_is_better() {
-        let s = scorer(Scale::Linear { lo: 10.0, hi: 20.0, direction: Direction::Higher }, &[]);
+        let s = scorer(linear(10.0, 20.0, Direction::Higher), &[]);
         assert_eq!(s.number(15.0), Some(50.0));
         assert_eq!(s.number(5.0), Some(0.0));
         assert_eq!(s.number(25.0), Some(100.0));
-        let s = scorer(Scale::Linear { lo: 10.0, hi: 20.0, direction: Direction::Lower }, &[]);
+        let s = scorer(linear(10.0, 20.0, Direction::Lower), &[]);
         assert_eq!(s.number(12.5), Some(75.0));
     }
 
     #[test]
     fn minmax_uses_the_universe_and_gives_fifty_when_all_equal() {
-        let s = scorer(Scale::Minmax(Direction::Higher), &[2.0, f64::NAN, 4.0, 3.0]);
+        let s = scorer(Scale::Minmax(Minmax { direction: Direction::Higher }), &[2.0, f64::NAN, 4.0, 3.0]);
         assert_eq!(s.number(3.0), Some(50.0));
         assert_eq!(s.number(4.0), Some(100.0));
-        let s = scorer(Scale::Minmax(Direction::Higher), &[7.0, 7.0]);
+        let s = scorer(Scale::Minmax(Minmax { direction: Direction::Higher }), &[7.0, 7.0]);
         assert_eq!(s.number(7.0), Some(DEGENERATE_POINTS));
     }
 
     #[test]
     fn percentile_gives_ties_their_mid_rank() {
-        let s = scorer(Scale::Percentile(Direction::Higher), &[1.0, 2.0, 2.0, 3.0, 4.0]);
+        let s = scorer(Scale::Percentile(Percentile { direction: Direction::Higher }), &[1.0, 2.0, 2.0, 3.0, 4.0]);
         assert_eq!(s.number(1.0), Some(0.0));
         assert_eq!(s.number(2.0), Some(37.5));
         assert_eq!(s.number(4.0), Some(100.0));
-        let s = scorer(Scale::Percentile(Direction::Lower), &[1.0, 2.0, 2.0, 3.0, 4.0]);
+        let s = scorer(Scale::Percentile(Percentile { direction: Direction::Lower }), &[1.0, 2.0, 2.0, 3.0, 4.0]);
         assert_eq!(s.number(1.0), Some(100.0));
     }
 
     #[test]
     fn zscore_maps_plus_minus_clamp_sigma_to_the_range() {
-        let s = scorer(Scale::Zscore { direction: Direction::Higher, clamp: 2.0 }, &[1.0, 3.0]);
+        let s = scorer(Scale::Zscore(Zscore { direction: Direction::Higher, clamp: 2.0 }), &[1.0, 3.0]);
         assert_eq!(s.number(2.0), Some(50.0));
         assert_eq!(s.number(3.0), Some(75.0));
         assert_eq!(s.number(10.0), Some(100.0));
@@ -198,7 +160,7 @@ mod tests {
             Band { min: 0.0, max: 10.0, points: 40.0 },
             Band { min: 10.0, max: f64::INFINITY, points: 100.0 },
         ];
-        let s = scorer(Scale::Bands(bands), &[]);
+        let s = scorer(Scale::Bands(Bands(bands)), &[]);
         assert_eq!(s.number(-5.0), Some(0.0));
         assert_eq!(s.number(0.0), Some(40.0));
         assert_eq!(s.number(9.99), Some(40.0));

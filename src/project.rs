@@ -1,0 +1,107 @@
+//! The nouns of the pipeline: what to read ([`Options`]), the checked inputs ([`Project`]) and
+//! a scored project ([`Session`]). The verbs that make them are in `pipeline`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::compile::Plan;
+use crate::evaluate::Scores;
+use crate::load::Workspace;
+use crate::model::{Dataset, Date, Kind, RuleBook};
+use crate::rank::{Ranking, rank};
+use crate::script::Limits;
+
+/// Where the inputs are and how to read them.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Rule files or directories.
+    pub rules: Vec<PathBuf>,
+    /// Dataset files or directories.
+    pub data: Vec<PathBuf>,
+    /// More files to check along with the rules and data.
+    pub extra: Vec<PathBuf>,
+    /// Rule sets chosen by name (`--rule-set`), at most one per kind.
+    pub rule_sets: Vec<String>,
+    /// Leave out facts dated after this day.
+    pub as_of: Option<Date>,
+    /// The script sandbox's limits.
+    pub limits: Limits,
+    /// Worker threads (`None`: one per core). Results do not depend on it.
+    pub threads: Option<usize>,
+    /// The project root (`--root`); by default the deepest directory holding every given path.
+    pub root: Option<PathBuf>,
+    /// Read files that lead outside the root too (`--allow-outside-root`).
+    pub allow_outside_root: bool,
+    /// Called as each stage ends, with how long it took (`--timings`).
+    pub on_stage: Option<StageHook>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            rules: vec![PathBuf::from("rules")],
+            data: vec![PathBuf::from("datasets")],
+            extra: Vec::new(),
+            rule_sets: Vec::new(),
+            as_of: None,
+            limits: Limits::default(),
+            threads: None,
+            root: None,
+            allow_outside_root: false,
+            on_stage: None,
+        }
+    }
+}
+
+/// A function told the name and duration of each pipeline stage as it ends.
+#[derive(Clone)]
+pub struct StageHook(Arc<StageFn>);
+
+type StageFn = dyn Fn(&str, Duration) + Send + Sync;
+
+impl StageHook {
+    /// A hook calling `f(stage, took)`.
+    pub fn new(f: impl Fn(&str, Duration) + Send + Sync + 'static) -> StageHook {
+        StageHook(Arc::new(f))
+    }
+
+    pub(crate) fn call(&self, stage: &str, took: Duration) {
+        (self.0)(stage, took);
+    }
+}
+
+impl std::fmt::Debug for StageHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StageHook")
+    }
+}
+
+/// The checked inputs: files, dataset and rule sets.
+#[derive(Debug)]
+pub struct Project {
+    /// The files as loaded.
+    pub ws: Workspace,
+    /// The checked dataset.
+    pub dataset: Dataset,
+    /// The checked rule sets.
+    pub book: RuleBook,
+}
+
+/// A scored project.
+#[derive(Debug)]
+pub struct Session {
+    /// The checked inputs.
+    pub project: Project,
+    /// The rule sets chosen and compiled, kind by kind.
+    pub plan: Plan,
+    /// Every entity's score.
+    pub scores: Scores,
+}
+
+impl Session {
+    /// The ranking of one kind, if a rule set scores it.
+    pub fn rank(&self, kind: Kind) -> Option<Ranking> {
+        self.scores.of(kind).map(rank)
+    }
+}

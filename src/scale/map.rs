@@ -1,0 +1,53 @@
+//! `map {value: points}`: text values mapped to points; an unlisted value counts as missing.
+
+use indexmap::IndexMap;
+
+use super::{Expect, Part, RawValue, ScaleKind, Scorer, UniverseStats};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Map(pub IndexMap<String, f64>);
+
+impl ScaleKind for Map {
+    fn name(&self) -> &'static str {
+        "map"
+    }
+    fn expects(&self) -> Expect {
+        Expect::Text
+    }
+    fn is_relative(&self) -> bool {
+        false
+    }
+    fn bounds(&self) -> (f64, f64) {
+        super::bands::min_max(self.0.values().copied())
+    }
+    fn describe(&self) -> String {
+        format!("map ({} values)", self.0.len())
+    }
+    fn resolve(&self, _: &mut dyn Iterator<Item = f64>) -> (Scorer, Option<UniverseStats>) {
+        (Scorer::Map(self.0.clone()), None)
+    }
+    fn parts(&self) -> Vec<Part> {
+        self.0.keys().map(|k| Part { what: "value", label: k.clone() }).collect()
+    }
+    fn part_of(&self, raw: &serde_json::Value) -> Option<Part> {
+        raw.as_str().map(|s| Part { what: "value", label: s.to_string() })
+    }
+    /// The first listed value with these points.
+    fn invert(&self, points: f64) -> Option<RawValue> {
+        self.0.iter().find(|(_, p)| **p == points).map(|(k, _)| RawValue::Text(k.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invert_gives_the_first_value_listed_with_the_points() {
+        let s = Map([("a", 10.0), ("b", 80.0), ("c", 80.0)].into_iter().map(|(k, p)| (k.to_string(), p)).collect());
+        assert_eq!(s.invert(80.0), Some(RawValue::Text("b".into())));
+        assert_eq!(s.invert(50.0), None);
+        let (scorer, _) = s.resolve(&mut std::iter::empty());
+        assert_eq!(scorer.text("a"), Some(10.0));
+    }
+}

@@ -1,0 +1,142 @@
+//! Scale kinds: how a raw value becomes points in [0, 100], one file per kind (shared by the
+//! check, evaluate, lint and rule-test stages).
+//!
+//! Each kind is a struct implementing [`ScaleKind`]: what it expects of its input, whether it
+//! depends on the universe being scored, the points it can give, how a ledger describes it,
+//! its resolution into a [`Scorer`] against the observed values, the parts a rule test can
+//! cover, and the raw value that gives a number of points ([`ScaleKind::invert`]). The rule-file
+//! spelling is `load::rules::ScaleSpec` (closed, for serde and the schema), checked into a
+//! [`Scale`] by `check::rules::scale`.
+//!
+//! Adding a kind: one file here implementing [`ScaleKind`], its line in `kinds!` below, its
+//! `ScaleSpec` variant and the arm that checks it; the compiler lists the last two.
+
+mod bands;
+mod boolean;
+mod direction;
+mod linear;
+mod map;
+mod minmax;
+mod percentile;
+mod scorer;
+mod zscore;
+
+pub use bands::{Band, Bands, band_index};
+pub use boolean::Bool;
+pub use direction::Direction;
+pub use linear::{Linear, linear_points};
+pub use map::Map;
+pub use minmax::Minmax;
+pub use percentile::Percentile;
+pub use scorer::{DEGENERATE_POINTS, Scorer, UniverseStats};
+pub use zscore::Zscore;
+
+/// What a factor's input must give for its scale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    Number,
+    Bool,
+    Text,
+}
+
+/// A raw value of a factor, as [`ScaleKind::invert`] gives it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawValue {
+    Number(f64),
+    Bool(bool),
+    Text(String),
+}
+
+/// A part of a scale that a rule test can exercise: a band or a listed value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// `band` or `value`.
+    pub what: &'static str,
+    /// `< 0`, `0..20`, `≥ 50`, `any value`, or the listed text.
+    pub label: String,
+}
+
+/// One kind of scale (see the module doc).
+pub trait ScaleKind {
+    /// The word in rule files and messages.
+    fn name(&self) -> &'static str;
+    fn expects(&self) -> Expect;
+    /// Whether points depend on the other entities being scored (rank reversal possible).
+    fn is_relative(&self) -> bool;
+    /// The lowest and highest points the scale gives.
+    fn bounds(&self) -> (f64, f64);
+    /// As a ledger shows it: `linear 0..100, lower is better`.
+    fn describe(&self) -> String;
+    /// The scale resolved against the observed numbers (NaN = missing), with the universe
+    /// statistics relative kinds report.
+    fn resolve(&self, values: &mut dyn Iterator<Item = f64>) -> (Scorer, Option<UniverseStats>);
+    /// The parts a rule test can cover (none for most kinds).
+    fn parts(&self) -> Vec<Part> {
+        Vec::new()
+    }
+    /// The part an observed raw value falls in.
+    fn part_of(&self, _raw: &serde_json::Value) -> Option<Part> {
+        None
+    }
+    /// A raw value that scores `points`, if one does; `None` for the universe-relative kinds,
+    /// whose points depend on the other entities.
+    fn invert(&self, points: f64) -> Option<RawValue>;
+}
+
+/// Declares [`Scale`], one variant per kind, and its dispatch to [`ScaleKind`].
+macro_rules! kinds {
+    ($($variant:ident($ty:ty)),* $(,)?) => {
+        /// A checked scale: one of the kinds.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Scale {
+            $($variant($ty)),*
+        }
+
+        impl Scale {
+            /// The kind's behaviour.
+            pub fn kind(&self) -> &dyn ScaleKind {
+                match self {
+                    $(Scale::$variant(k) => k),*
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    Linear(Linear),
+    Bands(Bands),
+    Map(Map),
+    Bool(Bool),
+    Minmax(Minmax),
+    Percentile(Percentile),
+    Zscore(Zscore),
+}
+
+impl Scale {
+    /// The scale of a factor that names none: `linear 0..100`.
+    pub fn default_linear() -> Scale {
+        Scale::Linear(Linear { lo: 0.0, hi: 100.0, direction: Direction::Higher })
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    pub fn is_relative(&self) -> bool {
+        self.kind().is_relative()
+    }
+}
+
+/// `, lower is better` for lower-is-better scales, as ledgers describe them.
+fn direction_suffix(d: Direction) -> &'static str {
+    if d == Direction::Lower { ", lower is better" } else { "" }
+}
+
+/// Sorted observed values (NaN = missing): summation in ascending order, so universe
+/// statistics do not depend on entity order.
+fn sorted_observed(values: &mut dyn Iterator<Item = f64>) -> Vec<f64> {
+    let mut v: Vec<f64> = values.filter(|x| !x.is_nan()).collect();
+    v.sort_by(f64::total_cmp);
+    v
+}

@@ -1,0 +1,42 @@
+//! `zscore {direction, clamp}`: standard score in the universe, ±clamp standard deviations mapped
+//! to 0..100 (opt-in: rank reversal); 50 points for all when the spread is zero.
+
+use super::Direction;
+use super::{DEGENERATE_POINTS, Expect, RawValue, ScaleKind, Scorer, UniverseStats, direction_suffix, sorted_observed};
+use crate::fmt::number;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Zscore {
+    pub direction: Direction,
+    pub clamp: f64,
+}
+
+impl ScaleKind for Zscore {
+    fn name(&self) -> &'static str {
+        "zscore"
+    }
+    fn expects(&self) -> Expect {
+        Expect::Number
+    }
+    fn is_relative(&self) -> bool {
+        true
+    }
+    fn bounds(&self) -> (f64, f64) {
+        (0.0, 100.0)
+    }
+    fn describe(&self) -> String {
+        format!("zscore ±{}σ{}", number(self.clamp), direction_suffix(self.direction))
+    }
+    fn resolve(&self, values: &mut dyn Iterator<Item = f64>) -> (Scorer, Option<UniverseStats>) {
+        let st = UniverseStats::of(&sorted_observed(values));
+        let scorer = if st.count < 2 || st.sd == 0.0 {
+            Scorer::Constant(DEGENERATE_POINTS)
+        } else {
+            Scorer::Zscore { mean: st.mean, sd: st.sd, clamp: self.clamp, lower: self.direction == Direction::Lower }
+        };
+        (scorer, Some(st))
+    }
+    fn invert(&self, _: f64) -> Option<RawValue> {
+        None
+    }
+}
