@@ -50,7 +50,7 @@ pub fn csv(data: &[u8]) {
     if written.is_err() {
         return;
     }
-    let opts = thesis::pipeline::Options {
+    let opts = thesis::project::Options {
         rules: Vec::new(),
         data: vec![dir.path().to_path_buf()],
         ..Default::default()

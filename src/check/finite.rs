@@ -4,7 +4,8 @@
 //! numbers that overflow.
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::model::{RuleBook, RuleSet, Scale};
+use crate::model::{RuleBook, RuleSet};
+use crate::scale::Scale;
 
 /// Reports every rule set whose weights or linear ranges overflow.
 pub fn check_finite(book: &RuleBook, diags: &mut Diagnostics) {
@@ -31,8 +32,8 @@ fn check_rule_set(rules: &RuleSet, diags: &mut Diagnostics) {
         }
     }
     for f in &rules.factors {
-        if let Scale::Linear { lo, hi, .. } = f.scale {
-            if !(hi - lo).is_finite() {
+        if let Scale::Linear(l) = &f.scale {
+            if !(l.hi - l.lo).is_finite() {
                 diags.push(
                     overflow(format!("the linear scale of factor `{}` spans more than a 64-bit float holds", f.id))
                         .at_opt(f.span),

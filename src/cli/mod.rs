@@ -245,7 +245,7 @@ impl Common {
 
 /// Prints one stage's duration for `--timings`.
 fn print_stage(stage: &str, took: std::time::Duration) {
-    eprintln!("thesis: {stage:<16} {:>8.1} ms", took.as_secs_f64() * 1e3);
+    crate::say!("thesis: {stage:<16} {:>8.1} ms", took.as_secs_f64() * 1e3);
 }
 
 /// Stage durations of the CLI's own stages (ranking, writing) for `--timings`.
