@@ -21,6 +21,7 @@ pub mod load;
 pub mod memo;
 pub mod model;
 pub mod pipeline;
+pub mod pool;
 pub mod project;
 pub mod rank;
 pub mod render;
@@ -35,16 +36,28 @@ use std::path::{Path, PathBuf};
 /// Failures that are not problems in the user's files (those are diagnostics).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A file or directory could not be read or written.
     #[error("{}: {source}", source::display_path(path))]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The command was asked for something it cannot do (an unknown id, a bad option, a git
+    /// failure); exit code 2.
     #[error("{0}")]
     Usage(String),
     /// The input files have errors; they were reported as diagnostics.
     #[error("{errors} error(s) in the input files")]
-    Invalid { errors: usize },
+    Invalid {
+        /// How many errors were reported.
+        errors: usize,
+    },
 }
 
 impl Error {
+    /// An I/O failure on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Error {
         Error::Io { path: path.to_path_buf(), source }
     }

@@ -9,6 +9,7 @@ use crate::compile::{compile, compile_all};
 use crate::diag::Diagnostics;
 use crate::evaluate::evaluate;
 use crate::load::load;
+use crate::pool::in_pool;
 use crate::project::{Options, Project, Session, StageHook};
 use crate::source::SourceMap;
 use crate::testing::TestRun;
@@ -131,26 +132,6 @@ fn test_here(
     }
     Ok((project, run))
 }
-
-/// Runs `f` on a worker pool of `threads` threads (`None`: one per core) whose stacks are
-/// [`crate::script::WORKER_STACK_BYTES`], which the sandbox's call-depth limit assumes. Inside
-/// such a pool already (a verb called from another, or the CLI's pool), `f` runs where it is.
-pub fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
-    if std::thread::current().name().is_some_and(|n| n.starts_with(WORKER_PREFIX)) {
-        return Ok(f());
-    }
-    let n = threads.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(n)
-        .stack_size(crate::script::WORKER_STACK_BYTES)
-        .thread_name(|i| format!("{WORKER_PREFIX}{i}"))
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {n} threads: {e}")))?;
-    Ok(pool.install(f))
-}
-
-/// How the pool's threads are named, which is how [`in_pool`] knows it is inside one.
-const WORKER_PREFIX: &str = "thesis-";
 
 /// Tells [`Options::on_stage`] how long each stage took, if anyone listens.
 struct Clock<'a> {

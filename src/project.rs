@@ -6,9 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::compile::Plan;
-use crate::evaluate::Scores;
+use crate::diag::Diagnostics;
+use crate::evaluate::{Ledger, Scores, evaluate, ledger};
 use crate::load::Workspace;
 use crate::model::{Dataset, Date, Kind, RuleBook};
+use crate::pool::in_pool;
 use crate::rank::{Ranking, rank};
 use crate::script::Limits;
 
@@ -103,5 +105,20 @@ impl Session {
     /// The ranking of one kind, if a rule set scores it.
     pub fn rank(&self, kind: Kind) -> Option<Ranking> {
         self.scores.of(kind).map(rank)
+    }
+
+    /// The whole ledger of the entity in `row` of `kind`'s table (what `thesis explain`
+    /// prints), if a rule set scores the kind; `trace` adds script traces to its lines.
+    pub fn ledger(&self, kind: Kind, row: usize, trace: bool) -> Option<Ledger> {
+        let ks = self.scores.of(kind)?;
+        (row < ks.table.len()).then(|| ledger(ks, row, &self.scores, &self.project.dataset, trace))
+    }
+
+    /// Evaluates the compiled plan over the dataset again (what a benchmark of the kernel
+    /// times); problems go to `diags`, and `None` means there were errors. It runs on the
+    /// worker pool it is called in (see [`crate::pool::in_pool`]), else on a new one.
+    pub fn rescore(&self, diags: &mut Diagnostics) -> Option<Scores> {
+        let sources = &self.project.ws.sources;
+        in_pool(None, || evaluate(&self.plan, &self.project.dataset, sources, diags)).ok().flatten()
     }
 }

@@ -11,16 +11,21 @@ pub struct FileId(pub(crate) u32);
 /// A byte range in one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
+    /// The file.
     pub file: FileId,
+    /// The first byte.
     pub start: usize,
+    /// One past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// The span of `range` in `file`.
     pub fn new(file: FileId, range: Range<usize>) -> Span {
         Span { file, start: range.start, end: range.end }
     }
 
+    /// The byte range.
     pub fn range(&self) -> Range<usize> {
         self.start..self.end
     }
@@ -108,6 +113,7 @@ struct Files {
 }
 
 impl SourceMap {
+    /// An empty map.
     pub fn new() -> SourceMap {
         SourceMap::default()
     }
@@ -124,20 +130,24 @@ impl SourceMap {
         id
     }
 
+    /// The file registered as `id`.
     pub fn get(&self, id: FileId) -> Arc<SourceFile> {
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
         Arc::clone(&files.list[id.0 as usize])
     }
 
+    /// The id of a file already registered by this path.
     pub fn find(&self, path: &Path) -> Option<FileId> {
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
         files.by_path.get(path).copied()
     }
 
+    /// How many files are registered.
     pub fn len(&self) -> usize {
         self.files.read().unwrap_or_else(|e| e.into_inner()).list.len()
     }
 
+    /// Whether no file is registered.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

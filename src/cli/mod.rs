@@ -270,7 +270,7 @@ impl Timings {
 /// Runs a parsed command line and returns the process exit code. The whole command runs on
 /// the library's worker pool, so its own parallel work (ranking, writing) honours `--threads`.
 pub fn run(cli: Cli) -> ExitCode {
-    match crate::pipeline::in_pool(cli.common.threads, || dispatch(&cli)).and_then(|r| r) {
+    match crate::pool::in_pool(cli.common.threads, || dispatch(&cli)).and_then(|r| r) {
         Ok(code) => code,
         Err(Error::Invalid { .. }) => ExitCode::from(1),
         Err(e) => {

@@ -4,9 +4,10 @@ macro_rules! codes {
     ($( $variant:ident = $code:literal, $slug:literal, $title:literal; )*) => {
         /// A stable diagnostic code. The string (`E203`) never changes meaning.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Code { $( $variant, )* }
+        pub enum Code { $( #[doc = $title] $variant, )* }
 
         impl Code {
+            /// Every code, E-codes by stage, then W-codes.
             pub const ALL: &'static [Code] = &[$( Code::$variant, )*];
 
             /// The code as printed: `E203`.

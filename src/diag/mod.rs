@@ -11,10 +11,13 @@ pub use render::{DiagnosticFormat, render_all};
 
 use crate::source::Span;
 
+/// How serious a diagnostic is: errors fail the run, warnings (lints) do not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// A problem that stops scoring; exit code 1.
     Error,
+    /// Valid but probably not meant (a lint); `--deny` turns it into an error.
     Warning,
 }
 
@@ -22,22 +25,38 @@ pub enum Severity {
 /// column of a file we streamed (large CSV files).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Location {
+    /// A span of a file whose text is held.
     Span(Span),
-    LineCol { file: crate::source::FileId, line: usize, col: usize },
+    /// A line and column (1-based) of a streamed file.
+    LineCol {
+        /// The file.
+        file: crate::source::FileId,
+        /// The line, from 1.
+        line: usize,
+        /// The column in characters, from 1.
+        col: usize,
+    },
 }
 
 /// One problem in a user's file: a stable code, where it is, what is wrong, how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
+    /// The stable code (`E203`).
     pub code: Code,
+    /// Error or warning.
     pub severity: Severity,
+    /// What is wrong, in one sentence.
     pub message: String,
+    /// Where it is, if anywhere in particular.
     pub location: Option<Location>,
+    /// A short note shown under the source excerpt.
     pub label: Option<String>,
+    /// How to fix it, one hint per entry.
     pub hints: Vec<String>,
 }
 
 impl Diagnostic {
+    /// An error with this code and message, nowhere yet.
     pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
@@ -49,35 +68,42 @@ impl Diagnostic {
         }
     }
 
+    /// A warning with this code and message, nowhere yet.
     pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
+    /// Placed at a span.
     pub fn at(mut self, span: Span) -> Diagnostic {
         self.location = Some(Location::Span(span));
         self
     }
 
+    /// Placed at a span, or nowhere for `None`.
     pub fn at_opt(mut self, span: Option<Span>) -> Diagnostic {
         self.location = span.map(Location::Span);
         self
     }
 
+    /// Placed at a line and column (1-based) of a streamed file.
     pub fn at_line_col(mut self, file: crate::source::FileId, line: usize, col: usize) -> Diagnostic {
         self.location = Some(Location::LineCol { file, line, col });
         self
     }
 
+    /// With a label under the source excerpt.
     pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
         self.label = Some(label.into());
         self
     }
 
+    /// With one more hint.
     pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hints.push(hint.into());
         self
     }
 
+    /// Whether it is an error (not a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -97,38 +123,46 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// No diagnostics yet.
     pub fn new() -> Diagnostics {
         Diagnostics::default()
     }
 
+    /// Adds a diagnostic, unless the same one is already here.
     pub fn push(&mut self, d: Diagnostic) {
         if self.seen.insert(d.clone()) {
             self.items.push(d);
         }
     }
 
+    /// Adds each diagnostic, dropping repeats.
     pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
         for d in ds {
             self.push(d);
         }
     }
 
+    /// Whether any is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// How many are errors.
     pub fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
+    /// How many are warnings.
     pub fn warning_count(&self) -> usize {
         self.items.len() - self.error_count()
     }
 
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
+    /// The diagnostics in the order found.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
@@ -154,6 +188,7 @@ impl Diagnostics {
         }
     }
 
+    /// The diagnostics in the order found.
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }

@@ -23,6 +23,7 @@ use crate::source::SourceMap;
 /// Whether an entity is ranked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
+    /// Scored and ranked.
     Scored,
     /// Excluded by the gate with this index.
     Excluded(u16),

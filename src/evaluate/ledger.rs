@@ -39,8 +39,11 @@ pub struct Evidence {
 /// A related entity a roll-up reads.
 #[derive(Clone, Debug, Serialize)]
 pub struct Related {
+    /// The entity's id.
     pub id: String,
+    /// The entity's display name.
     pub name: String,
+    /// The entity's kind.
     pub kind: Kind,
     pub weight: f64,
     pub score: Option<f64>,
@@ -109,23 +112,37 @@ pub struct Ledger {
     pub id: String,
     pub name: String,
     pub kind: Kind,
+    /// The rule set that scored it.
     pub rule_set: RuleSetRef,
-    /// ranked, excluded or no_data.
+    /// Scored, excluded by a gate, or without data (serialized `ranked`, `excluded`, `no_data`).
     pub status: Status,
+    /// The total, in [0, 100].
     pub score: f64,
+    /// The aggregated factor points, before adjustments and clamping.
     pub base: f64,
+    /// The rating band of the total, after any gate's cap.
     pub rating: Option<String>,
+    /// The rating band of the total before gates capped it.
     pub rating_before_caps: Option<String>,
+    /// The rating's recommendation text, if the rule set gives one.
     pub recommendation: Option<String>,
+    /// The weight share of the factors that had a value, in [0, 1].
     pub coverage: f64,
+    /// One line per category.
     pub categories: Vec<CategoryLine>,
+    /// One line per factor: raw value, points, weight, contribution and evidence.
     pub factors: Vec<FactorLine>,
+    /// One line per adjustment, fired or not.
     pub adjustments: Vec<ConditionLine>,
     /// Points removed (negative) or added by clamping the total to [0, 100].
     pub clamp: f64,
+    /// One line per gate, fired or not.
     pub gates: Vec<ConditionLine>,
+    /// The ids of the flag gates that fired.
     pub flags: Vec<String>,
+    /// The id of the gate that excluded the entity, if one did.
     pub excluded_by: Option<String>,
+    /// The factors that cost the most points, most first.
     pub reason_codes: Vec<ReasonCode>,
     /// Attributes declared `descriptive: true` that the entity has: context for readers, not scored.
     pub profile: Vec<Evidence>,

@@ -29,7 +29,9 @@ use crate::source::SourceMap;
 /// The scores of one kind: raw inputs, resolved scales and each entity's result.
 #[derive(Debug)]
 pub struct KindScores {
+    /// The compiled rule set that scored the kind.
     pub plan: Arc<KindPlan>,
+    /// The entities scored, in table order.
     pub table: Arc<EntityTable>,
     /// Raw value source of each factor.
     pub raw: Vec<Raw>,
@@ -37,13 +39,16 @@ pub struct KindScores {
     pub scorers: Vec<Scorer>,
     /// Universe statistics of each factor with a relative scale.
     pub stats: Vec<Option<UniverseStats>>,
+    /// Each entity's result, by row.
     pub results: Vec<EntityScore>,
     /// Attribute names of the kind, by id.
     pub attr_names: Vec<String>,
+    /// The sandbox limits of the run (for ledger traces).
     pub limits: crate::script::Limits,
 }
 
 impl KindScores {
+    /// The kind scored.
     pub fn kind(&self) -> Kind {
         self.plan.kind
     }
@@ -58,10 +63,12 @@ pub fn factor_missing_count(ks: &KindScores, f: usize) -> usize {
 /// Every evaluated kind, in evaluation order.
 #[derive(Debug, Default)]
 pub struct Scores {
+    /// The scores of each kind, in evaluation order.
     pub kinds: Vec<KindScores>,
 }
 
 impl Scores {
+    /// The scores of one kind, if it was scored.
     pub fn of(&self, kind: Kind) -> Option<&KindScores> {
         self.kinds.iter().find(|k| k.kind() == kind)
     }

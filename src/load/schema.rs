@@ -19,6 +19,7 @@ pub enum Format {
 }
 
 impl Format {
+    /// The three file formats.
     pub const ALL: [Format; 3] = [Format::Rules, Format::Dataset, Format::Tests];
 
     /// The name of the committed copy: `rules.schema.json`.

@@ -166,14 +166,20 @@ impl Strings {
 /// numbers and `None` otherwise.
 #[derive(Clone, Debug)]
 pub enum Column {
+    /// Numbers; missing is NaN.
     Number(Vec<f64>),
+    /// Booleans.
     Bool(Vec<Option<bool>>),
+    /// Text.
     Text(Vec<Option<Arc<str>>>),
+    /// Dates.
     Date(Vec<Option<Date>>),
+    /// Lists of words.
     List(Vec<Option<Arc<[Arc<str>]>>>),
 }
 
 impl Column {
+    /// A column of `n` missing values of the type.
     pub fn new(ty: AttrType, n: usize) -> Column {
         match ty {
             AttrType::Number => Column::Number(vec![f64::NAN; n]),
@@ -206,6 +212,7 @@ impl Column {
         }
     }
 
+    /// Whether the value of `row` is missing.
     pub fn is_missing(&self, row: usize) -> bool {
         match self {
             Column::Number(v) => v[row].is_nan(),
@@ -216,6 +223,7 @@ impl Column {
         }
     }
 
+    /// Makes the value of `row` missing.
     pub fn clear(&mut self, row: usize) {
         match self {
             Column::Number(v) => v[row] = f64::NAN,
@@ -300,9 +308,13 @@ pub enum Origin {
 /// All entities of one kind, column by column.
 #[derive(Debug)]
 pub struct EntityTable {
+    /// The kind of every entity here.
     pub kind: Kind,
+    /// Ids, by row.
     pub ids: Strings,
+    /// Display names, by row.
     pub names: Strings,
+    /// One column per attribute declared for the kind, by attribute id.
     pub columns: Vec<Column>,
     /// Provenance of individual values, keyed by (row, attribute).
     pub provenance: HashMap<(Row, AttrId), Arc<Provenance>>,
@@ -318,6 +330,7 @@ pub struct EntityTable {
 }
 
 impl EntityTable {
+    /// An empty table of `kind`.
     pub fn new(kind: Kind) -> EntityTable {
         EntityTable {
             kind,
@@ -333,6 +346,7 @@ impl EntityTable {
         }
     }
 
+    /// How many entities.
     pub fn len(&self) -> usize {
         self.ids.len()
     }
@@ -347,14 +361,17 @@ impl EntityTable {
         self.withheld.insert((row, attr), (text, prov));
     }
 
+    /// Whether there are no entities.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }
 
+    /// The id of `row`.
     pub fn id(&self, row: usize) -> &str {
         self.ids.get(row)
     }
 
+    /// The display name of `row`.
     pub fn name(&self, row: usize) -> &str {
         self.names.get(row)
     }
@@ -380,6 +397,7 @@ impl EntityTable {
         }
     }
 
+    /// Where the value of `attr` for `row` comes from, if recorded.
     pub fn provenance(&self, row: usize, attr: AttrId) -> Option<&Arc<Provenance>> {
         self.provenance.get(&(row as Row, attr))
     }
@@ -402,8 +420,11 @@ impl EntityTable {
 /// Every entity the run knows, by kind, with the declarations of their attributes.
 #[derive(Debug)]
 pub struct Dataset {
+    /// The attribute declarations of each kind, by kind index.
     pub schemas: [KindSchema; 3],
+    /// The entities of each kind, by kind index.
     pub tables: [Arc<EntityTable>; 3],
+    /// The dataset files read.
     pub files: Vec<FileId>,
     /// The `--as-of` date applied, if any.
     pub as_of: Option<Date>,
@@ -412,10 +433,12 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The entities of `kind`.
     pub fn table(&self, kind: Kind) -> &Arc<EntityTable> {
         &self.tables[kind.index()]
     }
 
+    /// The attribute declarations of `kind`.
     pub fn schema(&self, kind: Kind) -> &KindSchema {
         &self.schemas[kind.index()]
     }

@@ -45,6 +45,7 @@ impl Date {
         (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
     }
 
+    /// The year.
     pub fn year(&self) -> i32 {
         self.year
     }

@@ -21,14 +21,19 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
+    /// A company, scored last (it may roll up its segments and regions).
     Company,
+    /// A market segment.
     Segment,
+    /// A region.
     Region,
 }
 
 impl Kind {
+    /// The three kinds, in scoring order's reverse (the order of per-kind arrays).
     pub const ALL: [Kind; 3] = [Kind::Company, Kind::Segment, Kind::Region];
 
+    /// The name as written in files: `company`, `segment`, `region`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Company => "company",
@@ -51,6 +56,7 @@ impl Kind {
         self as usize
     }
 
+    /// The kind named `s`, as written in files.
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }

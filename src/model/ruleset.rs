@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 /// A weighted group of factors (risk, opportunity, region, segment, ...).
 #[derive(Clone, Debug)]
 pub struct Category {
+    /// The rule set's name (`rule_set:`).
     pub name: String,
     pub weight: f64,
     pub description: Option<String>,
@@ -124,23 +125,35 @@ pub struct Rating {
 #[derive(Clone, Debug)]
 pub struct RuleSet {
     pub name: String,
+    /// Its version, as written.
     pub version: String,
+    /// What it is for.
     pub description: String,
+    /// The kind it scores.
     pub kind: Kind,
+    /// The rule set it extends, if it is a profile.
     pub extends: Option<String>,
+    /// The profile's name, if it is one.
     pub profile: Option<String>,
+    /// Whether it is the default for its kind (`default: true`).
     pub default: bool,
     /// The rule file itself, then the files of the rule sets it extends.
     pub files: Vec<FileId>,
+    /// The weighted categories, in the order written.
     pub categories: Vec<Category>,
+    /// The factors, in the order written (base first for a profile).
     pub factors: Vec<Factor>,
+    /// The gates, in the order written.
     pub gates: Vec<Gate>,
+    /// The adjustments, in the order written.
     pub adjustments: Vec<Adjustment>,
     /// Best band first.
     pub ratings: Vec<Rating>,
+    /// How many reason codes each entity lists.
     pub reason_codes: usize,
     /// How factor points combine into the base.
     pub aggregation: Aggregation,
+    /// Where its name is written.
     pub span: Option<Span>,
 }
 
@@ -150,6 +163,7 @@ impl RuleSet {
         self.ratings.iter().position(|r| score >= r.min && (score < r.max || (r.max >= 100.0 && score <= r.max)))
     }
 
+    /// The index of the category named `name`.
     pub fn category(&self, name: &str) -> Option<usize> {
         self.categories.iter().position(|c| c.name == name)
     }
@@ -158,16 +172,19 @@ impl RuleSet {
 /// Every checked rule set of the workspace.
 #[derive(Clone, Debug, Default)]
 pub struct RuleBook {
+    /// The rule sets, in the order their files were read.
     pub sets: Vec<Arc<RuleSet>>,
     /// Rule sets and rules that the user wrote but that failed to load.
     pub unloaded: super::Unloaded,
 }
 
 impl RuleBook {
+    /// The rule set named `name`.
     pub fn get(&self, name: &str) -> Option<&Arc<RuleSet>> {
         self.sets.iter().find(|s| s.name == name)
     }
 
+    /// The rule sets that score `kind`.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Arc<RuleSet>> {
         self.sets.iter().filter(move |s| s.kind == kind)
     }

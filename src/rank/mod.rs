@@ -19,6 +19,7 @@ pub struct Ranked {
 /// The ranking of one kind.
 #[derive(Clone, Debug, Default)]
 pub struct Ranking {
+    /// The ranked entities, best first.
     pub ranked: Vec<Ranked>,
     /// Excluded by a gate, or without data, in id order.
     pub excluded: Vec<u32>,

@@ -23,8 +23,11 @@ pub struct Limits {
     pub call_depth: usize,
     /// Nesting of expressions (top level, inside functions).
     pub expr_depth: (usize, usize),
+    /// Bytes of one string a script builds.
     pub string_bytes: usize,
+    /// Items of one array a script builds.
     pub array_items: usize,
+    /// Entries of one map a script builds.
     pub map_items: usize,
     /// Wall-clock time per evaluation: native string functions can make few operations slow.
     pub time: std::time::Duration,

@@ -88,15 +88,19 @@ pub struct CaseResult {
 /// Every case's result, and what they exercised.
 #[derive(Debug, Default)]
 pub struct TestRun {
+    /// Each case's verdict, in file and case order.
     pub results: Vec<CaseResult>,
+    /// Which factors, bands, gates and adjustments the cases exercised.
     pub coverage: Coverage,
 }
 
 impl TestRun {
+    /// How many cases passed.
     pub fn passed(&self) -> usize {
         self.results.iter().filter(|r| matches!(r.verdict, Verdict::Passed)).count()
     }
 
+    /// How many cases did not pass.
     pub fn failed(&self) -> usize {
         self.results.len() - self.passed()
     }

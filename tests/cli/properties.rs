@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use thesis::diag::Diagnostics;
-use thesis::evaluate::{Status, ledger};
+use thesis::evaluate::Status;
 use thesis::model::Kind;
 use thesis::pipeline::score;
 use thesis::project::{Options, Session};
@@ -179,7 +179,7 @@ proptest! {
         let s = run(&case.dataset(&case.order()), &case.rules());
         let ks = s.scores.of(Kind::Company).expect("scored");
         for row in 0..ks.table.len() {
-            let l = ledger(ks, row, &s.scores, &s.project.dataset, false);
+            let l = s.ledger(Kind::Company, row, false).expect("a ledger");
             prop_assert!((0.0..=100.0).contains(&l.score), "score {} out of range", l.score);
             let contributions: f64 = l.factors.iter().map(|f| f.contribution).sum();
             let adjustments: f64 = l.adjustments.iter().filter(|a| a.fired).filter_map(|a| a.points).sum();

@@ -12,6 +12,7 @@ use crate::model::{
     AttrType, Category, Condition, Dataset, Factor, Gate, GateAction, Input, Kind, Missing, Rating, RuleSet, Scale,
 };
 use crate::scale::Expect;
+use crate::source::Span;
 use crate::ypath;
 
 /// The default rating bands when a rule set defines none.
@@ -195,8 +196,7 @@ fn finish_factor(
     }
     let category = resolve_category(f, cat, categories).map_err(|e| vec![e])?;
     let scale = f.scale.as_ref().map_or_else(Scale::default_linear, |s| s.v.clone());
-    let mut found = Vec::new();
-    let input = finish_input(f, input, dir, kind, &scale, dataset, &mut found).ok_or(found)?;
+    let input = finish_input(f, input, dir, kind, &scale, dataset).map_err(|e| vec![e])?;
     if let Some(Located { v: Missing::Assume(_), at }) = &f.missing {
         if scale.kind().expects() != Expect::Number {
             return Err(vec![
@@ -258,6 +258,8 @@ fn resolve_category(f: &FactorDraft, cat: &Located<String>, categories: &[Catego
     })
 }
 
+/// The factor's input resolved: an attribute of its kind that its scale can score, an
+/// expression, a script function, or a roll-up of another kind.
 fn finish_input(
     f: &FactorDraft,
     input: &Located<InputSpec>,
@@ -265,67 +267,65 @@ fn finish_input(
     kind: Kind,
     scale: &Scale,
     dataset: &Dataset,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Input> {
+) -> Result<Input, Diagnostic> {
     match &input.v {
-        InputSpec::Attribute(name) => {
-            let schema = dataset.schema(kind);
-            let Some(attr) = schema.get(name) else {
-                let d = Diagnostic::error(
-                    Code::UnknownAttribute,
-                    format!("factor `{}` reads attribute `{name}`, which no dataset declares for {kind}", f.id),
-                )
-                .at_opt(input.at);
-                diags.push(match did_you_mean(name, schema.names()) {
-                    Some(s) => d.hint(format!("did you mean `{s}`?")),
-                    None => d.hint(format!("declare `{name}` under `attributes: {kind}:` in a dataset file")),
-                });
-                return None;
-            };
-            let ty = schema.decl(attr).ty;
-            if !scale_fits(scale, ty) && !schema.is_conflicted(attr) {
-                diags.push(
-                    Diagnostic::error(
-                        Code::KindMismatch,
-                        format!("attribute `{name}` is {}, which a {} scale cannot score", ty.as_str(), scale.name()),
-                    )
-                    .at_opt(input.at)
-                    .hint(match ty {
-                        AttrType::Bool => "use `scale: bool`",
-                        AttrType::Text => "use `scale: {map: {value: points}}`",
-                        AttrType::Number => "use a linear, bands, minmax, percentile or zscore scale",
-                        AttrType::Date | AttrType::List => "compute a number from it with an `expr:` input",
-                    }),
-                );
-                return None;
-            }
-            Some(Input::Attribute { attr, name: name.clone() })
-        }
-        InputSpec::Expr(src) => Some(Input::Expr(Condition { source: src.clone(), span: input.at })),
+        InputSpec::Attribute(name) => attribute_input(f, name, input.at, kind, scale, dataset),
+        InputSpec::Expr(src) => Ok(Input::Expr(Condition { source: src.clone(), span: input.at })),
         InputSpec::Script(s) => {
             let path = crate::source::normalize_lexically(&dir.join(&s.file));
-            Some(Input::Script {
+            Ok(Input::Script {
                 display: crate::source::display_path(&path),
                 path,
                 function: s.function.clone(),
                 span: input.at,
             })
         }
-        InputSpec::Rollup(r) => {
-            if r.kind == kind {
-                diags.push(
-                    Diagnostic::error(
-                        Code::KindMismatch,
-                        format!("factor `{}` rolls up {} scores into a {kind}", f.id, r.kind),
-                    )
-                    .at_opt(input.at)
-                    .hint("a roll-up reads the scores of another kind (a company's segments or regions)"),
-                );
-                return None;
-            }
-            Some(Input::Rollup { kind: r.kind, category: r.category.clone() })
-        }
+        InputSpec::Rollup(r) if r.kind == kind => Err(Diagnostic::error(
+            Code::KindMismatch,
+            format!("factor `{}` rolls up {} scores into a {kind}", f.id, r.kind),
+        )
+        .at_opt(input.at)
+        .hint("a roll-up reads the scores of another kind (a company's segments or regions)")),
+        InputSpec::Rollup(r) => Ok(Input::Rollup { kind: r.kind, category: r.category.clone() }),
     }
+}
+
+/// An attribute input: declared for the kind, of a type the factor's scale can score.
+fn attribute_input(
+    f: &FactorDraft,
+    name: &str,
+    at: Option<Span>,
+    kind: Kind,
+    scale: &Scale,
+    dataset: &Dataset,
+) -> Result<Input, Diagnostic> {
+    let schema = dataset.schema(kind);
+    let Some(attr) = schema.get(name) else {
+        let d = Diagnostic::error(
+            Code::UnknownAttribute,
+            format!("factor `{}` reads attribute `{name}`, which no dataset declares for {kind}", f.id),
+        )
+        .at_opt(at);
+        return Err(match did_you_mean(name, schema.names()) {
+            Some(s) => d.hint(format!("did you mean `{s}`?")),
+            None => d.hint(format!("declare `{name}` under `attributes: {kind}:` in a dataset file")),
+        });
+    };
+    let ty = schema.decl(attr).ty;
+    if !scale_fits(scale, ty) && !schema.is_conflicted(attr) {
+        return Err(Diagnostic::error(
+            Code::KindMismatch,
+            format!("attribute `{name}` is {}, which a {} scale cannot score", ty.as_str(), scale.name()),
+        )
+        .at_opt(at)
+        .hint(match ty {
+            AttrType::Bool => "use `scale: bool`",
+            AttrType::Text => "use `scale: {map: {value: points}}`",
+            AttrType::Number => "use a linear, bands, minmax, percentile or zscore scale",
+            AttrType::Date | AttrType::List => "compute a number from it with an `expr:` input",
+        }));
+    }
+    Ok(Input::Attribute { attr, name: name.to_string() })
 }
 
 fn scale_fits(scale: &Scale, ty: AttrType) -> bool {
