@@ -50,11 +50,8 @@ pub fn csv(data: &[u8]) {
     if written.is_err() {
         return;
     }
-    let opts = thesis::project::Options {
-        rules: Vec::new(),
-        data: vec![dir.path().to_path_buf()],
-        ..Default::default()
-    };
+    let opts =
+        thesis::project::Options { rules: Vec::new(), data: vec![dir.path().to_path_buf()], ..Default::default() };
     let sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let _ = thesis::pipeline::load_project(&opts, &sources, &mut diags);

@@ -80,10 +80,10 @@ fn check_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> R
     let sources = &project.ws.sources;
     compile_all(&project.book, &project.dataset, &project.ws, opts.limits, diags);
     crate::testing::check_tests(&project.ws.test_files, &project.dataset, &project.book, &opts.rule_sets, diags);
-    if !diags.has_errors() {
-        if let Some(plan) = compile(&project.book, &project.dataset, &opts.rule_sets, &project.ws, opts.limits, diags) {
-            evaluate(&plan, &project.dataset, sources, diags);
-        }
+    if !diags.has_errors()
+        && let Some(plan) = compile(&project.book, &project.dataset, &opts.rule_sets, &project.ws, opts.limits, diags)
+    {
+        evaluate(&plan, &project.dataset, sources, diags);
     }
     if !diags.has_errors() {
         crate::check::lints::run(&project, &opts.rule_sets, opts.limits, diags);

@@ -70,15 +70,15 @@ pub fn split_sourced(
             }
         },
     };
-    if let Some(g) = &sv.grade {
-        if !is_grade(&g.0) {
-            diags.push(
-                Diagnostic::error(Code::BadGrade, format!("grade `{}` is not A, B or C", g.0))
-                    .at_opt(doc.span(&path.at("grade")))
-                    .hint("A: primary source; B: reputable secondary; C: indicative. `A/B` marks a split"),
-            );
-            return None;
-        }
+    if let Some(g) = &sv.grade
+        && !is_grade(&g.0)
+    {
+        diags.push(
+            Diagnostic::error(Code::BadGrade, format!("grade `{}` is not A, B or C", g.0))
+                .at_opt(doc.span(&path.at("grade")))
+                .hint("A: primary source; B: reputable secondary; C: indicative. `A/B` marks a split"),
+        );
+        return None;
     }
     let prov =
         Provenance { source: sv.source, as_of, grade: sv.grade.map(|g| g.0), judgment: sv.judgment, note: sv.note };

@@ -18,27 +18,33 @@ fn check_rule_set(rules: &RuleSet, diags: &mut Diagnostics) {
     let total: f64 = rules.categories.iter().map(|c| c.weight).sum();
     if !total.is_finite() {
         diags.push(
-            overflow(format!("the category weights of rule set `{}` add up to more than a 64-bit float holds", rules.name))
-                .at_opt(rules.categories.iter().rev().find_map(|c| c.span)),
+            overflow(format!(
+                "the category weights of rule set `{}` add up to more than a 64-bit float holds",
+                rules.name
+            ))
+            .at_opt(rules.categories.iter().rev().find_map(|c| c.span)),
         );
     }
     for (i, cat) in rules.categories.iter().enumerate() {
         let factors = || rules.factors.iter().filter(move |f| f.category == i);
         if !factors().map(|f| f.weight).sum::<f64>().is_finite() {
             diags.push(
-                overflow(format!("the factor weights of category `{}` add up to more than a 64-bit float holds", cat.name))
-                    .at_opt(factors().last().and_then(|f| f.span)),
+                overflow(format!(
+                    "the factor weights of category `{}` add up to more than a 64-bit float holds",
+                    cat.name
+                ))
+                .at_opt(factors().next_back().and_then(|f| f.span)),
             );
         }
     }
     for f in &rules.factors {
-        if let Scale::Linear(l) = &f.scale {
-            if !(l.hi - l.lo).is_finite() {
-                diags.push(
-                    overflow(format!("the linear scale of factor `{}` spans more than a 64-bit float holds", f.id))
-                        .at_opt(f.span),
-                );
-            }
+        if let Scale::Linear(l) = &f.scale
+            && !(l.hi - l.lo).is_finite()
+        {
+            diags.push(
+                overflow(format!("the linear scale of factor `{}` spans more than a 64-bit float holds", f.id))
+                    .at_opt(f.span),
+            );
         }
     }
 }

@@ -62,15 +62,15 @@ pub fn run(common: &Common, args: &TestArgs) -> Result<ExitCode, Error> {
         to_stdout_as(true, |out| write_report(out, &run, &sources, style))?;
     }
     let mut ok = run.failed() == 0;
-    if let Some(min) = args.min_coverage {
-        if run.coverage.percent() < min {
-            crate::say!(
-                "thesis: coverage {}% is below --min-coverage {}",
-                crate::fmt::fixed(run.coverage.percent(), 1),
-                crate::fmt::number(min)
-            );
-            ok = false;
-        }
+    if let Some(min) = args.min_coverage
+        && run.coverage.percent() < min
+    {
+        crate::say!(
+            "thesis: coverage {}% is below --min-coverage {}",
+            crate::fmt::fixed(run.coverage.percent(), 1),
+            crate::fmt::number(min)
+        );
+        ok = false;
     }
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -143,19 +143,18 @@ fn plan_header(header: &str, file: FileId, schemas: &[KindSchema; 3], errors: &m
         if !seen.insert(role.clone()) {
             errors.push(header_error(file, col, format!("column `{name}` appears twice")));
         }
-        if let ColumnRole::Attribute(a) = &role {
-            if schemas.iter().all(|s| s.get(a).is_none()) {
-                let names = schemas.iter().flat_map(|s| s.names());
-                let d =
-                    Diagnostic::error(Code::UndeclaredAttribute, format!("column `{a}` is not a declared attribute"))
-                        .at_line_col(file, 1, col);
-                // Suggestions cost a scan of every name: only for the errors that are shown.
-                let suggestion = if errors.len() < MAX_ERRORS { did_you_mean(a, names) } else { None };
-                errors.push(match suggestion {
-                    Some(s) => d.hint(format!("did you mean `{s}`?")),
-                    None => d.hint(format!("declare it in a dataset file: `attributes: company: {a}: number`")),
-                });
-            }
+        if let ColumnRole::Attribute(a) = &role
+            && schemas.iter().all(|s| s.get(a).is_none())
+        {
+            let names = schemas.iter().flat_map(|s| s.names());
+            let d = Diagnostic::error(Code::UndeclaredAttribute, format!("column `{a}` is not a declared attribute"))
+                .at_line_col(file, 1, col);
+            // Suggestions cost a scan of every name: only for the errors that are shown.
+            let suggestion = if errors.len() < MAX_ERRORS { did_you_mean(a, names) } else { None };
+            errors.push(match suggestion {
+                Some(s) => d.hint(format!("did you mean `{s}`?")),
+                None => d.hint(format!("declare it in a dataset file: `attributes: company: {a}: number`")),
+            });
         }
         roles.push(role);
     }
@@ -626,7 +625,8 @@ mod tests {
     fn blank_lines_reserve_no_rows_and_quoted_header_names_are_read() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("u.csv");
-        std::fs::write(&path, format!("id,name,kind\r\na,A,company\r\n{}b,B,company", "\n\r\n".repeat(1000))).expect("write");
+        std::fs::write(&path, format!("id,name,kind\r\na,A,company\r\n{}b,B,company", "\n\r\n".repeat(1000)))
+            .expect("write");
         assert_eq!(super::survey(&path).expect("survey"), (2, false));
         let fields = super::header_fields("\"id\", \"na,me\",\"say \"\"hi\"\"\",kind");
         let names: Vec<(&str, usize)> = fields.iter().map(|(n, c)| (n.trim(), *c)).collect();

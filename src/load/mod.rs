@@ -232,7 +232,11 @@ pub fn line_col_of(bytes: &[u8], offset: usize) -> (usize, usize) {
 }
 
 fn what_it_is_not(doc: &YamlDoc) -> &'static str {
-    if doc.value.is_null() { "an empty file (nothing but comments), neither a rule set nor a dataset" } else { "neither a rule set nor a dataset" }
+    if doc.value.is_null() {
+        "an empty file (nothing but comments), neither a rule set nor a dataset"
+    } else {
+        "neither a rule set nor a dataset"
+    }
 }
 
 fn classify(doc: &YamlDoc) -> Option<FileRole> {

@@ -330,7 +330,10 @@ pub fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Ya
         diags.push(
             Diagnostic::error(Code::YamlSyntax, format!("control character U+{:04X} is not allowed in YAML", c as u32))
                 .at(Span::new(file, at..at + c.len_utf8()))
-                .hint(format!("remove it, or write it as an escape in a double-quoted string: \"\\u{:04x}\"", c as u32)),
+                .hint(format!(
+                    "remove it, or write it as an escape in a double-quoted string: \"\\u{:04x}\"",
+                    c as u32
+                )),
         );
         return None;
     }

@@ -255,7 +255,9 @@ fn hint(e: &TemplateError) -> &'static str {
     match e.kind() {
         K::SyntaxError => "templates use Jinja syntax: {{ value }}, {% if %}…{% endif %}, {% for %}…{% endfor %}",
         K::TemplateNotFound => "a template directory replaces built-in templates by name and adds files to include",
-        K::OutOfFuel => "the template did more work or built more text than a memo needs: a loop in a loop, or a string doubled in a loop?",
+        K::OutOfFuel => {
+            "the template did more work or built more text than a memo needs: a loop in a loop, or a string doubled in a loop?"
+        }
         _ => "templates see `memo` (or `index`) with the fields of the JSON memo; see the README's Memos section",
     }
 }

@@ -66,11 +66,11 @@ impl TableBuilder {
 
     /// Records where the rows from `first_row` on came from.
     pub fn origin(&mut self, first_row: Row, origin: Origin) {
-        if let (Some((start, Origin::Yaml(spans))), Origin::Yaml(more)) = (self.table.origins.last_mut(), &origin) {
-            if *start as usize + spans.len() == first_row as usize {
-                spans.extend(more.iter().copied());
-                return;
-            }
+        if let (Some((start, Origin::Yaml(spans))), Origin::Yaml(more)) = (self.table.origins.last_mut(), &origin)
+            && *start as usize + spans.len() == first_row as usize
+        {
+            spans.extend(more.iter().copied());
+            return;
         }
         self.table.origins.push((first_row, origin));
     }

@@ -17,7 +17,12 @@ fn sort(ctx: NativeCallContext, array: &mut Array, comparer: FnPtr) -> Result<()
     Ok(())
 }
 
-fn compare(ctx: &NativeCallContext, comparer: &FnPtr, a: &Dynamic, b: &Dynamic) -> Result<Ordering, Box<EvalAltResult>> {
+fn compare(
+    ctx: &NativeCallContext,
+    comparer: &FnPtr,
+    a: &Dynamic,
+    b: &Dynamic,
+) -> Result<Ordering, Box<EvalAltResult>> {
     let v = comparer.call_raw(ctx, None, [a.clone(), b.clone()])?;
     match v.as_int() {
         Ok(i) => Ok(i.cmp(&0)),

@@ -30,16 +30,16 @@ pub fn compare(e: &ExpectSpec, l: &Ledger, place: &Place<'_>) -> Vec<Mismatch> {
     let rank = place.rank;
     let mut out = Vec::new();
     let scored = l.status != Status::NoData;
-    if let Some(b) = e.score {
-        if !scored || !b.contains(l.score) {
-            let actual = if scored { fixed(l.score, 2) } else { "no score (no factor has data)".into() };
-            out.push(mismatch("score", bound_text(&b), actual));
-        }
+    if let Some(b) = e.score
+        && (!scored || !b.contains(l.score))
+    {
+        let actual = if scored { fixed(l.score, 2) } else { "no score (no factor has data)".into() };
+        out.push(mismatch("score", bound_text(&b), actual));
     }
-    if let Some(r) = &e.rating {
-        if l.rating.as_deref() != Some(r.as_str()) {
-            out.push(mismatch("rating", r.clone(), l.rating.clone().unwrap_or_else(|| "none".into())));
-        }
+    if let Some(r) = &e.rating
+        && l.rating.as_deref() != Some(r.as_str())
+    {
+        out.push(mismatch("rating", r.clone(), l.rating.clone().unwrap_or_else(|| "none".into())));
     }
     let unranked = || match &l.excluded_by {
         Some(g) => format!("not ranked (excluded by gate `{g}`)"),

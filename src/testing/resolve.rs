@@ -376,10 +376,10 @@ fn check_expectations(cx: &Cx<'_>, path: &YamlPath, spec: &CaseSpec, rules: &Rul
     check("flags", e.flags.as_deref().unwrap_or_default(), &flags, "flag gate");
     check("adjustments", e.adjustments.as_deref().unwrap_or_default(), &adjustments, "adjustment");
     check("reasons", e.reasons.as_deref().unwrap_or_default(), &factors, "factor");
-    if let Some(r) = &e.rating {
-        if !ratings.contains(&r.as_str()) {
-            diags.extend(unknown_name(cx, &path.at("rating"), r, &ratings, "rating", &rules.name));
-        }
+    if let Some(r) = &e.rating
+        && !ratings.contains(&r.as_str())
+    {
+        diags.extend(unknown_name(cx, &path.at("rating"), r, &ratings, "rating", &rules.name));
     }
     for id in e.points.keys() {
         if !factors.contains(&id.as_str()) {

@@ -353,7 +353,11 @@ fn a_huge_cell_is_clipped_in_the_table_and_whole_in_csv() {
         ("data/u.csv", &format!("id,name,kind,x\nbig,{name},company,1\n{rows}")),
     ]);
     let rank = |format: &str| {
-        Thesis::new().in_dir(p.path()).args(["--rules", "rules", "--data", "data", "rank", "--format", format]).run().success()
+        Thesis::new()
+            .in_dir(p.path())
+            .args(["--rules", "rules", "--data", "data", "rank", "--format", format])
+            .run()
+            .success()
     };
     let table = rank("table");
     assert!(table.stdout.lines().all(|l| l.chars().count() < 400), "a row is as wide as the widest cell");

@@ -73,10 +73,10 @@ fn draft_factor(
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> FactorDraft {
-    if let Some(w) = spec.weight {
-        if w.0 <= 0.0 {
-            diags.push(non_positive(doc, path, &format!("factor `{}`", spec.id), w.0));
-        }
+    if let Some(w) = spec.weight
+        && w.0 <= 0.0
+    {
+        diags.push(non_positive(doc, path, &format!("factor `{}`", spec.id), w.0));
     }
     FactorDraft {
         id: spec.id.clone(),

@@ -197,17 +197,17 @@ fn finish_factor(
     let category = resolve_category(f, cat, categories).map_err(|e| vec![e])?;
     let scale = f.scale.as_ref().map_or_else(Scale::default_linear, |s| s.v.clone());
     let input = finish_input(f, input, dir, kind, &scale, dataset).map_err(|e| vec![e])?;
-    if let Some(Located { v: Missing::Assume(_), at }) = &f.missing {
-        if scale.kind().expects() != Expect::Number {
-            return Err(vec![
-                Diagnostic::error(
-                    Code::BadScale,
-                    format!("factor `{}` assumes a number, which its {} scale cannot score", f.id, scale.name()),
-                )
-                .at_opt(*at)
-                .hint("give the points directly: `missing: {points: P}`"),
-            ]);
-        }
+    if let Some(Located { v: Missing::Assume(_), at }) = &f.missing
+        && scale.kind().expects() != Expect::Number
+    {
+        return Err(vec![
+            Diagnostic::error(
+                Code::BadScale,
+                format!("factor `{}` assumes a number, which its {} scale cannot score", f.id, scale.name()),
+            )
+            .at_opt(*at)
+            .hint("give the points directly: `missing: {points: P}`"),
+        ]);
     }
     Ok(Factor {
         id: f.id.clone(),
