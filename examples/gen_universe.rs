@@ -3,6 +3,7 @@
 //! 4 Rhai factors alone). Deterministic: the same arguments give the same bytes.
 //!
 //! cargo run --release --example gen_universe -- --rows 1000000 --attrs 40 --out bench/out
+#![allow(clippy::print_stderr)] // a developer tool, not thesis: its progress lines may panic
 
 // A developer tool run by bench/run.sh: its progress lines may go to stderr plainly.
 #![allow(clippy::print_stderr)]

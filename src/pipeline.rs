@@ -30,6 +30,7 @@ fn load_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
     let dataset = crate::check::check_dataset(&ws, opts.as_of, diags);
     clock.mark("check datasets");
     let book = crate::check::check_rules(&ws, &dataset, diags);
+    crate::check::check_finite(&book, diags);
     clock.mark("check rules");
     Ok(Project { ws, dataset, book })
 }
