@@ -5,9 +5,6 @@
 //! cargo run --release --example gen_universe -- --rows 1000000 --attrs 40 --out bench/out
 #![allow(clippy::print_stderr)] // a developer tool, not thesis: its progress lines may panic
 
-// A developer tool run by bench/run.sh: its progress lines may go to stderr plainly.
-#![allow(clippy::print_stderr)]
-
 use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
