@@ -1,4 +1,4 @@
-//! Check stage: turn loaded documents into a consistent [`Dataset`] and [`RuleBook`], reporting
+//! Check stage: turn loaded documents into a consistent [`Dataset`](crate::model::Dataset) and [`RuleBook`](crate::model::RuleBook), reporting
 //! every problem as a located diagnostic.
 
 pub(crate) mod attrs;
