@@ -23,7 +23,17 @@ use crate::ypath;
 /// are withheld (kept for the ledger, but missing for scoring).
 pub fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Diagnostics) -> Dataset {
     let mut found = Vec::new();
-    let files: Vec<(&YamlDoc, DatasetFile)> = super::parse_all(&ws.data_files, &mut found);
+    let files: Vec<(&YamlDoc, DatasetFile)> = ws
+        .data_files
+        .iter()
+        .filter_map(|doc| match doc.deserialize_at::<DatasetFile>(&YamlPath::root()) {
+            Ok(f) => Some((doc, f)),
+            Err(d) => {
+                found.push(d);
+                None
+            }
+        })
+        .collect();
     let schemas = declare_attributes(&files, &mut found);
     let mut builders = Kind::ALL.map(|k| TableBuilder::new(k, &schemas[k.index()]));
     for (doc, file) in &files {

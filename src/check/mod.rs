@@ -10,15 +10,3 @@ mod rules;
 
 pub use dataset::check_dataset;
 pub use rules::check_rules;
-
-/// Each document deserialized at its root as `T`, with the document; the documents that do
-/// not deserialize are reported in `found` and left out.
-fn parse_all<'a, T: serde::de::DeserializeOwned>(
-    docs: &'a [crate::load::yaml::YamlDoc],
-    found: &mut Vec<crate::diag::Diagnostic>,
-) -> Vec<(&'a crate::load::yaml::YamlDoc, T)> {
-    let root = crate::load::yaml::YamlPath::root();
-    docs.iter()
-        .filter_map(|doc| doc.deserialize_at::<T>(&root).map_err(|d| found.push(d)).ok().map(|f| (doc, f)))
-        .collect()
-}

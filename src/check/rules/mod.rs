@@ -16,7 +16,7 @@ use super::extends::chains;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::load::Workspace;
 use crate::load::rules::{InputSpec, RuleFile};
-use crate::load::yaml::YamlDoc;
+use crate::load::yaml::{YamlDoc, YamlPath};
 use crate::model::is_valid_name;
 use crate::model::{Adjustment, Aggregation, Dataset, Gate, Kind, Missing, Rating, RuleBook, Scale};
 use crate::source::Span;
@@ -70,7 +70,17 @@ struct Draft {
 /// Checks every rule file of the workspace against the dataset's declarations.
 pub fn check_rules(ws: &Workspace, dataset: &Dataset, diags: &mut Diagnostics) -> RuleBook {
     let mut found = Vec::new();
-    let files: Vec<(&YamlDoc, RuleFile)> = super::parse_all(&ws.rule_files, &mut found);
+    let files: Vec<(&YamlDoc, RuleFile)> = ws
+        .rule_files
+        .iter()
+        .filter_map(|doc| match doc.deserialize_at::<RuleFile>(&YamlPath::root()) {
+            Ok(f) => Some((doc, f)),
+            Err(d) => {
+                found.push(d);
+                None
+            }
+        })
+        .collect();
     let files = drop_duplicate_names(files, &ws.sources, &mut found);
     let names: Vec<&str> = files.iter().map(|(_, f)| f.rule_set.as_str()).collect();
     let extends: Vec<_> =
