@@ -269,6 +269,25 @@ impl Timings {
 
 /// Runs a parsed command line and returns the process exit code. The whole command runs on
 /// the library's worker pool, so its own parallel work (ranking, writing) honours `--threads`.
+/// Parses the process's arguments and runs them. A usage error is printed like clap prints it,
+/// with control characters from the arguments escaped (an argument is data too).
+pub fn main() -> ExitCode {
+    use clap::Parser;
+    match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) if e.use_stderr() => {
+            let text = e.render().to_string();
+            let _ =
+                std::io::Write::write_all(&mut std::io::stderr().lock(), crate::escape::escape(&text, true).as_bytes());
+            ExitCode::from(e.exit_code().clamp(0, 255) as u8)
+        }
+        Err(e) => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+    }
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     match crate::pool::in_pool(cli.common.threads, || dispatch(&cli)).and_then(|r| r) {
         Ok(code) => code,

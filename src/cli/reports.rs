@@ -136,8 +136,17 @@ pub fn check_targets(dir: &Path, targets: &[&Path], kinds: &[Kind]) -> Result<()
                 display_path(&path)
             )));
         }
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
-            return Err(Error::Usage(format!("{} is a directory; nothing was written", display_path(&path))));
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => {
+                return Err(Error::Usage(format!("{} is a directory; nothing was written", display_path(&path))));
+            }
+            Ok(m) if !m.is_file() && !m.file_type().is_symlink() => {
+                return Err(Error::Usage(format!(
+                    "{} is not a regular file (a pipe or a device); nothing was written",
+                    display_path(&path)
+                )));
+            }
+            _ => {}
         }
     }
     Ok(())

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::output::{to_stdout, write_atomic};
+use super::output::{to_stdout, write_output};
 use crate::Error;
 use crate::load::schema::{Format, schema_text};
 
@@ -28,7 +28,7 @@ pub fn run(args: &SchemaArgs) -> Result<ExitCode, Error> {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             for f in Format::ALL {
                 let text = schema_text(f);
-                write_atomic(&dir.join(f.file_name()), |out| out.write_all(text.as_bytes()))?;
+                write_output(&dir.join(f.file_name()), |out| out.write_all(text.as_bytes()))?;
             }
         }
         (None, Some(f)) => to_stdout(|out| out.write_all(schema_text(f).as_bytes()))?,

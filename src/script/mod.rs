@@ -50,11 +50,18 @@ impl Default for Limits {
 /// Stack size of evaluation threads: Rhai recurses on the thread's stack.
 pub const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
 
+/// Rhai's standard library, built once per process: building it takes about a millisecond,
+/// and a check of 4,000 profiles makes an engine for each of them, twice.
+fn standard_package() -> rhai::Shared<rhai::Module> {
+    static PACKAGE: std::sync::OnceLock<rhai::Shared<rhai::Module>> = std::sync::OnceLock::new();
+    PACKAGE.get_or_init(|| rhai::packages::StandardPackage::new().as_shared_module()).clone()
+}
+
 /// An engine with no I/O, no clock, no `eval`, no module loading, output silenced, the
 /// limits set, and the attributes of one kind readable as `e.name`.
 pub fn engine(schema: Option<&KindSchema>, limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
-    engine.register_global_module(rhai::packages::StandardPackage::new().as_shared_module());
+    engine.register_global_module(standard_package());
     engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
     engine.set_optimization_level(OptimizationLevel::Simple);
     engine.disable_symbol("eval");

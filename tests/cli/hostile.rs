@@ -364,3 +364,18 @@ fn a_huge_cell_is_clipped_in_the_table_and_whole_in_csv() {
     assert!(table.stdout.contains("NNN…"), "{}", &table.stdout[..table.stdout.len().min(500)]);
     assert!(rank("csv").stdout.contains(&name));
 }
+
+#[test]
+fn a_memo_target_that_is_a_pipe_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("reports");
+    std::fs::create_dir_all(out.join("segment")).expect("mkdir");
+    mkfifo(&out.join("segment/driving.md"));
+    let run = Thesis::new()
+        .args(["--rules", RULES, "--data", DATA, "memo", "--out"])
+        .arg(&out)
+        .run_with_timeout(std::time::Duration::from_secs(60))
+        .code(2);
+    assert!(run.stderr.contains("segment/driving.md is not a regular file"), "{}", run.stderr);
+    assert!(!out.join("index.md").exists(), "nothing written");
+}

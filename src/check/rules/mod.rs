@@ -120,7 +120,7 @@ pub fn check_rules(ws: &Workspace, dataset: &Dataset, diags: &mut Diagnostics) -
         }
     }
     diags.extend(found);
-    RuleBook { sets, unloaded }
+    RuleBook::new(sets, unloaded)
 }
 
 fn drop_duplicate_names<'a>(
