@@ -230,6 +230,7 @@ fn add_relations(
                 weight: weight.0,
                 span: doc.key_span(&tpath),
                 line_col: None,
+                group: doc.span(&path.at("exposure").at(target_kind.as_str())),
             });
         }
     }
@@ -241,6 +242,7 @@ fn add_relations(
             weight: 1.0,
             span: doc.span(&path.at("headquarters")),
             line_col: None,
+            group: None,
         });
     }
 }

@@ -122,11 +122,15 @@ fn resolve_group(
     let from = b.table.id(first.row as usize);
     let weights: Vec<(&str, f64)> = group.iter().map(|r| (r.target.as_str(), r.weight)).collect();
     for (at, p) in exposure::problems(from, first.target_kind, &weights) {
-        let r = match at {
-            At::Weight(i) => group[i],
-            At::Group => first,
+        let d = match at {
+            At::Weight(i) => locate(p.at(None), group[i]),
+            // A sum is the whole mapping's problem: the caret spans it (F-12).
+            At::Group => match first.group {
+                Some(span) => p.at(Some(span)),
+                None => locate(p.at(None), first),
+            },
         };
-        diags.push(locate(p.at(None), r));
+        diags.push(d);
     }
     let mut out = Vec::with_capacity(group.len());
     for r in group.iter().filter(|r| exposure::weight_ok(r.weight)) {

@@ -230,5 +230,10 @@ fn write(dir: &Path, files: &[Rendered], scope: &Scope) -> Result<ExitCode, Erro
         display_path(dir),
         files.len() - written
     );
+    if !scope.index && written > 0 {
+        crate::say!(
+            "note: only the memos named were written; the index and the other memos (ranks, universe size, stamps) may now be stale: run `thesis memo` to update them"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

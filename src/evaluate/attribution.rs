@@ -8,7 +8,7 @@ use super::factor::{FactorView, views};
 /// Buffers for the breakdowns of many rows of one kind.
 pub struct Attributor<'a> {
     views: Vec<FactorView<'a>>,
-    model: Model,
+    model: &'a Model,
     sums: Sums,
     breakdown: Breakdown,
 }
@@ -18,7 +18,7 @@ impl<'a> Attributor<'a> {
         let rules = &ks.plan.rules;
         Attributor {
             views: views(&ks.table, &ks.raw, &ks.scorers, rules),
-            model: Model::new(rules),
+            model: &ks.model,
             sums: Sums::new(rules.categories.len()),
             breakdown: Breakdown::default(),
         }

@@ -177,13 +177,13 @@ pub fn score_all(
     schema: &KindSchema,
     raw: &[Raw],
     scorers: &[Scorer],
+    model: &Model,
     limits: &Limits,
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Option<Vec<EntityScore>> {
     let rules = &stage.rules;
     let views = views(table, raw, scorers, rules);
-    let model = Model::new(rules);
     let n = table.len();
     let conditions = !stage.gate_programs.is_empty() || !stage.adjustment_programs.is_empty();
     let first_failure = AtomicUsize::new(usize::MAX);
@@ -198,7 +198,7 @@ pub fn score_all(
             },
             |(worker, scratch), (c, out)| {
                 let rows = c * CHUNK..c * CHUNK + out.len();
-                score_chunk(stage, &views, &model, rows, out, worker.as_mut(), scratch, &first_failure)
+                score_chunk(stage, &views, model, rows, out, worker.as_mut(), scratch, &first_failure)
             },
         )
         .collect();

@@ -41,6 +41,8 @@ pub struct KindScores {
     pub stats: Vec<Option<UniverseStats>>,
     /// Each entity's result, by row.
     pub results: Vec<EntityScore>,
+    /// The rule set's aggregation, prepared once for the kind.
+    pub model: aggregate::Model,
     /// Attribute names of the kind, by id.
     pub attr_names: Vec<String>,
     /// The sandbox limits of the run (for ledger traces).
@@ -83,8 +85,10 @@ pub fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diags: &mut
         let schema = dataset.schema(stage.kind);
         let raw = inputs::raw_inputs(stage, &table, schema, &scores, &plan.limits, sources, diags)?;
         let (scorers, stats) = inputs::scorers(stage, &table, &raw);
-        let results = kernel::score_all(stage, &table, schema, &raw, &scorers, &plan.limits, sources, diags)?;
+        let model = aggregate::Model::new(&stage.rules);
+        let results = kernel::score_all(stage, &table, schema, &raw, &scorers, &model, &plan.limits, sources, diags)?;
         scores.kinds.push(KindScores {
+            model,
             plan: Arc::clone(stage),
             table,
             raw,

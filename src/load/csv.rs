@@ -312,6 +312,7 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
                     weight,
                     span: None,
                     line_col: Some((plan.file, line, column_of(fields, i))),
+                    group: None,
                 });
             }
             ColumnRole::Headquarters if !field.is_empty() => {
@@ -322,6 +323,7 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
                     weight: 1.0,
                     span: None,
                     line_col: Some((plan.file, line, column_of(fields, i))),
+                    group: None,
                 });
             }
             _ => {}

@@ -16,6 +16,8 @@ pub struct RawRelation {
     /// Where the target id is written; `None` for CSV cells (then `line`/`col`).
     pub span: Option<Span>,
     pub line_col: Option<(crate::source::FileId, usize, usize)>,
+    /// Where the whole group is written (`segment: {…}`), for problems of the group's sum.
+    pub group: Option<Span>,
 }
 
 /// An entity table under construction.

@@ -20,12 +20,10 @@ use serde::{Deserialize, Serialize};
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[allow(missing_docs, reason = "docs on the variants would make schemars describe map keys by kind differently")]
 pub enum Kind {
-    /// A company, scored last (it may roll up its segments and regions).
     Company,
-    /// A market segment.
     Segment,
-    /// A region.
     Region,
 }
 

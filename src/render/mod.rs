@@ -1,6 +1,7 @@
 //! Render stage: rankings and ledgers as tables, CSV and JSON, byte-stable.
 
 pub mod diff;
+pub mod encode;
 pub mod explain;
 pub mod rank;
 pub mod test_report;

@@ -6,11 +6,13 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::encode::csv::Csv;
+use super::encode::table::{TableText, Widths};
+use super::encode::{Column, Encoder, Value};
 use crate::evaluate::{KindScores, ReasonScratch, RowSummary, Scores, Status, ledger};
-use crate::fmt::{fixed, json_number, percent};
+use crate::fmt::{fixed, json_number};
 use crate::model::{Dataset, GateAction};
 use crate::rank::{Ranking, percentile};
-use crate::render::clip;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum RankFormat {
@@ -75,15 +77,6 @@ fn excluded_by(ks: &KindScores, row: usize) -> Option<(&str, &str)> {
     }
 }
 
-/// Shortest round-trip text of a number, into a stack buffer (`-0` as `0`, no `.0`).
-fn num(buf: &mut ryu::Buffer, x: f64) -> &str {
-    if x == 0.0 || !x.is_finite() {
-        return "0";
-    }
-    let s = buf.format_finite(x);
-    s.strip_suffix(".0").unwrap_or(s)
-}
-
 /// Writes the ranking of one kind.
 pub fn write_ranking(
     out: &mut dyn Write,
@@ -125,73 +118,102 @@ where
     Ok(())
 }
 
-fn write_csv(out: &mut dyn Write, ks: &KindScores, entries: &[Entry]) -> io::Result<()> {
-    let rules = &ks.plan.rules;
-    let mut header: Vec<String> =
-        ["rank", "id", "name", "kind", "score", "rating", "coverage", "status", "excluded_by", "flags", "reason_codes"]
-            .map(String::from)
-            .to_vec();
-    header.extend(rules.categories.iter().map(|c| format!("score_{}", c.name)));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(&header)?;
-    out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
-    write_parallel(out, ks, entries, |scratch, _, part| {
-        let mut w = csv::Writer::from_writer(Vec::with_capacity(part.len() * 160));
-        for e in part {
-            csv_row(&mut w, ks, scratch, e)?;
+/// One ranking row: an entity's place, score, rating, flags, reason codes and category scores.
+struct RankRow<'a> {
+    rank: Option<u32>,
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    score: f64,
+    rating: &'a str,
+    /// For the table: the rating with the gate that capped it, `Neutral (capped: gate)`.
+    rating_capped: Option<String>,
+    coverage: f64,
+    status: &'static str,
+    excluded_by: &'a str,
+    flags: Vec<&'a str>,
+    reasons: Vec<&'a str>,
+    categories: Vec<Option<f64>>,
+}
+
+impl<'a> RankRow<'a> {
+    fn new(ks: &'a KindScores, scratch: &mut ReasonScratch<'a>, e: &Entry) -> RankRow<'a> {
+        let res = &ks.results[e.row];
+        let RowSummary { reasons, categories } = scratch.summarize(e.row);
+        RankRow {
+            rank: e.rank,
+            id: ks.table.id(e.row),
+            name: ks.table.name(e.row),
+            kind: ks.kind().as_str(),
+            score: res.total,
+            rating: rating(ks, e.row),
+            rating_capped: capped_by(ks, e.row).map(|g| format!("{} (capped: {g})", rating(ks, e.row))),
+            coverage: res.coverage,
+            status: res.status.word(),
+            excluded_by: excluded_by(ks, e.row).map_or("", |x| x.0),
+            flags: flags(ks, e.row),
+            reasons,
+            categories,
         }
-        w.into_inner().map_err(|e| e.into_error())
+    }
+
+    /// The row's values, in the order of [`columns`]; the table's rating names a cap.
+    fn values(&self, table: bool) -> Vec<Value<'_>> {
+        let rating = match (&self.rating_capped, table) {
+            (Some(marked), true) => marked.as_str(),
+            _ => self.rating,
+        };
+        let mut v = vec![
+            Value::Rank(self.rank),
+            Value::Text(self.id),
+            Value::Text(self.name),
+            Value::Text(self.kind),
+            Value::Score(self.score),
+            Value::Text(rating),
+            Value::Share(self.coverage),
+            Value::Text(self.status),
+            Value::Text(self.excluded_by),
+            Value::List(&self.flags),
+            Value::List(&self.reasons),
+        ];
+        v.extend(self.categories.iter().map(|c| Value::Number(*c)));
+        v
+    }
+}
+
+/// The ranking's columns: names for CSV, titles for the table.
+fn columns(ks: &KindScores) -> Vec<Column> {
+    let col = |name: &str, title: Option<&'static str>, right: bool| Column { name: name.to_string(), title, right };
+    let mut v = vec![
+        col("rank", Some("rank"), true),
+        col("id", Some("id"), false),
+        col("name", Some("name"), false),
+        col("kind", None, false),
+        col("score", Some("score"), true),
+        col("rating", Some("rating"), false),
+        col("coverage", Some("coverage"), true),
+        col("status", None, false),
+        col("excluded_by", None, false),
+        col("flags", Some("flags"), false),
+        col("reason_codes", Some("main reasons"), false),
+    ];
+    v.extend(ks.plan.rules.categories.iter().map(|c| col(&format!("score_{}", c.name), None, true)));
+    v
+}
+
+fn write_csv(out: &mut dyn Write, ks: &KindScores, entries: &[Entry]) -> io::Result<()> {
+    let columns = columns(ks);
+    let mut head = Csv::new(256);
+    head.header(&columns)?;
+    out.write_all(&head.into_bytes()?)?;
+    write_parallel(out, ks, entries, |scratch, _, part| {
+        let mut enc = Csv::new(part.len() * 160);
+        for e in part {
+            enc.row(&RankRow::new(ks, scratch, e).values(false))?;
+        }
+        enc.into_bytes()
     })
 }
-
-fn csv_row(
-    w: &mut csv::Writer<Vec<u8>>,
-    ks: &KindScores,
-    scratch: &mut ReasonScratch<'_>,
-    e: &Entry,
-) -> io::Result<()> {
-    let res = &ks.results[e.row];
-    let summary = scratch.summarize(e.row);
-    let mut buf = ryu::Buffer::new();
-    let mut ints = itoa::Buffer::new();
-    w.write_field(e.rank.map_or("", |r| ints.format(r)))?;
-    w.write_field(ks.table.id(e.row))?;
-    w.write_field(ks.table.name(e.row))?;
-    w.write_field(ks.kind().as_str())?;
-    w.write_field(num(&mut buf, res.total))?;
-    w.write_field(rating(ks, e.row))?;
-    w.write_field(num(&mut buf, res.coverage))?;
-    w.write_field(res.status.word())?;
-    w.write_field(excluded_by(ks, e.row).map_or("", |x| x.0))?;
-    w.write_field(flags(ks, e.row).join(";"))?;
-    w.write_field(summary.reasons.join(";"))?;
-    for c in &summary.categories {
-        w.write_field(c.map_or("", |x| num(&mut buf, x)))?;
-    }
-    w.write_record(None::<&[u8]>)?;
-    Ok(())
-}
-
-/// The cells of one table row.
-fn table_cells(ks: &KindScores, e: &Entry, summary: &RowSummary<'_>) -> [String; 8] {
-    let res = &ks.results[e.row];
-    [
-        e.rank.map(|r| r.to_string()).unwrap_or_default(),
-        clip(ks.table.id(e.row)).into_owned(),
-        clip(ks.table.name(e.row)).into_owned(),
-        fixed(res.total, 2),
-        match capped_by(ks, e.row) {
-            Some(gate) => format!("{} (capped: {gate})", rating(ks, e.row)),
-            None => rating(ks, e.row).to_string(),
-        },
-        percent(res.coverage),
-        clip(&flags(ks, e.row).join(", ")).into_owned(),
-        clip(&summary.reasons.join(", ")).into_owned(),
-    ]
-}
-
-const TABLE_HEADER: [&str; 8] = ["rank", "id", "name", "score", "rating", "coverage", "flags", "main reasons"];
-const RIGHT_ALIGNED: [bool; 8] = [true, false, false, true, false, true, false, false];
 
 fn write_table(
     out: &mut dyn Write,
@@ -213,54 +235,33 @@ fn write_table(
         ranking.ranked.len(),
         ranking.excluded.len()
     )?;
+    let columns = columns(ks);
     let widths = ranked
         .par_chunks(ROWS_PER_TASK)
         .map_init(
             || ReasonScratch::new(ks),
             |s, part| {
-                part.iter().fold(TABLE_HEADER.map(|h| h.chars().count()), |mut w, e| {
-                    let summary = s.summarize(e.row);
-                    for (wi, cell) in w.iter_mut().zip(table_cells(ks, e, &summary)) {
-                        *wi = (*wi).max(cell.chars().count());
-                    }
+                part.iter().fold(Widths::of_header(&columns), |mut w, e| {
+                    w.fit(&columns, &RankRow::new(ks, s, e).values(true));
                     w
                 })
             },
         )
-        .reduce(|| TABLE_HEADER.map(|h| h.chars().count()), |a, b| std::array::from_fn(|i| a[i].max(b[i])));
-    out.write_all(table_line(&TABLE_HEADER.map(String::from), &widths).as_bytes())?;
+        .reduce(|| Widths::of_header(&columns), Widths::max);
+    let mut head = TableText::new(&columns, &widths, 256);
+    head.header(&columns)?;
+    out.write_all(&head.into_bytes()?)?;
     write_parallel(out, ks, ranked, |s, _, part| {
-        let mut text = String::with_capacity(part.len() * 100);
+        let mut enc = TableText::new(&columns, &widths, part.len() * 100);
         for e in part {
-            let summary = s.summarize(e.row);
-            text.push_str(&table_line(&table_cells(ks, e, &summary), &widths));
+            enc.row(&RankRow::new(ks, s, e).values(true))?;
         }
-        Ok(text.into_bytes())
+        enc.into_bytes()
     })?;
     if !excluded.is_empty() {
         write_excluded_table(out, ks, excluded)?;
     }
     Ok(())
-}
-
-/// One aligned line: columns separated by two spaces, no trailing spaces.
-fn table_line(cells: &[String; 8], widths: &[usize; 8]) -> String {
-    let mut line = String::new();
-    for (i, cell) in cells.iter().enumerate() {
-        let pad = widths[i].saturating_sub(cell.chars().count());
-        line.push(' ');
-        if RIGHT_ALIGNED[i] {
-            line.extend(std::iter::repeat_n(' ', pad));
-            line.push_str(cell);
-        } else {
-            line.push_str(cell);
-            line.extend(std::iter::repeat_n(' ', pad));
-        }
-        line.push(' ');
-    }
-    let mut line = line.trim_end().to_string();
-    line.push('\n');
-    line
 }
 
 fn write_excluded_table(out: &mut dyn Write, ks: &KindScores, excluded: &[Entry]) -> io::Result<()> {
@@ -272,11 +273,11 @@ fn write_excluded_table(out: &mut dyn Write, ks: &KindScores, excluded: &[Entry]
     for e in excluded {
         let (gate, reason) = excluded_by(ks, e.row).unwrap_or(("", ""));
         t.add_row(vec![
-            Cell::new(clip(ks.table.id(e.row))),
-            Cell::new(clip(ks.table.name(e.row))),
+            Cell::new(super::clip(ks.table.id(e.row))),
+            Cell::new(super::clip(ks.table.name(e.row))),
             Cell::new(fixed(ks.results[e.row].total, 2)).set_alignment(CellAlignment::Right),
             Cell::new(gate),
-            Cell::new(clip(reason)),
+            Cell::new(super::clip(reason)),
         ]);
     }
     write!(out, "{}", super::table_text(&t))

@@ -168,3 +168,67 @@ fn exposure_rule_is_one_rule_for_datasets_and_rule_tests() {
     );
     assert_eq!(dataset, tests);
 }
+
+fn in_context_check(format: &str, file: &str) -> crate::Run {
+    Thesis::new()
+        .args(["--diagnostic-format", format])
+        .args(["--rules".as_ref(), fixture("check/context/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("check/context/datasets").as_os_str()])
+        .args(["check", file])
+        .run()
+}
+
+/// SARIF 2.1.0: the fields the standard requires (version, runs, tool.driver.name, each
+/// result's message), and what code scanning needs to annotate a line.
+#[test]
+fn sarif_is_a_valid_2_1_0_log_with_located_results() {
+    let run = in_context_check("sarif", "tests/fixtures/check/cases/E003-unknown-key.yaml");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let log: serde_json::Value = serde_json::from_str(&run.stderr).expect("one JSON document");
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(log["$schema"], "https://json.schemastore.org/sarif-2.1.0.json");
+    let sarif_run = &log["runs"][0];
+    let driver = &sarif_run["tool"]["driver"];
+    assert_eq!(driver["name"], "thesis");
+    let rules = driver["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), thesis::diag::Code::ALL.len());
+    let results = sarif_run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1);
+    let r = &results[0];
+    assert_eq!(r["ruleId"], "E003");
+    assert_eq!(r["level"], "error");
+    assert_eq!(rules[r["ruleIndex"].as_u64().expect("index") as usize]["id"], "E003");
+    assert!(r["message"]["text"].as_str().expect("text").contains("hint: did you mean `weight`?"));
+    let loc = &r["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "tests/fixtures/check/cases/E003-unknown-key.yaml");
+    assert_eq!(loc["region"]["startLine"], 7);
+    assert_eq!(loc["region"]["startColumn"], 5);
+    // Nothing but the log on the stream, and a clean check is an empty result list.
+    let clean = in_context_check("sarif", "tests/fixtures/check/context/rules/company.yaml");
+    let log: serde_json::Value = serde_json::from_str(&clean.stderr).expect("one JSON document");
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+}
+
+/// F-31: `--color always` colours the short form (the default when piped) as well; `never` and
+/// the machine formats stay plain.
+#[test]
+fn color_always_colours_the_short_form_too() {
+    let file = "tests/fixtures/check/cases/E003-unknown-key.yaml";
+    let coloured = Thesis::new()
+        .args(["--color", "always", "--diagnostic-format", "short"])
+        .args(["--rules".as_ref(), fixture("check/context/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("check/context/datasets").as_os_str()])
+        .args(["check", file])
+        .run();
+    assert!(coloured.stderr.contains("\u{1b}[1;31merror[E003]\u{1b}[0m"), "{:?}", coloured.stderr);
+    assert!(coloured.stderr.contains("\u{1b}[1;36mhint\u{1b}[0m"), "{:?}", coloured.stderr);
+    let json = Thesis::new()
+        .args(["--color", "always", "--diagnostic-format", "json"])
+        .args(["--rules".as_ref(), fixture("check/context/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("check/context/datasets").as_os_str()])
+        .args(["check", file])
+        .run();
+    assert!(!json.stderr.contains('\u{1b}'), "JSON is never coloured");
+    let plain = in_context_check("short", file);
+    assert!(!plain.stderr.contains('\u{1b}'), "no colour when piped without --color always");
+}

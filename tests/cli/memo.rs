@@ -149,8 +149,13 @@ fn check_of_one_format_ignores_the_others() {
 #[test]
 fn memos_for_chosen_ids_leave_the_index_and_other_memos_alone() {
     let dir = tempfile::tempdir().expect("temp dir");
-    memo(dir.path(), &["alpha", "north", "--format", "markdown"]).success();
+    let run = memo(dir.path(), &["alpha", "north", "--format", "markdown"]).success();
     assert_eq!(tree(dir.path()), [PathBuf::from("company/alpha.md"), PathBuf::from("region/north.md")]);
+    // F-25: it says so, and how to bring the rest up to date.
+    assert!(run.stderr.contains("the index and the other memos"), "{}", run.stderr);
+    assert!(run.stderr.contains("run `thesis memo` to update them"), "{}", run.stderr);
+    let again = memo(dir.path(), &["alpha", "north", "--format", "markdown"]).success();
+    assert!(!again.stderr.contains("note:"), "nothing written, nothing to say: {}", again.stderr);
     let run = memo(dir.path(), &["alpah"]).code(2);
     assert!(run.stderr.contains("no entity has id `alpah` (did you mean `alpha`?)"), "{}", run.stderr);
 }

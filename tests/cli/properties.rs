@@ -190,6 +190,31 @@ proptest! {
         }
     }
 
+    /// The weighted product on the same cases: scores in range, each category score between
+    /// its factors' lowest and highest points, and a breakdown that still attributes the base.
+    #[test]
+    fn weighted_product_scores_are_in_range_and_attributed(case in case()) {
+        let rules = case.rules().replacen("kind: company\n", "kind: company\naggregation: weighted_product\n", 1);
+        prop_assert!(rules.contains("aggregation: weighted_product"));
+        let s = run(&case.dataset(&case.order()), &rules);
+        let ks = s.scores.of(Kind::Company).expect("scored");
+        for row in 0..ks.table.len() {
+            let l = s.ledger(Kind::Company, row, false).expect("a ledger");
+            prop_assert!((0.0..=100.0).contains(&l.score), "score {} out of range", l.score);
+            if l.status == Status::NoData {
+                continue;
+            }
+            let contributions: f64 = l.factors.iter().map(|f| f.contribution).sum();
+            prop_assert!((contributions - l.base).abs() < 1e-9, "contributions {} vs base {}", contributions, l.base);
+            let points: Vec<f64> = l.factors.iter().filter_map(|f| f.points).collect();
+            let (lo, hi) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(*p), b.max(*p)));
+            prop_assert!(l.base >= lo - 1e-9 && l.base <= hi + 1e-9, "base {} outside [{}, {}]", l.base, lo, hi);
+            for f in &l.factors {
+                prop_assert!((f.contribution + f.lost - 100.0 * f.share).abs() < 1e-9);
+            }
+        }
+    }
+
     #[test]
     fn input_order_never_changes_the_output(case in case()) {
         let forward = results(&run(&case.dataset(&case.order()), &case.rules()));

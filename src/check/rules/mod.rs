@@ -99,7 +99,7 @@ pub fn check_rules(ws: &Workspace, dataset: &Dataset, diags: &mut Diagnostics) -
     let names: Vec<&str> = files.iter().map(|(_, f)| f.rule_set.as_str()).collect();
     let extends: Vec<_> =
         files.iter().map(|(doc, f)| f.extends.as_deref().map(|e| (e, doc.span(&ypath!["extends"])))).collect();
-    let chains = chains(&names, &extends, &unloaded, &mut found);
+    let chains = chains(&names, &extends, &unloaded, &ws.sources, &mut found);
     let own: Vec<Draft> = files.iter().map(|(doc, f)| draft_file(doc, f, &mut found)).collect();
     let mut sets = Vec::new();
     for (i, chain) in chains.iter().enumerate() {

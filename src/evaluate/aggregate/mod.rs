@@ -8,10 +8,11 @@
 //! [`Model`] holds the kind's [`Weights`] and the prepared method, and every consumer goes
 //! through it. A method implements [`Aggregator`]:
 //!
-//! - `prepare(weights)`: the pass made once per kind before any row is scored. The weighted sum
-//!   and product need only the weights; a method that needs the universe (TOPSIS: its ideal and
-//!   anti-ideal points) would take the kind's outcomes here too and keep what it found in `Self`,
-//!   like the relative scales do with their universe statistics.
+//! - `prepare(weights)`: the pass made once per kind before any row is scored (`evaluate` keeps
+//!   the prepared [`Model`] in the kind's `KindScores`, so ledgers, summaries and roll-ups reuse
+//!   it). The weighted sum and product need only the weights; a method that needs the universe
+//!   (TOPSIS: its ideal and anti-ideal points) would take the kind's outcomes here too and keep
+//!   what it found in `Self`, like the relative scales do with their universe statistics.
 //! - `score(weights, outcome, sums)`: the base of one row, without allocating (the hot path).
 //! - `attribute(weights, outcomes, sums, breakdown)`: the rest of the [`Breakdown`] for one row,
 //!   after `score` has filled `sums`. Whatever the method, contributions add up to the base and
@@ -59,6 +60,7 @@ impl Outcome {
 }
 
 /// The weights of a rule set, precomputed once per kind.
+#[derive(Debug)]
 pub struct Weights {
     /// Category of each factor.
     pub category: Vec<usize>,
@@ -260,6 +262,7 @@ pub trait Aggregator: Sized {
 }
 
 /// A prepared method, one variant per [`Aggregator`].
+#[derive(Debug)]
 pub enum Method {
     WeightedSum(WeightedSum),
     WeightedProduct(WeightedProduct),
@@ -288,7 +291,9 @@ macro_rules! dispatch {
     };
 }
 
-/// A kind's aggregation: its weights and prepared method.
+/// A kind's aggregation: its weights and prepared method, made once per kind by `evaluate` and
+/// kept in its `KindScores` for ledgers, summaries and roll-ups.
+#[derive(Debug)]
 pub struct Model {
     pub weights: Weights,
     pub method: Method,

@@ -15,6 +15,7 @@
 use super::{Aggregator, Breakdown, Combined, Outcome, Sums, Weights};
 
 /// Π (points/100)^share, times 100.
+#[derive(Debug)]
 pub struct WeightedProduct;
 
 /// 100 · exp(Σ share·ln(points/100)) over `terms` of (share, points).

@@ -5,6 +5,7 @@
 use super::{Aggregator, Breakdown, Combined, Outcome, Sums, Weights};
 
 /// Σ share · points.
+#[derive(Debug)]
 pub struct WeightedSum;
 
 impl Aggregator for WeightedSum {

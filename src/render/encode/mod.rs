@@ -1,0 +1,45 @@
+//! Encoders (render stage): a product's rows, as named columns of typed [`Value`]s, written in
+//! one format per file behind [`Encoder`]. A product builds its rows once; the format only
+//! decides how each type of value reads (a score is `71.25` in a table and its shortest
+//! round-trip text in CSV), so a new format is one file here plus the variant that selects it.
+
+pub mod csv;
+pub mod table;
+
+use std::io;
+
+/// One cell of a row, typed so each format can spell it its own way.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value<'a> {
+    /// A rank; empty for entities outside the ranking.
+    Rank(Option<u32>),
+    Text(&'a str),
+    /// A score on 0..100.
+    Score(f64),
+    /// A share on 0..1 (coverage).
+    Share(f64),
+    /// A number that may be missing (category scores).
+    Number(Option<f64>),
+    /// Several names (flags, reason codes).
+    List(&'a [&'a str]),
+}
+
+/// A column of a product's rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// Its name in CSV headers and JSON keys.
+    pub name: String,
+    /// Its title in tables, or `None` where tables leave it out.
+    pub title: Option<&'static str>,
+    /// Whether tables right-align it (numbers).
+    pub right: bool,
+}
+
+/// Writes rows of typed values in one format, into a buffer (rows are encoded in parallel
+/// blocks and written in order).
+pub trait Encoder {
+    fn header(&mut self, columns: &[Column]) -> io::Result<()>;
+    fn row(&mut self, values: &[Value<'_>]) -> io::Result<()>;
+    /// The encoded bytes so far.
+    fn into_bytes(self) -> io::Result<Vec<u8>>;
+}
