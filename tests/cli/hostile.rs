@@ -392,3 +392,16 @@ fn a_template_directory_linked_out_of_the_reports_directory_is_not_read() {
     assert!(run.stderr.contains("error[E010]"), "{}", run.stderr);
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
 }
+
+#[test]
+fn a_csv_line_without_end_is_an_e108_not_an_out_of_memory() {
+    let p = project(&[
+        ("rules/r.yaml", RULE),
+        ("data/schema.yaml", "attributes:\n  company: { x: number }\n"),
+        ("data/u.csv", "id,name,kind,x\n"),
+    ]);
+    let csv = std::fs::OpenOptions::new().write(true).open(p.path().join("data/u.csv")).expect("open");
+    csv.set_len(300 << 20).expect("a sparse 300 MiB file without newlines");
+    let run = check_project(p.path(), &[]).code(1);
+    assert!(run.stderr.contains("data/u.csv:2:1: error[E108]: a line longer than 256 MiB"), "{}", run.stderr);
+}
