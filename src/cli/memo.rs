@@ -57,6 +57,13 @@ impl MemoArgs {
     fn template_dir(&self) -> Option<PathBuf> {
         self.templates.clone().or_else(|| Some(self.out.join("templates")).filter(|d| d.is_dir()))
     }
+
+    /// Where template files may lie: inside `--templates DIR` when given, else inside the
+    /// reports directory (so `DIR/templates` linked to elsewhere is not read).
+    fn template_root(&self, allow_outside: bool) -> crate::files::Root {
+        let within = self.templates.as_deref().unwrap_or(&self.out);
+        crate::files::Root::of(Some(within), &[], allow_outside)
+    }
 }
 
 pub fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
@@ -65,8 +72,12 @@ pub fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
     let book = build(&session, &selection)?;
     let formats = args.formats();
     let mut diags = Diagnostics::new();
-    let mut templates =
-        Templates::load(args.template_dir().as_deref(), common.allow_outside_root, &sources, &mut diags)?;
+    let mut templates = Templates::load(
+        args.template_dir().as_deref(),
+        &args.template_root(common.allow_outside_root),
+        &sources,
+        &mut diags,
+    )?;
     templates.budget(Kind::ALL.iter().map(|&k| session.project.dataset.table(k).len()).sum());
     let files = render(&book, &formats, &templates, &sources, &mut diags);
     common.report(&diags, &sources);

@@ -14,6 +14,7 @@ pub struct Attributor<'a> {
 }
 
 impl<'a> Attributor<'a> {
+    /// Buffers for the rows of `ks`.
     pub fn new(ks: &'a KindScores) -> Attributor<'a> {
         let rules = &ks.plan.rules;
         Attributor {

@@ -14,7 +14,9 @@ pub enum Raw {
     Attr(AttrId),
     /// Computed numbers (scripts, roll-ups); NaN is missing.
     Numbers(Vec<f64>),
+    /// Computed booleans (scripts); `None` is missing.
     Bools(Vec<Option<bool>>),
+    /// Computed text (scripts); `None` is missing.
     Texts(Vec<Option<Arc<str>>>),
 }
 
@@ -29,6 +31,7 @@ pub enum View<'a> {
 }
 
 impl Raw {
+    /// The values, borrowed from the table or the computed vector.
     pub fn view<'a>(&'a self, table: &'a EntityTable) -> View<'a> {
         match self {
             Raw::Attr(a) => match &table.columns[*a as usize] {

@@ -12,13 +12,18 @@ use super::aggregate::Outcome;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FactorState {
+    /// Points from observed data.
     Observed,
+    /// Points from the missing-data policy.
     Imputed,
+    /// No value; the policy is `skip`.
     Skipped,
+    /// No value; the policy is `fail`.
     Failed,
 }
 
 impl FactorState {
+    /// The state of an outcome.
     pub fn of(o: Outcome) -> FactorState {
         match o {
             Outcome::Observed(_) => FactorState::Observed,
@@ -28,6 +33,7 @@ impl FactorState {
         }
     }
 
+    /// `observed`, `imputed`, `skipped` or `failed`.
     pub fn word(self) -> &'static str {
         match self {
             FactorState::Observed => "observed",
@@ -48,7 +54,9 @@ impl fmt::Display for FactorState {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConditionState {
+    /// Its condition held.
     Fired,
+    /// Its condition did not hold.
     NotFired,
     /// Its condition read missing data, so it did not fire.
     Undetermined,
@@ -83,7 +91,9 @@ impl ConditionState {
 pub enum Effect {
     /// Printed signed: `+5`, `-2.5`.
     Points(f64),
+    /// The gate removes the entity from the ranking.
     Exclude,
+    /// The gate marks the entity.
     Flag,
     /// Printed `cap:LABEL`.
     Cap(String),

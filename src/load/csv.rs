@@ -21,6 +21,9 @@ use crate::source::FileId;
 const MAX_ERRORS: usize = 100;
 /// Bytes read and parsed at a time on the parallel path.
 const BLOCK_BYTES: usize = 8 << 20;
+/// The longest line (header or record) read: a file without newlines must not be gathered
+/// into memory whole.
+const MAX_LINE_BYTES: usize = 256 << 20;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum ColumnRole {
@@ -75,7 +78,11 @@ fn read_csv_inner(
     let (records, quoted) = survey(path)?;
     let mut reader = BufReader::with_capacity(1 << 20, open(path)?);
     let mut header = String::new();
-    reader.read_line(&mut header)?;
+    (&mut reader).take(MAX_LINE_BYTES as u64 + 1).read_line(&mut header)?;
+    if header.len() > MAX_LINE_BYTES {
+        errors.push(long_line(file, 1));
+        return Ok(());
+    }
     let header = header.trim_start_matches('\u{feff}').trim_end_matches(['\n', '\r']);
     let Some(plan) = plan_header(header, file, schemas, errors) else {
         return Ok(());
@@ -207,6 +214,12 @@ fn header_fields(header: &str) -> Vec<(String, usize)> {
     }
     out.push((field, start));
     out
+}
+
+fn long_line(file: FileId, line: usize) -> Diagnostic {
+    Diagnostic::error(Code::CsvFormat, format!("a line longer than {} MiB", MAX_LINE_BYTES >> 20))
+        .at_line_col(file, line, 1)
+        .hint("CSV rows end with a newline; is this a CSV file?")
 }
 
 fn header_error(file: FileId, col: usize, msg: String) -> Diagnostic {
@@ -445,6 +458,10 @@ fn read_parallel(
         } else {
             match memchr::memrchr(b'\n', &block) {
                 Some(i) => i + 1,
+                None if block.len() > MAX_LINE_BYTES => {
+                    errors.push(long_line(plan.file, next_line));
+                    return Ok(());
+                }
                 None => {
                     carry = block;
                     continue;

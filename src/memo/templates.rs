@@ -48,11 +48,11 @@ pub struct Templates {
 impl Templates {
     /// The built-in templates, each replaced by `dir/NAME` where that file exists; other files
     /// of `dir` can be included by name. Parse errors go to `diags` (E501); a file or link
-    /// that leads out of `dir` is E010 unless `allow_outside`; a file that is not UTF-8 text
-    /// (an image beside the templates) is no template and is passed over.
+    /// that leads out of `root` is E010 (the caller's root says what is allowed); a file that
+    /// is not UTF-8 text (an image beside the templates) is no template and is passed over.
     pub fn load(
         dir: Option<&Path>,
-        allow_outside: bool,
+        root: &crate::files::Root,
         sources: &SourceMap,
         diags: &mut Diagnostics,
     ) -> Result<Templates, Error> {
@@ -65,7 +65,7 @@ impl Templates {
             })
             .collect();
         if let Some(dir) = dir {
-            for (name, path, text) in read_dir(dir, allow_outside, sources, diags)? {
+            for (name, path, text) in read_dir(dir, root, sources, diags)? {
                 match loaded.iter_mut().find(|l| l.name == name) {
                     Some(l) => *l = Loaded { name, path, text },
                     None => loaded.push(Loaded { name, path, text }),
@@ -106,11 +106,10 @@ impl Templates {
 /// Every text file of a template directory, by file name, sorted.
 fn read_dir(
     dir: &Path,
-    allow_outside: bool,
+    root: &crate::files::Root,
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<Vec<(String, PathBuf, Arc<str>)>, Error> {
-    let root = crate::files::Root::of(Some(dir), &[], allow_outside);
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     let mut out = Vec::new();
     for entry in entries {
@@ -121,7 +120,7 @@ fn read_dir(
             continue;
         }
         if !root.contains(&path) {
-            diags.push(crate::load::outside_root(&root, &path, Span::new(sources.add(&path, None), 0..0)));
+            diags.push(crate::load::outside_root(root, &path, Span::new(sources.add(&path, None), 0..0)));
             continue;
         }
         let bytes = match crate::files::read_capped(&path, crate::files::MAX_TEXT_BYTES) {

@@ -7,8 +7,11 @@ use crate::fmt::number;
 /// One band of a `bands` scale: values in [min, max) score `points`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Band {
+    /// Lowest value of the band (included); −∞ for an open first band.
     pub min: f64,
+    /// Where the band ends (excluded); +∞ for an open last band.
     pub max: f64,
+    /// Points for values in the band, 0..100.
     pub points: f64,
 }
 

@@ -3,8 +3,10 @@
 use super::Direction;
 use super::{Expect, RawValue, ScaleKind, Scorer, UniverseStats, direction_suffix};
 
+/// A `bool` scale.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bool {
+    /// `lower`: false scores 100.
     pub direction: Direction,
 }
 

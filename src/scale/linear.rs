@@ -4,10 +4,14 @@ use super::Direction;
 use super::{Expect, RawValue, ScaleKind, Scorer, UniverseStats, direction_suffix};
 use crate::fmt::number;
 
+/// A `linear` scale.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Linear {
+    /// The value that scores 0 (100 for `direction: lower`).
     pub lo: f64,
+    /// The value that scores 100 (0 for `direction: lower`); above `lo`.
     pub hi: f64,
+    /// Whether a higher or a lower value is better.
     pub direction: Direction,
 }
 

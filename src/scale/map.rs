@@ -4,6 +4,7 @@ use indexmap::IndexMap;
 
 use super::{Expect, Part, RawValue, ScaleKind, Scorer, UniverseStats};
 
+/// A `map` scale: each listed text value with its points, in the order written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Map(pub IndexMap<String, f64>);
 

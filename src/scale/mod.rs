@@ -34,16 +34,22 @@ pub use zscore::Zscore;
 /// What a factor's input must give for its scale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Expect {
+    /// A number (every numeric kind).
     Number,
+    /// true or false (`bool`).
     Bool,
+    /// Text (`map`).
     Text,
 }
 
 /// A raw value of a factor, as [`ScaleKind::invert`] gives it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RawValue {
+    /// A number.
     Number(f64),
+    /// true or false.
     Bool(bool),
+    /// A text value.
     Text(String),
 }
 
@@ -60,6 +66,7 @@ pub struct Part {
 pub trait ScaleKind {
     /// The word in rule files and messages.
     fn name(&self) -> &'static str;
+    /// What the factor's input must give.
     fn expects(&self) -> Expect;
     /// Whether points depend on the other entities being scored (rank reversal possible).
     fn is_relative(&self) -> bool;
@@ -89,7 +96,10 @@ macro_rules! kinds {
         /// A checked scale: one of the kinds.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Scale {
-            $($variant($ty)),*
+            $(
+                #[doc = concat!("A `", stringify!($variant), "` scale.")]
+                $variant($ty)
+            ),*
         }
 
         impl Scale {
@@ -119,10 +129,12 @@ impl Scale {
         Scale::Linear(Linear { lo: 0.0, hi: 100.0, direction: Direction::Higher })
     }
 
+    /// The kind's word: `linear`, `bands`, ...
     pub fn name(&self) -> &'static str {
         self.kind().name()
     }
 
+    /// Whether points depend on the other entities being scored.
     pub fn is_relative(&self) -> bool {
         self.kind().is_relative()
     }

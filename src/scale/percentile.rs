@@ -4,8 +4,10 @@
 use super::Direction;
 use super::{DEGENERATE_POINTS, Expect, RawValue, ScaleKind, Scorer, UniverseStats, direction_suffix, sorted_observed};
 
+/// A `percentile` scale.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Percentile {
+    /// Whether a higher or a lower value is better.
     pub direction: Direction,
 }
 

@@ -14,22 +14,58 @@ pub const DEGENERATE_POINTS: f64 = 50.0;
 /// A scale with its universe statistics resolved, ready to score values.
 #[derive(Clone, Debug)]
 pub enum Scorer {
-    Linear { lo: f64, hi: f64, lower: bool },
+    /// 100·clamp((x − lo)/(hi − lo), 0, 1), mirrored when `lower` (also `minmax`, resolved).
+    Linear {
+        /// The value scoring 0 (100 when `lower`).
+        lo: f64,
+        /// The value scoring 100 (0 when `lower`).
+        hi: f64,
+        /// Whether lower is better.
+        lower: bool,
+    },
+    /// The points of the band holding x.
     Bands(Vec<Band>),
+    /// The points listed for a text value.
     Map(IndexMap<String, f64>),
-    Bool { lower: bool },
+    /// true → 100, false → 0, mirrored when `lower`.
+    Bool {
+        /// Whether false is better.
+        lower: bool,
+    },
+    /// The same points for every value (a degenerate universe).
     Constant(f64),
-    Percentile { sorted: Arc<[f64]>, lower: bool },
-    Zscore { mean: f64, sd: f64, clamp: f64, lower: bool },
+    /// Mid-rank percentile among the observed values.
+    Percentile {
+        /// The observed values, ascending.
+        sorted: Arc<[f64]>,
+        /// Whether lower is better.
+        lower: bool,
+    },
+    /// ±clamp standard scores mapped to 0..100.
+    Zscore {
+        /// Mean of the observed values.
+        mean: f64,
+        /// Population standard deviation of the observed values; positive.
+        sd: f64,
+        /// Standard deviations mapped to 0 and 100.
+        clamp: f64,
+        /// Whether lower is better.
+        lower: bool,
+    },
 }
 
 /// Statistics of the observed values, as reported in ledgers.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct UniverseStats {
+    /// How many entities have a value.
     pub count: usize,
+    /// The smallest value.
     pub min: f64,
+    /// The largest value.
     pub max: f64,
+    /// The mean value.
     pub mean: f64,
+    /// The population standard deviation.
     pub sd: f64,
 }
 

@@ -5,9 +5,12 @@ use super::Direction;
 use super::{DEGENERATE_POINTS, Expect, RawValue, ScaleKind, Scorer, UniverseStats, direction_suffix, sorted_observed};
 use crate::fmt::number;
 
+/// A `zscore` scale.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Zscore {
+    /// Whether a higher or a lower value is better.
     pub direction: Direction,
+    /// Standard deviations mapped to 0 and 100; positive.
     pub clamp: f64,
 }
 

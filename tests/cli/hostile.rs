@@ -379,3 +379,29 @@ fn a_memo_target_that_is_a_pipe_is_refused_before_anything_is_written() {
     assert!(run.stderr.contains("segment/driving.md is not a regular file"), "{}", run.stderr);
     assert!(!out.join("index.md").exists(), "nothing written");
 }
+
+#[test]
+fn a_template_directory_linked_out_of_the_reports_directory_is_not_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (out, elsewhere) = (dir.path().join("reports"), dir.path().join("etc"));
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    std::fs::write(elsewhere.join("shadow"), "root:{% hunter2").expect("write");
+    std::os::unix::fs::symlink(&elsewhere, out.join("templates")).expect("symlink");
+    let run = memo(&out, &[]).code(1);
+    assert!(run.stderr.contains("error[E010]"), "{}", run.stderr);
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+}
+
+#[test]
+fn a_csv_line_without_end_is_an_e108_not_an_out_of_memory() {
+    let p = project(&[
+        ("rules/r.yaml", RULE),
+        ("data/schema.yaml", "attributes:\n  company: { x: number }\n"),
+        ("data/u.csv", "id,name,kind,x\n"),
+    ]);
+    let csv = std::fs::OpenOptions::new().write(true).open(p.path().join("data/u.csv")).expect("open");
+    csv.set_len(300 << 20).expect("a sparse 300 MiB file without newlines");
+    let run = check_project(p.path(), &[]).code(1);
+    assert!(run.stderr.contains("data/u.csv:2:1: error[E108]: a line longer than 256 MiB"), "{}", run.stderr);
+}

@@ -51,6 +51,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The points, observed or imputed; `None` when skipped or failed.
     pub fn points(&self) -> Option<f64> {
         match self {
             Outcome::Observed(p) | Outcome::Imputed(p) => Some(*p),
@@ -64,7 +65,9 @@ impl Outcome {
 pub struct Weights {
     /// Category of each factor.
     pub category: Vec<usize>,
+    /// Weight wᶠ of each factor.
     pub factor: Vec<f64>,
+    /// Weight W꜀ of each category.
     pub category_weight: Vec<f64>,
     /// Σ wᶠ of each category over all its factors.
     pub category_total: Vec<f64>,
@@ -78,6 +81,7 @@ pub struct Weights {
 }
 
 impl Weights {
+    /// The weights of `rules`.
     pub fn new(rules: &RuleSet) -> Weights {
         let nc = rules.categories.len();
         let mut cat_sum = vec![0.0; nc];
@@ -120,6 +124,7 @@ impl Weights {
 pub struct Combined {
     /// The base score (`None` when no factor has points).
     pub base: Option<f64>,
+    /// Share of the model backed by observed data, in [0, 1].
     pub coverage: f64,
 }
 
@@ -136,6 +141,7 @@ pub struct Sums {
 }
 
 impl Sums {
+    /// Buffers for `nc` categories.
     pub fn new(nc: usize) -> Sums {
         Sums { cat_sum: vec![0.0; nc], observed: vec![0.0; nc], scale: vec![0.0; nc], present: 0.0 }
     }
@@ -196,6 +202,7 @@ pub struct Breakdown {
     pub outcomes: Vec<Outcome>,
     /// The base (`None` when no factor has points).
     pub base: Option<f64>,
+    /// Share of the model backed by observed data, in [0, 1].
     pub coverage: f64,
     /// Per factor: effective share of the total over the factors with points (0 without points).
     pub share: Vec<f64>,
@@ -249,13 +256,18 @@ impl Breakdown {
 pub trait Aggregator: Sized {
     /// Whether complete rows score Σ nominal share · points (the kernel's blocked fast path).
     const ADDITIVE: bool;
+    /// The once-per-kind pass (see the module doc).
     fn prepare(w: &Weights) -> Self;
+    /// The base and coverage of one row; fills `sums`.
     fn score(&self, w: &Weights, outcome: impl Fn(usize) -> Outcome, sums: &mut Sums) -> Combined;
+    /// The rest of the breakdown of one row that has a base, after `score` filled `sums`.
     fn attribute(&self, w: &Weights, outcomes: &[Outcome], sums: &Sums, out: &mut Breakdown);
+    /// The base of an entity whose factors have `points`, with these nominal shares.
     fn nominal_base(shares: &[f64], points: impl Iterator<Item = f64>) -> f64;
     /// The most a factor with this nominal share and points in [lo, hi] moves a base of 100,
     /// as a fraction (the W201 lint); the weighted sum's is its share.
     fn nominal_swing(share: f64, lo: f64, hi: f64) -> f64;
+    /// Each factor's nominal share, with every factor present.
     fn nominal_shares(w: &Weights) -> Vec<f64> {
         w.full.clone()
     }
@@ -264,7 +276,9 @@ pub trait Aggregator: Sized {
 /// A prepared method, one variant per [`Aggregator`].
 #[derive(Debug)]
 pub enum Method {
+    /// Σ share · points.
     WeightedSum(WeightedSum),
+    /// 100 · Π (points/100)^share.
     WeightedProduct(WeightedProduct),
 }
 
@@ -295,11 +309,14 @@ macro_rules! dispatch {
 /// kept in its `KindScores` for ledgers, summaries and roll-ups.
 #[derive(Debug)]
 pub struct Model {
+    /// The rule set's weights.
     pub weights: Weights,
+    /// The prepared method.
     pub method: Method,
 }
 
 impl Model {
+    /// The aggregation of `rules`, prepared.
     pub fn new(rules: &RuleSet) -> Model {
         let weights = Weights::new(rules);
         let method = match rules.aggregation {

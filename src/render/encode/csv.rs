@@ -5,6 +5,7 @@ use std::io;
 
 use super::{Column, Encoder, Value};
 
+/// The CSV encoder.
 pub struct Csv {
     w: csv::Writer<Vec<u8>>,
     numbers: ryu::Buffer,

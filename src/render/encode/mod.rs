@@ -13,6 +13,7 @@ use std::io;
 pub enum Value<'a> {
     /// A rank; empty for entities outside the ranking.
     Rank(Option<u32>),
+    /// Text as it is.
     Text(&'a str),
     /// A score on 0..100.
     Score(f64),
@@ -38,7 +39,9 @@ pub struct Column {
 /// Writes rows of typed values in one format, into a buffer (rows are encoded in parallel
 /// blocks and written in order).
 pub trait Encoder {
+    /// Writes the column header (formats without one write nothing).
     fn header(&mut self, columns: &[Column]) -> io::Result<()>;
+    /// Writes one row, its values in column order.
     fn row(&mut self, values: &[Value<'_>]) -> io::Result<()>;
     /// The encoded bytes so far.
     fn into_bytes(self) -> io::Result<Vec<u8>>;

@@ -50,6 +50,7 @@ fn shown<'v, 'a>(columns: &[Column], values: &'v [Value<'a>]) -> impl Iterator<I
     columns.iter().zip(values).filter(|(c, _)| c.title.is_some()).map(|(_, v)| v)
 }
 
+/// The aligned-table encoder.
 pub struct TableText<'c> {
     columns: &'c [Column],
     widths: &'c Widths,
@@ -57,6 +58,7 @@ pub struct TableText<'c> {
 }
 
 impl<'c> TableText<'c> {
+    /// An encoder for rows of `columns`, padded to `widths`.
     pub fn new(columns: &'c [Column], widths: &'c Widths, capacity: usize) -> TableText<'c> {
         TableText { columns, widths, text: String::with_capacity(capacity) }
     }
