@@ -1,5 +1,5 @@
-//! Check stage: turn loaded documents into a consistent [`Dataset`] and [`RuleBook`], reporting
-//! every problem as a located diagnostic.
+//! Check stage: turn loaded documents into a consistent [`Dataset`](crate::model::Dataset)
+//! and [`RuleBook`](crate::model::RuleBook), reporting every problem as a located diagnostic.
 
 pub(crate) mod attrs;
 mod dataset;

@@ -445,7 +445,7 @@ impl Dataset {
     }
 
     /// The id closest to a misspelt `id` among entities of `kinds`, for a "did you mean". Only
-    /// the first [`SUGGESTION_SCAN`] entities of each kind are compared, to bound the work.
+    /// the first 100 000 entities of each kind (`SUGGESTION_SCAN`) are compared, to bound the work.
     pub fn suggest_id(&self, id: &str, kinds: &[Kind]) -> Option<&str> {
         let ids = kinds.iter().flat_map(|&k| {
             let t = self.table(k);
