@@ -3,6 +3,7 @@
 //! 4 Rhai factors alone). Deterministic: the same arguments give the same bytes.
 //!
 //! cargo run --release --example gen_universe -- --rows 1000000 --attrs 40 --out bench/out
+#![allow(clippy::print_stderr)] // a developer tool, not thesis: its progress lines may panic
 
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -67,7 +68,7 @@ fn write_csv(path: &Path, rows: usize, attrs: usize) -> std::io::Result<()> {
         line.clear();
         write!(line, "c{i:07},Company {i},company").ok();
         for j in 0..attrs {
-            let missing = rng.next() % 100 == 0;
+            let missing = rng.next().is_multiple_of(100);
             let x = rng.unit() * scale_of(j);
             if missing {
                 line.push(',');

@@ -4,6 +4,11 @@
 
 use serde_json::Value as Json;
 
+/// `1 error`, `2 errors`: a count and its noun, plural unless the count is one.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 /// Shortest text that reads back as the same number; `-0` prints as `0`, whole numbers
 /// without a decimal point.
 pub fn number(x: f64) -> String {

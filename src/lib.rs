@@ -1,12 +1,21 @@
 //! thesis: an investment-scoring rules engine. The pipeline reads as the modules do:
 //! `load` → `check` → `compile` → `evaluate` → `rank` → `render`, and `memo` for documents.
 
+/// `eprintln!` that cannot panic: a full or closed standard error is ignored (there is nowhere
+/// left to report it). `clippy::print_stderr` is denied, so every stderr line goes through here.
+macro_rules! say {
+    ($($t:tt)*) => { $crate::cli::output::say(format_args!($($t)*)) };
+}
+pub(crate) use say;
+
 pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diag;
 pub mod diff;
+pub mod escape;
 pub mod evaluate;
+pub mod files;
 pub mod fmt;
 pub mod load;
 pub mod memo;

@@ -24,11 +24,13 @@ fn load_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
     let mut paths = opts.rules.clone();
     paths.extend(opts.data.iter().cloned());
     paths.extend(opts.extra.iter().cloned());
-    let ws = load(&paths, sources, diags)?;
+    let root = crate::files::Root::of(opts.root.as_deref(), &paths, opts.allow_outside_root);
+    let ws = load(&paths, &root, sources, diags)?;
     clock.mark("load");
     let dataset = crate::check::check_dataset(&ws, opts.as_of, diags);
     clock.mark("check datasets");
     let book = crate::check::check_rules(&ws, &dataset, diags);
+    crate::check::check_finite(&book, diags);
     clock.mark("check rules");
     Ok(Project { ws, dataset, book })
 }
@@ -45,7 +47,7 @@ fn score_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> R
         return Err(invalid(diags));
     }
     let mut clock = Clock::new(opts);
-    let plan = compile(&project.book, &project.dataset, &opts.rule_sets, &project.ws.sources, opts.limits, diags)
+    let plan = compile(&project.book, &project.dataset, &opts.rule_sets, &project.ws, opts.limits, diags)
         .ok_or_else(|| invalid(diags))?;
     clock.mark("compile");
     let scores = evaluate(&plan, &project.dataset, &project.ws.sources, diags).ok_or_else(|| invalid(diags))?;
@@ -76,19 +78,12 @@ pub fn check(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
 fn check_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Project, Error> {
     let project = load_here(opts, sources, diags)?;
     let sources = &project.ws.sources;
-    compile_all(&project.book, &project.dataset, &project.ws.scripts, sources, opts.limits, diags);
-    crate::testing::check_tests(
-        &project.ws.test_files,
-        &project.ws,
-        &project.dataset,
-        &project.book,
-        &opts.rule_sets,
-        diags,
-    );
-    if !diags.has_errors() {
-        if let Some(plan) = compile(&project.book, &project.dataset, &opts.rule_sets, sources, opts.limits, diags) {
-            evaluate(&plan, &project.dataset, sources, diags);
-        }
+    compile_all(&project.book, &project.dataset, &project.ws, opts.limits, diags);
+    crate::testing::check_tests(&project.ws.test_files, &project.dataset, &project.book, &opts.rule_sets, diags);
+    if !diags.has_errors()
+        && let Some(plan) = compile(&project.book, &project.dataset, &opts.rule_sets, &project.ws, opts.limits, diags)
+    {
+        evaluate(&plan, &project.dataset, sources, diags);
     }
     if !diags.has_errors() {
         crate::check::lints::run(&project, &opts.rule_sets, opts.limits, diags);
@@ -97,19 +92,23 @@ fn check_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> R
 }
 
 /// Checks the project and runs its rule tests: those under `only` if given, else every test
-/// file found with the rules and data. Errors in the rules or data are `Error::Invalid`.
+/// file found with the rules and data; of those, the cases whose name contains one of `names`
+/// (all if none). Coverage covers every rule set for a full run, and only the rule sets the
+/// cases used for a selection. Errors in the rules or data are `Error::Invalid`.
 pub fn test(
     opts: &Options,
     only: &[PathBuf],
+    names: &[String],
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<(Project, TestRun), Error> {
-    in_pool(opts.threads, || test_here(opts, only, sources, diags))?
+    in_pool(opts.threads, || test_here(opts, only, names, sources, diags))?
 }
 
 fn test_here(
     opts: &Options,
     only: &[PathBuf],
+    names: &[String],
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<(Project, TestRun), Error> {
@@ -123,8 +122,14 @@ fn test_here(
         .iter()
         .filter(|d| only.is_empty() || only.iter().any(|p| d.path.starts_with(crate::source::normalize_lexically(p))))
         .collect();
-    let files = crate::testing::check_tests(docs, &project.ws, &project.dataset, &project.book, &opts.rule_sets, diags);
-    let run = crate::testing::run_tests(&project, &files, &opts.rule_sets, opts.limits, diags);
+    let mut files = crate::testing::check_tests(docs, &project.dataset, &project.book, &opts.rule_sets, diags);
+    for f in &mut files {
+        f.cases.retain(|(name, _, _)| names.is_empty() || names.iter().any(|n| name.contains(n.as_str())));
+    }
+    let mut run = crate::testing::run_tests(&project, &files, &opts.rule_sets, opts.limits, diags);
+    if !only.is_empty() || !names.is_empty() {
+        run.coverage = std::mem::take(&mut run.coverage).used_only();
+    }
     Ok((project, run))
 }
 

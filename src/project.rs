@@ -31,6 +31,10 @@ pub struct Options {
     pub limits: Limits,
     /// Worker threads (`None`: one per core). Results do not depend on it.
     pub threads: Option<usize>,
+    /// The project root (`--root`); by default the deepest directory holding every given path.
+    pub root: Option<PathBuf>,
+    /// Read files that lead outside the root too (`--allow-outside-root`).
+    pub allow_outside_root: bool,
     /// Called as each stage ends, with how long it took (`--timings`).
     pub on_stage: Option<StageHook>,
 }
@@ -45,6 +49,8 @@ impl Default for Options {
             as_of: None,
             limits: Limits::default(),
             threads: None,
+            root: None,
+            allow_outside_root: false,
             on_stage: None,
         }
     }

@@ -102,7 +102,14 @@ pub fn display_path(path: &Path) -> String {
 /// Every file read in one run. Shared between threads; files are only ever added.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    files: Arc<RwLock<Vec<Arc<SourceFile>>>>,
+    files: Arc<RwLock<Files>>,
+}
+
+/// The files in order of registration, and their ids by path (so lookups are O(1), not a scan).
+#[derive(Debug, Default)]
+struct Files {
+    list: Vec<Arc<SourceFile>>,
+    by_path: std::collections::HashMap<PathBuf, FileId>,
 }
 
 impl SourceMap {
@@ -114,28 +121,30 @@ impl SourceMap {
     /// Registers a file with its text (for excerpts) and returns its id.
     pub fn add(&self, path: &Path, text: Option<Arc<str>>) -> FileId {
         let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(i) = files.iter().position(|f| f.path == path) {
-            return FileId(i as u32);
+        if let Some(&id) = files.by_path.get(path) {
+            return id;
         }
-        files.push(Arc::new(SourceFile::new(path, text)));
-        FileId(files.len() as u32 - 1)
+        let id = FileId(files.list.len() as u32);
+        files.list.push(Arc::new(SourceFile::new(path, text)));
+        files.by_path.insert(path.to_path_buf(), id);
+        id
     }
 
     /// The file registered as `id`.
     pub fn get(&self, id: FileId) -> Arc<SourceFile> {
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-        Arc::clone(&files[id.0 as usize])
+        Arc::clone(&files.list[id.0 as usize])
     }
 
     /// The id of a file already registered by this path.
     pub fn find(&self, path: &Path) -> Option<FileId> {
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-        files.iter().position(|f| f.path == path).map(|i| FileId(i as u32))
+        files.by_path.get(path).copied()
     }
 
     /// How many files are registered.
     pub fn len(&self) -> usize {
-        self.files.read().unwrap_or_else(|e| e.into_inner()).len()
+        self.files.read().unwrap_or_else(|e| e.into_inner()).list.len()
     }
 
     /// Whether no file is registered.

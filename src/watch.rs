@@ -2,6 +2,7 @@
 //! dataset file (debounced), showing the diagnostics, or the new top of the ranking and what
 //! moved since the last good run. Errors in the files being edited never end it.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -22,7 +23,12 @@ pub struct WatchOptions {
     pub kind: Kind,
     pub top: usize,
     pub debounce: Duration,
+    /// Clear the screen before each run (and so print known test failures in full again).
+    pub clear: bool,
 }
+
+/// ANSI: cursor home, clear the screen, clear the scrollback.
+pub const CLEAR_SCREEN: &str = "\x1b[H\x1b[2J\x1b[3J";
 
 /// Prints diagnostics (the CLI's chosen format) to standard error.
 pub type Reporter<'a> = &'a dyn Fn(&Diagnostics, &SourceMap);
@@ -35,7 +41,7 @@ pub fn watch(opts: &Options, w: WatchOptions, report: Reporter<'_>, out: &mut dy
         let (target, mode) = watch_target(p);
         watcher.watch(&target, mode).map_err(|e| Error::Usage(format!("cannot watch {}: {e}", p.display())))?;
     }
-    let mut state = State { previous: None, run: 0 };
+    let mut state = State { previous: None, run: 0, known_failures: BTreeSet::new() };
     state.cycle(opts, w, &[], report, out);
     while let Some(changed) = next_changes(&rx, w.debounce) {
         state.cycle(opts, w, &changed, report, out);
@@ -95,6 +101,8 @@ struct State {
     /// The last run whose files had no errors.
     previous: Option<Session>,
     run: usize,
+    /// The failing test cases the last run printed: not printed again while they still fail.
+    known_failures: BTreeSet<String>,
 }
 
 impl State {
@@ -107,16 +115,37 @@ impl State {
         out: &mut dyn Write,
     ) {
         self.run += 1;
+        if w.clear {
+            // Cursor home, clear the screen and the scrollback: each run starts on a blank page.
+            // Written past `out`, which escapes control characters from the data.
+            let _ = out.flush();
+            let _ = std::io::stdout().write_all(CLEAR_SCREEN.as_bytes());
+            self.known_failures.clear();
+        }
         let _ = writeln!(out, "{}", header(self.run, changed));
         let ok = check(opts, report, out);
         if ok {
-            test(opts, report, out);
+            self.test(opts, report, out);
             self.rank(opts, w, report, out);
         } else {
             let _ = writeln!(out, "not ranked: fix the errors above; the last good ranking stands");
         }
         let _ = writeln!(out, "watching for changes (Ctrl-C to stop)");
         let _ = out.flush();
+    }
+
+    /// Runs the rule tests, printing the failures not printed by the last run, and the tally.
+    fn test(&mut self, opts: &Options, report: Reporter<'_>, out: &mut dyn Write) {
+        let sources = SourceMap::new();
+        let mut diags = Diagnostics::new();
+        let result = crate::pipeline::test(opts, &[], &[], &sources, &mut diags);
+        report(&diags, &sources);
+        if let Ok((_, run)) = result {
+            let known = &self.known_failures;
+            if let Ok(keys) = crate::render::test_report::write_failures(out, &run, &sources, known, false) {
+                self.known_failures = keys;
+            }
+        }
     }
 
     fn rank(&mut self, opts: &Options, w: WatchOptions, report: Reporter<'_>, out: &mut dyn Write) {
@@ -162,20 +191,15 @@ fn check(opts: &Options, report: Reporter<'_>, out: &mut dyn Write) -> bool {
     let mut diags = Diagnostics::new();
     let result = crate::pipeline::check(opts, &sources, &mut diags);
     report(&diags, &sources);
-    let (errors, warnings) = (diags.error_count(), diags.warning_count());
-    let _ = writeln!(out, "check: {errors} errors, {warnings} warnings");
-    result.is_ok() && errors == 0
-}
-
-/// Runs the rule tests, printing the failures and the tally.
-fn test(opts: &Options, report: Reporter<'_>, out: &mut dyn Write) {
-    let sources = SourceMap::new();
-    let mut diags = Diagnostics::new();
-    let result = crate::pipeline::test(opts, &[], &sources, &mut diags);
-    report(&diags, &sources);
-    if let Ok((_, run)) = result {
-        let _ = crate::render::test_report::write_failures(out, &run, &sources);
+    if let Err(e) = &result {
+        // Not a problem in a file but reading them (a directory that vanished): say so.
+        let _ = writeln!(out, "check: cannot read the inputs: {e}");
+        return false;
     }
+    let (errors, warnings) = (diags.error_count(), diags.warning_count());
+    let (e, w) = (crate::fmt::count(errors, "error"), crate::fmt::count(warnings, "warning"));
+    let _ = writeln!(out, "check: {e}, {w}");
+    result.is_ok() && errors == 0
 }
 
 /// What moved since the last good run.

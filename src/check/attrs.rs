@@ -8,7 +8,7 @@ use crate::diag::{Code, Diagnostic, Problem, did_you_mean};
 use crate::load::dataset::SourcedValue;
 use crate::load::values::{describe, number_from_value};
 use crate::load::yaml::{YamlDoc, YamlPath, from_value};
-use crate::model::{AttrType, Column, Date, Provenance};
+use crate::model::{AttrDecl, AttrType, Column, Date, Provenance};
 
 /// A value converted to its declared type.
 #[derive(Clone, Debug)]
@@ -70,15 +70,15 @@ pub fn split_sourced(
             }
         },
     };
-    if let Some(g) = &sv.grade {
-        if !is_grade(&g.0) {
-            diags.push(
-                Diagnostic::error(Code::BadGrade, format!("grade `{}` is not A, B or C", g.0))
-                    .at_opt(doc.span(&path.at("grade")))
-                    .hint("A: primary source; B: reputable secondary; C: indicative. `A/B` marks a split"),
-            );
-            return None;
-        }
+    if let Some(g) = &sv.grade
+        && !is_grade(&g.0)
+    {
+        diags.push(
+            Diagnostic::error(Code::BadGrade, format!("grade `{}` is not A, B or C", g.0))
+                .at_opt(doc.span(&path.at("grade")))
+                .hint("A: primary source; B: reputable secondary; C: indicative. `A/B` marks a split"),
+        );
+        return None;
     }
     let prov =
         Provenance { source: sv.source, as_of, grade: sv.grade.map(|g| g.0), judgment: sv.judgment, note: sv.note };
@@ -98,7 +98,8 @@ pub fn bad_date(doc: &YamlDoc, path: &YamlPath, text: &str) -> Diagnostic {
 }
 
 /// Converts a bare value to the declared type.
-pub fn convert(value: &Value, ty: AttrType, name: &str) -> Result<Cell, Problem> {
+pub fn convert(value: &Value, decl: &AttrDecl) -> Result<Cell, Problem> {
+    let (ty, name) = (decl.ty, decl.name.as_str());
     if value.is_null() {
         return Ok(Cell::Missing);
     }
@@ -111,7 +112,7 @@ pub fn convert(value: &Value, ty: AttrType, name: &str) -> Result<Cell, Problem>
     };
     match ty {
         AttrType::Number => number_from_value(value).map(Cell::Number).map_err(|p| match p.code {
-            Code::WrongType => Problem { code: Code::AttributeType, ..p },
+            Code::WrongType => Problem { code: Code::AttributeType, hint: number_hint(value, decl), ..p },
             _ => p,
         }),
         AttrType::Bool => match value {
@@ -150,11 +151,27 @@ pub fn convert(value: &Value, ty: AttrType, name: &str) -> Result<Cell, Problem>
     }
 }
 
-/// An attribute the entity's kind does not declare.
+/// For text where a number goes: the bare number to write, and the declared unit.
+fn number_hint(value: &Value, decl: &AttrDecl) -> Option<String> {
+    let Value::String(text) = value else { return None };
+    let digits: String =
+        text.trim().chars().take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+')).collect();
+    let write = if digits.parse::<f64>().is_ok() { format!("write {digits}") } else { "write a bare number".into() };
+    Some(match &decl.unit {
+        Some(unit) => format!("{write}: the unit ({unit}) is declared with `{}`, not written in values", decl.name),
+        None => format!("{write}, without quotes"),
+    })
+}
+
+/// An attribute the entity's kind does not declare: the nearest declared name, and where a
+/// new one is declared.
 pub fn undeclared(name: &str, kind: crate::model::Kind, declared: &crate::model::KindSchema) -> Diagnostic {
     let d = Diagnostic::error(Code::UndeclaredAttribute, format!("attribute `{name}` is not declared for {kind}"));
-    match did_you_mean(name, declared.names()) {
+    let d = match did_you_mean(name, declared.names()) {
         Some(s) => d.hint(format!("did you mean `{s}`?")),
-        None => d.hint(format!("declare it in a dataset file under `attributes: {kind}: {name}: number`")),
-    }
+        None => d,
+    };
+    let home =
+        declared.home.as_deref().map_or_else(|| "a dataset file".to_string(), |h| format!("a dataset file (e.g. {h})"));
+    d.hint(format!("declare it under `attributes: {kind}:` in {home}: `{name}: {{ type: number }}`"))
 }

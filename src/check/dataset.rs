@@ -23,6 +23,7 @@ use crate::ypath;
 /// are withheld (kept for the ledger, but missing for scoring).
 pub fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Diagnostics) -> Dataset {
     let mut found = Vec::new();
+    let mut unloaded = ws.unparsed.clone();
     let files: Vec<(&YamlDoc, DatasetFile)> = ws
         .data_files
         .iter()
@@ -30,6 +31,7 @@ pub fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Diagnostic
             Ok(f) => Some((doc, f)),
             Err(d) => {
                 found.push(d);
+                unloaded.entities.extend(written_ids(doc));
                 None
             }
         })
@@ -37,13 +39,13 @@ pub fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Diagnostic
     let schemas = declare_attributes(&files, &mut found);
     let mut builders = Kind::ALL.map(|k| TableBuilder::new(k, &schemas[k.index()]));
     for (doc, file) in &files {
-        add_entities(doc, file, &schemas, &mut builders, &mut found);
+        add_entities(doc, file, &schemas, &mut builders, &mut unloaded, &mut found);
     }
     for (file, path) in &ws.csv_files {
         crate::load::csv::read_csv(path, *file, &schemas, &mut builders, &mut found);
     }
     check_unique_ids(&builders, &ws.sources, &mut found);
-    let tables = resolve_relations(builders, &mut found);
+    let tables = resolve_relations(builders, &unloaded, &mut found);
     let tables = tables.map(|mut t| {
         if let Some(cutoff) = as_of {
             withhold_after(&mut t, cutoff);
@@ -56,7 +58,21 @@ pub fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Diagnostic
         tables,
         files: ws.data_files.iter().map(|d| d.file).chain(ws.csv_files.iter().map(|c| c.0)).collect(),
         as_of,
+        unloaded,
     }
+}
+
+/// The ids a dataset file writes under `entities:`, read from its YAML whatever its errors.
+fn written_ids(doc: &YamlDoc) -> Vec<String> {
+    let Some(items) = doc.value.get("entities").and_then(serde_yaml::Value::as_sequence) else {
+        return Vec::new();
+    };
+    items.iter().filter_map(|e| e.get("id").and_then(serde_yaml::Value::as_str)).map(str::to_string).collect()
+}
+
+/// The id an entity item writes, whatever its errors.
+fn written_id(doc: &YamlDoc, path: &YamlPath) -> Option<String> {
+    crate::load::yaml::lookup(&doc.value, &path.at("id")).and_then(serde_yaml::Value::as_str).map(str::to_string)
 }
 
 fn declare_attributes(files: &[(&YamlDoc, DatasetFile)], diags: &mut Vec<Diagnostic>) -> [KindSchema; 3] {
@@ -85,6 +101,7 @@ fn declare_attributes(files: &[(&YamlDoc, DatasetFile)], diags: &mut Vec<Diagnos
                     span: doc.key_span(&path),
                 };
                 let schema = &mut schemas[kind.index()];
+                schema.home.get_or_insert_with(|| crate::source::display_path(&doc.path));
                 if let Err(existing) = schema.declare(decl) {
                     let prev_ty = schema.decl(existing).ty;
                     if prev_ty != spec.ty {
@@ -123,6 +140,7 @@ fn add_entities(
     file: &DatasetFile,
     schemas: &[KindSchema; 3],
     builders: &mut [TableBuilder; 3],
+    unloaded: &mut crate::model::Unloaded,
     diags: &mut Vec<Diagnostic>,
 ) {
     for (i, item) in file.entities.iter().enumerate() {
@@ -131,6 +149,7 @@ fn add_entities(
             Parsed::Ok(s) => s,
             Parsed::Err(e) => {
                 diags.push(doc.error_diagnostic(&path, e));
+                unloaded.entities.extend(written_id(doc, &path));
                 continue;
             }
         };
@@ -140,13 +159,14 @@ fn add_entities(
                     .at_opt(doc.span(&path))
                     .hint("add `kind: company` (or segment, region) to the entity or to the file"),
             );
+            unloaded.entities.insert(spec.id.clone());
             continue;
         };
         if !is_valid_name(&spec.id) {
             diags.push(
                 Diagnostic::error(Code::BadName, format!("`{}` cannot be an id", spec.id))
                     .at_opt(doc.span(&path.at("id")))
-                    .hint("ids use letters, digits, `_`, `-` and `.`, starting with a letter or digit"),
+                    .hint(crate::model::ID_HINT),
             );
             continue;
         }
@@ -181,7 +201,7 @@ fn add_values(
         let Some((value, prov, vpath)) = split_sourced(doc, &apath, raw, diags) else {
             continue;
         };
-        match convert(&value, schema.decl(attr).ty, name) {
+        match convert(&value, schema.decl(attr)) {
             Ok(Cell::Missing) => {}
             Ok(cell) => cell.store(&mut b.table.columns[attr as usize], row as usize),
             Err(p) => {
@@ -210,6 +230,7 @@ fn add_relations(
                 weight: weight.0,
                 span: doc.key_span(&tpath),
                 line_col: None,
+                group: doc.span(&path.at("exposure").at(target_kind.as_str())),
             });
         }
     }
@@ -221,6 +242,7 @@ fn add_relations(
             weight: 1.0,
             span: doc.span(&path.at("headquarters")),
             line_col: None,
+            group: None,
         });
     }
 }

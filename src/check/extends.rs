@@ -10,6 +10,8 @@ use crate::diag::{Code, Diagnostic, did_you_mean};
 pub fn chains(
     names: &[&str],
     extends: &[Option<(&str, Option<crate::source::Span>)>],
+    unloaded: &crate::model::Unloaded,
+    sources: &crate::source::SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Option<Vec<usize>>> {
     let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
@@ -20,7 +22,7 @@ pub fn chains(
             let mut at = start;
             while let Some((base, span)) = extends[at] {
                 let Some(&next) = index.get(base) else {
-                    if at == start {
+                    if at == start && !unloaded.rule_set(base) {
                         let d = Diagnostic::error(Code::UnknownRuleSet, format!("rule set `{base}` does not exist"))
                             .at_opt(span);
                         diags.push(match did_you_mean(base, names.iter().copied()) {
@@ -41,14 +43,24 @@ pub fn chains(
                         for &i in chain.iter().skip_while(|&&i| i != next) {
                             reported_cycle[i] = true;
                         }
-                        diags.push(
-                            Diagnostic::error(
-                                Code::ExtendsCycle,
-                                format!("rule sets extend each other in a cycle: {}", cycle.join(" → ")),
-                            )
-                            .at_opt(span)
-                            .hint("one rule set of the cycle must stand on its own, without `extends:`"),
-                        );
+                        // The other links of the cycle, each where its `extends:` is written.
+                        let others = chain.iter().skip_while(|&&i| i != next).filter(|&&i| i != at);
+                        let links: Vec<String> = others
+                            .filter_map(|&i| {
+                                let (base, span) = extends[i]?;
+                                let at = crate::diag::describe_location(&crate::diag::Location::Span(span?), sources);
+                                Some(format!("`{}` extends `{base}` at {at}", names[i]))
+                            })
+                            .collect();
+                        let mut d = Diagnostic::error(
+                            Code::ExtendsCycle,
+                            format!("rule sets extend each other in a cycle: {}", cycle.join(" → ")),
+                        )
+                        .at_opt(span);
+                        if !links.is_empty() {
+                            d = d.hint(format!("the other links: {}", links.join("; ")));
+                        }
+                        diags.push(d.hint("one rule set of the cycle must stand on its own, without `extends:`"));
                     }
                     return None;
                 }

@@ -4,9 +4,11 @@
 pub(crate) mod attrs;
 mod dataset;
 mod extends;
+mod finite;
 pub mod lints;
 mod relations;
 mod rules;
 
 pub use dataset::check_dataset;
+pub use finite::check_finite;
 pub use rules::check_rules;

@@ -11,6 +11,11 @@ use crate::source::SourceMap;
 
 /// What `thesis check` was asked for.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  thesis check                                   every rule, dataset, script and test file
+  thesis check --deny warnings --allow W401      what CI runs: warnings fail, but W401
+  thesis check --diagnostic-format sarif > thesis.sarif   for code scanning on a pull request
+  thesis check --diagnostic-format json | jq .summary")]
 pub struct CheckArgs {
     /// More files or directories to check with the rules and data.
     #[arg(value_name = "PATH")]
@@ -55,13 +60,11 @@ pub fn run(common: &Common, args: &CheckArgs) -> Result<ExitCode, Error> {
     common.report(&diags, &sources);
     result?;
     let (errors, warnings) = (diags.error_count(), diags.warning_count());
-    eprintln!(
-        "checked {} files: {} error{}, {} warning{}",
-        sources.len(),
-        errors,
-        if errors == 1 { "" } else { "s" },
-        warnings,
-        if warnings == 1 { "" } else { "s" }
-    );
+    if common.machine_diagnostics() {
+        // The summary is inside the document.
+        return Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS });
+    }
+    let (e, w) = (crate::fmt::count(errors, "error"), crate::fmt::count(warnings, "warning"));
+    crate::say!("checked {}: {e}, {w}", crate::fmt::count(sources.len(), "file"));
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use super::output::to_stdout;
+use super::output::to_stdout_as;
 use super::{Common, ExplainFormat};
 use crate::Error;
 use crate::evaluate::ledger;
@@ -26,7 +26,7 @@ pub fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<Exi
         let position = ranking.position(row as usize).map(|(rank, pct)| (rank, ranking.ranked.len(), pct));
         found.push((l, position));
     }
-    to_stdout(|out| match format {
+    to_stdout_as(format == ExplainFormat::Text, |out| match format {
         ExplainFormat::Text => {
             for (i, (l, position)) in found.iter().enumerate() {
                 if i > 0 {

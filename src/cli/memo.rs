@@ -1,6 +1,7 @@
 //! `thesis memo [ID...]`: write the investment memos and their index under the reports
-//! directory (each file atomically, unchanged files untouched, stale ones removed), or with
-//! `--check` compare what is there with what the rules and data give now.
+//! directory (each file atomically, unchanged files untouched, stale ones removed — only those
+//! the manifest says thesis wrote), or with `--check` compare what is there with what the
+//! rules and data give now.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,9 +9,10 @@ use std::process::ExitCode;
 
 use super::Common;
 use super::output::write_atomic;
+use super::reports::{self, Manifest};
 use crate::Error;
 use crate::diag::Diagnostics;
-use crate::memo::layout::{Rendered, owned_files, render};
+use crate::memo::layout::{Rendered, render};
 use crate::memo::templates::Templates;
 use crate::memo::{MemoFormat, Selection, build};
 use crate::model::Kind;
@@ -18,6 +20,10 @@ use crate::source::display_path;
 
 /// The options of `thesis memo`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  thesis memo                      every memo and the index, under reports/
+  thesis memo baidu huawei         two memos only
+  thesis memo --check              fail if a committed memo is stale (CI)")]
 pub struct MemoArgs {
     /// Entity ids (default: every entity; the index is written only then).
     #[arg(value_name = "ID")]
@@ -51,6 +57,13 @@ impl MemoArgs {
     fn template_dir(&self) -> Option<PathBuf> {
         self.templates.clone().or_else(|| Some(self.out.join("templates")).filter(|d| d.is_dir()))
     }
+
+    /// Where template files may lie: inside `--templates DIR` when given, else inside the
+    /// reports directory (so `DIR/templates` linked to elsewhere is not read).
+    fn template_root(&self, allow_outside: bool) -> crate::files::Root {
+        let within = self.templates.as_deref().unwrap_or(&self.out);
+        crate::files::Root::of(Some(within), &[], allow_outside)
+    }
 }
 
 pub fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
@@ -59,20 +72,48 @@ pub fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
     let book = build(&session, &selection)?;
     let formats = args.formats();
     let mut diags = Diagnostics::new();
-    let templates = Templates::load(args.template_dir().as_deref(), &sources, &mut diags)?;
+    let mut templates = Templates::load(
+        args.template_dir().as_deref(),
+        &args.template_root(common.allow_outside_root),
+        &sources,
+        &mut diags,
+    )?;
+    templates.budget(Kind::ALL.iter().map(|&k| session.project.dataset.table(k).len()).sum());
     let files = render(&book, &formats, &templates, &sources, &mut diags);
     common.report(&diags, &sources);
     if diags.has_errors() {
         return Err(Error::Invalid { errors: diags.error_count() });
     }
-    let owned = if selection.wants_index() {
-        let kinds: Vec<Kind> =
-            session.scores.kinds.iter().map(|k| k.kind()).filter(|k| in_scope(*k, &selection)).collect();
-        owned_files(&args.out, true, &kinds, &formats)?
-    } else {
-        Vec::new()
-    };
-    if args.check { check(&args.out, &files, &owned) } else { write(&args.out, &files, &owned) }
+    let kinds: Vec<Kind> = session.scores.kinds.iter().map(|k| k.kind()).filter(|k| in_scope(*k, &selection)).collect();
+    let scope = Scope { index: selection.wants_index(), kinds, formats };
+    if args.check { check(&args.out, &files, &scope) } else { write(&args.out, &files, &scope) }
+}
+
+/// The files a run may call its own: with no ids given, the index and every memo of the kinds
+/// and formats it writes; with ids, none (it writes some memos and removes nothing).
+struct Scope {
+    index: bool,
+    kinds: Vec<Kind>,
+    formats: Vec<MemoFormat>,
+}
+
+impl Scope {
+    fn covers(&self, rel: &Path) -> bool {
+        let format = self.formats.iter().any(|f| rel.extension().is_some_and(|e| e == f.ext()));
+        let mut parts = rel.components();
+        let kind = match (parts.next(), parts.next()) {
+            (Some(_), None) => return self.index && format,
+            (Some(k), Some(_)) => Kind::parse(&k.as_os_str().to_string_lossy()),
+            _ => None,
+        };
+        self.index && format && kind.is_some_and(|k| self.kinds.contains(&k))
+    }
+
+    /// The manifest's files in scope that this rendering does not give.
+    fn extras<'a>(&self, files: &[Rendered], manifest: &'a Manifest) -> Vec<(&'a PathBuf, &'a String)> {
+        let given: std::collections::HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
+        manifest.files.iter().filter(|(p, _)| self.covers(p) && !given.contains(p.as_path())).collect()
+    }
 }
 
 fn in_scope(kind: Kind, selection: &Selection) -> bool {
@@ -84,17 +125,19 @@ enum Finding {
     Stale(usize),
     Missing,
     Extra,
+    Leftover,
 }
 
 /// Compares the files under `dir` with the rendering; names every file that differs.
-fn check(dir: &Path, files: &[Rendered], owned: &[PathBuf]) -> Result<ExitCode, Error> {
-    let findings = findings(dir, files, owned)?;
+fn check(dir: &Path, files: &[Rendered], scope: &Scope) -> Result<ExitCode, Error> {
+    let findings = findings(dir, files, scope)?;
     let mut err = std::io::stderr().lock();
     for (path, finding) in &findings {
         let what = match finding {
             Finding::Stale(line) => format!("stale: differs from a fresh rendering from line {line}"),
             Finding::Missing => "missing: the rules and data give this memo".to_string(),
             Finding::Extra => "extra: no entity or format of this run gives it".to_string(),
+            Finding::Leftover => "leftover: a temporary file of an interrupted run (`thesis memo` removes it)".into(),
         };
         let _ = writeln!(err, "{}: {what}", display_path(path));
     }
@@ -111,26 +154,32 @@ fn check(dir: &Path, files: &[Rendered], owned: &[PathBuf]) -> Result<ExitCode, 
 }
 
 /// Every file that is stale, missing or extra, sorted by path.
-fn findings(dir: &Path, files: &[Rendered], owned: &[PathBuf]) -> Result<Vec<(PathBuf, Finding)>, Error> {
+fn findings(dir: &Path, files: &[Rendered], scope: &Scope) -> Result<Vec<(PathBuf, Finding)>, Error> {
     let mut findings = Vec::new();
     for f in files {
         let path = dir.join(&f.path);
-        match std::fs::read(&path) {
-            Ok(bytes) if bytes == f.text.as_bytes() => {}
-            Ok(bytes) => findings.push((path, Finding::Stale(first_difference(&bytes, f.text.as_bytes())))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => findings.push((path, Finding::Missing)),
-            Err(e) => return Err(Error::io(&path, e)),
+        match existing(&path)? {
+            Some(bytes) if bytes == f.text.as_bytes() => {}
+            Some(bytes) => findings.push((path, Finding::Stale(first_difference(&bytes, f.text.as_bytes())))),
+            None => findings.push((path, Finding::Missing)),
         }
     }
-    findings.extend(stale_extras(files, owned).map(|p| (dir.join(p), Finding::Extra)));
+    let manifest = Manifest::read(dir)?;
+    let extras = scope.extras(files, &manifest).into_iter().map(|(p, _)| dir.join(p)).filter(|p| p.exists());
+    findings.extend(extras.map(|p| (p, Finding::Extra)));
+    findings.extend(reports::leftovers(dir).into_iter().map(|p| (p, Finding::Leftover)));
     findings.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(findings)
 }
 
-/// The owned files that the rendering does not give.
-fn stale_extras<'a>(files: &[Rendered], owned: &'a [PathBuf]) -> impl Iterator<Item = &'a PathBuf> {
-    let given: std::collections::HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
-    owned.iter().filter(move |p| !given.contains(p.as_path()))
+/// The content of a file there now: `None` when there is none. Only regular files are read.
+fn existing(path: &Path) -> Result<Option<Vec<u8>>, Error> {
+    match crate::files::read_capped(path, u64::MAX) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(crate::files::Refusal::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(crate::files::Refusal::Io(e)) => Err(Error::io(path, e)),
+        Err(other) => Err(Error::Usage(format!("{}: {other}", display_path(path)))),
+    }
 }
 
 /// The 1-based line where two texts first differ.
@@ -139,12 +188,20 @@ fn first_difference(old: &[u8], new: &[u8]) -> usize {
     1 + new[..same].iter().filter(|&&b| b == b'\n').count()
 }
 
-/// Writes each changed file atomically, leaves unchanged ones alone, removes stale ones.
-fn write(dir: &Path, files: &[Rendered], owned: &[PathBuf]) -> Result<ExitCode, Error> {
-    let (mut written, mut removed) = (0, 0);
+/// Writes each changed file atomically, leaves unchanged ones alone, and removes the files the
+/// manifest lists that this run no longer gives (if nobody changed them since). One run at a
+/// time: a second waits for the lock. Every target is checked before the first is written.
+fn write(dir: &Path, files: &[Rendered], scope: &Scope) -> Result<ExitCode, Error> {
+    let _lock = reports::lock(dir)?;
+    let targets: Vec<&Path> = files.iter().map(|f| f.path.as_path()).collect();
+    reports::check_targets(dir, &targets, &Kind::ALL)?;
+    reports::sweep(dir)?;
+    let mut manifest = Manifest::read(dir)?;
+    let (mut written, mut removed, mut kept) = (0, 0, Vec::new());
     for f in files {
         let path = dir.join(&f.path);
-        if std::fs::read(&path).is_ok_and(|old| old == f.text.as_bytes()) {
+        manifest.record(&f.path, &f.text);
+        if existing(&path)?.is_some_and(|old| old == f.text.as_bytes()) {
             continue;
         }
         if let Some(parent) = path.parent() {
@@ -153,15 +210,30 @@ fn write(dir: &Path, files: &[Rendered], owned: &[PathBuf]) -> Result<ExitCode, 
         write_atomic(&path, |w| w.write_all(f.text.as_bytes()))?;
         written += 1;
     }
-    for p in stale_extras(files, owned) {
-        let path = dir.join(p);
-        std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-        removed += 1;
+    let extras: Vec<(PathBuf, String)> =
+        scope.extras(files, &manifest).into_iter().map(|(p, h)| (p.clone(), h.clone())).collect();
+    for (rel, hash) in extras {
+        let existed = dir.join(&rel).exists();
+        if reports::remove_if_unchanged(dir, &rel, &hash)? {
+            manifest.files.remove(&rel);
+            removed += usize::from(existed);
+        } else {
+            kept.push(rel);
+        }
     }
-    eprintln!(
+    manifest.write(dir)?;
+    for rel in &kept {
+        crate::say!("{}: kept: changed since thesis wrote it, so not removed", display_path(&dir.join(rel)));
+    }
+    crate::say!(
         "memos under {}: {written} written, {} unchanged, {removed} removed",
         display_path(dir),
         files.len() - written
     );
+    if !scope.index && written > 0 {
+        crate::say!(
+            "note: only the memos named were written; the index and the other memos (ranks, universe size, stamps) may now be stale: run `thesis memo` to update them"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

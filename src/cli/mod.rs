@@ -4,9 +4,11 @@ mod check;
 mod diff;
 mod explain;
 mod memo;
-mod output;
+pub(crate) mod output;
 mod rank;
+mod reports;
 mod schema;
+mod shell;
 mod test;
 mod watch;
 
@@ -25,7 +27,11 @@ use crate::source::SourceMap;
 
 /// Investment-scoring rules engine: scores, ranks and explains entities under YAML rule sets.
 #[derive(Debug, Parser)]
-#[command(name = "thesis", version, about, long_about = None)]
+#[command(name = "thesis", version, about, long_about = None, after_help = "Examples:
+  thesis check && thesis test && thesis rank
+  thesis explain baidu
+  thesis diff --base HEAD
+  thesis completions bash > ~/.local/share/bash-completion/completions/thesis")]
 pub struct Cli {
     #[command(flatten)]
     pub common: Common,
@@ -54,12 +60,25 @@ pub struct Common {
     /// How to print diagnostics (default: human on a terminal, short otherwise).
     #[arg(long = "diagnostic-format", value_name = "FORMAT", global = true)]
     pub diagnostic_format: Option<DiagnosticFormat>,
-    /// Colour diagnostics: auto, always or never.
+    /// Colour the output for people (diagnostics in human and short form, test reports):
+    /// auto (a terminal without NO_COLOR), always or never. JSON and SARIF are never coloured.
     #[arg(long, value_name = "WHEN", global = true, default_value = "auto")]
     pub color: Color,
-    /// Most operations one script evaluation may take.
-    #[arg(long = "max-operations", value_name = "N", global = true)]
+    /// Most operations one script evaluation may take (at least 1).
+    #[arg(long = "max-operations", value_name = "N", global = true,
+          value_parser = clap::value_parser!(u64).range(1..))]
     pub max_operations: Option<u64>,
+    /// Most milliseconds one script evaluation may take (at least 1; default 1000).
+    #[arg(long = "max-script-ms", value_name = "MS", global = true,
+          value_parser = clap::value_parser!(u64).range(1..=86_400_000))]
+    pub max_script_ms: Option<u64>,
+    /// The project root: rule, data, script and template files must lie inside it (default:
+    /// the deepest directory holding every --rules, --data and checked path).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub root: Option<PathBuf>,
+    /// Read files and follow links that lead outside the project root.
+    #[arg(long = "allow-outside-root", global = true)]
+    pub allow_outside_root: bool,
     /// Print how long each stage takes to standard error.
     #[arg(long, global = true)]
     pub timings: bool,
@@ -72,13 +91,32 @@ pub enum Color {
     Never,
 }
 
+/// `--as-of` takes a day: a bare `2025` or `2025-06` would compare as earlier than the facts
+/// dated in its own period, so it is refused rather than guessed.
 fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
+    let day = s.trim().len() == "YYYY-MM-DD".len();
+    match Date::parse(s) {
+        Some(d) if day => Ok(d),
+        Some(_) => Err(format!("`{s}` is a period, not a day: write YYYY-MM-DD, e.g. {}", first_day(s))),
+        None => Err(format!("`{s}` is not a date (YYYY-MM-DD)")),
+    }
+}
+
+fn first_day(period: &str) -> String {
+    match period.trim().len() {
+        4 => format!("{}-01-01", period.trim()),
+        _ => format!("{}-01", period.trim()),
+    }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Score every entity and print the ranking of one kind.
+    #[command(after_help = "Examples:
+  thesis rank                                  the companies under the default rule set
+  thesis rank --rule-set company-growth --top 5
+  thesis rank --as-of 2025-12-31 --format csv > ranking.csv
+  thesis rank --kind segment --format json -o segments.json")]
     Rank {
         /// Which kind to rank.
         #[arg(long, default_value = "company")]
@@ -86,6 +124,7 @@ pub enum Command {
         /// Show only the first N ranked entities.
         #[arg(long, value_name = "N")]
         top: Option<usize>,
+        /// How to print the ranking: a table, CSV or JSON.
         #[arg(long, default_value = "table")]
         format: RankFormat,
         /// Write to this file (atomically) instead of standard output.
@@ -93,10 +132,15 @@ pub enum Command {
         output: Option<PathBuf>,
     },
     /// Show where entities' scores come from: every factor, weight, contribution and fact.
+    #[command(after_help = "Examples:
+  thesis explain baidu
+  thesis explain baidu huawei --rule-set company-defensive
+  thesis explain tencent --format json")]
     Explain {
         /// Entity ids.
         #[arg(required = true, value_name = "ID")]
         ids: Vec<String>,
+        /// How to print the explanation: text, or JSON (the ledger).
         #[arg(long, default_value = "text")]
         format: ExplainFormat,
     },
@@ -112,6 +156,20 @@ pub enum Command {
     Watch(watch::WatchArgs),
     /// Print the JSON Schema of rule, dataset or test files (for editors), or write all three.
     Schema(schema::SchemaArgs),
+    /// Print a shell completion script (bash, zsh, fish or powershell).
+    #[command(after_help = "Examples:
+  thesis completions bash > ~/.local/share/bash-completion/completions/thesis
+  thesis completions zsh > ~/.zfunc/_thesis
+  thesis completions fish > ~/.config/fish/completions/thesis.fish")]
+    Completions {
+        /// The shell to complete for.
+        shell: shell::Shell,
+    },
+    /// Print the manual page (roff): `thesis man | man -l -`.
+    #[command(after_help = "Examples:
+  thesis man | man -l -
+  thesis man > ~/.local/share/man/man1/thesis.1")]
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -129,11 +187,16 @@ impl Common {
             rule_sets: self.rule_sets.clone(),
             as_of: self.as_of,
             limits: Default::default(),
+            root: self.root.clone(),
+            allow_outside_root: self.allow_outside_root,
             threads: self.threads,
             on_stage: self.timings.then(|| StageHook::new(print_stage)),
         };
         if let Some(ops) = self.max_operations {
             o.limits.operations = ops;
+        }
+        if let Some(ms) = self.max_script_ms {
+            o.limits.time = std::time::Duration::from_millis(ms);
         }
         o
     }
@@ -146,11 +209,25 @@ impl Common {
         })
     }
 
+    /// Diagnostics go out as one document for tools (JSON, SARIF): print nothing beside it.
+    pub fn machine_diagnostics(&self) -> bool {
+        self.diagnostic_format().is_machine()
+    }
+
     fn color(&self) -> bool {
+        self.color_on(std::io::stderr().is_terminal())
+    }
+
+    /// Whether what goes to standard output (test reports, watch) is coloured.
+    pub fn stdout_color(&self) -> bool {
+        self.color_on(std::io::stdout().is_terminal())
+    }
+
+    fn color_on(&self, terminal: bool) -> bool {
         match self.color {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
         }
     }
 
@@ -168,7 +245,7 @@ impl Common {
 
 /// Prints one stage's duration for `--timings`.
 fn print_stage(stage: &str, took: std::time::Duration) {
-    eprintln!("thesis: {stage:<16} {:>8.1} ms", took.as_secs_f64() * 1e3);
+    crate::say!("thesis: {stage:<16} {:>8.1} ms", took.as_secs_f64() * 1e3);
 }
 
 /// Stage durations of the CLI's own stages (ranking, writing) for `--timings`.
@@ -192,12 +269,31 @@ impl Timings {
 
 /// Runs a parsed command line and returns the process exit code. The whole command runs on
 /// the library's worker pool, so its own parallel work (ranking, writing) honours `--threads`.
+/// Parses the process's arguments and runs them. A usage error is printed like clap prints it,
+/// with control characters from the arguments escaped (an argument is data too).
+pub fn main() -> ExitCode {
+    use clap::Parser;
+    match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) if e.use_stderr() => {
+            let text = e.render().to_string();
+            let _ =
+                std::io::Write::write_all(&mut std::io::stderr().lock(), crate::escape::escape(&text, true).as_bytes());
+            ExitCode::from(e.exit_code().clamp(0, 255) as u8)
+        }
+        Err(e) => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+    }
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     match crate::pool::in_pool(cli.common.threads, || dispatch(&cli)).and_then(|r| r) {
         Ok(code) => code,
         Err(Error::Invalid { .. }) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("thesis: error: {e}");
+            crate::say!("thesis: error: {e}");
             ExitCode::from(e.exit_code())
         }
     }
@@ -213,5 +309,7 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Schema(args) => schema::run(args),
         Command::Diff(args) => diff::run(&cli.common, args),
         Command::Watch(args) => watch::run(&cli.common, args),
+        Command::Completions { shell } => shell::completions(*shell),
+        Command::Man => shell::man(),
     }
 }

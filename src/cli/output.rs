@@ -1,15 +1,35 @@
-//! Where command output goes: standard output (a closed pipe ends quietly), or a file written
-//! atomically (a temporary file beside it, then a rename).
+//! Where command output goes: standard output (a closed pipe ends quietly), standard error
+//! (a full or closed one is never a panic), or a file: a regular one written atomically (a
+//! temporary file beside it, then a rename), anything else written to as it is.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 
 use crate::Error;
 
-/// Runs `write` against standard output. A reader that closed the pipe is not an error.
+/// Runs `write` against standard output. A reader that closed the pipe is not an error. On a
+/// terminal, control characters from data are escaped ([`crate::escape::Escaping`]).
 pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    to_stdout_escaped(io::stdout().is_terminal(), write)
+}
+
+/// Like [`to_stdout`]; text meant for people (`human`: tables, ledgers, reports) is escaped
+/// wherever it goes, machine formats only on a terminal (JSON escapes by itself).
+pub fn to_stdout_as(human: bool, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    to_stdout_escaped(human || io::stdout().is_terminal(), write)
+}
+
+/// Like [`to_stdout`] for a writer that escapes the data it prints itself and adds its own
+/// colour codes (which an escaping sink would show as text).
+pub fn to_stdout_painted(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    to_stdout_escaped(false, write)
+}
+
+fn to_stdout_escaped(escape: bool, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let sink: Box<dyn Write> =
+        if escape { Box::new(crate::escape::Escaping::new(stdout.lock())) } else { Box::new(stdout.lock()) };
+    let mut out = BufWriter::with_capacity(1 << 16, sink);
     match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if is_broken_pipe(&e) => Ok(()),
@@ -17,9 +37,39 @@ pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result
     }
 }
 
+/// Writes command output to `path`. A regular file (or a new one) is replaced atomically; a
+/// device, a named pipe or a symbolic link is written to as it is (replacing it would leave
+/// `/dev/stdout` or a pipe's reader without the output); a directory is refused.
+pub fn write_output(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            Err(Error::Usage(format!("{} is a directory; give a file to write to", crate::source::display_path(path))))
+        }
+        Ok(meta) if !meta.is_file() => write_through(path, write),
+        _ => write_atomic(path, write),
+    }
+}
+
+/// Writes into an existing non-regular file (a device, a pipe, a link) without replacing it.
+fn write_through(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    let io_err = |e| Error::io(path, e);
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(Error::Usage(format!("{} leads to a directory", crate::source::display_path(path))));
+    }
+    let file = std::fs::OpenOptions::new().write(true).truncate(true).open(path).map_err(io_err)?;
+    let mut w = BufWriter::new(file);
+    match write(&mut w).and_then(|_| w.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        Err(e) => Err(io_err(e)),
+    }
+}
+
 /// Writes a file so that readers see either the old content or the new, never a half: the
 /// content goes to a temporary file beside it, which is then renamed over it. (The rename is
 /// atomic; the file is not forced to disk, which for a 150 MB ranking costs over a second.)
+/// The temporary file is named `.thesis-tmp-PID-…`, so that a run killed midway leaves a file
+/// a later run recognises ([`stale_temporaries`]) and removes.
 pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let io_err = |e| Error::io(path, e);
@@ -33,21 +83,73 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Resul
     Ok(())
 }
 
+/// How every temporary file of thesis starts; the process id follows.
+pub const TEMPORARY_PREFIX: &str = ".thesis-tmp-";
+
 /// A temporary file in `dir` with the permissions the target has, or `rw-r--r--` for a new
 /// file (a bare temporary file would be private to its owner).
 fn temporary_beside(path: &Path, dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let prefix = format!("{TEMPORARY_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let permissions =
             std::fs::metadata(path).map(|m| m.permissions()).unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
-        tempfile::Builder::new().permissions(permissions).tempfile_in(dir)
+        builder.permissions(permissions);
     }
     #[cfg(not(unix))]
-    {
-        let _ = path;
-        tempfile::NamedTempFile::new_in(dir)
+    let _ = path;
+    builder.tempfile_in(dir)
+}
+
+/// The temporary files in `dir` left by thesis runs that no longer run (killed midway).
+pub fn stale_temporaries(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<std::path::PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| e.file_name().to_str().and_then(temporary_owner).is_some_and(|pid| !is_running(pid)))
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Removes the stale temporary files in `dir`; one already gone (another run) is no error.
+pub fn sweep_temporaries(dir: &Path) -> Result<usize, Error> {
+    let mut removed = 0;
+    for path in stale_temporaries(dir) {
+        match std::fs::remove_file(&path) {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&path, e)),
+        }
     }
+    Ok(removed)
+}
+
+/// The process id in a temporary file's name.
+fn temporary_owner(name: &str) -> Option<u32> {
+    name.strip_prefix(TEMPORARY_PREFIX)?.split('-').next()?.parse().ok()
+}
+
+/// Whether a process with this id runs (on Linux, from `/proc`; elsewhere assumed, so that
+/// nothing in use is swept).
+fn is_running(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") { Path::new("/proc").join(pid.to_string()).exists() } else { true }
+}
+
+/// Writes one line to standard error. A full or closed standard error cannot be reported
+/// anywhere, so it is ignored rather than a panic (which `eprintln!` would be).
+/// The line is escaped: a file name or value in it cannot end it or send control sequences.
+pub fn say(args: std::fmt::Arguments<'_>) {
+    let text = args.to_string();
+    let _ = writeln!(io::stderr().lock(), "{}", crate::escape::line(&text));
 }
 
 /// Whether an error is a closed pipe, also when wrapped by the CSV or JSON writer.

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::Common;
-use super::output::{to_stdout, write_atomic};
+use super::output::{to_stdout_as, write_output};
 use crate::Error;
 use crate::model::Kind;
 use crate::render::rank::{RankFormat, write_ranking};
@@ -27,8 +27,8 @@ pub fn run(
         write_ranking(out, format, ks, &ranking, top, &session.scores, &session.project.dataset)
     };
     match output {
-        Some(path) => write_atomic(path, write)?,
-        None => to_stdout(write)?,
+        Some(path) => write_output(path, write)?,
+        None => to_stdout_as(format == RankFormat::Table, write)?,
     }
     clock.mark("write");
     Ok(ExitCode::SUCCESS)

@@ -3,12 +3,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::output::{to_stdout, write_atomic};
+use super::output::{to_stdout, write_output};
 use crate::Error;
 use crate::load::schema::{Format, schema_text};
 
 /// What `thesis schema` was asked for.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  thesis schema rules              the JSON Schema of rule files, on standard output
+  thesis schema --write schemas    all three, as the editors' schema files")]
 pub struct SchemaArgs {
     /// Which file format to print.
     #[arg(required_unless_present = "write")]
@@ -25,7 +28,7 @@ pub fn run(args: &SchemaArgs) -> Result<ExitCode, Error> {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             for f in Format::ALL {
                 let text = schema_text(f);
-                write_atomic(&dir.join(f.file_name()), |out| out.write_all(text.as_bytes()))?;
+                write_output(&dir.join(f.file_name()), |out| out.write_all(text.as_bytes()))?;
             }
         }
         (None, Some(f)) => to_stdout(|out| out.write_all(schema_text(f).as_bytes()))?,

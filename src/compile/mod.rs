@@ -10,6 +10,7 @@ pub use select::select_rule_sets;
 use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Reported};
+use crate::load::Workspace;
 use crate::model::{AttrId, Dataset, Input, Kind, RuleBook, RuleSet};
 use crate::script::Limits;
 use crate::source::SourceMap;
@@ -57,16 +58,17 @@ pub fn compile(
     book: &RuleBook,
     dataset: &Dataset,
     requested: &[String],
-    sources: &SourceMap,
+    ws: &Workspace,
     limits: Limits,
     diags: &mut Diagnostics,
 ) -> Option<Plan> {
+    let sources = &ws.sources;
     let mut selecting = Diagnostics::new();
     let chosen = select_rule_sets(book, dataset, requested, &mut selecting);
     let mut ok = !selecting.has_errors();
     diags.extend(selecting);
     let order = evaluation_order(&chosen, diags)?;
-    let mut cache = ScriptCache::default();
+    let mut cache = ScriptCache::new(&ws.root);
     let mut stages = Vec::new();
     for kind in order {
         let Some(rules) = &chosen[kind.index()] else { continue };
@@ -79,16 +81,10 @@ pub fn compile(
 }
 
 /// Compiles every rule set and script file (for `thesis check`), without choosing.
-pub fn compile_all(
-    book: &RuleBook,
-    dataset: &Dataset,
-    scripts: &[(crate::source::FileId, std::path::PathBuf)],
-    sources: &SourceMap,
-    limits: Limits,
-    diags: &mut Diagnostics,
-) {
-    let mut cache = ScriptCache::default();
-    for (_, path) in scripts {
+pub fn compile_all(book: &RuleBook, dataset: &Dataset, ws: &Workspace, limits: Limits, diags: &mut Diagnostics) {
+    let sources = &ws.sources;
+    let mut cache = ScriptCache::new(&ws.root);
+    for (_, path) in &ws.scripts {
         cache.load(path, None, sources, &limits, diags);
     }
     let chosen: [Option<Arc<RuleSet>>; 3] = Default::default();

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rhai::{AST, Engine, Scope};
 
 use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
+use crate::files::Root;
 use crate::model::Condition;
 use crate::script::{Limits, ScriptOrigin, syntax_diagnostic};
 use crate::source::{FileId, SourceMap, Span};
@@ -78,13 +79,17 @@ impl Program {
     }
 }
 
-/// Script files compiled so far, by path.
-#[derive(Default)]
-pub struct ScriptCache {
+/// Script files compiled so far, by path; only files inside the project root are read.
+pub struct ScriptCache<'a> {
     files: HashMap<PathBuf, Option<(FileId, Arc<AST>)>>,
+    root: &'a Root,
 }
 
-impl ScriptCache {
+impl<'a> ScriptCache<'a> {
+    pub fn new(root: &'a Root) -> ScriptCache<'a> {
+        ScriptCache { files: HashMap::new(), root }
+    }
+
     /// Reads and compiles a script file once; later calls reuse the result.
     pub fn load(
         &mut self,
@@ -97,7 +102,13 @@ impl ScriptCache {
         if let Some(done) = self.files.get(path) {
             return done.clone();
         }
-        let result = compile_file(path, referenced_at, sources, limits, diags);
+        let result = if self.root.contains(path) {
+            compile_file(path, referenced_at, sources, limits, diags)
+        } else {
+            let at = referenced_at.unwrap_or_else(|| Span::new(sources.add(path, None), 0..0));
+            diags.push(crate::load::outside_root(self.root, path, at));
+            None
+        };
         self.files.insert(path.to_path_buf(), result.clone());
         result
     }
@@ -141,6 +152,12 @@ impl ScriptCache {
     }
 }
 
+/// A script's text: a regular UTF-8 file within the size cap.
+fn read_script(path: &Path) -> Result<String, String> {
+    let bytes = crate::files::read_capped(path, crate::files::MAX_TEXT_BYTES).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|_| "stream did not contain valid UTF-8".to_string())
+}
+
 fn compile_file(
     path: &Path,
     referenced_at: Option<Span>,
@@ -151,7 +168,7 @@ fn compile_file(
     let existing = sources.find(path).map(|id| sources.get(id));
     let text: Arc<str> = match existing.and_then(|f| f.text.clone()) {
         Some(t) => t,
-        None => match std::fs::read_to_string(path) {
+        None => match read_script(path) {
             Ok(t) => Arc::from(t),
             Err(e) => {
                 diags.push(

@@ -83,17 +83,17 @@ fn default_for(book: &RuleBook, kind: Kind, dataset: &Dataset, diags: &mut Diagn
 fn check_rollup_targets(chosen: &[Option<Arc<RuleSet>>; 3], diags: &mut Diagnostics) {
     for rs in chosen.iter().flatten() {
         for f in &rs.factors {
-            if let Input::Rollup { kind, .. } = &f.input {
-                if chosen[kind.index()].is_none() {
-                    diags.push(
-                        Diagnostic::error(
-                            Code::RuleSetSelection,
-                            format!("factor `{}` rolls up {kind} scores, but no rule set scores {kind}", f.id),
-                        )
-                        .at_opt(f.span)
-                        .hint(format!("add a rule set with `kind: {kind}`")),
-                    );
-                }
+            if let Input::Rollup { kind, .. } = &f.input
+                && chosen[kind.index()].is_none()
+            {
+                diags.push(
+                    Diagnostic::error(
+                        Code::RuleSetSelection,
+                        format!("factor `{}` rolls up {kind} scores, but no rule set scores {kind}", f.id),
+                    )
+                    .at_opt(f.span)
+                    .hint(format!("add a rule set with `kind: {kind}`")),
+                );
             }
         }
     }

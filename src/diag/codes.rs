@@ -38,6 +38,7 @@ codes! {
     TooLarge = "E007", "too-large", "a file too large or too deeply nested to load safely";
     UnknownValue = "E008", "unknown-value", "a value that is not one of the allowed words";
     UnknownFile = "E009", "unknown-file", "a file that is neither a rule set nor a dataset";
+    OutsideRoot = "E010", "outside-root", "a file, script or link that leads outside the project root";
 
     DuplicateId = "E101", "duplicate-id", "two entities share an id";
     DanglingRelation = "E102", "dangling-relation", "a relation names an entity that does not exist";
@@ -90,6 +91,7 @@ codes! {
     UnreachableRating = "W202", "unreachable-rating", "a rating band that no total can reach";
     UnreachableBand = "W203", "unreachable-band", "a scale band that no value of its input can reach";
     IneffectiveOverride = "W204", "ineffective-override", "an `extends` override that changes nothing";
+    VersionNotBumped = "W205", "version-not-bumped", "a rule set whose content changed but whose `version` did not";
     GateNeverFires = "W401", "gate-never-fires", "a gate that fires for no entity of the data";
     GateAlwaysFires = "W402", "gate-always-fires", "a gate that fires for every entity of the data";
     SparseData = "W403", "sparse-data", "a rule that reads data most entities lack, and skips them";

@@ -1,6 +1,7 @@
 //! Diagnostics: problems found in user files, as data (collected by every stage, rendered once).
 
 mod codes;
+mod machine;
 mod problem;
 mod render;
 

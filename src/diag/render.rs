@@ -1,4 +1,5 @@
-//! Rendering diagnostics: the short `path:line:col:` form, a human form with source excerpts, and JSON.
+//! Rendering diagnostics: the short `path:line:col:` form and a human form with source excerpts
+//! (the machine formats are in [`super::machine`]).
 
 use std::io::{self, Write};
 
@@ -7,6 +8,7 @@ use codespan_reporting::files::{self, Files};
 use codespan_reporting::term::{self, termcolor};
 
 use super::{Diagnostic, Diagnostics, Location, Severity};
+use crate::escape;
 use crate::source::{FileId, SourceMap};
 
 /// How diagnostics are printed (`--diagnostic-format`).
@@ -16,8 +18,18 @@ pub enum DiagnosticFormat {
     Human,
     /// `path:line:col: error[CODE]: message`, then hints: for CI annotations and editors.
     Short,
-    /// One JSON array of objects (code, severity, message, file, line, column, hints).
+    /// One JSON document: `diagnostics` (code, severity, message, file, line, column, hints)
+    /// and `summary` (files, errors, warnings).
     Json,
+    /// A SARIF 2.1.0 log, for code scanning (inline annotations on a pull request).
+    Sarif,
+}
+
+impl DiagnosticFormat {
+    /// One document for tools: the summary is inside it, and nothing else is printed beside it.
+    pub fn is_machine(self) -> bool {
+        matches!(self, DiagnosticFormat::Json | DiagnosticFormat::Sarif)
+    }
 }
 
 /// Renders every diagnostic, sorted by location, to `out`.
@@ -30,10 +42,11 @@ pub fn render_all(
 ) -> io::Result<()> {
     let sorted = diags.sorted();
     match format {
-        DiagnosticFormat::Json => render_json(&sorted, sources, out),
+        DiagnosticFormat::Json => super::machine::render_json(&sorted, sources, out),
+        DiagnosticFormat::Sarif => super::machine::render_sarif(&sorted, sources, out),
         DiagnosticFormat::Short => {
             for d in sorted {
-                render_short(d, sources, out)?;
+                render_short(d, sources, color, out)?;
             }
             Ok(())
         }
@@ -65,13 +78,26 @@ fn severity_word(s: Severity) -> &'static str {
     }
 }
 
-fn render_short(d: &Diagnostic, sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
+/// ANSI styles of the short form (as rustc and ripgrep colour it).
+const BOLD: &str = "\x1b[1m";
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const CYAN: &str = "\x1b[1;36m";
+const RESET: &str = "\x1b[0m";
+
+/// The short form, coloured when asked. File names, messages and hints are escaped
+/// ([`escape::line`]): a file named `x\n1:1: error[E001]: ...` or a value holding escape
+/// sequences prints as text (the colour codes are the renderer's own, added after escaping).
+fn render_short(d: &Diagnostic, sources: &SourceMap, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let paint = |style: &str, text: &str| if color { format!("{style}{text}{RESET}") } else { text.to_string() };
     if let Some((file, line, col)) = position(d, sources) {
-        write!(out, "{file}:{line}:{col}: ")?;
+        write!(out, "{}: ", paint(BOLD, &format!("{}:{line}:{col}", escape::line(&file))))?;
     }
-    writeln!(out, "{}[{}]: {}", severity_word(d.severity), d.code.as_str(), d.message)?;
+    let style = if d.is_error() { RED } else { YELLOW };
+    let head = format!("{}[{}]", severity_word(d.severity), d.code.as_str());
+    writeln!(out, "{}: {}", paint(style, &head), escape::line(&d.message))?;
     for h in &d.hints {
-        writeln!(out, "  hint: {h}")?;
+        writeln!(out, "  {}: {}", paint(CYAN, "hint"), escape::line(h))?;
     }
     Ok(())
 }
@@ -79,18 +105,19 @@ fn render_short(d: &Diagnostic, sources: &SourceMap, out: &mut dyn Write) -> io:
 fn render_human(d: &Diagnostic, sources: &SourceMap, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let span = match &d.location {
         Some(Location::Span(span)) if sources.get(span.file).text.is_some() => *span,
-        _ => return render_short(d, sources, out),
+        _ => return render_short(d, sources, color, out),
     };
     let severity = match d.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
     };
-    let label = cs::Label::primary(span.file, span.range()).with_message(d.label.clone().unwrap_or_default());
+    let label_text = d.label.as_deref().map(|l| escape::line(l).into_owned()).unwrap_or_default();
+    let label = cs::Label::primary(span.file, span.range()).with_message(label_text);
     let diagnostic = cs::Diagnostic::new(severity)
         .with_code(d.code.as_str())
-        .with_message(&d.message)
+        .with_message(escape::line(&d.message))
         .with_labels(vec![label])
-        .with_notes(d.hints.iter().map(|h| format!("hint: {h}")).collect());
+        .with_notes(d.hints.iter().map(|h| format!("hint: {}", escape::line(h))).collect());
     let config = term::Config::default();
     let files = SourceFiles(sources);
     if color {
@@ -104,26 +131,6 @@ fn render_human(d: &Diagnostic, sources: &SourceMap, color: bool, out: &mut dyn 
     }
 }
 
-fn render_json(sorted: &[&Diagnostic], sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
-    let items: Vec<serde_json::Value> = sorted
-        .iter()
-        .map(|d| {
-            let pos = position(d, sources);
-            serde_json::json!({
-                "code": d.code.as_str(),
-                "severity": d.severity,
-                "message": d.message,
-                "file": pos.as_ref().map(|p| p.0.clone()),
-                "line": pos.as_ref().map(|p| p.1),
-                "column": pos.as_ref().map(|p| p.2),
-                "hints": d.hints,
-            })
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &items)?;
-    writeln!(out)
-}
-
 /// Adapts the [`SourceMap`] to codespan's file database.
 struct SourceFiles<'a>(&'a SourceMap);
 
@@ -133,11 +140,16 @@ impl<'a> Files<'a> for SourceFiles<'a> {
     type Source = std::sync::Arc<str>;
 
     fn name(&'a self, id: FileId) -> Result<String, files::Error> {
-        Ok(self.0.get(id).name.clone())
+        Ok(escape::line(&self.0.get(id).name).into_owned())
     }
 
+    /// The text with its control characters masked (same byte offsets), for the excerpt.
     fn source(&'a self, id: FileId) -> Result<Self::Source, files::Error> {
-        self.0.get(id).text.clone().ok_or(files::Error::FileMissing)
+        let text = self.0.get(id).text.clone().ok_or(files::Error::FileMissing)?;
+        Ok(match escape::mask(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(masked) => std::sync::Arc::from(masked),
+        })
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, files::Error> {

@@ -2,6 +2,7 @@
 //! say, per entity, how score, rank and rating moved and which factors moved them.
 
 pub mod revision;
+pub mod rules;
 
 use serde::Serialize;
 
@@ -72,6 +73,8 @@ pub struct KindDiff {
     pub compared: usize,
     pub changes: Vec<EntityChange>,
     pub rating_changes: Vec<RatingChange>,
+    /// What changed in the rule set itself (filled in by the caller, who has both books).
+    pub rule_changes: Vec<rules::RuleChange>,
 }
 
 impl EntityChange {
@@ -106,7 +109,15 @@ pub fn diff(kind: Kind, base: (&str, &Session), head: (&str, &Session)) -> Optio
         mag(y).total_cmp(&mag(x)).then_with(|| x.id.cmp(&y.id))
     });
     let rating_changes = rating_changes(&changes);
-    Some(KindDiff { kind, base: side(base.0, b), head: side(head.0, h), compared: ids.len(), changes, rating_changes })
+    Some(KindDiff {
+        kind,
+        base: side(base.0, b),
+        head: side(head.0, h),
+        compared: ids.len(),
+        changes,
+        rating_changes,
+        rule_changes: Vec::new(),
+    })
 }
 
 fn side(label: &str, ks: &KindScores) -> Side {

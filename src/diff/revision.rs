@@ -21,7 +21,11 @@ pub fn checkout(rev: &str, paths: &[PathBuf]) -> Result<Checkout, Error> {
     if rev.starts_with('-') {
         return Err(Error::Usage(format!("`{rev}` is neither a path nor a git revision")));
     }
-    let top = PathBuf::from(String::from_utf8_lossy(&git(None, &["rev-parse", "--show-toplevel"])?).trim());
+    let neither = |why: &str| Error::Usage(format!("`--base {rev}` is neither a path nor a git revision ({why})"));
+    let top = git(None, &["rev-parse", "--show-toplevel"]).map_err(|_| neither("not inside a git repository"))?;
+    let top = PathBuf::from(String::from_utf8_lossy(&top).trim());
+    git(Some(&top), &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
+        .map_err(|_| neither("no such file, directory, branch, tag or commit"))?;
     let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("<temp dir>"), e))?;
     let mut out = Vec::new();
     for p in paths {

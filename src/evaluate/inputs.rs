@@ -275,7 +275,9 @@ pub fn failure_diagnostic(
             None => origin.locate_function(sources, program.function.as_deref()),
         });
     }
-    if let Some(loc) = table.origin(row) {
+    // Where the entity is defined helps only when its data is what is missing; a script's
+    // own failure is fixed in the script.
+    if let Some(loc) = table.origin(row).filter(|_| code == Code::MissingData) {
         d = d.hint(format!("`{id}` is defined at {}", crate::diag::describe_location(&loc, sources)));
     }
     match code {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use rhai::{CallFnOptions, Dynamic, Engine, ImmutableString, Scope};
 
 use crate::compile::Program;
-use crate::model::{EntityTable, KindSchema};
-use crate::script::{Cursor, EntityRef, Failure, Limits};
+use crate::model::{Column, EntityTable, KindSchema};
+use crate::script::{Cursor, Deadline, EntityRef, Failure, Limits};
 
 pub struct Worker {
     engine: Engine,
@@ -15,10 +15,36 @@ pub struct Worker {
     input_scope: Scope<'static>,
     condition_scope: Scope<'static>,
     limits: Limits,
+    deadline: Arc<Deadline>,
+}
+
+/// The limits raised, where the data needs it, to twice the largest value an entity holds: a
+/// list of 100,000 items is the data's size, not a script's runaway, and must not fail the
+/// rule that reads it.
+fn fit_to_data(limits: &Limits, table: &EntityTable) -> Limits {
+    let (mut items, mut bytes) = (0usize, 0usize);
+    for col in &table.columns {
+        match col {
+            Column::Text(v) => bytes = bytes.max(v.iter().flatten().map(|s| s.len()).max().unwrap_or(0)),
+            Column::List(v) => {
+                for l in v.iter().flatten() {
+                    items = items.max(l.len());
+                    bytes = bytes.max(l.iter().map(|s| s.len()).sum());
+                }
+            }
+            _ => {}
+        }
+    }
+    Limits {
+        array_items: limits.array_items.max(items.saturating_mul(2)),
+        string_bytes: limits.string_bytes.max(bytes.saturating_mul(2)),
+        ..*limits
+    }
 }
 
 impl Worker {
     pub fn new(table: &Arc<EntityTable>, schema: &KindSchema, limits: &Limits, trace: bool) -> Worker {
+        let limits = &fit_to_data(limits, table);
         let cursor = Arc::new(Cursor::new(trace));
         let entity = Dynamic::from(EntityRef { table: Arc::clone(table), cursor: Arc::clone(&cursor) });
         let mut input_scope = Scope::new();
@@ -27,19 +53,15 @@ impl Worker {
         condition_scope.push_dynamic("e", entity.clone());
         condition_scope.push("score", 0.0_f64);
         condition_scope.push("rating", ImmutableString::new());
-        Worker {
-            engine: crate::script::engine(Some(schema), limits),
-            cursor,
-            entity,
-            input_scope,
-            condition_scope,
-            limits: *limits,
-        }
+        let mut engine = crate::script::engine(Some(schema), limits);
+        let deadline = crate::script::timed(&mut engine);
+        Worker { engine, deadline, cursor, entity, input_scope, condition_scope, limits: *limits }
     }
 
     /// Runs a factor input program for one entity.
     pub fn run(&mut self, program: &Program, row: usize) -> Result<Dynamic, Failure> {
         self.cursor.set(row);
+        self.deadline.arm(self.limits.time);
         let result = match &program.function {
             Some(name) => self.engine.call_fn_with_options::<Dynamic>(
                 CallFnOptions::new().eval_ast(false).rewind_scope(true),
@@ -62,6 +84,7 @@ impl Worker {
         rating: &str,
     ) -> Result<Dynamic, Failure> {
         self.cursor.set(row);
+        self.deadline.arm(self.limits.time);
         self.condition_scope.set_value("score", score);
         self.condition_scope.set_value("rating", ImmutableString::from(rating));
         self.engine

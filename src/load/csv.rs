@@ -21,8 +21,11 @@ use crate::source::FileId;
 const MAX_ERRORS: usize = 100;
 /// Bytes read and parsed at a time on the parallel path.
 const BLOCK_BYTES: usize = 8 << 20;
+/// The longest line (header or record) read: a file without newlines must not be gathered
+/// into memory whole.
+const MAX_LINE_BYTES: usize = 256 << 20;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum ColumnRole {
     Id,
     Name,
@@ -73,9 +76,13 @@ fn read_csv_inner(
     errors: &mut Vec<Diagnostic>,
 ) -> std::io::Result<()> {
     let (records, quoted) = survey(path)?;
-    let mut reader = BufReader::with_capacity(1 << 20, File::open(path)?);
+    let mut reader = BufReader::with_capacity(1 << 20, open(path)?);
     let mut header = String::new();
-    reader.read_line(&mut header)?;
+    (&mut reader).take(MAX_LINE_BYTES as u64 + 1).read_line(&mut header)?;
+    if header.len() > MAX_LINE_BYTES {
+        errors.push(long_line(file, 1));
+        return Ok(());
+    }
     let header = header.trim_start_matches('\u{feff}').trim_end_matches(['\n', '\r']);
     let Some(plan) = plan_header(header, file, schemas, errors) else {
         return Ok(());
@@ -88,30 +95,47 @@ fn read_csv_inner(
     if quoted { read_quoted(reader, &plan, builders, errors) } else { read_parallel(reader, &plan, builders, errors) }
 }
 
-/// Counts records and looks for quotes in one sequential pass.
+/// Opens a regular file (a pipe or device is refused before it is opened).
+fn open(path: &Path) -> std::io::Result<File> {
+    crate::files::open_regular(path).map_err(|e| match e {
+        crate::files::Refusal::Io(e) => e,
+        other => std::io::Error::other(other.to_string()),
+    })
+}
+
+/// Whether a piece of a line holds more than a carriage return.
+fn has_text(piece: &[u8]) -> bool {
+    !(piece.is_empty() || piece == b"\r")
+}
+
+/// Counts records (lines with something on them: blank lines reserve no memory) and looks
+/// for quotes in one sequential pass.
 fn survey(path: &Path) -> std::io::Result<(usize, bool)> {
-    let mut f = File::open(path)?;
+    let mut f = open(path)?;
     let mut buf = vec![0u8; 8 << 20];
-    let (mut lines, mut quoted, mut last) = (0usize, false, b'\n');
+    let (mut lines, mut quoted, mut line_has_text) = (0usize, false, false);
     loop {
         let n = f.read(&mut buf)?;
         if n == 0 {
             break;
         }
-        lines += memchr::memchr_iter(b'\n', &buf[..n]).count();
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', &buf[..n]) {
+            line_has_text |= has_text(&buf[start..end]);
+            lines += usize::from(line_has_text);
+            (line_has_text, start) = (false, end + 1);
+        }
+        line_has_text |= has_text(&buf[start..n]);
         quoted |= memchr::memchr(b'"', &buf[..n]).is_some();
-        last = buf[n - 1];
     }
-    if last != b'\n' {
-        lines += 1;
-    }
+    lines += usize::from(line_has_text);
     Ok((lines.saturating_sub(1), quoted))
 }
 
 fn plan_header(header: &str, file: FileId, schemas: &[KindSchema; 3], errors: &mut Vec<Diagnostic>) -> Option<Plan> {
     let mut roles = Vec::new();
-    let mut col = 1;
-    for name in header.split(',') {
+    let mut seen = std::collections::HashSet::new();
+    for (name, col) in header_fields(header) {
         let name = name.trim();
         let role = match name {
             "id" => ColumnRole::Id,
@@ -123,22 +147,22 @@ fn plan_header(header: &str, file: FileId, schemas: &[KindSchema; 3], errors: &m
                 _ => ColumnRole::Attribute(name.to_string()),
             },
         };
-        if roles.contains(&role) {
+        if !seen.insert(role.clone()) {
             errors.push(header_error(file, col, format!("column `{name}` appears twice")));
         }
-        if let ColumnRole::Attribute(a) = &role {
-            if schemas.iter().all(|s| s.get(a).is_none()) {
-                let names = schemas.iter().flat_map(|s| s.names());
-                let d =
-                    Diagnostic::error(Code::UndeclaredAttribute, format!("column `{a}` is not a declared attribute"))
-                        .at_line_col(file, 1, col);
-                errors.push(match did_you_mean(a, names) {
-                    Some(s) => d.hint(format!("did you mean `{s}`?")),
-                    None => d.hint(format!("declare it in a dataset file: `attributes: company: {a}: number`")),
-                });
-            }
+        if let ColumnRole::Attribute(a) = &role
+            && schemas.iter().all(|s| s.get(a).is_none())
+        {
+            let names = schemas.iter().flat_map(|s| s.names());
+            let d = Diagnostic::error(Code::UndeclaredAttribute, format!("column `{a}` is not a declared attribute"))
+                .at_line_col(file, 1, col);
+            // Suggestions cost a scan of every name: only for the errors that are shown.
+            let suggestion = if errors.len() < MAX_ERRORS { did_you_mean(a, names) } else { None };
+            errors.push(match suggestion {
+                Some(s) => d.hint(format!("did you mean `{s}`?")),
+                None => d.hint(format!("declare it in a dataset file: `attributes: company: {a}: number`")),
+            });
         }
-        col += name.chars().count() + 1;
         roles.push(role);
     }
     let find = |r: ColumnRole| roles.iter().position(|x| *x == r);
@@ -164,6 +188,38 @@ fn plan_header(header: &str, file: FileId, schemas: &[KindSchema; 3], errors: &m
             .collect()
     });
     Some(Plan { file, roles, attrs, id, name, kind })
+}
+
+/// The header's names with the column (in characters, from 1) each starts at; a name may be
+/// quoted (`"id","name"`, with `""` for a quote inside).
+fn header_fields(header: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let (mut field, mut start, mut quoted, mut col) = (String::new(), 1, false, 0);
+    let mut chars = header.chars().peekable();
+    while let Some(c) = chars.next() {
+        col += 1;
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                col += 1;
+                field.push('"');
+            }
+            '"' if quoted || field.trim().is_empty() => quoted = !quoted,
+            ',' if !quoted => {
+                out.push((std::mem::take(&mut field), start));
+                start = col + 1;
+            }
+            c => field.push(c),
+        }
+    }
+    out.push((field, start));
+    out
+}
+
+fn long_line(file: FileId, line: usize) -> Diagnostic {
+    Diagnostic::error(Code::CsvFormat, format!("a line longer than {} MiB", MAX_LINE_BYTES >> 20))
+        .at_line_col(file, line, 1)
+        .hint("CSV rows end with a newline; is this a CSV file?")
 }
 
 fn header_error(file: FileId, col: usize, msg: String) -> Diagnostic {
@@ -225,7 +281,7 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
         out.errors.push(
             Diagnostic::error(Code::BadName, format!("`{id}` cannot be an id"))
                 .at_line_col(plan.file, line, column_of(fields, plan.id))
-                .hint("ids use letters, digits, `_`, `-` and `.`, starting with a letter or digit"),
+                .hint(crate::model::ID_HINT),
         );
         return;
     }
@@ -269,6 +325,7 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
                     weight,
                     span: None,
                     line_col: Some((plan.file, line, column_of(fields, i))),
+                    group: None,
                 });
             }
             ColumnRole::Headquarters if !field.is_empty() => {
@@ -279,6 +336,7 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
                     weight: 1.0,
                     span: None,
                     line_col: Some((plan.file, line, column_of(fields, i))),
+                    group: None,
                 });
             }
             _ => {}
@@ -400,6 +458,10 @@ fn read_parallel(
         } else {
             match memchr::memrchr(b'\n', &block) {
                 Some(i) => i + 1,
+                None if block.len() > MAX_LINE_BYTES => {
+                    errors.push(long_line(plan.file, next_line));
+                    return Ok(());
+                }
                 None => {
                     carry = block;
                     continue;
@@ -499,22 +561,36 @@ fn read_quoted(
     builders: &mut [TableBuilder; 3],
     errors: &mut Vec<Diagnostic>,
 ) -> std::io::Result<()> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
+    let newlines = std::rc::Rc::new(std::cell::RefCell::new(Newlines::default()));
+    let counting = Counting { inner: reader, offset: 0, newlines: std::rc::Rc::clone(&newlines) };
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(counting);
     let mut out = Parsed::new(plan, builders, 0);
     let mut record = csv::StringRecord::new();
+    // The header is line 1; records are located by byte offset (the csv crate's own line
+    // count runs one short on CRLF files).
+    let line_at = |byte: u64| 2 + newlines.borrow_mut().before(byte);
     loop {
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line() as usize) + 1;
+                let line = line_at(record.position().map_or(0, |p| p.byte()));
                 let fields: Vec<&str> = record.iter().collect();
                 if fields.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
+                // A short row whose last field spans lines: a quote opened and never closed.
+                if fields.len() != plan.roles.len() && fields.last().is_some_and(|f| f.contains('\n')) {
+                    out.errors.push(
+                        Diagnostic::error(Code::CsvFormat, "a quoted field opened on this row is never closed")
+                            .at_line_col(plan.file, line, 1)
+                            .hint("close the quote; a quote inside a quoted field is written twice (`\"\"`)"),
+                    );
+                    break;
+                }
                 parse_record(&fields, line, plan, &mut out);
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize) + 1;
+                let line = line_at(e.position().map_or(0, |p| p.byte()));
                 out.errors.push(Diagnostic::error(Code::CsvFormat, e.to_string()).at_line_col(plan.file, line, 1));
                 break;
             }
@@ -524,9 +600,57 @@ fn read_quoted(
     Ok(())
 }
 
+/// Byte offsets of the newlines read so far but not yet passed, and how many were passed.
+#[derive(Default)]
+struct Newlines {
+    ahead: std::collections::VecDeque<u64>,
+    passed: usize,
+}
+
+impl Newlines {
+    /// How many newlines come before `byte` (which never goes back).
+    fn before(&mut self, byte: u64) -> usize {
+        // A CRLF record's start is the `\n` of the terminator before it, so `<=`.
+        while self.ahead.front().is_some_and(|&n| n <= byte) {
+            self.ahead.pop_front();
+            self.passed += 1;
+        }
+        self.passed
+    }
+}
+
+/// A reader that notes where the newlines are, for line numbers from byte offsets.
+struct Counting<R> {
+    inner: R,
+    offset: u64,
+    newlines: std::rc::Rc<std::cell::RefCell<Newlines>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut newlines = self.newlines.borrow_mut();
+        newlines.ahead.extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| self.offset + i as u64));
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{column_of, trim};
+
+    #[test]
+    fn blank_lines_reserve_no_rows_and_quoted_header_names_are_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("u.csv");
+        std::fs::write(&path, format!("id,name,kind\r\na,A,company\r\n{}b,B,company", "\n\r\n".repeat(1000)))
+            .expect("write");
+        assert_eq!(super::survey(&path).expect("survey"), (2, false));
+        let fields = super::header_fields("\"id\", \"na,me\",\"say \"\"hi\"\"\",kind");
+        let names: Vec<(&str, usize)> = fields.iter().map(|(n, c)| (n.trim(), *c)).collect();
+        assert_eq!(names, [("id", 1), ("na,me", 6), ("say \"hi\"", 15), ("kind", 28)]);
+    }
 
     #[test]
     fn cells_are_trimmed_only_when_they_have_spaces() {

@@ -9,11 +9,13 @@ pub mod tests;
 pub mod values;
 pub mod yaml;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::Error;
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::files::{MAX_TEXT_BYTES, Refusal, Root, read_capped};
 use crate::source::{FileId, SourceMap};
 use yaml::YamlDoc;
 
@@ -36,45 +38,75 @@ pub struct Workspace {
     pub test_files: Vec<YamlDoc>,
     pub csv_files: Vec<(FileId, PathBuf)>,
     pub scripts: Vec<(FileId, PathBuf)>,
+    /// Where the files may come from.
+    pub root: Root,
+    /// What the files that did not parse still name (rule sets, entity ids), so that what
+    /// refers to them is not reported missing as well.
+    pub unparsed: crate::model::Unloaded,
 }
 
-/// Reads every file under `paths` (files or directories, walked in sorted order).
-pub fn load(paths: &[PathBuf], sources: &SourceMap, diags: &mut Diagnostics) -> Result<Workspace, Error> {
-    let mut ws = Workspace { sources: sources.clone(), ..Workspace::default() };
-    let mut files = Vec::new();
+/// Reads every file under `paths` (files or directories, walked in sorted order). A directory
+/// reached twice (a link loop such as `rules/loop -> .`) is walked once, a file reached twice
+/// (through links) is read once, and a file whose real path lies outside `root` is not read (E010).
+pub fn load(paths: &[PathBuf], root: &Root, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Workspace, Error> {
+    let mut ws = Workspace { sources: sources.clone(), root: root.clone(), ..Workspace::default() };
+    let mut walk = Walk::default();
     for p in paths {
-        collect(p, &mut files)?;
+        walk.collect(p)?;
     }
+    let mut files = walk.files;
     files.sort();
-    files.dedup();
     for path in files {
         add_file(&mut ws, &path, diags)?;
     }
     Ok(ws)
 }
 
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.is_file() {
-        out.push(normalize(path));
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(path).map_err(|e| Error::io(path, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(path, e))?;
-        let p = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            continue;
+/// The files found so far, and the real paths of the directories and files already seen.
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    seen_dirs: HashSet<PathBuf>,
+    seen_files: HashSet<PathBuf>,
+}
+
+impl Walk {
+    fn collect(&mut self, path: &Path) -> Result<(), Error> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if !meta.is_dir() {
+            // Files, and anything else given by name: reading it judges it.
+            self.push(path);
+            return Ok(());
         }
-        if p.is_dir() {
-            collect(&p, out)?;
-        } else if role_by_extension(&p).is_some() {
-            out.push(normalize(&p));
+        let real = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+        if !self.seen_dirs.insert(real) {
+            return Ok(());
+        }
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
+            let entry = entry.map_err(|e| Error::io(path, e))?;
+            if !entry.file_name().to_string_lossy().starts_with('.') {
+                entries.push(entry.path());
+            }
+        }
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                self.collect(&p)?;
+            } else if role_by_extension(&p).is_some() {
+                self.push(&p);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a file unless its real path was added already.
+    fn push(&mut self, path: &Path) {
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if self.seen_files.insert(real) {
+            self.files.push(normalize(path));
         }
     }
-    Ok(())
 }
 
 fn normalize(p: &Path) -> PathBuf {
@@ -91,6 +123,11 @@ fn role_by_extension(p: &Path) -> Option<FileRole> {
 }
 
 fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<(), Error> {
+    if !ws.root.contains(path) {
+        let id = ws.sources.add(path, None);
+        diags.push(outside_root(&ws.root, path, crate::source::Span::new(id, 0..0)));
+        return Ok(());
+    }
     match role_by_extension(path) {
         Some(FileRole::Csv) => {
             let id = ws.sources.add(path, None);
@@ -121,6 +158,7 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
     let mut found = Vec::new();
     let Some(mut doc) = yaml::parse(id, &text, &mut found) else {
         diags.extend(found);
+        ws.unparsed.recover(&text);
         return Ok(());
     };
     doc.path = path.to_path_buf();
@@ -130,28 +168,74 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
         Some(FileRole::Tests) => ws.test_files.push(doc),
         Some(_) => ws.data_files.push(doc),
         None => diags.push(
-            Diagnostic::error(Code::UnknownFile, "neither a rule set nor a dataset")
-                .at_opt(doc.span(&yaml::YamlPath::root()))
+            Diagnostic::error(Code::UnknownFile, what_it_is_not(&doc))
+                .at(doc.span(&yaml::YamlPath::root()).unwrap_or(crate::source::Span::new(id, 0..0)))
                 .hint("a rule file starts with `rule_set:`; a dataset has `entities:` or `attributes:`"),
         ),
     }
     Ok(())
 }
 
-/// Reads a file as UTF-8. Returns `Ok(None)` (with a diagnostic) for text that is not UTF-8.
-fn read_text(path: &Path, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Option<Arc<str>>, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+/// Reads a file as UTF-8 text. Returns `Ok(None)` (with a diagnostic) for a file that is not
+/// a regular file, is too large, or is not UTF-8.
+pub fn read_text(path: &Path, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Option<Arc<str>>, Error> {
+    let bytes = match read_capped(path, MAX_TEXT_BYTES) {
+        Ok(bytes) => bytes,
+        Err(Refusal::Io(e)) => return Err(Error::io(path, e)),
+        Err(refusal) => {
+            let id = sources.add(path, None);
+            diags.push(refused(&refusal, crate::source::Span::new(id, 0..0)));
+            return Ok(None);
+        }
+    };
     match String::from_utf8(bytes) {
         Ok(s) => Ok(Some(Arc::from(s))),
         Err(e) => {
             let id = sources.add(path, None);
+            let (line, col) = line_col_of(e.as_bytes(), e.utf8_error().valid_up_to());
             diags.push(
                 Diagnostic::error(Code::YamlSyntax, format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
-                    .at(crate::source::Span::new(id, 0..0))
+                    .at_line_col(id, line, col)
                     .hint("save the file as UTF-8"),
             );
             Ok(None)
         }
+    }
+}
+
+/// The diagnostic for a file that was not read: E007 when too large, E009 when not a regular file.
+pub fn refused(refusal: &Refusal, at: crate::source::Span) -> Diagnostic {
+    let (code, hint) = match refusal {
+        Refusal::TooLarge { .. } => (Code::TooLarge, "split it into several files, or give large universes as CSV"),
+        _ => (Code::UnknownFile, "rule sets, datasets and scripts are regular files"),
+    };
+    Diagnostic::error(code, refusal.to_string()).at(at).hint(hint)
+}
+
+/// E010: a file (or the link to it) leads outside the project root.
+pub fn outside_root(root: &Root, path: &Path, at: crate::source::Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::OutsideRoot,
+        format!("{} leads outside the project root {}", crate::source::display_path(path), root.display()),
+    )
+    .at(at)
+    .hint("keep inputs inside the project, or pass --root DIR or --allow-outside-root to read it")
+}
+
+/// 1-based line and column (in characters) of a byte offset into text valid up to there.
+pub fn line_col_of(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let line = 1 + memchr::memchr_iter(b'\n', before).count();
+    let col = 1 + String::from_utf8_lossy(&before[line_start..]).chars().count();
+    (line, col)
+}
+
+fn what_it_is_not(doc: &YamlDoc) -> &'static str {
+    if doc.value.is_null() {
+        "an empty file (nothing but comments), neither a rule set nor a dataset"
+    } else {
+        "neither a rule set nor a dataset"
     }
 }
 

@@ -114,6 +114,15 @@ impl<'de> Deserialize<'de> for CategorySpec {
     }
 }
 
+/// The error of a category written in full, with the path to the key at fault (the
+/// deserializer above can only report it at the category).
+pub fn category_error(v: &Value) -> Option<super::yaml::ValueError> {
+    if !v.is_mapping() {
+        return None;
+    }
+    super::yaml::from_value::<CategoryFull>(v.clone()).err()
+}
+
 /// A factor: one scored aspect of an entity. In a profile every field but `id` is optional
 /// and overrides the base rule set's factor of the same id.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

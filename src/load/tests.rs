@@ -127,9 +127,10 @@ pub struct ExpectSpec {
     /// The rating label after gates.
     #[serde(default)]
     pub rating: Option<String>,
-    /// The competition rank among the universe: a number or `{min, max}`.
+    /// The competition rank among the universe: a number or `{min, max}`; or, to stay true
+    /// when entities are added, `{above: [ids], below: [ids], from_bottom: N or {min, max}}`.
     #[serde(default)]
-    pub rank: Option<Bound>,
+    pub rank: Option<RankSpec>,
     /// Exactly the gates that fire (any action), in any order; `[]` for none.
     #[serde(default)]
     pub gates: Option<Vec<String>>,
@@ -169,6 +170,65 @@ impl Bound {
             Bound::Exact(v) => (x - v).abs() <= EXACT_TOLERANCE,
             Bound::Range { min, max } => min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m),
         }
+    }
+}
+
+/// Where a case's entity must rank.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RankSpec {
+    /// A position counted from the top: `3` or `{min: 2, max: 4}`.
+    Position(Bound),
+    /// A place that does not depend on how many entities there are.
+    Relative(RelativeRank),
+}
+
+/// A rank relative to named peers or to the bottom of the ranking: every part must hold.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RelativeRank {
+    /// Ids of entities of the same kind it must rank strictly better than.
+    #[serde(default)]
+    pub above: Vec<String>,
+    /// Ids of entities of the same kind it must rank strictly worse than.
+    #[serde(default)]
+    pub below: Vec<String>,
+    /// The position counted from the last ranked entity (1 = last): a number or `{min, max}`.
+    #[serde(default)]
+    pub from_bottom: Option<Bound>,
+}
+
+impl JsonSchema for RankSpec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RankSpec".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let position = g.subschema_for::<Bound>();
+        let relative = g.subschema_for::<RelativeRank>();
+        schemars::json_schema!({
+            "description": "A position (a number or `{min, max}`), or `{above, below, from_bottom}`.",
+            "anyOf": [position, relative]
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for RankSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RankSpec, D::Error> {
+        use serde::de::Error;
+        let v = Value::deserialize(d)?;
+        let relative = ["above", "below", "from_bottom"];
+        let is_relative =
+            v.as_mapping().is_some_and(|m| m.keys().any(|k| k.as_str().is_some_and(|k| relative.contains(&k))));
+        if !is_relative {
+            return Bound::deserialize(v).map(RankSpec::Position).map_err(D::Error::custom);
+        }
+        let r: RelativeRank = from_value(v).map_err(|e| D::Error::custom(prefixed(&e)))?;
+        if r.above.is_empty() && r.below.is_empty() && r.from_bottom.is_none() {
+            return Err(
+                Problem::new(Code::MissingKey, "a relative rank needs `above:`, `below:` or `from_bottom:`").to_serde()
+            );
+        }
+        Ok(RankSpec::Relative(r))
     }
 }
 

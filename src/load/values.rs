@@ -197,11 +197,11 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Tagless<T> {
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
         let mut schema = T::json_schema(g);
         let words = defaultable_variants(&schema);
-        if !words.is_empty() {
-            if let Some(Json::Array(items)) = schema.get_mut("oneOf") {
-                let words: Vec<Json> = words.into_iter().map(Json::String).collect();
-                items.push(serde_json::json!({ "type": "string", "enum": words, "description": "A variant whose fields all take their defaults." }));
-            }
+        if !words.is_empty()
+            && let Some(Json::Array(items)) = schema.get_mut("oneOf")
+        {
+            let words: Vec<Json> = words.into_iter().map(Json::String).collect();
+            items.push(serde_json::json!({ "type": "string", "enum": words, "description": "A variant whose fields all take their defaults." }));
         }
         schema
     }

@@ -305,6 +305,13 @@ fn readable_expectation(expected: &str) -> String {
     }
 }
 
+/// YAML's printable characters (YAML 1.2, `c-printable`): the parser refuses others with a
+/// byte offset only, so they are found first and reported at their line and column.
+fn is_yaml_printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        || c >= '\u{10000}'
+}
+
 /// Parses `text` into a document, reporting syntax errors, duplicate keys, excessive
 /// size or depth. Returns `None` when the file cannot be used at all.
 pub fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc> {
@@ -316,6 +323,17 @@ pub fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Ya
             )
             .at(Span::new(file, 0..0))
             .hint("split it into several files, or give large universes as CSV"),
+        );
+        return None;
+    }
+    if let Some((at, c)) = text.char_indices().find(|&(_, c)| !is_yaml_printable(c)) {
+        diags.push(
+            Diagnostic::error(Code::YamlSyntax, format!("control character U+{:04X} is not allowed in YAML", c as u32))
+                .at(Span::new(file, at..at + c.len_utf8()))
+                .hint(format!(
+                    "remove it, or write it as an escape in a double-quoted string: \"\\u{:04x}\"",
+                    c as u32
+                )),
         );
         return None;
     }

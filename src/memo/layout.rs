@@ -1,6 +1,6 @@
 //! Where memos go and how each format is made (memo stage): `index.EXT` and `KIND/ID.EXT`
 //! under the reports directory; Markdown and HTML through the templates, JSON straight from
-//! the model. Also lists the files a run owns, so stale ones can be found.
+//! the model.
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +10,6 @@ use serde::Serialize;
 
 use super::templates::Templates;
 use super::{Book, Built};
-use crate::Error;
 use crate::diag::Diagnostics;
 use crate::model::Kind;
 use crate::source::SourceMap;
@@ -110,30 +109,4 @@ fn produce(
         },
         _ => templates.render(&format!("{name}.{}", format.ext()), cx, sources, diags),
     }
-}
-
-/// The files a run owns under `dir` that exist now: the index (if the run writes it) and every
-/// memo of the given kinds, in the given formats. Sorted, relative to `dir`.
-pub fn owned_files(dir: &Path, index: bool, kinds: &[Kind], formats: &[MemoFormat]) -> Result<Vec<PathBuf>, Error> {
-    let has_format = |p: &Path| formats.iter().any(|f| p.extension().is_some_and(|e| e == f.ext()));
-    let mut out: Vec<PathBuf> = Vec::new();
-    if index {
-        out.extend(formats.iter().map(|&f| index_path(f)).filter(|p| dir.join(p).is_file()));
-    }
-    for kind in kinds {
-        let sub = dir.join(kind.as_str());
-        let entries = match std::fs::read_dir(&sub) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(Error::io(&sub, e)),
-        };
-        for entry in entries {
-            let path = entry.map_err(|e| Error::io(&sub, e))?.path();
-            if path.is_file() && has_format(&path) {
-                out.push(Path::new(kind.as_str()).join(path.file_name().unwrap_or_default()));
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
 }

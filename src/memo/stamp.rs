@@ -16,7 +16,11 @@ pub fn stamp(session: &Session) -> Result<Stamp, Error> {
     let mut files = Vec::new();
     for path in input_files(session) {
         let (role, path) = path;
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(Path::new(&path), e))?;
+        // Read like every input: a file swapped for a pipe since it was loaded cannot hang this.
+        let bytes = crate::files::read_capped(Path::new(&path), u64::MAX).map_err(|e| match e {
+            crate::files::Refusal::Io(e) => Error::io(Path::new(&path), e),
+            other => Error::Usage(format!("{}: {other}", display_path(Path::new(&path)))),
+        })?;
         files.push(FileHash {
             role,
             path: display_path(Path::new(&path)),

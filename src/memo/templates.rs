@@ -25,6 +25,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
 
 const MARKDOWN: &str = "markdown";
 
+/// Fuel of every rendering (about 8 million instructions, or 512 MB of strings made)...
+const FUEL_BASE: u64 = 8_000_000;
+/// ...and more per entity of the run, for the index that lists them all.
+const FUEL_PER_ENTITY: u64 = 2_000;
+
 /// One template's text and where it came from.
 struct Loaded {
     name: String,
@@ -42,8 +47,15 @@ pub struct Templates {
 
 impl Templates {
     /// The built-in templates, each replaced by `dir/NAME` where that file exists; other files
-    /// of `dir` can be included by name. Parse errors go to `diags` (E501).
-    pub fn load(dir: Option<&Path>, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Templates, Error> {
+    /// of `dir` can be included by name. Parse errors go to `diags` (E501); a file or link
+    /// that leads out of `root` is E010 (the caller's root says what is allowed); a file that
+    /// is not UTF-8 text (an image beside the templates) is no template and is passed over.
+    pub fn load(
+        dir: Option<&Path>,
+        root: &crate::files::Root,
+        sources: &SourceMap,
+        diags: &mut Diagnostics,
+    ) -> Result<Templates, Error> {
         let mut loaded: Vec<Loaded> = BUILTIN
             .iter()
             .map(|(name, text)| Loaded {
@@ -53,7 +65,7 @@ impl Templates {
             })
             .collect();
         if let Some(dir) = dir {
-            for (name, path, text) in read_dir(dir)? {
+            for (name, path, text) in read_dir(dir, root, sources, diags)? {
                 match loaded.iter_mut().find(|l| l.name == name) {
                     Some(l) => *l = Loaded { name, path, text },
                     None => loaded.push(Loaded { name, path, text }),
@@ -61,6 +73,7 @@ impl Templates {
             }
         }
         let mut templates = Templates { env: environment(), loaded: Vec::new(), broken: Vec::new() };
+        templates.budget(0);
         for l in &loaded {
             if let Err(e) = templates.env.add_template_owned(l.name.clone(), l.text.to_string()) {
                 diags.push(diagnostic(&e, &loaded, sources));
@@ -69,6 +82,14 @@ impl Templates {
         }
         templates.loaded = loaded;
         Ok(templates)
+    }
+
+    /// Sets the fuel of each rendering for a run of `entities` entities: minijinja charges one
+    /// fuel per instruction and one per 64 bytes of strings and output made, so this bounds
+    /// both the time and the memory of a template (a loop nested in a loop, a string doubled
+    /// in a loop) with an E501 at the template's line instead of a hang or an abort.
+    pub fn budget(&mut self, entities: usize) {
+        self.env.set_fuel(Some(FUEL_BASE.saturating_add(FUEL_PER_ENTITY.saturating_mul(entities as u64))));
     }
 
     /// Renders template `name` with `context`; an error goes to `diags` (E501).
@@ -82,8 +103,13 @@ impl Templates {
     }
 }
 
-/// Every file of a template directory, by file name, sorted.
-fn read_dir(dir: &Path) -> Result<Vec<(String, PathBuf, Arc<str>)>, Error> {
+/// Every text file of a template directory, by file name, sorted.
+fn read_dir(
+    dir: &Path,
+    root: &crate::files::Root,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<Vec<(String, PathBuf, Arc<str>)>, Error> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     let mut out = Vec::new();
     for entry in entries {
@@ -93,8 +119,21 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, PathBuf, Arc<str>)>, Error> {
         if name.starts_with('.') || !path.is_file() {
             continue;
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        out.push((name, path, Arc::from(text)));
+        if !root.contains(&path) {
+            diags.push(crate::load::outside_root(root, &path, Span::new(sources.add(&path, None), 0..0)));
+            continue;
+        }
+        let bytes = match crate::files::read_capped(&path, crate::files::MAX_TEXT_BYTES) {
+            Ok(bytes) => bytes,
+            Err(crate::files::Refusal::Io(e)) => return Err(Error::io(&path, e)),
+            Err(refusal) => {
+                diags.push(crate::load::refused(&refusal, Span::new(sources.add(&path, None), 0..0)));
+                continue;
+            }
+        };
+        if let Ok(text) = String::from_utf8(bytes) {
+            out.push((name, path, Arc::from(text)));
+        }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
@@ -117,12 +156,12 @@ fn environment() -> Environment<'static> {
         }
     });
     env.set_formatter(format_value);
-    env.add_filter("fixed", |v: f64, decimals: Option<usize>| crate::fmt::fixed(v, decimals.unwrap_or(2)));
-    env.add_filter("signed", |v: f64, decimals: Option<usize>| signed(v, decimals.unwrap_or(2)));
+    env.add_filter("fixed", |v: f64, d: Option<i64>| Ok(crate::fmt::fixed(v, decimals(d, 2)?)));
+    env.add_filter("signed", |v: f64, d: Option<i64>| Ok(signed(v, decimals(d, 2)?)));
     env.add_filter("pct", |v: f64| crate::fmt::percent(v));
-    env.add_filter("num", |v: f64, decimals: Option<i32>| {
-        let scale = 10f64.powi(decimals.unwrap_or(4));
-        crate::fmt::number((v * scale).round() / scale)
+    env.add_filter("num", |v: f64, d: Option<i64>| {
+        let scale = 10f64.powi(decimals(d, 4)? as i32);
+        Ok::<_, TemplateError>(crate::fmt::number((v * scale).round() / scale))
     });
     env.add_filter("unit", |v: String, unit: Option<String>| super::phrase::with_unit(&v, unit.as_deref()));
     env.add_filter("plural", |kind: String| match crate::model::Kind::parse(&kind) {
@@ -132,6 +171,22 @@ fn environment() -> Environment<'static> {
     env.add_filter("raw", raw_value);
     env.add_filter("code", |s: String| Value::from_safe_string(code_span(&s)));
     env
+}
+
+/// Most decimals a number filter prints: more than an f64 holds, and a bound that keeps a
+/// template's `fixed(4000000000)` an error rather than a panic or a 4 GB string.
+const MAX_DECIMALS: i64 = 20;
+
+/// A filter's decimals argument, `default` when absent; 0 to [`MAX_DECIMALS`].
+fn decimals(d: Option<i64>, default: usize) -> Result<usize, TemplateError> {
+    match d {
+        None => Ok(default),
+        Some(d) if (0..=MAX_DECIMALS).contains(&d) => Ok(d as usize),
+        Some(d) => Err(TemplateError::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("{d} decimals: number filters take 0 to {MAX_DECIMALS}"),
+        )),
+    }
 }
 
 /// A Markdown code span holding `s` literally (fenced with more backticks than it holds; table
@@ -199,6 +254,9 @@ fn hint(e: &TemplateError) -> &'static str {
     match e.kind() {
         K::SyntaxError => "templates use Jinja syntax: {{ value }}, {% if %}…{% endif %}, {% for %}…{% endfor %}",
         K::TemplateNotFound => "a template directory replaces built-in templates by name and adds files to include",
+        K::OutOfFuel => {
+            "the template did more work or built more text than a memo needs: a loop in a loop, or a string doubled in a loop?"
+        }
         _ => "templates see `memo` (or `index`) with the fields of the JSON memo; see the README's Memos section",
     }
 }

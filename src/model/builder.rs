@@ -16,6 +16,8 @@ pub struct RawRelation {
     /// Where the target id is written; `None` for CSV cells (then `line`/`col`).
     pub span: Option<Span>,
     pub line_col: Option<(crate::source::FileId, usize, usize)>,
+    /// Where the whole group is written (`segment: {…}`), for problems of the group's sum.
+    pub group: Option<Span>,
 }
 
 /// An entity table under construction.
@@ -66,11 +68,11 @@ impl TableBuilder {
 
     /// Records where the rows from `first_row` on came from.
     pub fn origin(&mut self, first_row: Row, origin: Origin) {
-        if let (Some((start, Origin::Yaml(spans))), Origin::Yaml(more)) = (self.table.origins.last_mut(), &origin) {
-            if *start as usize + spans.len() == first_row as usize {
-                spans.extend(more.iter().copied());
-                return;
-            }
+        if let (Some((start, Origin::Yaml(spans))), Origin::Yaml(more)) = (self.table.origins.last_mut(), &origin)
+            && *start as usize + spans.len() == first_row as usize
+        {
+            spans.extend(more.iter().copied());
+            return;
         }
         self.table.origins.push((first_row, origin));
     }

@@ -54,6 +54,8 @@ pub struct AttrDecl {
 #[derive(Clone, Debug, Default)]
 pub struct KindSchema {
     pub attrs: Vec<AttrDecl>,
+    /// The file of the first declaration: where a new attribute of the kind belongs.
+    pub home: Option<String>,
     by_name: HashMap<String, AttrId>,
     /// Attributes declared with different types (already reported): their values are not
     /// checked again, to avoid a cascade of errors.
@@ -426,6 +428,8 @@ pub struct Dataset {
     pub files: Vec<FileId>,
     /// The `--as-of` date applied, if any.
     pub as_of: Option<Date>,
+    /// Entities that the user wrote but that failed to load.
+    pub unloaded: super::Unloaded,
 }
 
 impl Dataset {

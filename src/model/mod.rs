@@ -7,6 +7,7 @@ pub mod exposure;
 mod kind;
 mod names;
 mod ruleset;
+mod unloaded;
 
 pub use crate::scale::{Band, Direction, Scale};
 pub use builder::{RawRelation, TableBuilder};
@@ -15,8 +16,9 @@ pub use dataset::{
 };
 pub use date::Date;
 pub use kind::Kind;
-pub use names::{RESERVED_ATTRIBUTES, is_identifier, is_valid_name};
+pub use names::{ID_HINT, MAX_NAME_LEN, RESERVED_ATTRIBUTES, is_identifier, is_valid_name};
 pub use ruleset::{
     Adjustment, Aggregation, Category, Condition, Factor, Gate, GateAction, GateMissing, Input, Missing, Rating,
     RuleBook, RuleSet,
 };
+pub use unloaded::Unloaded;

@@ -1,11 +1,21 @@
 //! The naming rules: what may be an id or attribute name, and which names are taken.
 
-/// Names of attributes and ids: letters, digits, `_`, `-` and `.`; starting with a letter or digit.
+/// The longest id or name: ids become file names (`company/ID.html`), and a file name may
+/// have at most 255 bytes on common file systems.
+pub const MAX_NAME_LEN: usize = 200;
+
+/// Names of attributes and ids: letters, digits, `_`, `-` and `.`; starting with a letter or
+/// digit; at most [`MAX_NAME_LEN`] characters.
 pub fn is_valid_name(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+    s.len() <= MAX_NAME_LEN
+        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
+
+/// How to write an id, for the hints of E110.
+pub const ID_HINT: &str =
+    "ids use letters, digits, `_`, `-` and `.`, starting with a letter or digit, at most 200 characters";
 
 /// Attribute names a script reads with `e.name`: must also be Rhai identifiers.
 pub fn is_identifier(s: &str) -> bool {

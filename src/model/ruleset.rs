@@ -184,12 +184,25 @@ impl RuleSet {
 pub struct RuleBook {
     /// The rule sets, in the order their files were read.
     pub sets: Vec<Arc<RuleSet>>,
+    /// Rule sets and rules that the user wrote but that failed to load.
+    pub unloaded: super::Unloaded,
+    /// The index in `sets` of each name (the first, if two share one), so lookups by name
+    /// stay O(1) with thousands of profiles.
+    by_name: std::collections::HashMap<String, usize>,
 }
 
 impl RuleBook {
+    pub fn new(sets: Vec<Arc<RuleSet>>, unloaded: super::Unloaded) -> RuleBook {
+        let mut by_name = std::collections::HashMap::with_capacity(sets.len());
+        for (i, s) in sets.iter().enumerate() {
+            by_name.entry(s.name.clone()).or_insert(i);
+        }
+        RuleBook { sets, unloaded, by_name }
+    }
+
     /// The rule set named `name`.
     pub fn get(&self, name: &str) -> Option<&Arc<RuleSet>> {
-        self.sets.iter().find(|s| s.name == name)
+        self.by_name.get(name).map(|&i| &self.sets[i])
     }
 
     /// The rule sets that score `kind`.

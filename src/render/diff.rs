@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use comfy_table::{Cell, CellAlignment, Table, presets};
 
+use crate::diff::rules::RuleChange;
 use crate::diff::{Driver, EntityChange, KindDiff, RatingChange, Standing};
 use crate::fmt::fixed;
 
@@ -12,6 +13,21 @@ pub enum DiffFormat {
     Table,
     Markdown,
     Json,
+}
+
+/// Several diffs (one per changed rule set): one after the other, or a JSON array when more than one.
+pub fn write_diffs(out: &mut dyn Write, diffs: &[KindDiff], format: DiffFormat) -> io::Result<()> {
+    if format == DiffFormat::Json && diffs.len() > 1 {
+        serde_json::to_writer_pretty(&mut *out, diffs)?;
+        return writeln!(out);
+    }
+    for (i, d) in diffs.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write_diff(out, d, format)?;
+    }
+    Ok(())
 }
 
 pub fn write_diff(out: &mut dyn Write, d: &KindDiff, format: DiffFormat) -> io::Result<()> {
@@ -91,8 +107,24 @@ fn transition(r: &RatingChange) -> String {
     format!("{} → {}", word(&r.from), word(&r.to))
 }
 
+/// `  rules/profiles/growth.yaml:33:5  factor commercial_traction: weight 6 → 2`.
+fn rule_change_line(c: &RuleChange) -> String {
+    let what = if c.id.is_empty() { c.what.to_string() } else { format!("{} {}", c.what, c.id) };
+    match &c.at {
+        Some(at) => format!("{at}  {what}: {}", c.change),
+        None => format!("{what}: {}", c.change),
+    }
+}
+
 fn write_table(out: &mut dyn Write, d: &KindDiff) -> io::Result<()> {
     writeln!(out, "{}", heading(d))?;
+    if !d.rule_changes.is_empty() {
+        writeln!(out, "rule changes in {}", d.head.rule_set)?;
+        for c in &d.rule_changes {
+            writeln!(out, "  {}", rule_change_line(c))?;
+        }
+        writeln!(out)?;
+    }
     if d.changes.is_empty() {
         return writeln!(out, "no entity moved");
     }
@@ -101,8 +133,8 @@ fn write_table(out: &mut dyn Write, d: &KindDiff) -> io::Result<()> {
     t.set_header(["id", "name", "score", "rank", "rating", "moved most by"]);
     for c in &d.changes {
         t.add_row(vec![
-            Cell::new(&c.id),
-            Cell::new(&c.name),
+            Cell::new(super::clip(&c.id)),
+            Cell::new(super::clip(&c.name)),
             Cell::new(score_cell(c)).set_alignment(CellAlignment::Right),
             Cell::new(rank_cell(c)),
             Cell::new(rating_cell(c)),
@@ -125,6 +157,13 @@ fn md(s: &str) -> String {
 
 fn write_markdown(out: &mut dyn Write, d: &KindDiff) -> io::Result<()> {
     writeln!(out, "### {}\n", md(&heading(d)))?;
+    if !d.rule_changes.is_empty() {
+        writeln!(out, "**Rule changes in `{}`**\n", d.head.rule_set)?;
+        for c in &d.rule_changes {
+            writeln!(out, "- {}", md(&rule_change_line(c)))?;
+        }
+        writeln!(out)?;
+    }
     if !d.rating_changes.is_empty() {
         writeln!(out, "**Rating changes**\n")?;
         for r in &d.rating_changes {

@@ -110,7 +110,7 @@ fn write_categories(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
     t.set_header(["category", "weight", "share", "score", "contribution"]);
     for c in &l.categories {
         t.add_row(vec![
-            Cell::new(&c.name),
+            Cell::new(super::clip(&c.name)),
             right(number(c.weight)),
             right(percent(c.share)),
             right(opt(c.score)),

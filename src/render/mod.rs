@@ -6,6 +6,21 @@ pub mod explain;
 pub mod rank;
 pub mod test_report;
 
+/// Most characters a table cell shows: a 50 MB name must not widen every row of a table to
+/// 50 MB. CSV and JSON carry the whole value.
+pub const MAX_CELL_CHARS: usize = 80;
+
+/// `s` cut to [`MAX_CELL_CHARS`] characters, ending in `…` when cut.
+pub fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(MAX_CELL_CHARS) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some(_) => {
+            let end = s.char_indices().nth(MAX_CELL_CHARS - 1).map_or(s.len(), |(i, _)| i);
+            std::borrow::Cow::Owned(format!("{}…", &s[..end]))
+        }
+    }
+}
+
 /// A table as text, without the trailing spaces of its last column.
 pub fn table_text(t: &comfy_table::Table) -> String {
     let mut out = String::new();

@@ -48,6 +48,23 @@ fn flags(ks: &KindScores, row: usize) -> Vec<&str> {
         .collect()
 }
 
+/// The cap gate that lowered an entity's rating (the one whose cap it ends at), if any did.
+fn capped_by(ks: &KindScores, row: usize) -> Option<&str> {
+    let res = &ks.results[row];
+    let rules = &ks.plan.rules;
+    let rating = res.rating? as usize;
+    if rules.rating_of(res.total) == Some(rating) {
+        return None;
+    }
+    rules
+        .gates
+        .iter()
+        .enumerate()
+        .filter(|(i, g)| res.gates_fired & (1 << i) != 0 && g.action == GateAction::Cap(rating))
+        .map(|(_, g)| g.id.as_str())
+        .next()
+}
+
 /// The gate (or `no_data`) that keeps an entity out of the ranking, with its reason.
 fn excluded_by(ks: &KindScores, row: usize) -> Option<(&str, &str)> {
     match ks.results[row].status {
@@ -76,7 +93,7 @@ pub fn write_ranking(
     let excluded: Vec<Entry> =
         ranking.excluded.iter().take(take).map(|&r| Entry { rank: None, row: r as usize }).collect();
     match format {
-        RankFormat::Table => write_table(out, ks, ranking, &ranked, &excluded),
+        RankFormat::Table => write_table(out, ks, ranking, &ranked, &excluded, dataset.as_of),
         RankFormat::Csv => write_csv(out, ks, &[ranked, excluded].concat()),
         RankFormat::Json => write_json(out, ks, ranking, &ranked, &excluded, scores, dataset),
     }
@@ -109,6 +126,8 @@ struct RankRow<'a> {
     kind: &'static str,
     score: f64,
     rating: &'a str,
+    /// For the table: the rating with the gate that capped it, `Neutral (capped: gate)`.
+    rating_capped: Option<String>,
     coverage: f64,
     status: &'static str,
     excluded_by: &'a str,
@@ -128,6 +147,7 @@ impl<'a> RankRow<'a> {
             kind: ks.kind().as_str(),
             score: res.total,
             rating: rating(ks, e.row),
+            rating_capped: capped_by(ks, e.row).map(|g| format!("{} (capped: {g})", rating(ks, e.row))),
             coverage: res.coverage,
             status: res.status.word(),
             excluded_by: excluded_by(ks, e.row).map_or("", |x| x.0),
@@ -137,15 +157,19 @@ impl<'a> RankRow<'a> {
         }
     }
 
-    /// The row's values, in the order of [`columns`].
-    fn values(&self) -> Vec<Value<'_>> {
+    /// The row's values, in the order of [`columns`]; the table's rating names a cap.
+    fn values(&self, table: bool) -> Vec<Value<'_>> {
+        let rating = match (&self.rating_capped, table) {
+            (Some(marked), true) => marked.as_str(),
+            _ => self.rating,
+        };
         let mut v = vec![
             Value::Rank(self.rank),
             Value::Text(self.id),
             Value::Text(self.name),
             Value::Text(self.kind),
             Value::Score(self.score),
-            Value::Text(self.rating),
+            Value::Text(rating),
             Value::Share(self.coverage),
             Value::Text(self.status),
             Value::Text(self.excluded_by),
@@ -185,7 +209,7 @@ fn write_csv(out: &mut dyn Write, ks: &KindScores, entries: &[Entry]) -> io::Res
     write_parallel(out, ks, entries, |scratch, _, part| {
         let mut enc = Csv::new(part.len() * 160);
         for e in part {
-            enc.row(&RankRow::new(ks, scratch, e).values())?;
+            enc.row(&RankRow::new(ks, scratch, e).values(false))?;
         }
         enc.into_bytes()
     })
@@ -197,15 +221,17 @@ fn write_table(
     ranking: &Ranking,
     ranked: &[Entry],
     excluded: &[Entry],
+    as_of: Option<crate::model::Date>,
 ) -> io::Result<()> {
     let rules = &ks.plan.rules;
     writeln!(
         out,
-        "{} ranking · rule set {} {}{} · {} ranked, {} excluded",
+        "{} ranking · rule set {} {}{}{} · {} ranked, {} excluded",
         ks.kind(),
         rules.name,
         rules.version,
         rules.profile.as_deref().map(|p| format!(" ({p})")).unwrap_or_default(),
+        as_of.map(|d| format!(" · as of {d}")).unwrap_or_default(),
         ranking.ranked.len(),
         ranking.excluded.len()
     )?;
@@ -216,7 +242,7 @@ fn write_table(
             || ReasonScratch::new(ks),
             |s, part| {
                 part.iter().fold(Widths::of_header(&columns), |mut w, e| {
-                    w.fit(&columns, &RankRow::new(ks, s, e).values());
+                    w.fit(&columns, &RankRow::new(ks, s, e).values(true));
                     w
                 })
             },
@@ -228,7 +254,7 @@ fn write_table(
     write_parallel(out, ks, ranked, |s, _, part| {
         let mut enc = TableText::new(&columns, &widths, part.len() * 100);
         for e in part {
-            enc.row(&RankRow::new(ks, s, e).values())?;
+            enc.row(&RankRow::new(ks, s, e).values(true))?;
         }
         enc.into_bytes()
     })?;
@@ -247,11 +273,11 @@ fn write_excluded_table(out: &mut dyn Write, ks: &KindScores, excluded: &[Entry]
     for e in excluded {
         let (gate, reason) = excluded_by(ks, e.row).unwrap_or(("", ""));
         t.add_row(vec![
-            Cell::new(ks.table.id(e.row)),
-            Cell::new(ks.table.name(e.row)),
+            Cell::new(super::clip(ks.table.id(e.row))),
+            Cell::new(super::clip(ks.table.name(e.row))),
             Cell::new(fixed(ks.results[e.row].total, 2)).set_alignment(CellAlignment::Right),
             Cell::new(gate),
-            Cell::new(reason),
+            Cell::new(super::clip(reason)),
         ]);
     }
     write!(out, "{}", super::table_text(&t))

@@ -1,28 +1,74 @@
-//! Rule-test results as a test runner prints them: a line per case, the expected and actual
-//! sides of every failed expectation, coverage, and a closing `N passed, M failed` line.
+//! Rule-test results as a test runner prints them: the failed cases (every case when verbose)
+//! with the expected and actual sides of every failed expectation, coverage, and a closing
+//! `N passed, M failed` line. `FAIL` and `ERROR` are red and `ok` green when colour is on.
 
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 
+use crate::escape::line;
 use crate::source::SourceMap;
 use crate::testing::{CaseResult, Coverage, TestRun, Verdict};
 
-/// Writes the whole report; with `coverage`, the items no case exercised too.
-pub fn write_report(out: &mut dyn Write, run: &TestRun, sources: &SourceMap, coverage: bool) -> io::Result<()> {
-    for r in &run.results {
-        write_case(out, r, sources)?;
-    }
-    if coverage {
-        write_coverage(out, &run.coverage)?;
-    }
-    writeln!(out, "{} passed, {} failed", run.passed(), run.failed())
+/// How much of a run to print.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReportStyle {
+    /// Every case, passed ones too (`-v`); otherwise only those that did not pass.
+    pub verbose: bool,
+    /// ANSI colour on the verdict words.
+    pub color: bool,
+    /// The items no case exercised.
+    pub coverage: bool,
 }
 
-/// Writes only the cases that did not pass, then the tally (for watch mode).
-pub fn write_failures(out: &mut dyn Write, run: &TestRun, sources: &SourceMap) -> io::Result<()> {
-    for r in run.results.iter().filter(|r| !matches!(r.verdict, Verdict::Passed)) {
-        write_case(out, r, sources)?;
+/// Writes the report: the cases `style` asks for, coverage if asked, then the tally.
+pub fn write_report(out: &mut dyn Write, run: &TestRun, sources: &SourceMap, style: ReportStyle) -> io::Result<()> {
+    for r in run.results.iter().filter(|r| style.verbose || !passed(r)) {
+        write_case(out, r, sources, style.color)?;
     }
-    writeln!(out, "tests: {} passed, {} failed", run.passed(), run.failed())
+    if style.coverage {
+        write_coverage(out, &run.coverage)?;
+    }
+    writeln!(out, "{}", tally(run))
+}
+
+/// `180 passed, 3 failed`, and `0 cases matched` when a filter left nothing to run.
+fn tally(run: &TestRun) -> String {
+    if run.results.is_empty() {
+        return "0 passed, 0 failed (no case matched)".to_string();
+    }
+    format!("{} passed, {} failed", run.passed(), run.failed())
+}
+
+/// For watch mode: the failed cases not in `known` (those an earlier run showed are counted,
+/// not reprinted), then the tally. Returns every failed case's key, for the next run.
+pub fn write_failures(
+    out: &mut dyn Write,
+    run: &TestRun,
+    sources: &SourceMap,
+    known: &BTreeSet<String>,
+    color: bool,
+) -> io::Result<BTreeSet<String>> {
+    let mut keys = BTreeSet::new();
+    let mut repeated = 0;
+    for r in run.results.iter().filter(|r| !passed(r)) {
+        let key = format!("{}  {}", place(r, sources), r.name);
+        if known.contains(&key) {
+            repeated += 1;
+        } else {
+            write_case(out, r, sources, color)?;
+        }
+        keys.insert(key);
+    }
+    if repeated > 0 {
+        let cases = if repeated == 1 { "case" } else { "cases" };
+        writeln!(out, "({repeated} failing {cases} shown in an earlier run, unchanged)")?;
+    }
+    writeln!(out, "tests: {}", tally(run))?;
+    Ok(keys)
+}
+
+fn passed(r: &CaseResult) -> bool {
+    matches!(r.verdict, Verdict::Passed)
 }
 
 fn place(r: &CaseResult, sources: &SourceMap) -> String {
@@ -33,17 +79,26 @@ fn place(r: &CaseResult, sources: &SourceMap) -> String {
     }
 }
 
-fn write_case(out: &mut dyn Write, r: &CaseResult, sources: &SourceMap) -> io::Result<()> {
+/// The verdict word, padded to 6 columns, coloured when asked.
+fn word(text: &str, ansi: &str, color: bool) -> String {
+    let padded = format!("{text:6}");
+    if color { format!("\x1b[{ansi}m{text}\x1b[0m{}", &padded[text.len()..]) } else { padded }
+}
+
+/// One case. Text from the files (names, values) is escaped here, so that the verdict's
+/// colour codes can go to a sink that does not escape.
+fn write_case(out: &mut dyn Write, r: &CaseResult, sources: &SourceMap, color: bool) -> io::Result<()> {
     let place = place(r, sources);
+    let (place, name) = (line(&place), line(&r.name));
     match &r.verdict {
-        Verdict::Passed => writeln!(out, "ok     {place}  {}", r.name),
-        Verdict::Error(why) => writeln!(out, "ERROR  {place}  {}\n       {why}", r.name),
+        Verdict::Passed => writeln!(out, "{} {place}  {name}", word("ok", "32", color)),
+        Verdict::Error(why) => writeln!(out, "{} {place}  {name}\n       {}", word("ERROR", "1;31", color), line(why)),
         Verdict::Failed(ms) => {
-            writeln!(out, "FAIL   {place}  {}", r.name)?;
+            writeln!(out, "{} {place}  {name}", word("FAIL", "1;31", color))?;
             let width = ms.iter().map(|m| m.what.chars().count()).max().unwrap_or(0);
             for m in ms {
-                writeln!(out, "       {:width$}  expected  {}", m.what, m.expected)?;
-                writeln!(out, "       {:width$}  actual    {}", "", m.actual)?;
+                writeln!(out, "       {:width$}  expected  {}", m.what, line(&m.expected))?;
+                writeln!(out, "       {:width$}  actual    {}", "", line(&m.actual))?;
             }
             Ok(())
         }
@@ -54,9 +109,9 @@ fn write_coverage(out: &mut dyn Write, c: &Coverage) -> io::Result<()> {
     writeln!(out, "coverage: {} of {} items exercised ({}%)", c.hit(), c.total(), crate::fmt::fixed(c.percent(), 1))?;
     for set in &c.sets {
         let hit = set.items.iter().filter(|i| i.hit).count();
-        writeln!(out, "  {}: {hit} of {}", set.rule_set, set.items.len())?;
+        writeln!(out, "  {}: {hit} of {}", line(&set.rule_set), set.items.len())?;
         for i in set.items.iter().filter(|i| !i.hit) {
-            writeln!(out, "    not exercised: {:10} {}", i.what, i.label)?;
+            writeln!(out, "    not exercised: {:10} {}", i.what, line(&i.label))?;
         }
     }
     Ok(())

@@ -33,6 +33,15 @@ impl Failure {
                 Code::ScriptLimit,
                 format!("the script ran past the limit of {} operations (an endless loop?)", limits.operations),
             ),
+            E::ErrorTerminated(token, _) if token.clone().into_string().is_ok_and(|t| t == super::DEADLINE_TOKEN) => {
+                error(
+                    Code::ScriptLimit,
+                    format!(
+                        "the script ran past the limit of {} ms per evaluation (raise it with --max-script-ms)",
+                        limits.time.as_millis()
+                    ),
+                )
+            }
             E::ErrorStackOverflow(_) => error(
                 Code::ScriptLimit,
                 format!("calls nested deeper than the limit of {} (runaway recursion?)", limits.call_depth),
@@ -109,10 +118,51 @@ impl ScriptOrigin<'_> {
     }
 }
 
-/// A syntax error as a diagnostic at its position.
+/// A syntax error as a diagnostic at its position. When the script's brackets do not pair up,
+/// the first hint says so: Rhai reports a missing `}` where it gave up, often lines later.
 pub fn syntax_diagnostic(err: &ParseError, origin: ScriptOrigin<'_>, sources: &SourceMap) -> Diagnostic {
     let (line, col) = position(err.1).unwrap_or((1, 1));
-    Diagnostic::error(Code::ScriptSyntax, format!("Rhai syntax: {}", err.0))
-        .at(origin.locate(sources, line, col))
-        .hint("see https://rhai.rs/book/ for the language; the entity is `e`, e.g. `e.revenue / e.employees`")
+    let d =
+        Diagnostic::error(Code::ScriptSyntax, format!("Rhai syntax: {}", err.0)).at(origin.locate(sources, line, col));
+    let text = match origin {
+        ScriptOrigin::File(file) => sources.get(file).text.clone().map(|t| t.to_string()),
+        ScriptOrigin::Inline { source, .. } => Some(source.to_string()),
+    };
+    let d = match text.as_deref().and_then(unbalanced) {
+        Some(h) => d.hint(h),
+        None => d,
+    };
+    d.hint("see https://rhai.rs/book/ for the language; the entity is `e`, e.g. `e.revenue / e.employees`")
+}
+
+/// `3 `{` but 2 `}``, when a kind of bracket does not pair up (strings and comments skipped).
+fn unbalanced(text: &str) -> Option<String> {
+    let mut counts = [0usize; 6];
+    let (mut in_string, mut chars) = (None, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (in_string, c) {
+            (Some(q), '\\') if q != '`' => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => in_string = None,
+            (Some(_), _) => {}
+            (None, '"' | '`' | '\'') => in_string = Some(c),
+            (None, '/') if chars.peek() == Some(&'/') => {
+                chars.by_ref().find(|&c| c == '\n');
+            }
+            (None, c) => {
+                if let Some(i) = "{}()[]".find(c) {
+                    counts[i] += 1;
+                }
+            }
+        }
+    }
+    let pairs = [('{', '}'), ('(', ')'), ('[', ']')];
+    pairs.iter().enumerate().find(|(i, _)| counts[2 * i] != counts[2 * i + 1]).map(|(i, (open, close))| {
+        format!(
+            "the brackets do not pair up: {} `{open}` but {} `{close}`; look for the one missing before this point",
+            counts[2 * i],
+            counts[2 * i + 1]
+        )
+    })
 }

@@ -3,6 +3,7 @@
 
 mod entity;
 mod errors;
+mod sort;
 
 pub use entity::{Cursor, EntityRef};
 pub use errors::{Failure, ScriptOrigin, locate_in_rule_file, syntax_diagnostic};
@@ -28,6 +29,8 @@ pub struct Limits {
     pub array_items: usize,
     /// Entries of one map a script builds.
     pub map_items: usize,
+    /// Wall-clock time per evaluation: native string functions can make few operations slow.
+    pub time: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -39,6 +42,7 @@ impl Default for Limits {
             string_bytes: 64 * 1024,
             array_items: 10_000,
             map_items: 10_000,
+            time: std::time::Duration::from_millis(1000),
         }
     }
 }
@@ -46,11 +50,18 @@ impl Default for Limits {
 /// Stack size of evaluation threads: Rhai recurses on the thread's stack.
 pub const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
 
+/// Rhai's standard library, built once per process: building it takes about a millisecond,
+/// and a check of 4,000 profiles makes an engine for each of them, twice.
+fn standard_package() -> rhai::Shared<rhai::Module> {
+    static PACKAGE: std::sync::OnceLock<rhai::Shared<rhai::Module>> = std::sync::OnceLock::new();
+    PACKAGE.get_or_init(|| rhai::packages::StandardPackage::new().as_shared_module()).clone()
+}
+
 /// An engine with no I/O, no clock, no `eval`, no module loading, output silenced, the
 /// limits set, and the attributes of one kind readable as `e.name`.
 pub fn engine(schema: Option<&KindSchema>, limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
-    engine.register_global_module(rhai::packages::StandardPackage::new().as_shared_module());
+    engine.register_global_module(standard_package());
     engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
     engine.set_optimization_level(OptimizationLevel::Simple);
     engine.disable_symbol("eval");
@@ -65,5 +76,41 @@ pub fn engine(schema: Option<&KindSchema>, limits: &Limits) -> Engine {
     engine.set_max_map_size(limits.map_items);
     engine.set_max_modules(0);
     entity::register(&mut engine, schema);
+    sort::register(&mut engine);
     engine
+}
+
+/// The wall-clock deadline of the evaluation a worker's engine runs now ([`timed`]).
+#[derive(Debug)]
+pub struct Deadline {
+    epoch: std::time::Instant,
+    /// Nanoseconds after `epoch`; `u64::MAX` when no evaluation is armed.
+    until: std::sync::atomic::AtomicU64,
+}
+
+impl Deadline {
+    /// Starts the clock of one evaluation.
+    pub fn arm(&self, limit: std::time::Duration) {
+        let until = self.epoch.elapsed().saturating_add(limit).as_nanos().min(u64::MAX as u128) as u64;
+        self.until.store(until, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn passed(&self) -> bool {
+        self.epoch.elapsed().as_nanos() as u64 > self.until.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// What a script stopped by its deadline returns (a termination token).
+pub const DEADLINE_TOKEN: &str = "thesis: time limit";
+
+/// Makes `engine` stop an evaluation that runs past the deadline the returned handle arms
+/// (checked every 8 operations, so a slow native function overruns by at most a few calls).
+pub fn timed(engine: &mut Engine) -> std::sync::Arc<Deadline> {
+    let deadline = std::sync::Arc::new(Deadline {
+        epoch: std::time::Instant::now(),
+        until: std::sync::atomic::AtomicU64::new(u64::MAX),
+    });
+    let d = std::sync::Arc::clone(&deadline);
+    engine.on_progress(move |ops| (ops % 8 == 0 && d.passed()).then(|| DEADLINE_TOKEN.into()));
+    deadline
 }

@@ -3,7 +3,7 @@
 
 use crate::evaluate::{Ledger, Status};
 use crate::fmt::{fixed, number};
-use crate::load::tests::{Bound, ExpectSpec};
+use crate::load::tests::{Bound, ExpectSpec, RankSpec, RelativeRank};
 
 /// An expectation that did not hold.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,30 +18,42 @@ fn mismatch(what: impl Into<String>, expected: String, actual: String) -> Mismat
     Mismatch { what: what.into(), expected, actual }
 }
 
-/// Every expectation of `e` that the ledger (and rank) does not meet.
-pub fn compare(e: &ExpectSpec, l: &Ledger, rank: Option<u32>) -> Vec<Mismatch> {
+/// Where the case's entity ranks, how many are ranked, and where its peers rank (by id).
+pub struct Place<'a> {
+    pub rank: Option<u32>,
+    pub ranked: usize,
+    pub peer: &'a dyn Fn(&str) -> Option<u32>,
+}
+
+/// Every expectation of `e` that the ledger (and place in the ranking) does not meet.
+pub fn compare(e: &ExpectSpec, l: &Ledger, place: &Place<'_>) -> Vec<Mismatch> {
+    let rank = place.rank;
     let mut out = Vec::new();
     let scored = l.status != Status::NoData;
-    if let Some(b) = e.score {
-        if !scored || !b.contains(l.score) {
-            let actual = if scored { fixed(l.score, 2) } else { "no score (no factor has data)".into() };
-            out.push(mismatch("score", bound_text(&b), actual));
-        }
+    if let Some(b) = e.score
+        && (!scored || !b.contains(l.score))
+    {
+        let actual = if scored { fixed(l.score, 2) } else { "no score (no factor has data)".into() };
+        out.push(mismatch("score", bound_text(&b), actual));
     }
-    if let Some(r) = &e.rating {
-        if l.rating.as_deref() != Some(r.as_str()) {
-            out.push(mismatch("rating", r.clone(), l.rating.clone().unwrap_or_else(|| "none".into())));
-        }
+    if let Some(r) = &e.rating
+        && l.rating.as_deref() != Some(r.as_str())
+    {
+        out.push(mismatch("rating", r.clone(), l.rating.clone().unwrap_or_else(|| "none".into())));
     }
-    if let Some(b) = e.rank {
-        if !rank.is_some_and(|r| b.contains(r as f64)) {
-            let actual = match (rank, &l.excluded_by) {
-                (Some(r), _) => r.to_string(),
-                (None, Some(g)) => format!("not ranked (excluded by gate `{g}`)"),
-                (None, None) => "not ranked (no factor has data)".into(),
-            };
-            out.push(mismatch("rank", bound_text(&b), actual));
+    let unranked = || match &l.excluded_by {
+        Some(g) => format!("not ranked (excluded by gate `{g}`)"),
+        None => "not ranked (no factor has data)".into(),
+    };
+    match &e.rank {
+        Some(RankSpec::Position(b)) if !rank.is_some_and(|r| b.contains(r as f64)) => {
+            out.push(mismatch("rank", bound_text(b), rank.map_or_else(unranked, |r| r.to_string())));
         }
+        Some(RankSpec::Relative(rel)) => match rank {
+            Some(r) => out.extend(relative(rel, r, place)),
+            None => out.push(mismatch("rank", relative_text(rel), unranked())),
+        },
+        _ => {}
     }
     let fired = |items: &[crate::evaluate::ledger::ConditionLine]| -> Vec<String> {
         items.iter().filter(|c| c.fired).map(|c| c.id.clone()).collect()
@@ -68,6 +80,48 @@ pub fn compare(e: &ExpectSpec, l: &Ledger, rank: Option<u32>) -> Vec<Mismatch> {
         }
     }
     out
+}
+
+/// A relative rank's parts that do not hold for an entity ranked `r`.
+fn relative(rel: &RelativeRank, r: u32, place: &Place<'_>) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    let peer_text = |id: &str| (place.peer)(id).map_or_else(|| format!("{id} not ranked"), |p| format!("{id} {p}"));
+    for (key, ids, holds) in [
+        ("rank.above", &rel.above, (|me: u32, p: u32| me < p) as fn(u32, u32) -> bool),
+        ("rank.below", &rel.below, |me: u32, p: u32| me > p),
+    ] {
+        let failed: Vec<&String> = ids.iter().filter(|id| !(place.peer)(id).is_some_and(|p| holds(r, p))).collect();
+        if !failed.is_empty() {
+            let peers: Vec<String> = failed.iter().map(|id| peer_text(id)).collect();
+            out.push(mismatch(key, list(ids), format!("rank {r}; {}", peers.join(", "))));
+        }
+    }
+    if let Some(b) = &rel.from_bottom {
+        let from_bottom = place.ranked as u32 + 1 - r;
+        if !b.contains(from_bottom as f64) {
+            out.push(mismatch(
+                "rank.from_bottom",
+                bound_text(b),
+                format!("{from_bottom} (rank {r} of {})", place.ranked),
+            ));
+        }
+    }
+    out
+}
+
+/// `above [a, b], below [c], from_bottom 1..3`.
+fn relative_text(rel: &RelativeRank) -> String {
+    let mut parts = Vec::new();
+    if !rel.above.is_empty() {
+        parts.push(format!("above {}", list(&rel.above)));
+    }
+    if !rel.below.is_empty() {
+        parts.push(format!("below {}", list(&rel.below)));
+    }
+    if let Some(b) = &rel.from_bottom {
+        parts.push(format!("from_bottom {}", bound_text(b)));
+    }
+    parts.join(", ")
 }
 
 /// Compares as sets; the actual side names what is missing and what is extra.

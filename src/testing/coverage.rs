@@ -26,6 +26,8 @@ pub struct Item {
 pub struct RuleSetCoverage {
     pub rule_set: String,
     pub items: Vec<Item>,
+    /// Whether any case that ran was scored by this rule set.
+    pub used: bool,
 }
 
 /// Coverage of every rule set of the project.
@@ -58,7 +60,7 @@ impl Coverage {
                 items.extend(rs.ratings.iter().map(|r| item("rating", r.label.clone())));
                 items.extend(rs.gates.iter().map(|g| item("gate", g.id.clone())));
                 items.extend(rs.adjustments.iter().map(|a| item("adjustment", a.id.clone())));
-                RuleSetCoverage { rule_set: rs.name.clone(), items }
+                RuleSetCoverage { rule_set: rs.name.clone(), items, used: false }
             })
             .collect();
         Coverage { sets }
@@ -68,6 +70,7 @@ impl Coverage {
     pub fn record(&mut self, ks: &KindScores, l: &Ledger) {
         let rules = &ks.plan.rules;
         let Some(set) = self.sets.iter_mut().find(|s| s.rule_set == rules.name) else { return };
+        set.used = true;
         let mut hit = |what: &str, label: &str| {
             for i in set.items.iter_mut().filter(|i| i.what == what && i.label == label) {
                 i.hit = true;
@@ -93,6 +96,12 @@ impl Coverage {
         for a in l.adjustments.iter().filter(|a| a.fired) {
             hit("adjustment", &a.id);
         }
+    }
+
+    /// Only the rule sets some case that ran was scored by (for a selection of the tests).
+    pub fn used_only(mut self) -> Coverage {
+        self.sets.retain(|s| s.used);
+        self
     }
 
     pub fn total(&self) -> usize {

@@ -151,7 +151,7 @@ fn plan_for(
         requested.retain(|r| kind_of(r) != kind_of(name));
         requested.push(name.clone());
     }
-    compile(&project.book, &project.dataset, &requested, &project.ws.sources, limits, diags)
+    compile(&project.book, &project.dataset, &requested, &project.ws, limits, diags)
 }
 
 fn run_case(project: &Project, plan: &Plan, case: &Case, coverage: &mut Coverage, diags: &mut Diagnostics) -> Verdict {
@@ -165,6 +165,9 @@ fn run_case(project: &Project, plan: &Plan, case: &Case, coverage: &mut Coverage
     let l = ledger(ks, row, &scores, &dataset, false);
     let ranking = crate::rank::rank(ks);
     coverage.record(ks, &l);
-    let mismatches = compare::compare(&case.expect, &l, ranking.position(row).map(|p| p.0));
+    let table = dataset.table(case.kind);
+    let peer = |id: &str| table.find(id).and_then(|r| ranking.position(r as usize)).map(|p| p.0);
+    let place = compare::Place { rank: ranking.position(row).map(|p| p.0), ranked: ranking.ranked.len(), peer: &peer };
+    let mismatches = compare::compare(&case.expect, &l, &place);
     if mismatches.is_empty() { Verdict::Passed } else { Verdict::Failed(mismatches) }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{Case, NewEntity, Subject, TestFile};
 use crate::check::attrs::{convert, split_sourced, undeclared};
 use crate::diag::{Code, Diagnostic, Diagnostics, Reported, did_you_mean};
-use crate::load::tests::{CaseEntity, CaseSpec, InlineEntity, TestFile as TestFileSpec};
+use crate::load::tests::{CaseEntity, CaseSpec, ExpectSpec, InlineEntity, RankSpec, TestFile as TestFileSpec};
 use crate::load::values::Parsed;
 use crate::load::yaml::{YamlDoc, YamlPath};
 use crate::model::exposure::{self, At};
@@ -19,7 +19,6 @@ use crate::ypath;
 /// default of its kind.
 pub fn check_tests<'a>(
     docs: impl IntoIterator<Item = &'a YamlDoc>,
-    ws: &crate::load::Workspace,
     dataset: &Dataset,
     book: &RuleBook,
     chosen: &[String],
@@ -27,13 +26,12 @@ pub fn check_tests<'a>(
 ) -> Vec<TestFile> {
     let mut quiet = Diagnostics::new();
     let defaults = crate::compile::select_rule_sets(book, dataset, chosen, &mut quiet);
-    let project = Project { rule_files: &ws.rule_files, dataset, book, defaults: &defaults };
+    let project = Project { dataset, book, defaults: &defaults };
     docs.into_iter().map(|doc| check_file(doc, &project, diags)).collect()
 }
 
 /// What every test file is checked against.
 struct Project<'a> {
-    rule_files: &'a [YamlDoc],
     dataset: &'a Dataset,
     book: &'a RuleBook,
     defaults: &'a [Option<Arc<RuleSet>>; 3],
@@ -41,7 +39,6 @@ struct Project<'a> {
 
 struct Cx<'a> {
     doc: &'a YamlDoc,
-    rule_files: &'a [YamlDoc],
     dataset: &'a Dataset,
     book: &'a RuleBook,
     defaults: &'a [Option<Arc<RuleSet>>; 3],
@@ -56,7 +53,7 @@ fn check_file(doc: &YamlDoc, p: &Project<'_>, diags: &mut Diagnostics) -> TestFi
             return out;
         }
     };
-    let cx = Cx { doc, rule_files: p.rule_files, dataset: p.dataset, book: p.book, defaults: p.defaults };
+    let cx = Cx { doc, dataset: p.dataset, book: p.book, defaults: p.defaults };
     let mut names: Vec<&str> = Vec::new();
     for (i, item) in spec.cases.iter().enumerate() {
         let path = ypath!["cases", i];
@@ -80,10 +77,16 @@ fn check_file(doc: &YamlDoc, p: &Project<'_>, diags: &mut Diagnostics) -> TestFi
         };
         let ok = found.iter().all(|d| !d.is_error());
         diags.extend(found);
-        let label = item.ok().map_or_else(|| format!("case {}", i + 1), |c| c.name.clone());
+        let label = item.ok().map(|c| c.name.clone()).or_else(|| written_name(doc, &path));
+        let label = label.unwrap_or_else(|| format!("case {}", i + 1));
         out.cases.push((label, doc.span(&path), case.filter(|_| ok)));
     }
     out
+}
+
+/// The `name:` a case writes, read from its YAML whatever its errors.
+fn written_name(doc: &YamlDoc, path: &YamlPath) -> Option<String> {
+    crate::load::yaml::lookup(&doc.value, &path.at("name")).and_then(serde_yaml::Value::as_str).map(str::to_string)
 }
 
 fn check_case(
@@ -109,6 +112,7 @@ fn check_case(
     let subject = subject(cx, &entity_path, &spec.entity, kind, diags);
     let universe = universe(cx, &path.at("universe"), spec.universe.as_deref(), kind, diags);
     check_expectations(cx, &path.at("expect"), spec, &rules, diags);
+    check_rank_peers(cx, &path.at("expect").at("rank"), &spec.expect, kind, diags);
     Some(Case {
         name: spec.name.clone(),
         requested: requested.map(str::to_string),
@@ -141,7 +145,7 @@ fn rule_set_for(
 ) -> Option<Arc<RuleSet>> {
     let entity_at = cx.doc.span(entity_path);
     let found = match requested {
-        None => default_rule_set(cx, entity, kind, entity_at).map_err(Some),
+        None => default_rule_set(cx, entity, kind, entity_at),
         Some(name) => named_rule_set(cx, name, kind, cx.doc.span(rs_path), entity_at),
     };
     found.map_err(|d| diags.extend(d)).ok()
@@ -153,23 +157,28 @@ fn default_rule_set(
     entity: &CaseEntity,
     kind: Option<Kind>,
     entity_at: Option<Span>,
-) -> Result<Arc<RuleSet>, Diagnostic> {
+) -> Result<Arc<RuleSet>, Option<Diagnostic>> {
     let Some(kind) = kind else {
         return Err(match entity {
-            CaseEntity::Id(id) => Diagnostic::error(Code::UnknownTestEntity, format!("no entity has id `{id}`"))
-                .at_opt(entity_at)
-                .hint("name an entity of the datasets, or describe one inline under `entity:`"),
-            CaseEntity::Inline(_) => {
+            CaseEntity::Id(id) if cx.dataset.unloaded.entity(id) => None,
+            CaseEntity::Id(id) => Some(
+                Diagnostic::error(Code::UnknownTestEntity, format!("no entity has id `{id}`"))
+                    .at_opt(entity_at)
+                    .hint("name an entity of the datasets, or describe one inline under `entity:`"),
+            ),
+            CaseEntity::Inline(_) => Some(
                 Diagnostic::error(Code::MissingKey, "the case does not say which kind its entity is")
                     .at_opt(entity_at)
-                    .hint("add `kind: company` to the entity, or name a `rule_set:`")
-            }
+                    .hint("add `kind: company` to the entity, or name a `rule_set:`"),
+            ),
         });
     };
     cx.defaults[kind.index()].clone().ok_or_else(|| {
-        Diagnostic::error(Code::RuleSetSelection, format!("no single rule set scores {kind}"))
-            .at_opt(entity_at)
-            .hint("name one with `rule_set:`")
+        Some(
+            Diagnostic::error(Code::RuleSetSelection, format!("no single rule set scores {kind}"))
+                .at_opt(entity_at)
+                .hint("name one with `rule_set:`"),
+        )
     })
 }
 
@@ -183,7 +192,7 @@ fn named_rule_set(
     entity_at: Option<Span>,
 ) -> Result<Arc<RuleSet>, Option<Diagnostic>> {
     let Some(rules) = cx.book.get(name) else {
-        if defined_with_errors(cx, name) {
+        if cx.book.unloaded.rule_set(name) {
             return Err(None);
         }
         let d = Diagnostic::error(Code::UnknownRuleSet, format!("rule set `{name}` does not exist")).at_opt(rs_at);
@@ -205,9 +214,14 @@ fn named_rule_set(
     Ok(Arc::clone(rules))
 }
 
-/// A rule file names this rule set, but it did not check: its own errors say why.
-fn defined_with_errors(cx: &Cx<'_>, name: &str) -> bool {
-    cx.rule_files.iter().any(|d| d.value.get("rule_set").and_then(serde_yaml::Value::as_str) == Some(name))
+/// The peers of a relative rank are entities of the case's kind.
+fn check_rank_peers(cx: &Cx<'_>, path: &YamlPath, e: &ExpectSpec, kind: Kind, diags: &mut Vec<Diagnostic>) {
+    let Some(RankSpec::Relative(rel)) = &e.rank else { return };
+    for (key, ids) in [("above", &rel.above), ("below", &rel.below)] {
+        for (i, id) in ids.iter().enumerate() {
+            find_row(cx, id, kind, &path.at(key).at(i), diags);
+        }
+    }
 }
 
 /// A dataset entity of `kind` by id, with a diagnostic at `path` if there is none.
@@ -222,6 +236,7 @@ fn find_row(cx: &Cx<'_>, id: &str, kind: Kind, path: &YamlPath, diags: &mut Vec<
             );
             None
         }
+        None if cx.dataset.unloaded.entity(id) => None,
         None => {
             let d = Diagnostic::error(Code::UnknownTestEntity, format!("no {kind} has id `{id}`"))
                 .at_opt(cx.doc.span(path));
@@ -264,7 +279,7 @@ fn inline(
         diags.push(
             Diagnostic::error(Code::BadName, format!("`{id}` cannot be an id"))
                 .at_opt(cx.doc.span(&path.at("id")))
-                .hint("ids use letters, digits, `_`, `-` and `.`, starting with a letter or digit"),
+                .hint(crate::model::ID_HINT),
         );
     }
     let name = e.name.clone().or_else(|| base.map(|r| table.name(r as usize).to_string())).unwrap_or(id.clone());
@@ -298,7 +313,7 @@ fn values(
             continue;
         };
         let Some((value, prov, vpath)) = split_sourced(cx.doc, &apath, raw, diags) else { continue };
-        match convert(&value, schema.decl(attr).ty, name) {
+        match convert(&value, schema.decl(attr)) {
             Ok(cell) => new.values.push((attr, cell, prov)),
             Err(p) => {
                 diags.push(p.at(cx.doc.span(&vpath)));
@@ -353,7 +368,7 @@ fn check_expectations(cx: &Cx<'_>, path: &YamlPath, spec: &CaseSpec, rules: &Rul
     let mut check = |key: &str, names: &[String], known: &[&str], what: &str| {
         for (i, n) in names.iter().enumerate() {
             if !known.contains(&n.as_str()) {
-                diags.push(unknown_name(cx, &path.at(key).at(i), n, known, what, &rules.name));
+                diags.extend(unknown_name(cx, &path.at(key).at(i), n, known, what, &rules.name));
             }
         }
     };
@@ -361,24 +376,35 @@ fn check_expectations(cx: &Cx<'_>, path: &YamlPath, spec: &CaseSpec, rules: &Rul
     check("flags", e.flags.as_deref().unwrap_or_default(), &flags, "flag gate");
     check("adjustments", e.adjustments.as_deref().unwrap_or_default(), &adjustments, "adjustment");
     check("reasons", e.reasons.as_deref().unwrap_or_default(), &factors, "factor");
-    if let Some(r) = &e.rating {
-        if !ratings.contains(&r.as_str()) {
-            diags.push(unknown_name(cx, &path.at("rating"), r, &ratings, "rating", &rules.name));
-        }
+    if let Some(r) = &e.rating
+        && !ratings.contains(&r.as_str())
+    {
+        diags.extend(unknown_name(cx, &path.at("rating"), r, &ratings, "rating", &rules.name));
     }
     for id in e.points.keys() {
         if !factors.contains(&id.as_str()) {
-            diags.push(unknown_name(cx, &path.at("points").at(id.as_str()), id, &factors, "factor", &rules.name));
+            diags.extend(unknown_name(cx, &path.at("points").at(id.as_str()), id, &factors, "factor", &rules.name));
         }
     }
 }
 
-fn unknown_name(cx: &Cx<'_>, path: &YamlPath, name: &str, known: &[&str], what: &str, rule_set: &str) -> Diagnostic {
+/// E602, unless the name is one the rule set wrote but failed to load (its error says why).
+fn unknown_name(
+    cx: &Cx<'_>,
+    path: &YamlPath,
+    name: &str,
+    known: &[&str],
+    what: &str,
+    rule_set: &str,
+) -> Option<Diagnostic> {
+    if cx.book.unloaded.rule(rule_set, name) {
+        return None;
+    }
     let d = Diagnostic::error(Code::UnknownTestName, format!("rule set `{rule_set}` has no {what} `{name}`"))
         .at_opt(cx.doc.span(path));
-    match did_you_mean(name, known.iter().copied()) {
+    Some(match did_you_mean(name, known.iter().copied()) {
         Some(s) => d.hint(format!("did you mean `{s}`?")),
         None if known.is_empty() => d.hint(format!("it has no {what}s")),
         None => d.hint(format!("its {what}s: {}", known.join(", "))),
-    }
+    })
 }

@@ -17,10 +17,10 @@ pub fn case_dataset(ds: &Dataset, case: &Case) -> (Dataset, usize) {
     };
     let mut rows: Vec<Row> = case.universe.clone().unwrap_or_else(|| (0..src.len() as Row).collect());
     rows.retain(|r| Some(*r) != replaced);
-    if let Subject::Existing(r) = case.subject {
-        if !rows.contains(&r) {
-            rows.push(r);
-        }
+    if let Subject::Existing(r) = case.subject
+        && !rows.contains(&r)
+    {
+        rows.push(r);
     }
     let mut t = EntityTable::new(case.kind);
     t.columns = src.columns.iter().map(|c| c.empty_like(rows.len() + 1)).collect();
@@ -52,7 +52,16 @@ pub fn case_dataset(ds: &Dataset, case: &Case) -> (Dataset, usize) {
         }
     }
     tables[case.kind.index()] = Arc::new(t);
-    (Dataset { schemas: ds.schemas.clone(), tables, files: ds.files.clone(), as_of: ds.as_of }, subject)
+    (
+        Dataset {
+            schemas: ds.schemas.clone(),
+            tables,
+            files: ds.files.clone(),
+            as_of: ds.as_of,
+            unloaded: ds.unloaded.clone(),
+        },
+        subject,
+    )
 }
 
 /// Whether a table holds relations to entities of `kind`.

@@ -91,3 +91,54 @@ fn a_git_revision_is_compared_with_the_working_tree() {
     let outside = Thesis::new().in_dir(dir.path()).args(["--rules", "/tmp", "diff", "--base", "HEAD"]).run().code(2);
     assert!(outside.stderr.contains("is outside the git repository"), "{}", outside.stderr);
 }
+
+fn profile_versions(head: &str, format: &str) -> crate::Run {
+    Thesis::new()
+        .args(["--data".as_ref(), fixture("check/mistakes/base/datasets").as_os_str()])
+        .args(["--diagnostic-format", "short", "--color", "never", "diff", "--format", format])
+        .args(["--base".as_ref(), fixture("check/mistakes/base/rules").as_os_str()])
+        .args(["--head".as_ref(), fixture(head).as_os_str()])
+        .run()
+        .success()
+}
+
+/// F-7: a profile edit is no longer a silent "no entity moved": the changed profile is
+/// compared, its rule change listed first with its position, and W205 says the version stayed.
+#[test]
+fn a_profile_edit_is_diffed_without_naming_the_profile() {
+    let run = profile_versions("diff/profile-edit", "table");
+    let out = &run.stdout;
+    assert!(out.starts_with("company diff · "), "{out}");
+    assert!(out.contains("(ctx-growth 1.0.0) → tests/fixtures/diff/profile-edit (ctx-growth 1.0.0)"), "{out}");
+    assert!(out.contains("rule changes in ctx-growth\n  tests/fixtures/diff/profile-edit/profiles/growth.yaml:7:5  factor growth: weight 4 → 1\n"), "{out}");
+    assert!(out.contains("Neutral → Overweight: 1 (c1)"), "{out}");
+    assert!(!out.contains("ctx-company"), "the base did not change: {out}");
+    assert!(
+        run.stderr.contains("warning[W205]: rule set `ctx-growth` changed (1 change) but its version is still 1.0.0"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A base edit changes the base and every profile on it: one diff each, and JSON is an array.
+#[test]
+fn a_base_edit_diffs_the_base_and_its_profiles() {
+    let run = profile_versions("diff/base-edit", "json");
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let sets: Vec<&str> =
+        v.as_array().expect("an array").iter().map(|d| d["head"]["rule_set"].as_str().unwrap_or("")).collect();
+    assert_eq!(sets, ["ctx-company", "ctx-growth"]);
+    assert_eq!(v[0]["rule_changes"][0]["change"], "weight 60 → 80");
+    assert_eq!(v[0]["rule_changes"][0]["what"], "category");
+    // The base's version was raised (no W205); the profile's was not.
+    assert!(!run.stderr.contains("`ctx-company` changed"), "{}", run.stderr);
+    assert!(run.stderr.contains("`ctx-growth` changed"), "{}", run.stderr);
+}
+
+/// F-26: a --base that is neither a path nor a revision gets a plain message, not git's.
+#[test]
+fn a_bad_base_is_neither_a_path_nor_a_revision() {
+    let run = Thesis::new().args(["diff", "--base", "nosuchrev"]).run().code(2);
+    assert!(run.stderr.contains("`--base nosuchrev` is neither a path nor a git revision"), "{}", run.stderr);
+    assert!(!run.stderr.contains("fatal:"), "{}", run.stderr);
+}

@@ -4,6 +4,8 @@ mod diagnostics;
 mod diff;
 mod domain;
 mod explain;
+mod fuzz;
+mod hostile;
 mod layout;
 mod lints;
 mod mcda;
@@ -14,6 +16,7 @@ mod readme;
 mod rule_tests;
 mod sandbox;
 mod schema;
+mod shell;
 mod watch;
 
 use std::path::{Path, PathBuf};

@@ -272,3 +272,24 @@ fn an_infinite_exposure_weight_is_a_bad_exposure() {
     let run = Thesis::new().in_dir(dir.path()).args(["--diagnostic-format", "short", "check"]).run().code(1);
     assert!(run.stderr.contains("datasets/u.csv:2:17: error[E111]: exposure of `c1` to `s1` is inf"), "{}", run.stderr);
 }
+
+/// F-23 and F-24: the table says as of which day it is, and a capped rating names its gate.
+#[test]
+fn the_table_shows_the_view_date_and_which_gate_capped_a_rating() {
+    let run = crate::Thesis::new().args(["--as-of", "2025-12-31", "rank"]).run().success();
+    let first = run.stdout.lines().next().unwrap_or_default();
+    assert!(first.contains(" · as of 2025-12-31 · "), "{first}");
+    let huawei = run.stdout.lines().find(|l| l.contains(" huawei ")).unwrap_or_default();
+    assert!(huawei.contains("Neutral (capped: unfiled_service)"), "{huawei}");
+    let baidu = run.stdout.lines().find(|l| l.contains(" baidu ")).unwrap_or_default();
+    assert!(!baidu.contains("capped"), "{baidu}");
+}
+
+/// F-22: a bare year or month is refused by --as-of: it would compare before facts dated in it.
+#[test]
+fn as_of_takes_a_day_not_a_period() {
+    let run = crate::Thesis::new().args(["--as-of", "2025", "rank"]).run().code(2);
+    assert!(run.stderr.contains("`2025` is a period, not a day: write YYYY-MM-DD, e.g. 2025-01-01"), "{}", run.stderr);
+    let run = crate::Thesis::new().args(["--as-of", "2025-06", "rank"]).run().code(2);
+    assert!(run.stderr.contains("e.g. 2025-06-01"), "{}", run.stderr);
+}

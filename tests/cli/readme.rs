@@ -1,7 +1,8 @@
-//! The README's example project is real: its files are extracted, checked and ranked, and the
-//! output must match what the README shows.
+//! The README's example project is real: its files live under `examples/readme/`, every
+//! `# file:` block of the README is one of them word for word, and running it checks clean,
+//! ranks as the README shows and passes its rule tests.
 
-use crate::{Thesis, project};
+use crate::Thesis;
 
 const README: &str = include_str!("../../README.md");
 
@@ -40,25 +41,33 @@ fn example_run() -> (Vec<String>, String) {
     (args, output.to_string())
 }
 
+/// `--rules` and `--data` of the example project.
+const EXAMPLE: [&str; 4] = ["--rules", "examples/readme/rules", "--data", "examples/readme/datasets"];
+
+#[test]
+fn every_readme_file_block_is_a_file_of_the_example_project() {
+    let files = example_files();
+    assert!(files.len() >= 8, "expected the example's dataset, rule, script and test files");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (path, text) in &files {
+        assert!(path.starts_with("examples/readme/"), "{path}: README examples live under examples/readme/");
+        let on_disk = std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(&on_disk, text, "{path} differs from its README block");
+    }
+}
+
 #[test]
 fn the_readme_example_checks_clean_and_ranks_as_shown() {
-    let files = example_files();
-    assert!(files.len() >= 6, "expected the example's dataset, rule and script files");
-    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-    let dir = project(&refs);
-    let check = Thesis::new().in_dir(dir.path()).args(["check"]).run().success();
+    let check = Thesis::new().args(EXAMPLE).args(["check"]).run().success();
     assert!(check.stderr.contains("0 errors, 0 warnings"), "{}", check.stderr);
     let (args, expected) = example_run();
-    let run = Thesis::new().in_dir(dir.path()).args(&args).run().success();
+    let run = Thesis::new().args(&args).run().success();
     assert_eq!(run.stdout, expected);
 }
 
 #[test]
 fn the_readme_rule_tests_pass() {
-    let files = example_files();
-    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-    let dir = project(&refs);
-    let run = Thesis::new().in_dir(dir.path()).args(["test"]).run().success();
+    let run = Thesis::new().args(EXAMPLE).args(["test"]).run().success();
     assert_eq!(run.stdout.lines().last(), Some("4 passed, 0 failed"), "{}", run.stdout);
 }
 

@@ -10,10 +10,40 @@ fn in_fixture() -> Thesis {
 }
 
 #[test]
-fn passing_cases_print_one_line_each_and_the_tally() {
-    let run = in_fixture().args(["test", "--coverage", "--min-coverage", "100"]).run().success();
+fn verbose_prints_one_line_per_case_and_the_tally() {
+    let run = in_fixture().args(["test", "-v", "--coverage", "--min-coverage", "100"]).run().success();
     insta::assert_snapshot!(run.stdout);
     assert!(run.stdout.lines().any(|l| l == "4 passed, 0 failed"), "{}", run.stdout);
+}
+
+/// F-20: like `cargo test -q` / `opa test`, passing cases are counted, not listed.
+#[test]
+fn by_default_only_the_failures_and_the_tally_are_printed() {
+    let run = in_fixture().args(["test"]).run().success();
+    assert_eq!(run.stdout, "4 passed, 0 failed\n");
+    let run = in_fixture().args(["test".as_ref(), fixture("edit/failing.yaml").as_os_str()]).run().code(1);
+    assert!(!run.stdout.contains("ok "), "{}", run.stdout);
+    assert_eq!(run.stdout.matches("FAIL ").count(), 2, "{}", run.stdout);
+}
+
+/// F-20: a word that is not a path selects the cases whose name contains it.
+#[test]
+fn a_name_filter_runs_only_the_matching_cases() {
+    let run = in_fixture().args(["test", "-v", "Beta"]).run().success();
+    assert_eq!(run.stdout.lines().filter(|l| l.starts_with("ok ")).count(), 1, "{}", run.stdout);
+    assert!(run.stdout.contains("Beta is flagged"), "{}", run.stdout);
+    let none = in_fixture().args(["test", "no-such-case"]).run().success();
+    assert!(none.stdout.contains("no case matched"), "{}", none.stdout);
+}
+
+/// F-20: `FAIL` is red with `--color always`, plain with `never`.
+#[test]
+fn fail_is_coloured_when_colour_is_on() {
+    let failing = fixture("edit/failing.yaml");
+    let run = in_fixture().args(["--color".as_ref(), "always".as_ref(), "test".as_ref(), failing.as_os_str()]).run();
+    assert!(run.stdout.contains("\x1b[1;31mFAIL\x1b[0m"), "{:?}", run.stdout);
+    let run = in_fixture().args(["--color".as_ref(), "never".as_ref(), "test".as_ref(), failing.as_os_str()]).run();
+    assert!(!run.stdout.contains('\x1b'), "{:?}", run.stdout);
 }
 
 #[test]
@@ -122,4 +152,57 @@ fn cases_without_a_rule_set_follow_the_rule_set_option() {
     Thesis::new().in_dir(dir.path()).args(["test"]).run().success();
     let other = Thesis::new().in_dir(dir.path()).args(["--rule-set", "co2", "test"]).run().code(1);
     assert!(other.stdout.contains("actual    25"), "{}", other.stdout);
+}
+
+/// F-6: a rank relative to named peers or to the bottom holds whatever the universe's size.
+#[test]
+fn relative_ranks_name_the_peers_that_break_them() {
+    let run = in_fixture().args(["test".as_ref(), fixture("edit/relative-rank.yaml").as_os_str()]).run().code(1);
+    insta::assert_snapshot!(run.stdout);
+    assert_eq!(run.stdout.lines().last(), Some("2 passed, 2 failed"));
+}
+
+/// A peer that is no entity of the kind is an E601, with the nearest id.
+#[test]
+fn a_relative_rank_peer_must_exist() {
+    let dir = project(&[(
+        "rules/tests/peer.yaml",
+        "rule_set: co\ncases:\n  - name: Beta trails Alpha\n    entity: beta\n    expect: { rank: { below: [alfa] } }\n",
+    )]);
+    let run = in_fixture().args(["test".as_ref(), dir.path().join("rules/tests/peer.yaml").as_os_str()]).run().code(1);
+    assert!(run.stderr.contains("error[E601]: no company has id `alfa`"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `alpha`?"), "{}", run.stderr);
+}
+
+/// F-6: the shipped rule tests do not hard-code twelve companies: a 13th (a test-only
+/// dataset) ranks among them and every shipped case still passes.
+#[test]
+fn adding_a_13th_company_keeps_the_shipped_tests_passing() {
+    let rank = Thesis::new().args(["--data", "datasets", "--data", "tests/fixtures/growth", "rank"]).run().success();
+    assert!(rank.stdout.contains("13 ranked"), "{}", rank.stdout);
+    let run = Thesis::new().args(["--data", "datasets", "--data", "tests/fixtures/growth", "test"]).run();
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.ends_with(" passed, 0 failed\n"), "{}", run.stdout);
+}
+
+/// F-18: a case whose own keys have an error keeps its name in the report.
+#[test]
+fn a_case_with_an_error_keeps_its_name() {
+    let dir = project(&[(
+        "rules/tests/typo.yaml",
+        "rule_set: co\ncases:\n  - name: Alpha leads\n    entity: alpha\n    expect: { ratng: Overweight }\n",
+    )]);
+    let run = in_fixture().args(["test".as_ref(), dir.path().join("rules/tests/typo.yaml").as_os_str()]).run().code(1);
+    assert!(run.stdout.contains("ERROR"), "{}", run.stdout);
+    assert!(run.stdout.contains(":3  Alpha leads"), "{}", run.stdout);
+}
+
+/// F-19: the coverage of a selection covers only the rule sets its cases use.
+#[test]
+fn coverage_of_one_file_lists_only_the_rule_sets_it_uses() {
+    let run = Thesis::new().args(["test", "rules/tests/segment.yaml", "--coverage"]).run().success();
+    assert!(run.stdout.contains("  segment-base: "), "{}", run.stdout);
+    assert!(!run.stdout.contains("company-base"), "{}", run.stdout);
+    let all = Thesis::new().args(["test", "--coverage"]).run().success();
+    assert!(all.stdout.contains("  company-base: ") && all.stdout.contains("  region-base: "), "{}", all.stdout);
 }

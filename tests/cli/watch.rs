@@ -41,8 +41,13 @@ fn lines(pipe: impl Read + Send + 'static) -> Receiver<String> {
 
 impl Session {
     fn start(dir: &Path) -> Session {
+        Session::start_with(dir, &[])
+    }
+
+    fn start_with(dir: &Path, extra: &[&str]) -> Session {
         let mut child = Command::new(env!("CARGO_BIN_EXE_thesis"))
             .args(["--diagnostic-format", "short", "watch", "--debounce", "100"])
+            .args(extra)
             .current_dir(dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -114,4 +119,56 @@ fn a_saved_edit_reranks_and_a_broken_save_shows_diagnostics_without_exiting() {
     let fixed = watch.until("watching for changes");
     assert!(fixed.contains("    3  gamma  Gamma  32.00  Underweight"), "{fixed}");
     assert!(fixed.contains("Neutral → Underweight: 1 (gamma)"), "the last good run is the reference: {fixed}");
+}
+
+#[test]
+fn a_vanished_rules_directory_is_reported_as_an_io_error_not_as_zero_errors() {
+    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).expect("fixture");
+    let dir = project(&[
+        ("rules/company.yaml", &read("edit/rules/company.yaml")),
+        ("datasets/companies.yaml", &read("edit/datasets/companies.yaml")),
+    ]);
+    let mut watch = Session::start(dir.path());
+    watch.until("watching for changes");
+    std::fs::remove_dir_all(dir.path().join("rules")).expect("remove rules/");
+    let gone = watch.until("watching for changes");
+    assert!(gone.contains("check: cannot read the inputs: rules:"), "{gone}");
+    assert!(!gone.contains("0 errors"), "{gone}");
+}
+
+/// F-21 and the paper cuts of watch: "1 error" (not "1 errors"); failing cases an earlier run
+/// printed are counted, not reprinted; `--clear` starts each run on a cleared screen.
+#[test]
+fn watch_counts_known_failures_says_one_error_and_can_clear() {
+    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).expect("fixture");
+    let rules = read("edit/rules/company.yaml");
+    let dir = project(&[
+        ("rules/company.yaml", &rules),
+        ("rules/tests/co.yaml", &read("edit/rules/tests/co.yaml")),
+        ("datasets/companies.yaml", &read("edit/datasets/companies.yaml")),
+    ]);
+    let mut watch = Session::start_with(dir.path(), &["--clear"]);
+    let first = watch.until("watching for changes");
+    assert!(first.contains("check: 0 errors, 0 warnings"), "{first}");
+    let company = dir.path().join("rules/company.yaml");
+    let v2 = read("edit/rules-v2/company.yaml");
+    std::fs::write(&company, &v2).expect("save v2");
+    let failing = watch.until("watching for changes");
+    assert!(failing.contains("\x1b[H\x1b[2J"), "--clear clears the screen: {failing:?}");
+    assert_eq!(failing.matches("FAIL ").count(), 3, "{failing}");
+    std::fs::write(&company, rules.replace("  risk: 40", "  risk: forty")).expect("save a broken file");
+    let broken = watch.until("watching for changes");
+    assert!(broken.contains("check: 1 error, 0 warnings"), "{broken}");
+    drop(watch);
+
+    // Without --clear, the same failures on the next run are counted, not printed again.
+    std::fs::write(&company, &v2).expect("save v2");
+    let mut watch = Session::start(dir.path());
+    let first = watch.until("watching for changes");
+    assert_eq!(first.matches("FAIL ").count(), 3, "{first}");
+    std::fs::write(&company, format!("{v2}# a comment\n")).expect("save again");
+    let again = watch.until("watching for changes");
+    assert_eq!(again.matches("FAIL ").count(), 0, "{again}");
+    assert!(again.contains("(3 failing cases shown in an earlier run, unchanged)"), "{again}");
+    assert!(again.contains("tests: 1 passed, 3 failed"), "{again}");
 }

@@ -79,19 +79,12 @@ fn evaluate_with(project: &Project, rule_sets: &[String], limits: Limits, rules:
     let mut requested = vec![rules.name.clone()];
     requested.extend(rule_sets.iter().filter(|n| project.book.get(n).is_some_and(|r| r.kind != rules.kind)).cloned());
     let sources = &project.ws.sources;
-    let plan = crate::compile::compile(&project.book, &project.dataset, &requested, sources, limits, &mut quiet)?;
+    let plan = crate::compile::compile(&project.book, &project.dataset, &requested, &project.ws, limits, &mut quiet)?;
     crate::evaluate::evaluate(&plan, &project.dataset, sources, &mut quiet)
 }
 
 /// A profile repeats its base's factors and gates at the same place: warn once per place and code.
 fn dedupe(out: &mut Vec<Diagnostic>) {
-    let mut seen = Vec::new();
-    out.retain(|d| {
-        let key = (d.code, d.location.clone());
-        if d.location.is_some() && seen.contains(&key) {
-            return false;
-        }
-        seen.push(key);
-        true
-    });
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|d| d.location.is_none() || seen.insert((d.code, d.location.clone())));
 }

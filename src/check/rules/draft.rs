@@ -1,5 +1,6 @@
 //! Rule-check phase 1: each file on its own, turned into [`Draft`] pieces.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::scale::{bad_points, check_coverage, points_ok, scale};
@@ -8,7 +9,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::fmt::number;
 use crate::load::rules::{FactorSpec, GateAction as GateActionSpec, InputSpec, MissingSpec, RuleFile};
 use crate::load::values::Parsed;
-use crate::load::yaml::{YamlDoc, YamlPath};
+use crate::load::yaml::{ValueError, YamlDoc, YamlPath, lookup};
 use crate::model::{Adjustment, Condition, Gate, GateAction, GateMissing, Missing, Rating};
 use crate::source::Span;
 use crate::ypath;
@@ -31,16 +32,20 @@ pub(super) fn draft_file(doc: &YamlDoc, f: &RuleFile, diags: &mut Vec<Diagnostic
                 }
                 d.categories.insert(name.clone(), located((c.weight.0, c.description.clone()), doc.key_span(&path)));
             }
-            Parsed::Err(e) => diags.push(doc.error_diagnostic(&path, e)),
+            Parsed::Err(e) => {
+                let inner = lookup(&doc.value, &path).and_then(crate::load::rules::category_error);
+                diags.push(doc.error_diagnostic(&path, inner.as_ref().unwrap_or(e)));
+                d.failed.insert(name.clone());
+            }
         }
     }
     let dir = doc_dir(doc);
-    for (path, spec) in unique_by_id(doc, "factors", &f.factors, "factor", |s| &s.id, diags) {
+    for (path, spec) in unique_by_id(doc, "factors", &f.factors, "factor", |s| &s.id, &mut d.failed, diags) {
         d.factors.push(draft_factor(doc, &path, spec, &dir, diags));
     }
     draft_conditions(doc, f, &mut d, diags);
     if let Some(items) = &f.ratings {
-        d.ratings = Some((draft_ratings(doc, items, diags), doc.key_span(&ypath!["ratings"])));
+        d.ratings = Some((draft_ratings(doc, items, &mut d.failed, diags), doc.key_span(&ypath!["ratings"])));
     }
     d
 }
@@ -68,14 +73,15 @@ fn draft_factor(
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> FactorDraft {
-    if let Some(w) = spec.weight {
-        if w.0 <= 0.0 {
-            diags.push(non_positive(doc, path, &format!("factor `{}`", spec.id), w.0));
-        }
+    if let Some(w) = spec.weight
+        && w.0 <= 0.0
+    {
+        diags.push(non_positive(doc, path, &format!("factor `{}`", spec.id), w.0));
     }
     FactorDraft {
         id: spec.id.clone(),
         at: doc.span(path),
+        id_at: doc.span(&path.at("id")),
         category: spec.category.clone().map(|c| located(c, doc.span(&path.at("category")))),
         weight: spec.weight.map(|w| located(w.0, doc.span(&path.at("weight")))),
         description: spec.description.clone(),
@@ -123,6 +129,7 @@ fn missing_policy(
 fn draft_ratings(
     doc: &YamlDoc,
     items: &[Parsed<crate::load::rules::RatingSpec>],
+    failed: &mut BTreeSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Rating> {
     let mut ratings: Vec<(usize, Rating)> = Vec::new();
@@ -152,17 +159,23 @@ fn draft_ratings(
                     },
                 ));
             }
-            Parsed::Err(e) => diags.push(doc.error_diagnostic(&path, e)),
+            Parsed::Err(e) => fail(doc, &path, e, "label", failed, diags),
         }
     }
     ratings.sort_by(|a, b| a.1.min.total_cmp(&b.1.min));
-    let ranges: Vec<_> = ratings.iter().map(|(i, r)| (r.min, r.max, doc.span(&ypath!["ratings", *i]))).collect();
-    check_coverage(&ranges, 0.0, 100.0, "rating", diags);
+    let ranges: Vec<_> = ratings
+        .iter()
+        .map(|(i, r)| (r.min, r.max, doc.span(&ypath!["ratings", *i, "min"]).or(doc.span(&ypath!["ratings", *i]))))
+        .collect();
+    if ratings.len() == items.len() {
+        // A band left out by its own error leaves a gap that is no second mistake.
+        check_coverage(&ranges, 0.0, 100.0, "rating", diags);
+    }
     ratings.into_iter().rev().map(|(_, r)| r).collect()
 }
 
 fn draft_conditions(doc: &YamlDoc, f: &RuleFile, d: &mut Draft, diags: &mut Vec<Diagnostic>) {
-    for (path, g) in unique_by_id(doc, "gates", &f.gates, "gate", |g| &g.id, diags) {
+    for (path, g) in unique_by_id(doc, "gates", &f.gates, "gate", |g| &g.id, &mut d.failed, diags) {
         let cap = match &g.action.0 {
             GateActionSpec::Cap(label) => Some(located(label.clone(), doc.span(&path.at("action")))),
             _ => None,
@@ -183,7 +196,7 @@ fn draft_conditions(doc: &YamlDoc, f: &RuleFile, d: &mut Draft, diags: &mut Vec<
         };
         d.gates.push((gate, cap));
     }
-    for (path, a) in unique_by_id(doc, "adjustments", &f.adjustments, "adjustment", |a| &a.id, diags) {
+    for (path, a) in unique_by_id(doc, "adjustments", &f.adjustments, "adjustment", |a| &a.id, &mut d.failed, diags) {
         d.adjustments.push(Adjustment {
             id: a.id.clone(),
             when: Condition { source: a.when.clone(), span: doc.span(&path.at("when")) },
@@ -204,6 +217,7 @@ fn unique_by_id<'a, T>(
     items: &'a [Parsed<T>],
     what: &str,
     id: impl Fn(&T) -> &str,
+    failed: &mut BTreeSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(YamlPath, &'a T)> {
     let mut kept: Vec<(YamlPath, &T)> = Vec::new();
@@ -214,8 +228,23 @@ fn unique_by_id<'a, T>(
                 diags.push(duplicate(doc, &path.at("id"), what, id(x)));
             }
             Parsed::Ok(x) => kept.push((path, x)),
-            Parsed::Err(e) => diags.push(doc.error_diagnostic(&path, e)),
+            Parsed::Err(e) => fail(doc, &path, e, "id", failed, diags),
         }
     }
     kept
+}
+
+/// An item that did not parse: its error, and its name (read from the YAML) marked failed.
+fn fail(
+    doc: &YamlDoc,
+    path: &YamlPath,
+    e: &ValueError,
+    key: &str,
+    failed: &mut BTreeSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    diags.push(doc.error_diagnostic(path, e));
+    if let Some(name) = lookup(&doc.value, &path.at(key)).and_then(serde_yaml::Value::as_str) {
+        failed.insert(name.to_string());
+    }
 }

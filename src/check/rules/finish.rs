@@ -1,6 +1,7 @@
 //! Rule-check phase 3: what needs the merged whole (kind, categories, attributes, ratings,
 //! limits), and the [`RuleSet`] itself.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::{DEFAULT_REASON_CODES, Draft, FactorDraft, Located};
@@ -30,27 +31,39 @@ pub(super) fn finish(
     file: &RuleFile,
     chain: &[usize],
     files: &[(&YamlDoc, RuleFile)],
-    merged: Draft,
+    merged: &mut Draft,
     dataset: &Dataset,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RuleSet> {
-    let kind = resolve_kind(doc, file, &merged).map_err(|e| diags.push(e)).ok()?;
+    let kind = resolve_kind(doc, file, merged).map_err(|e| diags.push(e)).ok()?;
     let mut errors = chain_kind_errors(chain, files, kind);
-    let categories = categories(doc, file, &merged).map_err(|e| diags.extend(errors.drain(..).chain([e]))).ok()?;
+    let categories = categories(doc, file, merged).map_err(|e| diags.extend(errors.drain(..).chain([e]))).ok()?;
     let default_missing = merged.missing.as_ref().map_or(Missing::Fail, |m| m.v);
-    let factors: Vec<Factor> = merged
-        .factors
-        .iter()
-        .filter_map(|f| {
-            finish_factor(f, kind, &categories, default_missing, dataset).map_err(|e| errors.extend(e)).ok()
-        })
-        .collect();
-    if factors.is_empty() {
+    let mut factors: Vec<Factor> = Vec::new();
+    let mut failed = Vec::new();
+    for f in &merged.factors {
+        match finish_factor(f, kind, &categories, &merged.failed, default_missing, dataset) {
+            Ok(factor) => factors.push(factor),
+            Err(e) => {
+                errors.extend(e);
+                failed.push(f.id.clone());
+            }
+        }
+    }
+    // What is empty because a part failed to load is a consequence of that failure.
+    let consequential = !merged.failed.is_empty() || !failed.is_empty();
+    merged.failed.extend(failed);
+    if factors.is_empty() && !consequential {
         errors.push(empty(doc, file, "factors", "add a `factors:` list"));
     }
-    diags.extend(empty_category_warnings(&merged, &categories));
+    if !consequential {
+        diags.extend(empty_category_warnings(merged, &categories));
+    }
     let ratings = merged.ratings.as_ref().map_or_else(default_ratings, |r| r.0.clone());
-    let gates = finish_gates(&merged, &ratings, &mut errors);
+    let gates = finish_gates(merged, &ratings, &mut errors);
+    let dropped: Vec<String> =
+        merged.gates.iter().map(|(g, _)| &g.id).filter(|id| !gates.iter().any(|g| &g.id == *id)).cloned().collect();
+    merged.failed.extend(dropped);
     errors.extend(limit_errors(doc, file, [gates.len(), merged.adjustments.len(), ratings.len()]));
     if !errors.is_empty() {
         diags.extend(errors);
@@ -168,6 +181,7 @@ fn finish_factor(
     f: &FactorDraft,
     kind: Kind,
     categories: &[Category],
+    failed: &BTreeSet<String>,
     default_missing: Missing,
     dataset: &Dataset,
 ) -> Result<Factor, Vec<Diagnostic>> {
@@ -176,20 +190,24 @@ fn finish_factor(
     else {
         return Err(missing_fields(f));
     };
+    if failed.contains(&cat.v) && !categories.iter().any(|c| c.name == cat.v) {
+        // Its category failed to load: that error says why; this factor fails quietly.
+        return Err(Vec::new());
+    }
     let category = resolve_category(f, cat, categories).map_err(|e| vec![e])?;
     let scale = f.scale.as_ref().map_or_else(Scale::default_linear, |s| s.v.clone());
     let input = finish_input(f, input, dir, kind, &scale, dataset).map_err(|e| vec![e])?;
-    if let Some(Located { v: Missing::Assume(_), at }) = &f.missing {
-        if scale.kind().expects() != Expect::Number {
-            return Err(vec![
-                Diagnostic::error(
-                    Code::BadScale,
-                    format!("factor `{}` assumes a number, which its {} scale cannot score", f.id, scale.name()),
-                )
-                .at_opt(*at)
-                .hint("give the points directly: `missing: {points: P}`"),
-            ]);
-        }
+    if let Some(Located { v: Missing::Assume(_), at }) = &f.missing
+        && scale.kind().expects() != Expect::Number
+    {
+        return Err(vec![
+            Diagnostic::error(
+                Code::BadScale,
+                format!("factor `{}` assumes a number, which its {} scale cannot score", f.id, scale.name()),
+            )
+            .at_opt(*at)
+            .hint("give the points directly: `missing: {points: P}`"),
+        ]);
     }
     Ok(Factor {
         id: f.id.clone(),
@@ -328,6 +346,7 @@ fn finish_gates(merged: &Draft, ratings: &[Rating], diags: &mut Vec<Diagnostic>)
             if let Some(cap) = cap {
                 match ratings.iter().position(|r| r.label == cap.v) {
                     Some(i) => g.action = GateAction::Cap(i),
+                    None if merged.failed.contains(&cap.v) => return None,
                     None => {
                         let d = Diagnostic::error(
                             Code::UnknownRating,

@@ -14,7 +14,7 @@ pub(super) fn merge_chain(
     diags: &mut Vec<Diagnostic>,
 ) -> Draft {
     let mut merged = Draft::default();
-    for &i in chain {
+    for (pos_in_chain, &i) in chain.iter().enumerate() {
         let d = &own[i];
         let (doc, file) = &files[i];
         for (pos, id) in file.remove.iter().enumerate() {
@@ -35,9 +35,46 @@ pub(super) fn merge_chain(
                 });
             }
         }
-        merge_one(&mut merged, d);
+        if pos_in_chain > 0 {
+            let base = &files[chain[pos_in_chain - 1]].1.rule_set;
+            let d = without_mistyped_overrides(&merged, d, base, diags);
+            merge_one(&mut merged, &d);
+        } else {
+            merge_one(&mut merged, d);
+        }
     }
     merged
+}
+
+/// Not a base factor, and written as an override: no `input:`, and either close to a base
+/// factor's id or giving none of the keys only a new factor has (category, description).
+fn is_mistyped_override(f: &FactorDraft, merged: &Draft) -> bool {
+    let new_keys = f.category.is_some() || f.description.is_some();
+    let near = did_you_mean(&f.id, merged.factors.iter().map(|m| m.id.as_str())).is_some();
+    f.input.is_none() && !merged.factors.iter().any(|m| m.id == f.id) && (near || !new_keys)
+}
+
+/// A profile's factor that is not in its base and has no `input:` is an override whose id is
+/// misspelt, not a new factor: one E216 that names the base's nearest factor, instead of an
+/// E214 for each key a new factor would need. An override of a base factor that failed to
+/// load is left out quietly (the base's error says why).
+fn without_mistyped_overrides(merged: &Draft, d: &Draft, base: &str, diags: &mut Vec<Diagnostic>) -> Draft {
+    let mut kept = d.clone();
+    let (overrides, rest): (Vec<FactorDraft>, Vec<FactorDraft>) =
+        std::mem::take(&mut kept.factors).into_iter().partition(|f| is_mistyped_override(f, merged));
+    kept.factors = rest;
+    for f in overrides {
+        if !merged.failed.contains(&f.id) {
+            let d = Diagnostic::error(Code::UnknownFactor, format!("no factor `{}` in {base} to override", f.id))
+                .at_opt(f.id_at.or(f.at));
+            diags.push(match did_you_mean(&f.id, merged.factors.iter().map(|m| m.id.as_str())) {
+                Some(s) => d.hint(format!("did you mean `{s}`?")),
+                None => d.hint("a new factor needs `input:`, `category:`, `weight:` and `description:`"),
+            });
+        }
+        kept.failed.insert(f.id);
+    }
+    kept
 }
 
 fn merge_one(merged: &mut Draft, d: &Draft) {
@@ -74,6 +111,7 @@ fn merge_one(merged: &mut Draft, d: &Draft) {
     if d.reason_codes.is_some() {
         merged.reason_codes = d.reason_codes;
     }
+    merged.failed.extend(d.failed.iter().cloned());
     if d.aggregation.is_some() {
         merged.aggregation = d.aggregation;
     }

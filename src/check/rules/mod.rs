@@ -18,7 +18,7 @@ use crate::load::Workspace;
 use crate::load::rules::{InputSpec, RuleFile};
 use crate::load::yaml::{YamlDoc, YamlPath};
 use crate::model::is_valid_name;
-use crate::model::{Adjustment, Aggregation, Dataset, Gate, Kind, Missing, Rating, RuleBook, Scale};
+use crate::model::{Adjustment, Aggregation, Dataset, Gate, Kind, Missing, Rating, RuleBook, Scale, Unloaded};
 use crate::source::Span;
 use crate::ypath;
 
@@ -45,6 +45,8 @@ fn located<T>(v: T, at: Option<Span>) -> Located<T> {
 struct FactorDraft {
     id: String,
     at: Option<Span>,
+    /// Where the id itself is written.
+    id_at: Option<Span>,
     category: Option<Located<String>>,
     weight: Option<Located<f64>>,
     description: Option<String>,
@@ -64,12 +66,20 @@ struct Draft {
     adjustments: Vec<Adjustment>,
     ratings: Option<(Vec<Rating>, Option<Span>)>,
     reason_codes: Option<usize>,
+    /// Ids (and rating labels, category names) written along the chain that failed to load:
+    /// their own errors are reported, so what names them is not reported again.
+    failed: std::collections::BTreeSet<String>,
     aggregation: Option<Aggregation>,
 }
 
 /// Checks every rule file of the workspace against the dataset's declarations.
 pub fn check_rules(ws: &Workspace, dataset: &Dataset, diags: &mut Diagnostics) -> RuleBook {
     let mut found = Vec::new();
+    let mut unloaded = Unloaded {
+        rule_sets: ws.unparsed.rule_sets.clone(),
+        any_rule_set: ws.unparsed.any_rule_set,
+        ..Unloaded::default()
+    };
     let files: Vec<(&YamlDoc, RuleFile)> = ws
         .rule_files
         .iter()
@@ -77,6 +87,10 @@ pub fn check_rules(ws: &Workspace, dataset: &Dataset, diags: &mut Diagnostics) -
             Ok(f) => Some((doc, f)),
             Err(d) => {
                 found.push(d);
+                match doc.value.get("rule_set").and_then(serde_yaml::Value::as_str) {
+                    Some(name) => unloaded.rule_sets.insert(name.to_string()),
+                    None => std::mem::replace(&mut unloaded.any_rule_set, true),
+                };
                 None
             }
         })
@@ -85,19 +99,28 @@ pub fn check_rules(ws: &Workspace, dataset: &Dataset, diags: &mut Diagnostics) -
     let names: Vec<&str> = files.iter().map(|(_, f)| f.rule_set.as_str()).collect();
     let extends: Vec<_> =
         files.iter().map(|(doc, f)| f.extends.as_deref().map(|e| (e, doc.span(&ypath!["extends"])))).collect();
-    let chains = chains(&names, &extends, &mut found);
+    let chains = chains(&names, &extends, &unloaded, &ws.sources, &mut found);
     let own: Vec<Draft> = files.iter().map(|(doc, f)| draft_file(doc, f, &mut found)).collect();
     let mut sets = Vec::new();
     for (i, chain) in chains.iter().enumerate() {
-        let Some(chain) = chain else { continue };
-        let merged = merge_chain(chain, &own, &files, &mut found);
         let (doc, file) = &files[i];
-        if let Some(set) = finish(doc, file, chain, &files, merged, dataset, &mut found) {
-            sets.push(Arc::new(set));
+        let Some(chain) = chain else {
+            unloaded.rule_sets.insert(file.rule_set.clone());
+            continue;
+        };
+        let mut merged = merge_chain(chain, &own, &files, &mut found);
+        match finish(doc, file, chain, &files, &mut merged, dataset, &mut found) {
+            Some(set) => sets.push(Arc::new(set)),
+            None => {
+                unloaded.rule_sets.insert(file.rule_set.clone());
+            }
+        }
+        for id in &merged.failed {
+            unloaded.add_rule(&file.rule_set, id);
         }
     }
     diags.extend(found);
-    RuleBook { sets }
+    RuleBook::new(sets, unloaded)
 }
 
 fn drop_duplicate_names<'a>(

@@ -118,8 +118,10 @@ fn sorted_bands(
         return None;
     }
     bands.sort_by(|a, b| a.1.min.total_cmp(&b.1.min));
-    let ranges: Vec<(f64, f64, Option<Span>)> =
-        bands.iter().map(|(i, b)| (b.min, b.max, doc.span(&path.at(*i)))).collect();
+    let ranges: Vec<(f64, f64, Option<Span>)> = bands
+        .iter()
+        .map(|(i, b)| (b.min, b.max, doc.span(&path.at(*i).at("min")).or(doc.span(&path.at(*i)))))
+        .collect();
     if !check_coverage(&ranges, f64::NEG_INFINITY, f64::INFINITY, "band", diags) {
         return None;
     }
@@ -170,7 +172,7 @@ fn coverage_problems(ranges: &[(f64, f64)], lo: f64, hi: f64, what: &str) -> Vec
         };
         found.push((
             i + 1,
-            problem.hint(format!("make this {what} start at {}, where the previous one ends", bound(a.1))),
+            problem.hint(format!("make this {what} start at {}, where the {what} below it ends", bound(a.1))),
         ));
     }
     if let Some(&(_, last)) = ranges.last().filter(|r| r.1 < hi) {

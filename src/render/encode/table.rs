@@ -11,11 +11,11 @@ use crate::fmt::{fixed, percent};
 fn cell(v: &Value<'_>) -> String {
     match *v {
         Value::Rank(r) => r.map(|r| r.to_string()).unwrap_or_default(),
-        Value::Text(s) => s.to_string(),
+        Value::Text(s) => crate::render::clip(s).into_owned(),
         Value::Score(x) => fixed(x, 2),
         Value::Share(x) => percent(x),
         Value::Number(x) => x.map(|x| fixed(x, 2)).unwrap_or_default(),
-        Value::List(names) => names.join(", "),
+        Value::List(names) => crate::render::clip(&names.join(", ")).into_owned(),
     }
 }
 

@@ -1,0 +1,178 @@
+//! Reading input files safely (every stage reads through here): only regular files, judged
+//! from their metadata before they are opened (a named pipe would block the open, a device
+//! never ends), size-capped before and during the read (a file that grows while it is read
+//! still stops at the cap), and only inside the project root unless the user allows more.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Not a regular file: a directory, a named pipe, a device or a socket (what it is).
+    NotRegular(&'static str),
+    /// Larger than the cap (bytes seen, at least).
+    TooLarge {
+        size: u64,
+        cap: u64,
+    },
+    Io(io::Error),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::NotRegular(what) => write!(f, "not a regular file but {what}; thesis reads only regular files"),
+            Refusal::TooLarge { size, cap } => write!(f, "{size} bytes exceeds the {cap} byte limit"),
+            Refusal::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<io::Error> for Refusal {
+    fn from(e: io::Error) -> Refusal {
+        Refusal::Io(e)
+    }
+}
+
+/// What a non-regular file is, in words.
+fn file_kind(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() { "a directory" } else { "not a regular file" }
+}
+
+/// Opens a regular file for reading: the type is checked from the metadata first (so a named
+/// pipe is never opened), and again on the open handle (in case the path was swapped).
+pub fn open_regular(path: &Path) -> Result<File, Refusal> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(Refusal::NotRegular(file_kind(meta.file_type())));
+    }
+    let file = open_nonblocking(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(Refusal::NotRegular(file_kind(meta.file_type())));
+    }
+    Ok(file)
+}
+
+#[cfg(target_os = "linux")]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    /// `O_NONBLOCK` on Linux: a pipe swapped in after the check does not block the open.
+    const O_NONBLOCK: i32 = 0o4000;
+    std::fs::OpenOptions::new().read(true).custom_flags(O_NONBLOCK).open(path)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+/// Reads a whole regular file of at most `cap` bytes.
+pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, Refusal> {
+    let file = open_regular(path)?;
+    let size = file.metadata()?.len();
+    if size > cap {
+        return Err(Refusal::TooLarge { size, cap });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(Refusal::TooLarge { size: bytes.len() as u64, cap });
+    }
+    Ok(bytes)
+}
+
+/// The largest text file thesis reads whole (rule files, datasets, scripts, templates).
+pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The directory every input must lie in, and whether the user allowed files outside it.
+#[derive(Clone, Debug, Default)]
+pub struct Root {
+    /// Canonical; `None` when no root could be found (then nothing is refused).
+    pub dir: Option<PathBuf>,
+    pub allow_outside: bool,
+}
+
+impl Root {
+    /// The explicit `--root`, else the deepest directory holding every given path.
+    pub fn of(explicit: Option<&Path>, given: &[PathBuf], allow_outside: bool) -> Root {
+        let dir = match explicit {
+            Some(d) => std::fs::canonicalize(d).ok(),
+            None => common_ancestor(given),
+        };
+        Root { dir, allow_outside }
+    }
+
+    /// Whether `path` (resolved through every link) lies inside the root. A path that does
+    /// not exist is inside as far as this check goes (reading it will fail on its own).
+    pub fn contains(&self, path: &Path) -> bool {
+        if self.allow_outside {
+            return true;
+        }
+        let (Some(dir), Ok(real)) = (&self.dir, std::fs::canonicalize(path)) else { return true };
+        real.starts_with(dir)
+    }
+
+    /// The root as shown in messages: relative to the working directory when inside it.
+    pub fn display(&self) -> String {
+        let Some(dir) = &self.dir else { return ".".into() };
+        let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
+        match cwd.as_deref().and_then(|c| dir.strip_prefix(c).ok()) {
+            Some(rel) if rel.as_os_str().is_empty() => ".".into(),
+            Some(rel) => crate::source::display_path(rel),
+            None => crate::source::display_path(dir),
+        }
+    }
+}
+
+/// The deepest directory that holds each path (a directory itself, a file its parent).
+fn common_ancestor(given: &[PathBuf]) -> Option<PathBuf> {
+    let mut dirs = given.iter().filter_map(|p| {
+        let real = std::fs::canonicalize(p).ok()?;
+        if real.is_dir() { Some(real) } else { real.parent().map(Path::to_path_buf) }
+    });
+    let mut common = dirs.next()?;
+    for d in dirs {
+        while !d.starts_with(&common) {
+            common = common.parent()?.to_path_buf();
+        }
+    }
+    Some(common)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Refusal, read_capped};
+
+    #[test]
+    fn a_file_over_the_cap_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("big.yaml");
+        std::fs::write(&path, vec![b'a'; 100]).expect("write");
+        assert!(matches!(read_capped(&path, 99), Err(Refusal::TooLarge { size: 100, cap: 99 })));
+        assert_eq!(read_capped(&path, 100).expect("read").len(), 100);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_directories_are_refused() {
+        assert!(matches!(read_capped(std::path::Path::new("/dev/zero"), 10), Err(Refusal::NotRegular("a device"))));
+        let dir = tempfile::tempdir().expect("temp dir");
+        assert!(matches!(read_capped(dir.path(), 10), Err(Refusal::NotRegular("a directory"))));
+    }
+}
