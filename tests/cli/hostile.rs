@@ -405,3 +405,12 @@ fn a_csv_line_without_end_is_an_e108_not_an_out_of_memory() {
     let run = check_project(p.path(), &[]).code(1);
     assert!(run.stderr.contains("data/u.csv:2:1: error[E108]: a line longer than 256 MiB"), "{}", run.stderr);
 }
+
+#[test]
+fn non_finite_or_out_of_range_option_values_are_usage_errors() {
+    for value in ["NaN", "inf", "-1", "100.5", "1e400"] {
+        let run = Thesis::new().args(["test", "--min-coverage", value]).run();
+        assert_eq!(run.code, 2, "--min-coverage {value}: {}", run.stderr);
+    }
+    Thesis::new().args(["test", "--min-coverage", "0"]).run().success();
+}
