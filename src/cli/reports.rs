@@ -99,6 +99,7 @@ pub struct Lock {
 pub fn lock(dir: &Path) -> Result<Lock, Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let path = dir.join(LOCK);
+    refuse_unless_regular(&path)?;
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -107,6 +108,18 @@ pub fn lock(dir: &Path) -> Result<Lock, Error> {
         .map_err(|e| Error::io(&path, e))?;
     file.lock().map_err(|e| Error::io(&path, e))?;
     Ok(Lock { _file: file })
+}
+
+/// Refuses a file of thesis's own (the lock) that is there but is not a regular file: a link
+/// would make thesis create or open a file elsewhere, a named pipe would block the open.
+fn refuse_unless_regular(path: &Path) -> Result<(), Error> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.is_file() => Err(Error::Usage(format!(
+            "{} is not a regular file (a link, a pipe or a device); remove it and run again",
+            display_path(path)
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses, before anything is written, a kind directory that leads out of `dir` (a link to
@@ -170,10 +183,16 @@ pub fn sweep(dir: &Path) -> Result<usize, Error> {
     Ok(n)
 }
 
-/// Removes `rel` under `dir` if it still has the content the manifest recorded. Returns
-/// whether it is gone (removed now, or by someone else); a file changed since is kept.
+/// Removes `rel` under `dir` if it is still the regular file with the content the manifest
+/// recorded. Returns whether it is gone (removed now, or by someone else); a file changed
+/// since is kept, and so is a link (thesis writes regular files only, so a link is not its).
 pub fn remove_if_unchanged(dir: &Path, rel: &Path, hash: &str) -> Result<bool, Error> {
     let path = dir.join(rel);
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
+        Ok(m) if !m.is_file() => return Ok(false),
+        _ => {}
+    }
     match crate::files::read_capped(&path, u64::MAX) {
         Ok(bytes) if sha256_hex(&bytes) == hash => match std::fs::remove_file(&path) {
             Ok(()) => Ok(true),

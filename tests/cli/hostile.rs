@@ -414,3 +414,62 @@ fn non_finite_or_out_of_range_option_values_are_usage_errors() {
     }
     Thesis::new().args(["test", "--min-coverage", "0"]).run().success();
 }
+
+/// `memo --out OUT` on the memo fixture, stopped after a minute (a blocked open must not hang
+/// the test run).
+fn memo_in_time(out: &Path) -> crate::Run {
+    Thesis::new()
+        .args(["--rules", RULES, "--data", DATA, "--as-of", "2025-12-31", "--color", "never", "memo", "--out"])
+        .arg(out)
+        .run_with_timeout(std::time::Duration::from_secs(60))
+}
+
+#[test]
+fn memo_refuses_a_lock_file_that_is_a_link_or_a_pipe() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (out, elsewhere) = (dir.path().join("reports"), dir.path().join("elsewhere"));
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    std::os::unix::fs::symlink(elsewhere.join("made.txt"), out.join(".thesis-lock")).expect("symlink");
+    let run = memo_in_time(&out).code(2);
+    assert!(run.stderr.contains(".thesis-lock is not a regular file"), "{}", run.stderr);
+    assert!(!elsewhere.join("made.txt").exists(), "no file is created through the link");
+    std::fs::remove_file(out.join(".thesis-lock")).expect("rm");
+    mkfifo(&out.join(".thesis-lock"));
+    let run = memo_in_time(&out).code(2);
+    assert!(run.stderr.contains(".thesis-lock is not a regular file"), "a pipe does not block: {}", run.stderr);
+    assert!(!out.join("index.md").exists(), "refused before anything is written");
+}
+
+#[test]
+fn memo_never_removes_a_link_even_when_the_manifest_names_it_with_its_target_s_hash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (out, elsewhere) = (dir.path().join("reports"), dir.path().join("elsewhere"));
+    memo_in_time(&out).success();
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    std::fs::write(elsewhere.join("keep.md"), "theirs\n").expect("write");
+    std::os::unix::fs::symlink(elsewhere.join("keep.md"), out.join("company/zz.md")).expect("symlink");
+    let mut manifest = std::fs::read_to_string(out.join(".thesis-manifest")).expect("manifest");
+    manifest.push_str(&format!("{}  company/zz.md\n", thesis::memo::sha256_hex(b"theirs\n")));
+    for hostile in ["../elsewhere/keep.md", "company/../../elsewhere/keep.md", "/etc/hostname"] {
+        manifest.push_str(&format!("{}  {hostile}\n", thesis::memo::sha256_hex(b"theirs\n")));
+    }
+    std::fs::write(out.join(".thesis-manifest"), manifest).expect("write");
+    memo_in_time(&out).success();
+    assert!(std::fs::symlink_metadata(out.join("company/zz.md")).expect("kept").file_type().is_symlink());
+    assert_eq!(std::fs::read_to_string(elsewhere.join("keep.md")).expect("kept"), "theirs\n");
+}
+
+#[test]
+fn a_given_directory_that_links_out_does_not_widen_the_project_root() {
+    let secret = project(&[("d.yaml", "entities:\n  - { id: hunter2, name: [\n")]);
+    let p = small_project();
+    std::fs::remove_dir_all(p.path().join("data")).expect("rm");
+    std::os::unix::fs::symlink(secret.path(), p.path().join("data")).expect("symlink");
+    let run = check_project(p.path(), &[]).code(1);
+    assert!(run.stderr.contains("data/d.yaml:1:1: error[E010]"), "{}", run.stderr);
+    assert!(!run.stderr.contains("hunter2"), "nothing of the file is echoed:\n{}", run.stderr);
+    assert!(run.stderr.contains("1 error,"), "a file not read has no consequences:\n{}", run.stderr);
+    let allowed = check_project(p.path(), &["--allow-outside-root"]).code(1);
+    assert!(allowed.stderr.contains("error[E001]"), "the option reads it: {}", allowed.stderr);
+}
