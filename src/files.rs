@@ -140,11 +140,16 @@ impl Root {
     }
 }
 
-/// The deepest directory that holds each path (a directory itself, a file its parent).
+/// The deepest directory that holds each path as written (a directory itself, a file or a
+/// link its parent), resolved through links only once found. A given path that is itself a
+/// link (`datasets -> /elsewhere`) does not widen the root to where it leads: its files are
+/// judged against the root like any other link's.
 fn common_ancestor(given: &[PathBuf]) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
     let mut dirs = given.iter().filter_map(|p| {
-        let real = std::fs::canonicalize(p).ok()?;
-        if real.is_dir() { Some(real) } else { real.parent().map(Path::to_path_buf) }
+        let written = lexical(&cwd.join(p));
+        let is_dir = std::fs::symlink_metadata(&written).ok()?.is_dir();
+        if is_dir { Some(written) } else { written.parent().map(Path::to_path_buf) }
     });
     let mut common = dirs.next()?;
     for d in dirs {
@@ -152,7 +157,23 @@ fn common_ancestor(given: &[PathBuf]) -> Option<PathBuf> {
             common = common.parent()?.to_path_buf();
         }
     }
-    Some(common)
+    std::fs::canonicalize(common).ok()
+}
+
+/// `path` with `.` and `..` taken away by the letter (no link is followed).
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
