@@ -32,6 +32,7 @@ pub fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Diagnostic
             Err(d) => {
                 found.push(d);
                 unloaded.entities.extend(written_ids(doc));
+                unloaded.any_attribute = true;
                 None
             }
         })
@@ -46,6 +47,7 @@ pub fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Diagnostic
     }
     check_unique_ids(&builders, &ws.sources, &mut found);
     let tables = resolve_relations(builders, &unloaded, &mut found);
+    found.retain(|d| !unloaded.explains(d.code));
     let tables = tables.map(|mut t| {
         if let Some(cutoff) = as_of {
             withhold_after(&mut t, cutoff);
@@ -85,11 +87,13 @@ fn declare_attributes(files: &[(&YamlDoc, DatasetFile)], diags: &mut Vec<Diagnos
                     Parsed::Ok(s) => s,
                     Parsed::Err(e) => {
                         diags.push(doc.error_diagnostic(&path, e));
+                        schemas[kind.index()].mark_failed(name);
                         continue;
                     }
                 };
                 if !is_valid_name(name) || !is_identifier(name) || RESERVED_ATTRIBUTES.contains(&name.as_str()) {
                     diags.push(bad_attribute_name(name).at_opt(doc.key_span(&path)));
+                    schemas[kind.index()].mark_failed(name);
                     continue;
                 }
                 let decl = AttrDecl {
@@ -192,7 +196,9 @@ fn add_values(
     for (name, raw) in &spec.attributes {
         let apath = path.at("attributes").at(name.as_str());
         let Some(attr) = schema.get(name) else {
-            diags.push(undeclared(name, kind, schema).at_opt(doc.key_span(&apath)));
+            if !schema.failed(name) {
+                diags.push(undeclared(name, kind, schema).at_opt(doc.key_span(&apath)));
+            }
             continue;
         };
         if schema.is_conflicted(attr) {

@@ -151,7 +151,7 @@ fn plan_header(header: &str, file: FileId, schemas: &[KindSchema; 3], errors: &m
             errors.push(header_error(file, col, format!("column `{name}` appears twice")));
         }
         if let ColumnRole::Attribute(a) = &role
-            && schemas.iter().all(|s| s.get(a).is_none())
+            && schemas.iter().all(|s| s.get(a).is_none() && !s.failed(a))
         {
             let names = schemas.iter().flat_map(|s| s.names());
             let d = Diagnostic::error(Code::UndeclaredAttribute, format!("column `{a}` is not a declared attribute"))

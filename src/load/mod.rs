@@ -126,6 +126,9 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
     if !ws.root.contains(path) {
         let id = ws.sources.add(path, None);
         diags.push(outside_root(&ws.root, path, crate::source::Span::new(id, 0..0)));
+        if !matches!(role_by_extension(path), Some(FileRole::Script) | None) {
+            ws.unparsed.unread();
+        }
         return Ok(());
     }
     match role_by_extension(path) {
@@ -152,6 +155,7 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
         }
     }
     let Some(text) = read_text(path, &ws.sources, diags)? else {
+        ws.unparsed.unread();
         return Ok(());
     };
     let id = ws.sources.add(path, Some(Arc::clone(&text)));
@@ -167,11 +171,17 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
         Some(FileRole::RuleSet) => ws.rule_files.push(doc),
         Some(FileRole::Tests) => ws.test_files.push(doc),
         Some(_) => ws.data_files.push(doc),
-        None => diags.push(
-            Diagnostic::error(Code::UnknownFile, what_it_is_not(&doc))
-                .at(doc.span(&yaml::YamlPath::root()).unwrap_or(crate::source::Span::new(id, 0..0)))
-                .hint("a rule file starts with `rule_set:`; a dataset has `entities:` or `attributes:`"),
-        ),
+        None => {
+            if !doc.value.is_null() {
+                // A file of an unknown shape (a misspelt top-level key) may have held anything.
+                ws.unparsed.unread();
+            }
+            diags.push(
+                Diagnostic::error(Code::UnknownFile, what_it_is_not(&doc))
+                    .at(doc.span(&yaml::YamlPath::root()).unwrap_or(crate::source::Span::new(id, 0..0)))
+                    .hint("a rule file starts with `rule_set:`; a dataset has `entities:` or `attributes:`"),
+            )
+        }
     }
     Ok(())
 }

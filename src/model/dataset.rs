@@ -60,6 +60,9 @@ pub struct KindSchema {
     /// Attributes declared with different types (already reported): their values are not
     /// checked again, to avoid a cascade of errors.
     conflicted: Vec<AttrId>,
+    /// Names whose declaration had an error (already reported): what uses them is a
+    /// consequence, not an undeclared attribute.
+    failed: std::collections::BTreeSet<String>,
 }
 
 impl KindSchema {
@@ -90,6 +93,16 @@ impl KindSchema {
 
     pub fn is_conflicted(&self, id: AttrId) -> bool {
         self.conflicted.contains(&id)
+    }
+
+    /// Records a name whose declaration failed to load.
+    pub fn mark_failed(&mut self, name: &str) {
+        self.failed.insert(name.to_string());
+    }
+
+    /// Whether `name` was declared with an error (so it is not reported as undeclared).
+    pub fn failed(&self, name: &str) -> bool {
+        self.failed.contains(name)
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {

@@ -17,6 +17,9 @@ pub struct Unloaded {
     pub any_entity: bool,
     /// A rule file failed to parse and its rule set's name could not be read.
     pub any_rule_set: bool,
+    /// A dataset file that declares attributes (or might: it was not read) failed to load:
+    /// any attribute may be declared there.
+    pub any_attribute: bool,
 }
 
 impl Unloaded {
@@ -45,6 +48,22 @@ impl Unloaded {
         self.entities.extend(other.entities.iter().cloned());
         self.any_entity |= other.any_entity;
         self.any_rule_set |= other.any_rule_set;
+        self.any_attribute |= other.any_attribute;
+    }
+
+    /// A file that was not read at all (outside the root, not a regular file, too large, not
+    /// UTF-8): it may have held any rule set, entity or declaration.
+    pub fn unread(&mut self) {
+        self.any_rule_set = true;
+        self.any_entity = true;
+        self.any_attribute = true;
+    }
+
+    /// Whether a diagnostic with this code is only a consequence of what did not load: an
+    /// undeclared attribute when a file with declarations failed is not another mistake.
+    pub fn explains(&self, code: crate::diag::Code) -> bool {
+        use crate::diag::Code;
+        self.any_attribute && matches!(code, Code::UndeclaredAttribute | Code::UnknownAttribute)
     }
 
     /// What a file that did not parse still tells by its lines: a top-level `rule_set: NAME`
@@ -66,6 +85,9 @@ impl Unloaded {
                 None => self.any_rule_set = true,
             }
             return;
+        }
+        if text.lines().any(|l| l.starts_with("attributes:")) {
+            self.any_attribute = true;
         }
         let ids: Vec<String> =
             text.lines().filter_map(|l| value(l.trim_start().trim_start_matches("- ").trim_start(), "id")).collect();

@@ -309,7 +309,9 @@ fn values(
     for (name, raw) in &e.attributes {
         let apath = path.at("attributes").at(name.as_str());
         let Some(attr) = schema.get(name) else {
-            diags.push(undeclared(name, kind, schema).at_opt(cx.doc.key_span(&apath)));
+            if !cx.dataset.unloaded.any_attribute && !schema.failed(name) {
+                diags.push(undeclared(name, kind, schema).at_opt(cx.doc.key_span(&apath)));
+            }
             continue;
         };
         let Some((value, prov, vpath)) = split_sourced(cx.doc, &apath, raw, diags) else { continue };

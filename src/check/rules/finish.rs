@@ -194,6 +194,12 @@ fn finish_factor(
         // Its category failed to load: that error says why; this factor fails quietly.
         return Err(Vec::new());
     }
+    if let InputSpec::Attribute(name) = &input.v
+        && dataset.schema(kind).failed(name)
+    {
+        // Its declaration failed to load: that error says why; this factor fails quietly.
+        return Err(Vec::new());
+    }
     let category = resolve_category(f, cat, categories).map_err(|e| vec![e])?;
     let scale = f.scale.as_ref().map_or_else(Scale::default_linear, |s| s.v.clone());
     let input = finish_input(f, input, dir, kind, &scale, dataset).map_err(|e| vec![e])?;

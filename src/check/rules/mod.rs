@@ -119,6 +119,7 @@ pub fn check_rules(ws: &Workspace, dataset: &Dataset, diags: &mut Diagnostics) -
             unloaded.add_rule(&file.rule_set, id);
         }
     }
+    found.retain(|d| !dataset.unloaded.explains(d.code));
     diags.extend(found);
     RuleBook::new(sets, unloaded)
 }
