@@ -54,8 +54,8 @@ pub struct Common {
     /// Leave out facts dated after this day (YYYY-MM-DD).
     #[arg(long = "as-of", value_name = "DATE", global = true, value_parser = parse_date)]
     pub as_of: Option<Date>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, value_name = "N", global = true)]
+    /// Worker threads, 1 to 256 (default: one per core). Results do not depend on it.
+    #[arg(long, value_name = "N", global = true, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// How to print diagnostics (default: human on a terminal, short otherwise).
     #[arg(long = "diagnostic-format", value_name = "FORMAT", global = true)]
@@ -93,6 +93,17 @@ pub enum Color {
 
 /// `--as-of` takes a day: a bare `2025` or `2025-06` would compare as earlier than the facts
 /// dated in its own period, so it is refused rather than guessed.
+/// Most worker threads: each has a 16 MiB stack for the sandbox, and a hundred thousand of
+/// them would take minutes to start (or exhaust memory) before any work is done.
+const MAX_THREADS: usize = 256;
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!("{s} is not a thread count in 1..={MAX_THREADS}")),
+    }
+}
+
 fn parse_date(s: &str) -> Result<Date, String> {
     let day = s.trim().len() == "YYYY-MM-DD".len();
     match Date::parse(s) {

@@ -152,6 +152,31 @@ impl<'a> ScriptCache<'a> {
     }
 }
 
+/// The most `functions × names` a script may have: Rhai's parser looks every name it reads up
+/// among the functions defined before it, so compiling costs their product (60,000 one-line
+/// functions took minutes). Real scripts are below 2,000.
+const MAX_COMPILE_COST: u64 = 50_000_000;
+
+/// E303 for a script whose compilation would take that long, counted from its words (an
+/// overestimate: words in strings and comments count too) before Rhai sees it.
+fn too_costly_to_compile(text: &str) -> Option<Diagnostic> {
+    let words = text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty());
+    let (mut functions, mut names) = (0u64, 0u64);
+    for w in words {
+        names += 1;
+        functions += u64::from(w == "fn");
+    }
+    (functions.saturating_mul(names) > MAX_COMPILE_COST).then(|| {
+        Diagnostic::error(
+            Code::ScriptLimit,
+            format!(
+                "the script defines {functions} functions and has {names} names: too many to compile in reasonable time ({functions} × {names} is over {MAX_COMPILE_COST})"
+            ),
+        )
+        .hint("split it into several script files, each with fewer functions")
+    })
+}
+
 /// A script's text: a regular UTF-8 file within the size cap.
 fn read_script(path: &Path) -> Result<String, String> {
     let bytes = crate::files::read_capped(path, crate::files::MAX_TEXT_BYTES).map_err(|e| e.to_string())?;
@@ -184,6 +209,10 @@ fn compile_file(
         },
     };
     let file = sources.add(path, Some(Arc::clone(&text)));
+    if let Some(d) = too_costly_to_compile(&text) {
+        diags.push(d.at(crate::source::Span::new(file, 0..0)));
+        return None;
+    }
     let engine = crate::script::engine(None, limits);
     match engine.compile(&*text) {
         Ok(mut ast) => {

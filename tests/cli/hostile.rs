@@ -325,6 +325,17 @@ fn a_script_is_bounded_in_wall_clock_time_and_zero_operations_is_refused() {
 }
 
 #[test]
+fn a_script_of_sixty_thousand_functions_is_refused_before_rhai_compiles_it() {
+    let p = script_project("1");
+    let many: String = (0..60_000).map(|i| format!("fn g{i}(x) {{ x }}\n")).collect();
+    std::fs::write(p.path().join("rules/s.rhai"), format!("{many}fn f(e) {{ 1 }}\n")).expect("write");
+    let start = std::time::Instant::now();
+    let run = check_project(p.path(), &[]).code(1);
+    assert!(run.stderr.contains("rules/s.rhai:1:1: error[E303]: the script defines 60001 functions"), "{}", run.stderr);
+    assert!(start.elapsed() < std::time::Duration::from_secs(10), "took {:?}", start.elapsed());
+}
+
+#[test]
 fn an_exception_in_a_sort_comparator_is_an_e302() {
     let p = script_project("let a = [3, 1, 2]; a.sort(|x, y| throw \"no\"); a[0]");
     let run = check_project(p.path(), &[]).code(1);
@@ -413,6 +424,11 @@ fn non_finite_or_out_of_range_option_values_are_usage_errors() {
         assert_eq!(run.code, 2, "--min-coverage {value}: {}", run.stderr);
     }
     Thesis::new().args(["test", "--min-coverage", "0"]).run().success();
+    for threads in ["0", "257", "100000", "18446744073709551616", "-1"] {
+        let run =
+            Thesis::new().args(["--threads", threads, "check"]).run_with_timeout(std::time::Duration::from_secs(30));
+        assert_eq!(run.code, 2, "--threads {threads} is refused before threads start: {}", run.stderr);
+    }
 }
 
 /// `memo --out OUT` on the memo fixture, stopped after a minute (a blocked open must not hang
