@@ -189,6 +189,7 @@ impl Common {
             limits: Default::default(),
             root: self.root.clone(),
             allow_outside_root: self.allow_outside_root,
+            root_dirs: Vec::new(),
             threads: self.threads,
             on_stage: self.timings.then(|| StageHook::new(print_stage)),
         };

@@ -414,3 +414,31 @@ fn non_finite_or_out_of_range_option_values_are_usage_errors() {
     }
     Thesis::new().args(["test", "--min-coverage", "0"]).run().success();
 }
+
+#[test]
+fn the_rules_of_a_git_revision_read_no_script_outside_the_project() {
+    let secret = project(&[("s.rhai", "fn f(e) { hunter2 ~~ }\n")]);
+    let path = secret.path().join("s.rhai");
+    let scripted =
+        RULE.replace("{ attribute: x }", &format!("{{ script: {{ file: '{}', function: f }} }}", path.display()));
+    let p = project(&[("rules/r.yaml", &scripted), ("data/d.yaml", DATASET)]);
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+            .args(args)
+            .current_dir(p.path())
+            .status()
+            .expect("git");
+        assert!(ok.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "base"]);
+    std::fs::write(p.path().join("rules/r.yaml"), RULE).expect("write head");
+    let run = Thesis::new()
+        .in_dir(p.path())
+        .args(["--rules", "rules", "--data", "data", "--diagnostic-format", "short", "diff", "--base", "HEAD"])
+        .run();
+    assert!(run.stderr.contains("error[E010]"), "{}", run.stderr);
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+}
