@@ -208,6 +208,15 @@ fn files_and_links_outside_the_project_root_are_not_read() {
     let run = check_project(p.path(), &[]).code(1);
     assert!(run.stderr.contains("rules/s.yaml:1:1: error[E010]"), "{}", run.stderr);
     assert!(!run.stderr.contains("hunter2"), "nothing of the file is echoed:\n{}", run.stderr);
+    std::os::unix::fs::symlink("/", p.path().join("rules/everything")).expect("symlink");
+    let run = check_project(p.path(), &[]).code(1);
+    assert!(
+        run.stderr.contains("rules/everything:1:1: error[E010]"),
+        "a directory link out is named once:\n{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("error[E010]").count(), 2, "{}", run.stderr);
+    std::fs::remove_file(p.path().join("rules/everything")).expect("rm");
     let allowed = check_project(p.path(), &["--allow-outside-root"]).code(1);
     assert!(allowed.stderr.contains("error[E001]"), "the option reads it: {}", allowed.stderr);
 }
