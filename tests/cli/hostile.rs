@@ -451,3 +451,18 @@ fn the_rules_of_a_git_revision_read_no_script_outside_the_project() {
     assert!(run.stderr.contains("error[E010]"), "{}", run.stderr);
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
 }
+
+#[test]
+fn rank_output_sweeps_the_temporary_files_a_killed_run_left_beside_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let leftover = dir.path().join(format!(".thesis-tmp-{}-XyZ789", dead_pid()));
+    let someone_elses = dir.path().join(".tmpAbC123");
+    std::fs::write(&leftover, "half a ranking").expect("write");
+    std::fs::write(&someone_elses, "not thesis's").expect("write");
+    Thesis::new()
+        .args(["--rules", RULES, "--data", DATA, "rank", "--format", "csv", "--output"])
+        .arg(dir.path().join("ranking.csv"))
+        .run()
+        .success();
+    assert!(!leftover.exists() && someone_elses.exists());
+}
