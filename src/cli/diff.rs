@@ -160,8 +160,13 @@ fn score(
     label: &str,
 ) -> Result<Session, Error> {
     let opts = Options { rules, rule_sets: rule_sets.to_vec(), root_dirs: roots.to_vec(), ..common.options() };
+    // Only a side with problems reports, so a clean diff in JSON or SARIF prints one document
+    // (its lints), and the document carries its own file names.
     let scored = crate::pipeline::score_reported(&opts, |diags, sources| {
-        if !diags.is_empty() {
+        if diags.is_empty() {
+            return;
+        }
+        if !common.machine_diagnostics() {
             crate::say!("thesis: in the {label} rules:");
         }
         common.report(diags, sources);

@@ -36,6 +36,18 @@ pub struct Evidence {
     pub withheld: bool,
 }
 
+impl Evidence {
+    /// `judgment` (an analyst's call), `sourced`, `unsourced` (a bare value) or `missing`.
+    pub fn basis(&self) -> &'static str {
+        match (&self.provenance.judgment, &self.provenance.source, &self.value) {
+            (Some(_), _, _) => "judgment",
+            (None, Some(_), _) => "sourced",
+            (None, None, None) => "missing",
+            (None, None, Some(_)) => "unsourced",
+        }
+    }
+}
+
 /// A related entity a roll-up reads.
 #[derive(Clone, Debug, Serialize)]
 pub struct Related {

@@ -178,12 +178,7 @@ fn fact(e: &crate::evaluate::ledger::Evidence, schema: &KindSchema, factors: Vec
 
 /// `judgment`, `sourced`, `unsourced` (a bare value) or `missing`.
 fn basis(e: &crate::evaluate::ledger::Evidence) -> &'static str {
-    match (&e.provenance.judgment, &e.provenance.source, &e.value) {
-        (Some(_), _, _) => "judgment",
-        (None, Some(_), _) => "sourced",
-        (None, None, None) => "missing",
-        (None, None, Some(_)) => "unsourced",
-    }
+    e.basis()
 }
 
 fn coverage(l: &Ledger) -> Coverage {

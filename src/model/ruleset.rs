@@ -46,6 +46,16 @@ pub enum Aggregation {
     WeightedProduct,
 }
 
+impl Aggregation {
+    /// The word in rule files: `weighted_sum` or `weighted_product`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Aggregation::WeightedSum => "weighted_sum",
+            Aggregation::WeightedProduct => "weighted_product",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Missing {
     Fail,

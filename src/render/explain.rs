@@ -41,6 +41,29 @@ pub fn provenance_text(e: &Evidence) -> String {
     parts.join("; ")
 }
 
+/// `facts behind the score: 12 sourced, 3 judgments, 2 unsourced (bare values)`: coverage
+/// counts data present, this says how much of it cites a source. Each attribute counts once.
+fn basis_line(l: &Ledger) -> Option<String> {
+    let mut seen = std::collections::BTreeMap::new();
+    for e in
+        l.factors.iter().filter(|f| f.state == crate::evaluate::ledger::FactorState::Observed).flat_map(|f| &f.evidence)
+    {
+        if !e.withheld && e.value.is_some() {
+            seen.entry(e.attribute.as_str()).or_insert(e.basis());
+        }
+    }
+    if seen.is_empty() {
+        return None;
+    }
+    let count = |b: &str| seen.values().filter(|&&x| x == b).count();
+    let (sourced, judged, bare) = (count("sourced"), count("judgment"), count("unsourced"));
+    let mut parts = vec![format!("{sourced} sourced"), crate::fmt::count(judged, "judgment")];
+    if bare > 0 {
+        parts.push(format!("{bare} unsourced (bare values)"));
+    }
+    Some(format!("facts behind the score: {}", parts.join(", ")))
+}
+
 /// Writes one ledger as text.
 pub fn write_text(out: &mut dyn Write, l: &Ledger, position: Option<(u32, usize, f64)>) -> io::Result<()> {
     let rs = &l.rule_set;
@@ -54,6 +77,9 @@ pub fn write_text(out: &mut dyn Write, l: &Ledger, position: Option<(u32, usize,
         place_text(position, l),
         percent(l.coverage)
     )?;
+    if let Some(line) = basis_line(l) {
+        writeln!(out, "{line}")?;
+    }
     if l.rating != l.rating_before_caps {
         writeln!(out, "rating capped from {} by a gate", l.rating_before_caps.as_deref().unwrap_or("none"))?;
     }

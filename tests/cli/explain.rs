@@ -90,3 +90,19 @@ fn a_gate_fired_by_its_missing_policy_says_so() {
     assert_eq!(v[0]["adjustments"][0]["state"], "fired_on_missing");
     assert_eq!(v[0]["score"], 45.0);
 }
+
+/// F-32: coverage counts data present; the explanation also says how much of it cites a
+/// source, so a company described by bare values does not look as well backed as one that is
+/// sourced fact by fact.
+#[test]
+fn explain_separates_sourced_facts_from_bare_values() {
+    let bare = crate::Thesis::new()
+        .args(["--data", "datasets", "--data", "tests/fixtures/growth", "explain", "deepseek"])
+        .run()
+        .success();
+    let line = bare.stdout.lines().find(|l| l.starts_with("facts behind the score: ")).unwrap_or_default();
+    assert!(line.contains(" unsourced (bare values)"), "{}", bare.stdout);
+    let sourced = crate::Thesis::new().args(["explain", "baidu"]).run().success();
+    let line = sourced.stdout.lines().find(|l| l.starts_with("facts behind the score: ")).unwrap_or_default();
+    assert!(line.contains(" sourced") && !line.contains("unsourced"), "{line}");
+}

@@ -1,5 +1,6 @@
 //! W204: an `extends` override that changes nothing — a category weight, a factor field, a gate,
-//! an adjustment, the ratings or `reason_codes` that a profile gives exactly as its base has it.
+//! an adjustment, the ratings, `reason_codes` or `aggregation` that a profile gives exactly as
+//! its base has it.
 
 use super::{Cx, locate};
 use crate::diag::{Code, Diagnostic};
@@ -105,6 +106,9 @@ impl Pair<'_> {
         }
         if spec.reason_codes.is_some_and(|n| n == self.base.reason_codes) {
             self.warn(ypath!["reason_codes"], format!("`reason_codes: {}`", self.base.reason_codes), out);
+        }
+        if spec.aggregation.is_some_and(|a| a == self.base.aggregation) {
+            self.warn(ypath!["aggregation"], format!("`aggregation: {}`", self.base.aggregation.word()), out);
         }
     }
 }
