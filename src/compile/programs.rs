@@ -153,9 +153,10 @@ impl<'a> ScriptCache<'a> {
 }
 
 /// The most `functions × names` a script may have: Rhai's parser looks every name it reads up
-/// among the functions defined before it, so compiling costs their product (60,000 one-line
-/// functions took minutes). Real scripts are below 2,000.
-const MAX_COMPILE_COST: u64 = 50_000_000;
+/// among the functions defined before it, so compiling costs their product. 60,000 one-line
+/// functions (1.4e10) compile in about a second; a 16 MiB file of them would take hours.
+/// Real scripts are below 2,000.
+const MAX_COMPILE_COST: u64 = 20_000_000_000;
 
 /// E303 for a script whose compilation would take that long, counted from its words (an
 /// overestimate: words in strings and comments count too) before Rhai sees it.
@@ -175,6 +176,20 @@ fn too_costly_to_compile(text: &str) -> Option<Diagnostic> {
         )
         .hint("split it into several script files, each with fewer functions")
     })
+}
+
+/// Script files compiled in this process, by display name, text and parse limits: `check`
+/// compiles every script for itself, again for the chosen rule sets and once more per rule set
+/// its lints score, and a 60,000-function file took a second each time. (Failures are not
+/// kept: they are compiled again, so each pass reports them.)
+type Compiled = HashMap<(String, Arc<str>, (usize, usize)), Arc<AST>>;
+
+/// Most files kept: a long `watch` session sees each saved version once.
+const MAX_COMPILED: usize = 256;
+
+fn compiled() -> &'static std::sync::Mutex<Compiled> {
+    static COMPILED: std::sync::OnceLock<std::sync::Mutex<Compiled>> = std::sync::OnceLock::new();
+    COMPILED.get_or_init(Default::default)
 }
 
 /// A script's text: a regular UTF-8 file within the size cap.
@@ -213,11 +228,22 @@ fn compile_file(
         diags.push(d.at(crate::source::Span::new(file, 0..0)));
         return None;
     }
+    let name = sources.get(file).name.clone();
+    let key = (name.clone(), Arc::clone(&text), limits.expr_depth);
+    if let Some(ast) = compiled().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Some((file, Arc::clone(ast)));
+    }
     let engine = crate::script::engine(None, limits);
     match engine.compile(&*text) {
         Ok(mut ast) => {
-            ast.set_source(sources.get(file).name.clone());
-            Some((file, Arc::new(ast)))
+            ast.set_source(name);
+            let ast = Arc::new(ast);
+            let mut cache = compiled().lock().unwrap_or_else(|e| e.into_inner());
+            if cache.len() >= MAX_COMPILED {
+                cache.clear();
+            }
+            cache.insert(key, Arc::clone(&ast));
+            Some((file, ast))
         }
         Err(e) => {
             diags.push(syntax_diagnostic(&e, ScriptOrigin::File(file), sources));
