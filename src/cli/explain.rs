@@ -1,5 +1,6 @@
 //! `thesis explain ID...`: the whole ledger of each entity.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use super::output::to_stdout_as;
