@@ -55,6 +55,12 @@ impl Write for Sink<'_> {
     }
 }
 
+/// Output is handed to encoders that need `Write + Send`.
+const _: fn() = || {
+    fn send<W: Write + Send>() {}
+    send::<Output<'_>>();
+};
+
 impl<'f> Output<'f> {
     fn new(capacity: usize, sink: Sink<'f>) -> Output<'f> {
         Output(BufWriter::with_capacity(capacity, sink))
@@ -287,9 +293,3 @@ mod tests {
         assert_eq!(names(dir.path()), ["memo.md"]);
     }
 }
-
-/// Output is handed to encoders that need `Write + Send`.
-const _: fn() = || {
-    fn send<W: Write + Send>() {}
-    send::<Output<'_>>();
-};

@@ -4,6 +4,7 @@
 //! round-trip text in CSV), so a new format is one file here plus the variant that selects it.
 
 pub mod csv;
+pub mod markdown;
 pub mod table;
 
 use std::io;
