@@ -100,11 +100,11 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, Refusal> {
 /// The largest text file thesis reads whole (rule files, datasets, scripts, templates).
 pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
 
-/// The directory every input must lie in, and whether the user allowed files outside it.
+/// The directories every input must lie in, and whether the user allowed files outside.
 #[derive(Clone, Debug, Default)]
 pub struct Root {
-    /// Canonical; `None` when no root could be found (then nothing is refused).
-    pub dir: Option<PathBuf>,
+    /// Canonical; empty when no root could be found (then nothing is refused).
+    pub dirs: Vec<PathBuf>,
     pub allow_outside: bool,
 }
 
@@ -115,28 +115,33 @@ impl Root {
             Some(d) => std::fs::canonicalize(d).ok(),
             None => common_ancestor(given),
         };
-        Root { dir, allow_outside }
+        Root { dirs: dir.into_iter().collect(), allow_outside }
+    }
+
+    /// Exactly these directories (for the rules of a git revision, checked out elsewhere).
+    pub fn dirs(dirs: &[PathBuf], allow_outside: bool) -> Root {
+        Root { dirs: dirs.iter().filter_map(|d| std::fs::canonicalize(d).ok()).collect(), allow_outside }
     }
 
     /// Whether `path` (resolved through every link) lies inside the root. A path that does
     /// not exist is inside as far as this check goes (reading it will fail on its own).
     pub fn contains(&self, path: &Path) -> bool {
-        if self.allow_outside {
+        if self.allow_outside || self.dirs.is_empty() {
             return true;
         }
-        let (Some(dir), Ok(real)) = (&self.dir, std::fs::canonicalize(path)) else { return true };
-        real.starts_with(dir)
+        let Ok(real) = std::fs::canonicalize(path) else { return true };
+        self.dirs.iter().any(|d| real.starts_with(d))
     }
 
     /// The root as shown in messages: relative to the working directory when inside it.
     pub fn display(&self) -> String {
-        let Some(dir) = &self.dir else { return ".".into() };
         let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
-        match cwd.as_deref().and_then(|c| dir.strip_prefix(c).ok()) {
-            Some(rel) if rel.as_os_str().is_empty() => ".".into(),
+        let one = |dir: &PathBuf| match cwd.as_deref().and_then(|c| dir.strip_prefix(c).ok()) {
+            Some(rel) if rel.as_os_str().is_empty() => ".".to_string(),
             Some(rel) => crate::source::display_path(rel),
             None => crate::source::display_path(dir),
-        }
+        };
+        if self.dirs.is_empty() { ".".into() } else { self.dirs.iter().map(one).collect::<Vec<_>>().join(" or ") }
     }
 }
 

@@ -24,7 +24,11 @@ fn load_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
     let mut paths = opts.rules.clone();
     paths.extend(opts.data.iter().cloned());
     paths.extend(opts.extra.iter().cloned());
-    let root = crate::files::Root::of(opts.root.as_deref(), &paths, opts.allow_outside_root);
+    let root = if opts.root_dirs.is_empty() {
+        crate::files::Root::of(opts.root.as_deref(), &paths, opts.allow_outside_root)
+    } else {
+        crate::files::Root::dirs(&opts.root_dirs, opts.allow_outside_root)
+    };
     let ws = load(&paths, &root, sources, diags)?;
     clock.mark("load");
     let dataset = crate::check::check_dataset(&ws, opts.as_of, diags);

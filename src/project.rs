@@ -35,6 +35,9 @@ pub struct Options {
     pub root: Option<PathBuf>,
     /// Read files that lead outside the root too (`--allow-outside-root`).
     pub allow_outside_root: bool,
+    /// Instead of one root, exactly these directories (the rules of a git revision checked
+    /// out in a temporary directory, and the project the data comes from).
+    pub root_dirs: Vec<PathBuf>,
     /// Called as each stage ends, with how long it took (`--timings`).
     pub on_stage: Option<StageHook>,
 }
@@ -51,6 +54,7 @@ impl Default for Options {
             threads: None,
             root: None,
             allow_outside_root: false,
+            root_dirs: Vec::new(),
             on_stage: None,
         }
     }

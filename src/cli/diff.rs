@@ -50,18 +50,25 @@ struct Sides {
 pub fn run(common: &Common, args: &DiffArgs) -> Result<ExitCode, Error> {
     let opts = common.options();
     let checkout;
+    // The rules of a revision lie in a temporary directory: their scripts may come from there
+    // or from the project (the working tree's root), nowhere else.
+    let mut base_roots = Vec::new();
     let base_rules = if Path::new(&args.base).exists() {
         vec![PathBuf::from(&args.base)]
     } else {
         checkout = revision::checkout(&args.base, &opts.rules)?;
+        let mut given = opts.rules.clone();
+        given.extend(opts.data.iter().cloned());
+        base_roots.push(checkout.dir.path().to_path_buf());
+        base_roots.extend(crate::files::Root::of(opts.root.as_deref(), &given, false).dirs);
         checkout.paths.clone()
     };
     let head_rules = args.head.clone().map_or_else(|| opts.rules.clone(), |h| vec![h]);
     let head_label = args.head.as_ref().map_or_else(|| "working tree".to_string(), |h| crate::source::display_path(h));
     let score_with = |rule_sets: &[String]| -> Result<Sides, Error> {
         Ok(Sides {
-            base: score(common, base_rules.clone(), rule_sets, &args.base)?,
-            head: score(common, head_rules.clone(), rule_sets, &head_label)?,
+            base: score(common, base_rules.clone(), &base_roots, rule_sets, &args.base)?,
+            head: score(common, head_rules.clone(), &[], rule_sets, &head_label)?,
             base_label: args.base.clone(),
             head_label: head_label.clone(),
             base_rules: base_rules.clone(),
@@ -145,10 +152,21 @@ fn version_lint(base: &RuleSet, head: &RuleSet, changes: &[RuleChange]) -> Optio
     )
 }
 
-fn score(common: &Common, rules: Vec<PathBuf>, rule_sets: &[String], label: &str) -> Result<Session, Error> {
-    let opts = Options { rules, rule_sets: rule_sets.to_vec(), ..common.options() };
+fn score(
+    common: &Common,
+    rules: Vec<PathBuf>,
+    roots: &[PathBuf],
+    rule_sets: &[String],
+    label: &str,
+) -> Result<Session, Error> {
+    let opts = Options { rules, rule_sets: rule_sets.to_vec(), root_dirs: roots.to_vec(), ..common.options() };
+    // Only a side with problems reports, so a clean diff in JSON or SARIF prints one document
+    // (its lints), and the document carries its own file names.
     let scored = crate::pipeline::score_reported(&opts, |diags, sources| {
-        if !diags.is_empty() {
+        if diags.is_empty() {
+            return;
+        }
+        if !common.machine_diagnostics() {
             crate::say!("thesis: in the {label} rules:");
         }
         common.report(diags, sources);

@@ -68,7 +68,7 @@ pub struct Common {
     #[arg(long = "max-operations", value_name = "N", global = true,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_operations: Option<u64>,
-    /// Most milliseconds one script evaluation may take (at least 1; default 1000).
+    /// Most milliseconds one script evaluation may take (at least 1; default 100).
     #[arg(long = "max-script-ms", value_name = "MS", global = true,
           value_parser = clap::value_parser!(u64).range(1..=86_400_000))]
     pub max_script_ms: Option<u64>,
@@ -189,6 +189,7 @@ impl Common {
             limits: Default::default(),
             root: self.root.clone(),
             allow_outside_root: self.allow_outside_root,
+            root_dirs: Vec::new(),
             threads: self.threads,
             on_stage: self.timings.then(|| StageHook::new(print_stage)),
         };

@@ -123,7 +123,12 @@ pub fn write_output(path: &Path, write: impl FnOnce(&mut Output<'_>) -> io::Resu
             Err(Error::Usage(format!("{} is a directory; give a file to write to", crate::source::display_path(path))))
         }
         Ok(meta) if !meta.is_file() => write_through(path, write),
-        _ => write_atomic(path, write),
+        _ => {
+            // What a killed earlier run left beside the target goes first.
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let _ = sweep_temporaries(dir);
+            write_atomic(path, write)
+        }
     }
 }
 

@@ -152,6 +152,20 @@ impl<'a> ScriptCache<'a> {
     }
 }
 
+/// Script files compiled in this process, by display name, text and parse limits: `check`
+/// compiles every script for itself, again for the chosen rule sets and once more per rule set
+/// its lints score, and a 60,000-function file took a second each time. (Failures are not
+/// kept: they are compiled again, so each pass reports them.)
+type Compiled = HashMap<(String, Arc<str>, (usize, usize)), Arc<AST>>;
+
+/// Most files kept: a long `watch` session sees each saved version once.
+const MAX_COMPILED: usize = 256;
+
+fn compiled() -> &'static std::sync::Mutex<Compiled> {
+    static COMPILED: std::sync::OnceLock<std::sync::Mutex<Compiled>> = std::sync::OnceLock::new();
+    COMPILED.get_or_init(Default::default)
+}
+
 /// A script's text: a regular UTF-8 file within the size cap.
 fn read_script(path: &Path) -> Result<String, String> {
     let bytes = crate::files::read_capped(path, crate::files::MAX_TEXT_BYTES).map_err(|e| e.to_string())?;
@@ -184,11 +198,22 @@ fn compile_file(
         },
     };
     let file = sources.add(path, Some(Arc::clone(&text)));
+    let name = sources.get(file).name.clone();
+    let key = (name.clone(), Arc::clone(&text), limits.expr_depth);
+    if let Some(ast) = compiled().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Some((file, Arc::clone(ast)));
+    }
     let engine = crate::script::engine(None, limits);
     match engine.compile(&*text) {
         Ok(mut ast) => {
-            ast.set_source(sources.get(file).name.clone());
-            Some((file, Arc::new(ast)))
+            ast.set_source(name);
+            let ast = Arc::new(ast);
+            let mut cache = compiled().lock().unwrap_or_else(|e| e.into_inner());
+            if cache.len() >= MAX_COMPILED {
+                cache.clear();
+            }
+            cache.insert(key, Arc::clone(&ast));
+            Some((file, ast))
         }
         Err(e) => {
             diags.push(syntax_diagnostic(&e, ScriptOrigin::File(file), sources));

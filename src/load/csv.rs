@@ -605,6 +605,8 @@ fn read_quoted(
 struct Newlines {
     ahead: std::collections::VecDeque<u64>,
     passed: usize,
+    /// Where the last line read so far starts.
+    last_seen: u64,
 }
 
 impl Newlines {
@@ -632,6 +634,11 @@ impl<R: Read> Read for Counting<R> {
         let mut newlines = self.newlines.borrow_mut();
         newlines.ahead.extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| self.offset + i as u64));
         self.offset += n as u64;
+        let last = newlines.ahead.back().copied().map_or(0, |i| i + 1).max(newlines.last_seen);
+        newlines.last_seen = last;
+        if self.offset - last > MAX_LINE_BYTES as u64 {
+            return Err(std::io::Error::other(format!("a line longer than {} MiB", MAX_LINE_BYTES >> 20)));
+        }
         Ok(n)
     }
 }

@@ -50,9 +50,14 @@ pub struct Workspace {
 /// (through links) is read once, and a file whose real path lies outside `root` is not read (E010).
 pub fn load(paths: &[PathBuf], root: &Root, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Workspace, Error> {
     let mut ws = Workspace { sources: sources.clone(), root: root.clone(), ..Workspace::default() };
-    let mut walk = Walk::default();
+    let mut walk =
+        Walk { root, files: Vec::new(), outside: Vec::new(), seen_dirs: HashSet::new(), seen_files: HashSet::new() };
     for p in paths {
         walk.collect(p)?;
+    }
+    for dir in &walk.outside {
+        let at = crate::source::Span::new(ws.sources.add(dir, None), 0..0);
+        diags.push(outside_root(root, dir, at));
     }
     let mut files = walk.files;
     files.sort();
@@ -62,15 +67,17 @@ pub fn load(paths: &[PathBuf], root: &Root, sources: &SourceMap, diags: &mut Dia
     Ok(ws)
 }
 
-/// The files found so far, and the real paths of the directories and files already seen.
-#[derive(Default)]
-struct Walk {
+/// The files found so far, the directory links that lead out of the root (not walked), and
+/// the real paths of the directories and files already seen.
+struct Walk<'a> {
+    root: &'a Root,
     files: Vec<PathBuf>,
+    outside: Vec<PathBuf>,
     seen_dirs: HashSet<PathBuf>,
     seen_files: HashSet<PathBuf>,
 }
 
-impl Walk {
+impl Walk<'_> {
     fn collect(&mut self, path: &Path) -> Result<(), Error> {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if !meta.is_dir() {
@@ -91,7 +98,10 @@ impl Walk {
         }
         entries.sort();
         for p in entries {
-            if p.is_dir() {
+            if p.is_dir() && !self.root.contains(&p) {
+                // A link out of the project (`rules/all -> /`): named once, never walked.
+                self.outside.push(normalize(&p));
+            } else if p.is_dir() {
                 self.collect(&p)?;
             } else if role_by_extension(&p).is_some() {
                 self.push(&p);

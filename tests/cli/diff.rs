@@ -142,3 +142,18 @@ fn a_bad_base_is_neither_a_path_nor_a_revision() {
     assert!(run.stderr.contains("`--base nosuchrev` is neither a path nor a git revision"), "{}", run.stderr);
     assert!(!run.stderr.contains("fatal:"), "{}", run.stderr);
 }
+
+/// With JSON diagnostics, a clean diff's standard error is one document: its W205 lint.
+#[test]
+fn diff_lints_in_json_are_one_document() {
+    let run = Thesis::new()
+        .args(["--data".as_ref(), fixture("check/mistakes/base/datasets").as_os_str()])
+        .args(["--diagnostic-format", "json", "diff"])
+        .args(["--base".as_ref(), fixture("check/mistakes/base/rules").as_os_str()])
+        .args(["--head".as_ref(), fixture("diff/profile-edit").as_os_str()])
+        .run()
+        .success();
+    let doc: serde_json::Value = serde_json::from_str(&run.stderr).expect("one JSON document");
+    assert_eq!(doc["diagnostics"][0]["code"], "W205");
+    assert_eq!(doc["summary"]["warnings"], 1);
+}

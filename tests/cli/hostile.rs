@@ -208,6 +208,15 @@ fn files_and_links_outside_the_project_root_are_not_read() {
     let run = check_project(p.path(), &[]).code(1);
     assert!(run.stderr.contains("rules/s.yaml:1:1: error[E010]"), "{}", run.stderr);
     assert!(!run.stderr.contains("hunter2"), "nothing of the file is echoed:\n{}", run.stderr);
+    std::os::unix::fs::symlink("/", p.path().join("rules/everything")).expect("symlink");
+    let run = check_project(p.path(), &[]).code(1);
+    assert!(
+        run.stderr.contains("rules/everything:1:1: error[E010]"),
+        "a directory link out is named once:\n{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("error[E010]").count(), 2, "{}", run.stderr);
+    std::fs::remove_file(p.path().join("rules/everything")).expect("rm");
     let allowed = check_project(p.path(), &["--allow-outside-root"]).code(1);
     assert!(allowed.stderr.contains("error[E001]"), "the option reads it: {}", allowed.stderr);
 }
@@ -404,4 +413,56 @@ fn a_csv_line_without_end_is_an_e108_not_an_out_of_memory() {
     csv.set_len(300 << 20).expect("a sparse 300 MiB file without newlines");
     let run = check_project(p.path(), &[]).code(1);
     assert!(run.stderr.contains("data/u.csv:2:1: error[E108]: a line longer than 256 MiB"), "{}", run.stderr);
+}
+
+#[test]
+fn non_finite_or_out_of_range_option_values_are_usage_errors() {
+    for value in ["NaN", "inf", "-1", "100.5", "1e400"] {
+        let run = Thesis::new().args(["test", "--min-coverage", value]).run();
+        assert_eq!(run.code, 2, "--min-coverage {value}: {}", run.stderr);
+    }
+    Thesis::new().args(["test", "--min-coverage", "0"]).run().success();
+}
+
+#[test]
+fn the_rules_of_a_git_revision_read_no_script_outside_the_project() {
+    let secret = project(&[("s.rhai", "fn f(e) { hunter2 ~~ }\n")]);
+    let path = secret.path().join("s.rhai");
+    let scripted =
+        RULE.replace("{ attribute: x }", &format!("{{ script: {{ file: '{}', function: f }} }}", path.display()));
+    let p = project(&[("rules/r.yaml", &scripted), ("data/d.yaml", DATASET)]);
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+            .args(args)
+            .current_dir(p.path())
+            .status()
+            .expect("git");
+        assert!(ok.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "base"]);
+    std::fs::write(p.path().join("rules/r.yaml"), RULE).expect("write head");
+    let run = Thesis::new()
+        .in_dir(p.path())
+        .args(["--rules", "rules", "--data", "data", "--diagnostic-format", "short", "diff", "--base", "HEAD"])
+        .run();
+    assert!(run.stderr.contains("error[E010]"), "{}", run.stderr);
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+}
+
+#[test]
+fn rank_output_sweeps_the_temporary_files_a_killed_run_left_beside_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let leftover = dir.path().join(format!(".thesis-tmp-{}-XyZ789", dead_pid()));
+    let someone_elses = dir.path().join(".tmpAbC123");
+    std::fs::write(&leftover, "half a ranking").expect("write");
+    std::fs::write(&someone_elses, "not thesis's").expect("write");
+    Thesis::new()
+        .args(["--rules", RULES, "--data", DATA, "rank", "--format", "csv", "--output"])
+        .arg(dir.path().join("ranking.csv"))
+        .run()
+        .success();
+    assert!(!leftover.exists() && someone_elses.exists());
 }
