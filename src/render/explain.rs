@@ -2,8 +2,9 @@
 
 use std::io::{self, Write};
 
+use super::encode::csv::Csv;
 use super::encode::table::text_table;
-use super::encode::{Column, Value};
+use super::encode::{Column, Encoder, Value};
 use crate::evaluate::ledger::{CategoryLine, Evidence, FactorLine};
 use crate::evaluate::{Ledger, Status};
 use crate::fmt::{fixed, number, percent};
@@ -176,6 +177,23 @@ pub fn factor_values(f: &FactorLine) -> Vec<Value<'_>> {
         Value::Score(f.lost),
         Value::Text(f.state.word()),
     ]
+}
+
+/// The factor rows of several ledgers as CSV: the entity's `id` and `kind`, then
+/// [`factor_columns`]; one line per entity and factor.
+pub fn write_factor_csv(out: &mut dyn Write, ledgers: &[&Ledger]) -> io::Result<()> {
+    let mut columns = vec![Column::new("id", None, false), Column::new("kind", None, false)];
+    columns.extend(factor_columns());
+    let mut enc = Csv::new(4096);
+    enc.header(&columns)?;
+    for l in ledgers {
+        for f in &l.factors {
+            let mut values = vec![Value::Text(&l.id), Value::Text(l.kind.as_str())];
+            values.extend(factor_values(f));
+            enc.row(&values)?;
+        }
+    }
+    out.write_all(&enc.into_bytes()?)
 }
 
 fn write_categories(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
