@@ -1,12 +1,13 @@
 //! `thesis explain ID...`: the whole ledger of each entity.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use super::output::to_stdout_as;
 use super::{Common, ExplainFormat};
 use crate::Error;
 use crate::evaluate::ledger;
-use crate::render::explain::write_text;
+use crate::render::explain::{write_factor_csv, write_text};
 
 pub fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<ExitCode, Error> {
     let (session, _sources) = common.score(&common.options())?;
@@ -36,6 +37,7 @@ pub fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<Exi
             }
             Ok(())
         }
+        ExplainFormat::Csv => write_factor_csv(out, &found.iter().map(|(l, _)| l).collect::<Vec<_>>()),
         ExplainFormat::Json => {
             let items = found
                 .iter()

@@ -151,7 +151,7 @@ pub enum Command {
         /// Entity ids.
         #[arg(required = true, value_name = "ID")]
         ids: Vec<String>,
-        /// How to print the explanation: text, or JSON (the ledger).
+        /// How to print the explanation: text, JSON (the ledger) or CSV (its factor rows).
         #[arg(long, default_value = "text")]
         format: ExplainFormat,
     },
@@ -187,6 +187,8 @@ pub enum Command {
 pub enum ExplainFormat {
     Text,
     Json,
+    /// The factor rows of every entity, one line per entity and factor.
+    Csv,
 }
 
 impl Common {

@@ -2,35 +2,112 @@
 //! (a full or closed one is never a panic), or a file: a regular one written atomically (a
 //! temporary file beside it, then a rename), anything else written to as it is.
 
+use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 
 use crate::Error;
+use crate::escape::Escaping;
+
+/// Where command output goes, as one concrete type: every sink is `Write + Send`, so an
+/// encoder that needs to own its writer on another thread (Parquet's `ArrowWriter<W: Write +
+/// Send>`) takes an `&mut Output` as it is.
+pub struct Output<'f>(BufWriter<Sink<'f>>);
+
+/// The writer under an [`Output`]'s buffer.
+enum Sink<'f> {
+    /// Standard output as it is (machine formats to a pipe or file).
+    Stdout(io::Stdout),
+    /// Standard output with control characters from data escaped.
+    Escaped(Escaping<io::Stdout>),
+    /// A temporary file that will be renamed over the target.
+    Temporary(&'f File),
+    /// A device, named pipe or link, written to as it is.
+    Through(File),
+}
+
+impl Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(w) => w.write(buf),
+            Sink::Escaped(w) => w.write(buf),
+            Sink::Temporary(w) => w.write(buf),
+            Sink::Through(w) => w.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Sink::Stdout(w) => w.write_all(buf),
+            Sink::Escaped(w) => w.write_all(buf),
+            Sink::Temporary(w) => w.write_all(buf),
+            Sink::Through(w) => w.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(w) => w.flush(),
+            Sink::Escaped(w) => w.flush(),
+            Sink::Temporary(w) => w.flush(),
+            Sink::Through(w) => w.flush(),
+        }
+    }
+}
+
+/// Output is handed to encoders that need `Write + Send`.
+const _: fn() = || {
+    fn send<W: Write + Send>() {}
+    send::<Output<'_>>();
+};
+
+impl<'f> Output<'f> {
+    fn new(capacity: usize, sink: Sink<'f>) -> Output<'f> {
+        Output(BufWriter::with_capacity(capacity, sink))
+    }
+
+    /// Runs `write` against this output and flushes it.
+    fn run(mut self, write: impl FnOnce(&mut Output<'f>) -> io::Result<()>) -> io::Result<()> {
+        write(&mut self)?;
+        self.0.flush()
+    }
+}
+
+impl Write for Output<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
 
 /// Runs `write` against standard output. A reader that closed the pipe is not an error. On a
 /// terminal, control characters from data are escaped ([`crate::escape::Escaping`]).
-pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+pub fn to_stdout(write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
     to_stdout_escaped(io::stdout().is_terminal(), write)
 }
 
 /// Like [`to_stdout`]; text meant for people (`human`: tables, ledgers, reports) is escaped
 /// wherever it goes, machine formats only on a terminal (JSON escapes by itself).
-pub fn to_stdout_as(human: bool, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+pub fn to_stdout_as(human: bool, write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
     to_stdout_escaped(human || io::stdout().is_terminal(), write)
 }
 
 /// Like [`to_stdout`] for a writer that escapes the data it prints itself and adds its own
 /// colour codes (which an escaping sink would show as text).
-pub fn to_stdout_painted(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+pub fn to_stdout_painted(write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
     to_stdout_escaped(false, write)
 }
 
-fn to_stdout_escaped(escape: bool, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
-    let stdout = io::stdout();
-    let sink: Box<dyn Write> =
-        if escape { Box::new(crate::escape::Escaping::new(stdout.lock())) } else { Box::new(stdout.lock()) };
-    let mut out = BufWriter::with_capacity(1 << 16, sink);
-    match write(&mut out).and_then(|_| out.flush()) {
+fn to_stdout_escaped(escape: bool, write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
+    let sink = if escape { Sink::Escaped(Escaping::new(io::stdout())) } else { Sink::Stdout(io::stdout()) };
+    match Output::new(1 << 16, sink).run(write) {
         Ok(()) => Ok(()),
         Err(e) if is_broken_pipe(&e) => Ok(()),
         Err(e) => Err(Error::io(Path::new("<stdout>"), e)),
@@ -40,7 +117,7 @@ fn to_stdout_escaped(escape: bool, write: impl FnOnce(&mut dyn Write) -> io::Res
 /// Writes command output to `path`. A regular file (or a new one) is replaced atomically; a
 /// device, a named pipe or a symbolic link is written to as it is (replacing it would leave
 /// `/dev/stdout` or a pipe's reader without the output); a directory is refused.
-pub fn write_output(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+pub fn write_output(path: &Path, write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.is_dir() => {
             Err(Error::Usage(format!("{} is a directory; give a file to write to", crate::source::display_path(path))))
@@ -56,14 +133,13 @@ pub fn write_output(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Resul
 }
 
 /// Writes into an existing non-regular file (a device, a pipe, a link) without replacing it.
-fn write_through(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+fn write_through(path: &Path, write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
     let io_err = |e| Error::io(path, e);
     if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return Err(Error::Usage(format!("{} leads to a directory", crate::source::display_path(path))));
     }
     let file = std::fs::OpenOptions::new().write(true).truncate(true).open(path).map_err(io_err)?;
-    let mut w = BufWriter::new(file);
-    match write(&mut w).and_then(|_| w.flush()) {
+    match Output::new(8 << 10, Sink::Through(file)).run(write) {
         Ok(()) => Ok(()),
         Err(e) if is_broken_pipe(&e) => Ok(()),
         Err(e) => Err(io_err(e)),
@@ -75,15 +151,11 @@ fn write_through(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<(
 /// atomic; the file is not forced to disk, which for a 150 MB ranking costs over a second.)
 /// The temporary file is named `.thesis-tmp-PID-…`, so that a run killed midway leaves a file
 /// a later run recognises ([`stale_temporaries`]) and removes.
-pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+pub fn write_atomic(path: &Path, write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let io_err = |e| Error::io(path, e);
     let tmp = temporary_beside(path, dir).map_err(io_err)?;
-    {
-        let mut w = BufWriter::new(tmp.as_file());
-        write(&mut w).map_err(io_err)?;
-        w.flush().map_err(io_err)?;
-    }
+    Output::new(8 << 10, Sink::Temporary(tmp.as_file())).run(write).map_err(io_err)?;
     tmp.persist(path).map_err(|e| io_err(e.error))?;
     Ok(())
 }
@@ -174,7 +246,7 @@ fn is_broken_pipe(e: &io::Error) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::io;
+    use std::io::{self, Write};
 
     use super::write_atomic;
 

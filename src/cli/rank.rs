@@ -23,7 +23,7 @@ pub fn run(
     let mut clock = super::Timings::new(common.timings);
     let ranking = crate::rank::rank(ks);
     clock.mark("rank");
-    let write = |out: &mut dyn std::io::Write| {
+    let write = |out: &mut super::output::Output<'_>| {
         write_ranking(out, format, ks, &ranking, top, &session.scores, &session.project.dataset)
     };
     match output {

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use super::output::{stale_temporaries, sweep_temporaries, write_atomic};

@@ -1,5 +1,6 @@
 //! `thesis schema`: the JSON Schemas of the file formats, printed or written to a directory.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -2,6 +2,7 @@
 //! PowerShell (clap_complete), and the manual page in roff (clap_mangen), both from the same
 //! clap definition as the parser, so they never disagree with it.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::CommandFactory;

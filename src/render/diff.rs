@@ -2,8 +2,9 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell, CellAlignment, Table, presets};
-
+use super::encode::markdown::Markdown;
+use super::encode::table::text_table;
+use super::encode::{Column, Encoder, Value};
 use crate::diff::rules::RuleChange;
 use crate::diff::{Driver, EntityChange, KindDiff, RatingChange, Standing};
 use crate::fmt::fixed;
@@ -116,6 +117,55 @@ fn rule_change_line(c: &RuleChange) -> String {
     }
 }
 
+/// One entity that moved: its score, rank and rating on both sides, and what moved it most.
+struct ChangeRow<'a> {
+    /// The id; in Markdown as code.
+    id: String,
+    name: &'a str,
+    /// `55.00 → 60.00 (+5.00)`.
+    score: String,
+    /// `3 → 1`, or one word when it stayed.
+    rank: String,
+    /// `Neutral → Overweight`, or the head's rating when it stayed; in Markdown bold when
+    /// it changed.
+    rating: String,
+    /// `growth +3.00, margin −1.00`.
+    drivers: String,
+}
+
+impl<'a> ChangeRow<'a> {
+    fn new(c: &'a EntityChange, markdown: bool) -> ChangeRow<'a> {
+        let rating = rating_cell(c);
+        ChangeRow {
+            id: if markdown { format!("`{}`", c.id) } else { c.id.clone() },
+            name: &c.name,
+            score: score_cell(c),
+            rank: rank_cell(c),
+            rating: if markdown && c.rating_changed() { format!("**{rating}**") } else { rating },
+            drivers: drivers_cell(&c.drivers),
+        }
+    }
+
+    /// The row's values, in the order of [`change_columns`].
+    fn values(&self) -> Vec<Value<'_>> {
+        [&self.id, self.name, &self.score, &self.rank, &self.rating, &self.drivers]
+            .map(|s: &str| Value::Text(s))
+            .to_vec()
+    }
+}
+
+/// The columns of the entities that moved.
+fn change_columns() -> Vec<Column> {
+    vec![
+        Column::new("id", Some("id"), false),
+        Column::new("name", Some("name"), false),
+        Column::new("score", Some("score"), true).whole(),
+        Column::new("rank", Some("rank"), false).whole(),
+        Column::new("rating", Some("rating"), false).whole(),
+        Column::new("moved_most_by", Some("moved most by"), false).whole(),
+    ]
+}
+
 fn write_table(out: &mut dyn Write, d: &KindDiff) -> io::Result<()> {
     writeln!(out, "{}", heading(d))?;
     if !d.rule_changes.is_empty() {
@@ -128,20 +178,9 @@ fn write_table(out: &mut dyn Write, d: &KindDiff) -> io::Result<()> {
     if d.changes.is_empty() {
         return writeln!(out, "no entity moved");
     }
-    let mut t = Table::new();
-    t.load_style(presets::NOTHING);
-    t.set_header(["id", "name", "score", "rank", "rating", "moved most by"]);
-    for c in &d.changes {
-        t.add_row(vec![
-            Cell::new(super::clip(&c.id)),
-            Cell::new(super::clip(&c.name)),
-            Cell::new(score_cell(c)).set_alignment(CellAlignment::Right),
-            Cell::new(rank_cell(c)),
-            Cell::new(rating_cell(c)),
-            Cell::new(drivers_cell(&c.drivers)),
-        ]);
-    }
-    write!(out, "{}", super::table_text(&t))?;
+    let rows: Vec<ChangeRow> = d.changes.iter().map(|c| ChangeRow::new(c, false)).collect();
+    let values: Vec<Vec<Value<'_>>> = rows.iter().map(ChangeRow::values).collect();
+    out.write_all(&text_table(&change_columns(), &values, true)?)?;
     if !d.rating_changes.is_empty() {
         writeln!(out, "\nrating changes")?;
         for r in &d.rating_changes {
@@ -151,6 +190,7 @@ fn write_table(out: &mut dyn Write, d: &KindDiff) -> io::Result<()> {
     Ok(())
 }
 
+/// Text escaped for Markdown (outside the tables, which the encoder escapes).
 fn md(s: &str) -> String {
     s.replace('|', "\\|")
 }
@@ -175,20 +215,11 @@ fn write_markdown(out: &mut dyn Write, d: &KindDiff) -> io::Result<()> {
     if d.changes.is_empty() {
         return writeln!(out, "No entity moved.");
     }
-    writeln!(out, "| id | name | score | rank | rating | moved most by |")?;
-    writeln!(out, "|---|---|---:|---|---|---|")?;
+    let columns = change_columns();
+    let mut enc = Markdown::new(&columns);
+    enc.header(&columns)?;
     for c in &d.changes {
-        let rating = if c.rating_changed() { format!("**{}**", rating_cell(c)) } else { rating_cell(c) };
-        writeln!(
-            out,
-            "| `{}` | {} | {} | {} | {} | {} |",
-            c.id,
-            md(&c.name),
-            score_cell(c),
-            rank_cell(c),
-            md(&rating),
-            md(&drivers_cell(&c.drivers))
-        )?;
+        enc.row(&ChangeRow::new(c, true).values())?;
     }
-    Ok(())
+    out.write_all(&enc.into_bytes()?)
 }

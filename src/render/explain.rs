@@ -2,15 +2,12 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell, CellAlignment, Table, presets};
-
-use crate::evaluate::ledger::{Evidence, FactorLine};
+use super::encode::csv::Csv;
+use super::encode::table::text_table;
+use super::encode::{Column, Encoder, Value};
+use crate::evaluate::ledger::{CategoryLine, Evidence, FactorLine};
 use crate::evaluate::{Ledger, Status};
-use crate::fmt::{RawStyle, fixed, number, percent, raw};
-
-fn right(s: String) -> Cell {
-    Cell::new(s).set_alignment(CellAlignment::Right)
-}
+use crate::fmt::{fixed, number, percent};
 
 fn opt(x: Option<f64>) -> String {
     x.map_or_else(|| "—".to_string(), |v| fixed(v, 2))
@@ -130,40 +127,85 @@ fn place_text(position: Option<(u32, usize, f64)>, l: &Ledger) -> String {
     }
 }
 
-fn write_categories(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
-    let mut t = Table::new();
-    t.load_style(presets::NOTHING);
-    t.set_header(["category", "weight", "share", "score", "contribution"]);
-    for c in &l.categories {
-        t.add_row(vec![
-            Cell::new(super::clip(&c.name)),
-            right(number(c.weight)),
-            right(percent(c.share)),
-            right(opt(c.score)),
-            right(fixed(c.contribution, 2)),
-        ]);
+/// The ledger's category rows: name, weight, share, score and contribution.
+pub fn category_columns() -> Vec<Column> {
+    vec![
+        Column::new("category", Some("category"), false),
+        Column::new("weight", Some("weight"), true),
+        Column::new("share", Some("share"), true),
+        Column::new("score", Some("score"), true),
+        Column::new("contribution", Some("contribution"), true),
+    ]
+}
+
+/// One category's values, in the order of [`category_columns`].
+pub fn category_values(c: &CategoryLine) -> Vec<Value<'_>> {
+    vec![
+        Value::Text(&c.name),
+        Value::Weight(c.weight),
+        Value::Share(c.share),
+        Value::Number(c.score),
+        Value::Score(c.contribution),
+    ]
+}
+
+/// The ledger's factor rows: what each factor read, scored and weighed, and its state.
+pub fn factor_columns() -> Vec<Column> {
+    vec![
+        Column::new("factor", Some("factor"), false).whole(),
+        Column::new("category", Some("category"), false).whole(),
+        Column::new("raw", Some("raw"), true).whole(),
+        Column::new("points", Some("points"), true),
+        Column::new("weight", Some("weight"), true),
+        Column::new("share", Some("share"), true),
+        Column::new("contribution", Some("contribution"), true),
+        Column::new("lost", Some("lost"), true),
+        Column::new("state", Some("state"), false).whole(),
+    ]
+}
+
+/// One factor's values, in the order of [`factor_columns`].
+pub fn factor_values(f: &FactorLine) -> Vec<Value<'_>> {
+    vec![
+        Value::Text(&f.id),
+        Value::Text(&f.category),
+        Value::Raw(&f.raw),
+        Value::Number(f.points),
+        Value::Weight(f.weight),
+        Value::Share(f.share),
+        Value::Score(f.contribution),
+        Value::Score(f.lost),
+        Value::Text(f.state.word()),
+    ]
+}
+
+/// The factor rows of several ledgers as CSV: the entity's `id` and `kind`, then
+/// [`factor_columns`]; one line per entity and factor.
+pub fn write_factor_csv(out: &mut dyn Write, ledgers: &[&Ledger]) -> io::Result<()> {
+    let mut columns = vec![Column::new("id", None, false), Column::new("kind", None, false)];
+    columns.extend(factor_columns());
+    let mut enc = Csv::new(4096);
+    enc.header(&columns)?;
+    for l in ledgers {
+        for f in &l.factors {
+            let mut values = vec![Value::Text(&l.id), Value::Text(l.kind.as_str())];
+            values.extend(factor_values(f));
+            enc.row(&values)?;
+        }
     }
-    write!(out, "\n{}", super::table_text(&t))
+    out.write_all(&enc.into_bytes()?)
+}
+
+fn write_categories(out: &mut dyn Write, l: &Ledger) -> io::Result<()> {
+    let rows: Vec<Vec<Value<'_>>> = l.categories.iter().map(category_values).collect();
+    writeln!(out)?;
+    out.write_all(&text_table(&category_columns(), &rows, true)?)
 }
 
 fn write_factors(out: &mut dyn Write, factors: &[FactorLine]) -> io::Result<()> {
-    let mut t = Table::new();
-    t.load_style(presets::NOTHING);
-    t.set_header(["factor", "category", "raw", "points", "weight", "share", "contribution", "lost", "state"]);
-    for f in factors {
-        t.add_row(vec![
-            Cell::new(&f.id),
-            Cell::new(&f.category),
-            right(raw(&f.raw, RawStyle::Table)),
-            right(opt(f.points)),
-            right(number(f.weight)),
-            right(percent(f.share)),
-            right(fixed(f.contribution, 2)),
-            right(fixed(f.lost, 2)),
-            Cell::new(f.state.word()),
-        ]);
-    }
-    write!(out, "\n{}", super::table_text(&t))?;
+    let rows: Vec<Vec<Value<'_>>> = factors.iter().map(factor_values).collect();
+    writeln!(out)?;
+    out.write_all(&text_table(&factor_columns(), &rows, true)?)?;
     writeln!(out)?;
     for f in factors {
         writeln!(out, "{} — {} [{}; {}]", f.id, f.description, f.input, f.scale)?;

@@ -183,7 +183,7 @@ impl<'a> RankRow<'a> {
 
 /// The ranking's columns: names for CSV, titles for the table.
 fn columns(ks: &KindScores) -> Vec<Column> {
-    let col = |name: &str, title: Option<&'static str>, right: bool| Column { name: name.to_string(), title, right };
+    let col = Column::new;
     let mut v = vec![
         col("rank", Some("rank"), true),
         col("id", Some("id"), false),

@@ -1,7 +1,8 @@
 //! `linear {lo, hi, direction}`: fixed bounds, clamped, 100·clamp((x − lo)/(hi − lo), 0, 1).
 
 use super::Direction;
-use super::{Expect, RawValue, ScaleKind, Scorer, UniverseStats, direction_suffix};
+use super::{Expect, Issue, RawValue, ScaleKind, Scorer, UniverseStats, direction_suffix};
+use crate::diag::{Code, Problem};
 use crate::fmt::number;
 
 /// A `linear` scale.
@@ -21,6 +22,19 @@ pub struct Linear {
 pub fn linear_points(lo: f64, hi: f64, lower: bool, x: f64) -> f64 {
     let t = if lower { (hi - x) / (hi - lo) } else { (x - lo) / (hi - lo) };
     100.0 * t.clamp(0.0, 1.0)
+}
+
+impl Linear {
+    /// The scale `lo..hi`, which needs `lo < hi`.
+    pub fn check(lo: f64, hi: f64, direction: Direction) -> Result<Linear, Vec<Issue>> {
+        if lo >= hi {
+            let problem =
+                Problem::new(Code::BadScale, format!("linear scale needs lo < hi; here lo is {lo} and hi is {hi}"))
+                    .hint("for lower-is-better, keep lo < hi and add `direction: lower`");
+            return Err(vec![Issue::at(problem, &["linear", "hi"])]);
+        }
+        Ok(Linear { lo, hi, direction })
+    }
 }
 
 impl ScaleKind for Linear {
@@ -69,5 +83,13 @@ mod tests {
         let s = Linear { lo: 10.0, hi: 20.0, direction: Direction::Lower };
         assert_eq!(s.invert(75.0), Some(RawValue::Number(12.5)));
         assert_eq!(s.invert(101.0), None);
+    }
+
+    #[test]
+    fn check_wants_lo_below_hi_and_points_at_hi() {
+        assert!(Linear::check(0.0, 50.0, Direction::Lower).is_ok());
+        let issues = Linear::check(5.0, 5.0, Direction::Higher).expect_err("lo = hi");
+        assert_eq!(issues[0].at, Issue::at(issues[0].problem.clone(), &["linear", "hi"]).at);
+        assert_eq!(issues[0].problem.message, "linear scale needs lo < hi; here lo is 5 and hi is 5");
     }
 }

@@ -2,11 +2,25 @@
 
 use indexmap::IndexMap;
 
-use super::{Expect, Part, RawValue, ScaleKind, Scorer, UniverseStats};
+use super::{Expect, Issue, Part, RawValue, ScaleKind, Scorer, UniverseStats};
+use crate::diag::{Code, Problem};
 
 /// A `map` scale: each listed text value with its points, in the order written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Map(pub IndexMap<String, f64>);
+
+impl Map {
+    /// The listed values, which need at least one, each with points in 0..100.
+    pub fn check(values: IndexMap<String, f64>) -> Result<Map, Vec<Issue>> {
+        if values.is_empty() {
+            return Err(vec![Issue::at(Problem::new(Code::BadScale, "a map scale needs at least one value"), &[])]);
+        }
+        if let Some((k, p)) = values.iter().find(|(_, p)| !super::points_ok(**p)) {
+            return Err(vec![Issue::at(super::bad_points(*p), &["map", k])]);
+        }
+        Ok(Map(values))
+    }
+}
 
 impl ScaleKind for Map {
     fn name(&self) -> &'static str {
@@ -50,5 +64,16 @@ mod tests {
         assert_eq!(s.invert(50.0), None);
         let (scorer, _) = s.resolve(&mut std::iter::empty());
         assert_eq!(scorer.text("a"), Some(10.0));
+    }
+
+    #[test]
+    fn check_wants_a_value_and_points_in_range_and_names_the_first_bad_one() {
+        let map = |v: &[(&str, f64)]| v.iter().map(|(k, p)| (k.to_string(), *p)).collect::<IndexMap<_, _>>();
+        assert!(Map::check(map(&[("a", 0.0), ("b", 100.0)])).is_ok());
+        assert_eq!(Map::check(map(&[])).expect_err("empty")[0].at, Vec::new());
+        let issues = Map::check(map(&[("a", 10.0), ("b", 120.0), ("c", -1.0)])).expect_err("out of range");
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].at, [super::super::Step::Key("map".into()), super::super::Step::Key("b".into())]);
+        assert_eq!(issues[0].problem.message, "120 points is outside 0..100");
     }
 }

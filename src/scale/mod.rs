@@ -8,8 +8,12 @@
 //! spelling is `load::rules::ScaleSpec` (closed, for serde and the schema), checked into a
 //! [`Scale`] by `check::rules::scale`.
 //!
-//! Adding a kind: one file here implementing [`ScaleKind`], its line in `kinds!` below, its
-//! `ScaleSpec` variant and the arm that checks it; the compiler lists the last two.
+//! A kind with rules of its own (linear's `lo < hi`, touching bands) checks them in its file,
+//! as a `check` that returns the kind or its [`Issue`]s; the check stage only places them.
+//!
+//! Adding a kind: one file here implementing [`ScaleKind`] (and its `check`, if it has
+//! rules), its line in `kinds!` below, its `ScaleSpec` variant and the one-line arm in
+//! `check::rules::scale` that calls its `check`; the compiler lists the last two.
 
 mod bands;
 mod boolean;
@@ -21,7 +25,10 @@ mod percentile;
 mod scorer;
 mod zscore;
 
-pub use bands::{Band, Bands, band_index};
+use crate::diag::{Code, Problem};
+use crate::fmt::number;
+
+pub use bands::{Band, BandInput, Bands, band_index, coverage_problems};
 pub use boolean::Bool;
 pub use direction::Direction;
 pub use linear::{Linear, linear_points};
@@ -30,6 +37,44 @@ pub use minmax::Minmax;
 pub use percentile::Percentile;
 pub use scorer::{DEGENERATE_POINTS, Scorer, UniverseStats};
 pub use zscore::Zscore;
+
+/// One step below a scale's `scale:` key, toward where a problem lies.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// A key of a mapping (`linear`, `hi`, a map's value).
+    Key(String),
+    /// An item of a list (a band).
+    Index(usize),
+}
+
+/// A problem a kind finds in its spec, and where below the `scale:` key it lies (no steps:
+/// the scale itself). The check stage turns the steps into a place in the file; a step the
+/// file does not spell (an open band's `min`) falls back to the step above it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Issue {
+    /// What is wrong and how to fix it.
+    pub problem: Problem,
+    /// Where, below the `scale:` key.
+    pub at: Vec<Step>,
+}
+
+impl Issue {
+    /// A problem at the keys `at` below the `scale:` key.
+    pub fn at(problem: Problem, at: &[&str]) -> Issue {
+        Issue { problem, at: at.iter().map(|k| Step::Key(k.to_string())).collect() }
+    }
+}
+
+/// Whether a number of points lies in 0..100.
+pub fn points_ok(p: f64) -> bool {
+    (0.0..=100.0).contains(&p)
+}
+
+/// Points outside 0..100 (a band's, a map value's, a rating's).
+pub fn bad_points(p: f64) -> Problem {
+    Problem::new(Code::BadScale, format!("{} points is outside 0..100", number(p)))
+        .hint("points run from 0 (least attractive) to 100 (most attractive)")
+}
 
 /// What a factor's input must give for its scale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,7 +2,10 @@
 //! to 0..100 (opt-in: rank reversal); 50 points for all when the spread is zero.
 
 use super::Direction;
-use super::{DEGENERATE_POINTS, Expect, RawValue, ScaleKind, Scorer, UniverseStats, direction_suffix, sorted_observed};
+use super::{
+    DEGENERATE_POINTS, Expect, Issue, RawValue, ScaleKind, Scorer, UniverseStats, direction_suffix, sorted_observed,
+};
+use crate::diag::{Code, Problem};
 use crate::fmt::number;
 
 /// A `zscore` scale.
@@ -12,6 +15,18 @@ pub struct Zscore {
     pub direction: Direction,
     /// Standard deviations mapped to 0 and 100; positive.
     pub clamp: f64,
+}
+
+impl Zscore {
+    /// The scale clamped at ±`clamp` standard deviations, which needs a positive clamp.
+    pub fn check(direction: Direction, clamp: f64) -> Result<Zscore, Vec<Issue>> {
+        if clamp <= 0.0 {
+            let problem =
+                Problem::new(Code::BadScale, "zscore clamp must be positive").hint("clamp: 3 maps −3σ..+3σ to 0..100");
+            return Err(vec![Issue::at(problem, &["zscore", "clamp"])]);
+        }
+        Ok(Zscore { direction, clamp })
+    }
 }
 
 impl ScaleKind for Zscore {
@@ -41,5 +56,17 @@ impl ScaleKind for Zscore {
     }
     fn invert(&self, _: f64) -> Option<RawValue> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_wants_a_positive_clamp() {
+        assert!(Zscore::check(Direction::Higher, 3.0).is_ok());
+        let issues = Zscore::check(Direction::Higher, 0.0).expect_err("zero clamp");
+        assert_eq!(issues[0].at, Issue::at(issues[0].problem.clone(), &["zscore", "clamp"]).at);
     }
 }

@@ -106,3 +106,30 @@ fn explain_separates_sourced_facts_from_bare_values() {
     let line = sourced.stdout.lines().find(|l| l.starts_with("facts behind the score: ")).unwrap_or_default();
     assert!(line.contains(" sourced") && !line.contains("unsourced"), "{line}");
 }
+
+#[test]
+fn csv_gives_the_ledgers_factor_rows_with_the_numbers_of_the_json_ledger() {
+    let csv = context().args(["explain", "c1", "s2", "--format", "csv"]).run().success().stdout;
+    let json = context().args(["explain", "c1", "s2", "--format", "json"]).run().success().stdout;
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("id,kind,factor,category,raw,points,weight,share,contribution,lost,state"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let factors: Vec<(&serde_json::Value, &serde_json::Value)> = v
+        .as_array()
+        .expect("ledgers")
+        .iter()
+        .flat_map(|l| l["factors"].as_array().expect("factors").iter().map(move |f| (l, f)))
+        .collect();
+    assert_eq!(rows.len(), factors.len());
+    for (row, (l, f)) in rows.iter().zip(&factors) {
+        assert_eq!(
+            (row[0], row[1], row[2]),
+            (l["id"].as_str().unwrap_or(""), l["kind"].as_str().unwrap_or(""), f["id"].as_str().unwrap_or(""))
+        );
+        let num = |s: &str| s.parse::<f64>().expect("number");
+        assert_eq!(num(row[8]), f["contribution"].as_f64().expect("contribution"), "{row:?}");
+        assert_eq!(row[10], f["state"]);
+    }
+    assert_eq!(&rows[0][2..6], ["growth", "opportunity", "12.5", "25"]);
+}

@@ -138,8 +138,23 @@ fn files_the_loader_refuses_for_their_shape_do_not_validate() {
         "E008-unknown-value.yaml",
         "E002-wrong-type.yaml",
         "E004-missing-key.yaml",
+        "E008-unknown-exposure-kind.yaml",
     ] {
         let path = root().join("tests/fixtures/check/cases").join(name);
         assert!(v.validate(&path).is_err(), "{name} validates, yet the loader refuses it");
     }
+}
+
+/// `Kind` must stay a plain enum in the schema (doc comments on its variants once made
+/// schemars write it as `oneOf`, and `exposure` then took any key).
+#[test]
+fn the_dataset_schema_limits_exposure_keys_to_the_three_kinds() {
+    let v = Validator::new();
+    let path = root().join("tests/fixtures/check/cases/E008-unknown-exposure-kind.yaml");
+    let err = v.validate(&path).expect_err("an exposure to a `sector` validates");
+    assert!(err.contains("sector"), "the schema error does not name the key: {err}");
+    let exposure = &schema(Format::Dataset)["definitions"]["EntitySpec"]["properties"]["exposure"];
+    let keys: Vec<&String> = exposure["properties"].as_object().expect("exposure properties").keys().collect();
+    assert_eq!(keys, ["company", "region", "segment"]);
+    assert_eq!(exposure["additionalProperties"], false);
 }

@@ -32,6 +32,16 @@ fn num(buf: &mut ryu::Buffer, x: f64) -> &str {
     s.strip_suffix(".0").unwrap_or(s)
 }
 
+/// A raw value: numbers as their shortest text, text as it is, missing empty.
+fn raw(buf: &mut ryu::Buffer, v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |x| num(buf, x).to_string()),
+        other => other.to_string(),
+    }
+}
+
 impl Encoder for Csv {
     fn header(&mut self, columns: &[Column]) -> io::Result<()> {
         self.w.write_record(columns.iter().map(|c| c.name.as_str()))?;
@@ -46,6 +56,8 @@ impl Encoder for Csv {
                 Value::Score(x) | Value::Share(x) => self.w.write_field(num(&mut self.numbers, x))?,
                 Value::Number(x) => self.w.write_field(x.map_or("", |x| num(&mut self.numbers, x)))?,
                 Value::List(names) => self.w.write_field(names.join(";"))?,
+                Value::Weight(x) => self.w.write_field(num(&mut self.numbers, x))?,
+                Value::Raw(v) => self.w.write_field(raw(&mut self.numbers, v))?,
             }
         }
         self.w.write_record(None::<&[u8]>)?;
@@ -64,8 +76,7 @@ mod tests {
     #[test]
     fn each_value_type_reads_as_csv_spells_it() {
         let mut enc = Csv::new(64);
-        let cols =
-            ["rank", "id", "score", "flags", "score_a"].map(|n| Column { name: n.into(), title: None, right: false });
+        let cols = ["rank", "id", "score", "flags", "score_a"].map(|n| Column::new(n, None, false));
         enc.header(&cols).expect("header");
         let flags = ["f1", "f2"];
         let row =

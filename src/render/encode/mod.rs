@@ -4,6 +4,7 @@
 //! round-trip text in CSV), so a new format is one file here plus the variant that selects it.
 
 pub mod csv;
+pub mod markdown;
 pub mod table;
 
 use std::io;
@@ -19,8 +20,12 @@ pub enum Value<'a> {
     Score(f64),
     /// A share on 0..1 (coverage).
     Share(f64),
-    /// A number that may be missing (category scores).
+    /// A number that may be missing (category scores, points); `—` in tables when missing.
     Number(Option<f64>),
+    /// A weight, in full (`2`, `0.5`).
+    Weight(f64),
+    /// A factor's raw value (number, text, boolean or null), as the ledger carries it.
+    Raw(&'a serde_json::Value),
     /// Several names (flags, reason codes).
     List(&'a [&'a str]),
 }
@@ -34,6 +39,22 @@ pub struct Column {
     pub title: Option<&'static str>,
     /// Whether tables right-align it (numbers).
     pub right: bool,
+    /// Whether tables cut its text to [`crate::render::MAX_CELL_CHARS`] (data); names from the
+    /// rules are shown whole.
+    pub clip: bool,
+}
+
+impl Column {
+    /// A column named `name`, titled `title` in tables, right-aligned there if `right`, its
+    /// text clipped.
+    pub fn new(name: &str, title: Option<&'static str>, right: bool) -> Column {
+        Column { name: name.to_string(), title, right, clip: true }
+    }
+
+    /// The same column, its text shown whole in tables.
+    pub fn whole(self) -> Column {
+        Column { clip: false, ..self }
+    }
 }
 
 /// Writes rows of typed values in one format, into a buffer (rows are encoded in parallel
