@@ -154,12 +154,17 @@ pub fn convert(value: &Value, decl: &AttrDecl) -> Result<Cell, Problem> {
 /// For text where a number goes: the bare number to write, and the declared unit.
 fn number_hint(value: &Value, decl: &AttrDecl) -> Option<String> {
     let Value::String(text) = value else { return None };
-    let digits: String =
-        text.trim().chars().take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+')).collect();
+    let text = text.trim();
+    let numeric: String =
+        text.chars().take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | '_')).collect();
+    let (digits, rest) = (numeric.replace('_', ""), text[numeric.len()..].trim());
     let write = if digits.parse::<f64>().is_ok() { format!("write {digits}") } else { "write a bare number".into() };
     Some(match &decl.unit {
-        Some(unit) => format!("{write}: the unit ({unit}) is declared with `{}`, not written in values", decl.name),
-        None => format!("{write}, without quotes"),
+        Some(unit) if !rest.is_empty() => {
+            format!("{write}: the unit ({unit}) is declared with `{}`, not written in values", decl.name)
+        }
+        _ if numeric.contains('_') => format!("{write}, without `_`"),
+        _ => format!("{write}, without quotes"),
     })
 }
 

@@ -83,6 +83,10 @@ pub fn number_from_text(v: &str) -> Result<Num, Problem> {
         Ok(x) if x.is_infinite() && !t.to_ascii_lowercase().contains("inf") => {
             Err(Problem::new(Code::BadNumber, format!("the number {v} does not fit a 64-bit float")))
         }
+        // Digits grouped with `_` are text to YAML; the hint says how to write them.
+        Ok(x) if x.is_finite() && v.contains('_') => {
+            Err(Problem::new(Code::WrongType, format!("expected a number, found the text \"{v}\"")))
+        }
         Ok(x) if x.is_finite() => {
             Err(Problem::new(Code::WrongType, format!("expected a number, found the text \"{v}\" (remove the quotes)")))
         }

@@ -340,7 +340,11 @@ fn a_script_of_150_000_functions_is_refused_before_rhai_compiles_it() {
     std::fs::write(p.path().join("rules/s.rhai"), format!("{many}fn f(e) {{ 1 }}\n")).expect("write");
     let start = std::time::Instant::now();
     let run = check_project(p.path(), &[]).code(1);
-    assert!(run.stderr.contains("rules/s.rhai:1:1: error[E303]: the script defines 150001 functions"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("rules/s.rhai:1:1: error[E303]: the script defines 150001 functions"),
+        "{}",
+        run.stderr
+    );
     assert!(start.elapsed() < std::time::Duration::from_secs(10), "took {:?}", start.elapsed());
 }
 
