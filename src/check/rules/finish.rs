@@ -37,7 +37,7 @@ pub(super) fn finish(
 ) -> Option<RuleSet> {
     let kind = resolve_kind(doc, file, merged).map_err(|e| diags.push(e)).ok()?;
     let mut errors = chain_kind_errors(chain, files, kind);
-    let categories = categories(doc, file, merged).map_err(|e| diags.extend(errors.drain(..).chain([e]))).ok()?;
+    let categories = categories(doc, file, merged).map_err(|e| diags.extend(errors.drain(..).chain(e))).ok()?;
     let default_missing = merged.missing.as_ref().map_or(Missing::Fail, |m| m.v);
     let mut factors: Vec<Factor> = Vec::new();
     let mut failed = Vec::new();
@@ -99,10 +99,14 @@ fn resolve_kind(doc: &YamlDoc, file: &RuleFile, merged: &Draft) -> Result<Kind, 
 }
 
 /// The merged categories, in the order written; a rule set needs at least one.
-fn categories(doc: &YamlDoc, file: &RuleFile, merged: &Draft) -> Result<Vec<Category>, Diagnostic> {
+fn categories(doc: &YamlDoc, file: &RuleFile, merged: &Draft) -> Result<Vec<Category>, Vec<Diagnostic>> {
     if merged.categories.is_empty() {
+        if !merged.failed.is_empty() {
+            // Its categories failed to load (`c: .nan`): those errors say why.
+            return Err(Vec::new());
+        }
         let hint = "add `categories: {risk: 30, opportunity: 70}` and put each factor in one";
-        return Err(empty(doc, file, "categories", hint));
+        return Err(vec![empty(doc, file, "categories", hint)]);
     }
     Ok(merged
         .categories
