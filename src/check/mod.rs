@@ -4,9 +4,9 @@
 pub(crate) mod attrs;
 mod dataset;
 mod extends;
-pub mod lints;
+pub(crate) mod lints;
 mod relations;
 mod rules;
 
-pub use dataset::check_dataset;
-pub use rules::check_rules;
+pub(crate) use dataset::check_dataset;
+pub(crate) use rules::check_rules;

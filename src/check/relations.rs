@@ -8,7 +8,7 @@ use crate::model::{EntityTable, Exposure, Kind, RawRelation, Row, TableBuilder};
 
 /// Finishes the tables: relations become rows; dangling targets, bad weights and sums that
 /// are not 1 are reported.
-pub fn resolve_relations(builders: [TableBuilder; 3], diags: &mut Vec<Diagnostic>) -> [EntityTable; 3] {
+pub(super) fn resolve_relations(builders: [TableBuilder; 3], diags: &mut Vec<Diagnostic>) -> [EntityTable; 3] {
     let index: [HashMap<String, Row>; 3] = Kind::ALL.map(|k| {
         let t = &builders[k.index()].table;
         let targeted = builders.iter().any(|b| {

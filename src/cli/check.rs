@@ -11,7 +11,7 @@ use crate::source::SourceMap;
 
 /// What `thesis check` was asked for.
 #[derive(Debug, clap::Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// More files or directories to check with the rules and data.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -25,7 +25,7 @@ pub struct CheckArgs {
 
 /// A `--deny` value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Denied {
+pub(crate) enum Denied {
     Warnings,
     Code(Code),
 }
@@ -42,7 +42,7 @@ fn parse_deny(s: &str) -> Result<Denied, String> {
     if s == "warnings" { Ok(Denied::Warnings) } else { parse_code(s).map(Denied::Code) }
 }
 
-pub fn run(common: &Common, args: &CheckArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(common: &Common, args: &CheckArgs) -> Result<ExitCode, Error> {
     let sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let mut opts = common.options();

@@ -13,7 +13,7 @@ use crate::render::diff::{DiffFormat, write_diff};
 
 /// What `thesis diff` was asked for.
 #[derive(Debug, clap::Args)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// The old rules: a path (file or directory), or a git revision whose `--rules` paths are used.
     #[arg(long, value_name = "PATH|REV")]
     pub base: String,
@@ -27,7 +27,7 @@ pub struct DiffArgs {
     pub format: DiffFormat,
 }
 
-pub fn run(common: &Common, args: &DiffArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(common: &Common, args: &DiffArgs) -> Result<ExitCode, Error> {
     let opts = common.options();
     let checkout;
     let base_rules = if Path::new(&args.base).exists() {

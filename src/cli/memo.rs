@@ -18,7 +18,7 @@ use crate::source::display_path;
 
 /// The options of `thesis memo`.
 #[derive(Debug, clap::Args)]
-pub struct MemoArgs {
+pub(crate) struct MemoArgs {
     /// Entity ids (default: every entity; the index is written only then).
     #[arg(value_name = "ID")]
     pub ids: Vec<String>,
@@ -53,7 +53,7 @@ impl MemoArgs {
     }
 }
 
-pub fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
     let (session, sources) = common.score(&common.options())?;
     let selection = Selection { ids: args.ids.clone(), kinds: args.kinds.clone() };
     let book = build(&session, &selection)?;

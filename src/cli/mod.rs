@@ -26,7 +26,7 @@ use crate::source::SourceMap;
 /// Investment-scoring rules engine: scores, ranks and explains entities under YAML rule sets.
 #[derive(Debug, Parser)]
 #[command(name = "thesis", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub common: Common,
     #[command(subcommand)]
@@ -35,7 +35,7 @@ pub struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Args)]
-pub struct Common {
+pub(crate) struct Common {
     /// Rule files or directories (repeatable).
     #[arg(long = "rules", value_name = "PATH", global = true, default_value = "rules")]
     pub rules: Vec<PathBuf>,
@@ -66,7 +66,7 @@ pub struct Common {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Color {
+pub(crate) enum Color {
     Auto,
     Always,
     Never,
@@ -77,7 +77,7 @@ fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Score every entity and print the ranking of one kind.
     Rank {
         /// Which kind to rank.
@@ -115,13 +115,13 @@ pub enum Command {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExplainFormat {
+pub(crate) enum ExplainFormat {
     Text,
     Json,
 }
 
 impl Common {
-    pub fn options(&self) -> Options {
+    pub(crate) fn options(&self) -> Options {
         let mut o = Options {
             rules: self.rules.clone(),
             data: self.data.clone(),
@@ -155,12 +155,12 @@ impl Common {
     }
 
     /// Scores with these options, printing the diagnostics (see [`crate::pipeline::score_reported`]).
-    pub fn score(&self, opts: &Options) -> Result<(Session, SourceMap), Error> {
+    pub(crate) fn score(&self, opts: &Options) -> Result<(Session, SourceMap), Error> {
         crate::pipeline::score_reported(opts, |diags, sources| self.report(diags, sources))
     }
 
     /// Prints diagnostics to standard error.
-    pub fn report(&self, diags: &Diagnostics, sources: &SourceMap) {
+    pub(crate) fn report(&self, diags: &Diagnostics, sources: &SourceMap) {
         let mut err = std::io::stderr().lock();
         let _ = render_all(diags, sources, self.diagnostic_format(), self.color(), &mut err);
     }
@@ -172,16 +172,16 @@ fn print_stage(stage: &str, took: std::time::Duration) {
 }
 
 /// Stage durations of the CLI's own stages (ranking, writing) for `--timings`.
-pub struct Timings {
+pub(crate) struct Timings {
     last: Option<std::time::Instant>,
 }
 
 impl Timings {
-    pub fn new(enabled: bool) -> Timings {
+    pub(crate) fn new(enabled: bool) -> Timings {
         Timings { last: enabled.then(std::time::Instant::now) }
     }
 
-    pub fn mark(&mut self, stage: &str) {
+    pub(crate) fn mark(&mut self, stage: &str) {
         if let Some(last) = self.last {
             let now = std::time::Instant::now();
             print_stage(stage, now - last);
@@ -192,7 +192,7 @@ impl Timings {
 
 /// Runs a parsed command line and returns the process exit code. The whole command runs on
 /// the library's worker pool, so its own parallel work (ranking, writing) honours `--threads`.
-pub fn run(cli: Cli) -> ExitCode {
+pub(crate) fn run(cli: Cli) -> ExitCode {
     match crate::pool::in_pool(cli.common.threads, || dispatch(&cli)).and_then(|r| r) {
         Ok(code) => code,
         Err(Error::Invalid { .. }) => ExitCode::from(1),

@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::Error;
 
 /// Runs `write` against standard output. A reader that closed the pipe is not an error.
-pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+pub(super) fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     match write(&mut out).and_then(|_| out.flush()) {
@@ -20,7 +20,7 @@ pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result
 /// Writes a file so that readers see either the old content or the new, never a half: the
 /// content goes to a temporary file beside it, which is then renamed over it. (The rename is
 /// atomic; the file is not forced to disk, which for a 150 MB ranking costs over a second.)
-pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+pub(super) fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let io_err = |e| Error::io(path, e);
     let tmp = temporary_beside(path, dir).map_err(io_err)?;

@@ -9,7 +9,7 @@ use crate::load::schema::{Format, schema_text};
 
 /// What `thesis schema` was asked for.
 #[derive(Debug, clap::Args)]
-pub struct SchemaArgs {
+pub(crate) struct SchemaArgs {
     /// Which file format to print.
     #[arg(required_unless_present = "write")]
     pub format: Option<Format>,
@@ -19,7 +19,7 @@ pub struct SchemaArgs {
     pub write: Option<PathBuf>,
 }
 
-pub fn run(args: &SchemaArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &SchemaArgs) -> Result<ExitCode, Error> {
     match (&args.write, args.format) {
         (Some(dir), _) => {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;

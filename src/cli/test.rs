@@ -12,7 +12,7 @@ use crate::source::SourceMap;
 
 /// What `thesis test` was asked for.
 #[derive(Debug, clap::Args)]
-pub struct TestArgs {
+pub(crate) struct TestArgs {
     /// Test files or directories to run (default: every test file under --rules and --data).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -24,7 +24,7 @@ pub struct TestArgs {
     pub min_coverage: Option<f64>,
 }
 
-pub fn run(common: &Common, args: &TestArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(common: &Common, args: &TestArgs) -> Result<ExitCode, Error> {
     let sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let mut opts = common.options();

@@ -10,7 +10,7 @@ use crate::watch::{WatchOptions, watch};
 
 /// What `thesis watch` was asked for.
 #[derive(Debug, clap::Args)]
-pub struct WatchArgs {
+pub(crate) struct WatchArgs {
     /// Which kind to rank.
     #[arg(long, default_value = "company")]
     pub kind: Kind,
@@ -22,7 +22,7 @@ pub struct WatchArgs {
     pub debounce: u64,
 }
 
-pub fn run(common: &Common, args: &WatchArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(common: &Common, args: &WatchArgs) -> Result<ExitCode, Error> {
     let w = WatchOptions { kind: args.kind, top: args.top, debounce: Duration::from_millis(args.debounce) };
     let report = |d: &crate::diag::Diagnostics, s: &crate::source::SourceMap| common.report(d, s);
     let stdout = std::io::stdout();

@@ -43,7 +43,7 @@ pub struct Program {
 }
 
 /// The variables a program sees: the entity `e`; conditions also see `score` and `rating`.
-pub fn scope_for(condition: bool) -> Scope<'static> {
+pub(super) fn scope_for(condition: bool) -> Scope<'static> {
     let mut scope = Scope::new();
     scope.push("e", ());
     if condition {
@@ -80,13 +80,13 @@ impl Program {
 
 /// Script files compiled so far, by path.
 #[derive(Default)]
-pub struct ScriptCache {
+pub(crate) struct ScriptCache {
     files: HashMap<PathBuf, Option<(FileId, Arc<AST>)>>,
 }
 
 impl ScriptCache {
     /// Reads and compiles a script file once; later calls reuse the result.
-    pub fn load(
+    pub(crate) fn load(
         &mut self,
         path: &Path,
         referenced_at: Option<Span>,
@@ -104,7 +104,7 @@ impl ScriptCache {
 
     /// The program calling `function(e)` in the script at `path`.
     #[allow(clippy::too_many_arguments)]
-    pub fn program(
+    pub(crate) fn program(
         &mut self,
         path: &Path,
         function: &str,

@@ -11,7 +11,7 @@ use crate::source::{FileId, SourceMap};
 
 /// How diagnostics are printed (`--diagnostic-format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiagnosticFormat {
+pub(crate) enum DiagnosticFormat {
     /// `path:line:col: error[CODE]: message`, then a source excerpt and hints.
     Human,
     /// `path:line:col: error[CODE]: message`, then hints: for CI annotations and editors.
@@ -21,7 +21,7 @@ pub enum DiagnosticFormat {
 }
 
 /// Renders every diagnostic, sorted by location, to `out`.
-pub fn render_all(
+pub(crate) fn render_all(
     diags: &Diagnostics,
     sources: &SourceMap,
     format: DiagnosticFormat,
@@ -47,7 +47,7 @@ pub fn render_all(
 }
 
 /// `file`, 1-based `line` and `column` of a diagnostic, if it has a location.
-pub fn position(d: &Diagnostic, sources: &SourceMap) -> Option<(String, usize, usize)> {
+pub(super) fn position(d: &Diagnostic, sources: &SourceMap) -> Option<(String, usize, usize)> {
     match d.location.as_ref()? {
         Location::Span(span) => {
             let file = sources.get(span.file);

@@ -8,16 +8,17 @@ use std::process::Command;
 use crate::Error;
 
 /// A checkout of some paths at a revision; removed when dropped.
-pub struct Checkout {
-    pub dir: tempfile::TempDir,
-    /// Each requested path, inside `dir`.
+pub(crate) struct Checkout {
+    /// The temporary directory, removed when this is dropped (never read otherwise).
+    _dir: tempfile::TempDir,
+    /// Each requested path, inside the temporary directory.
     pub paths: Vec<PathBuf>,
 }
 
 /// Writes every file under `paths` as of `rev` into a temporary directory, at the same place
 /// relative to the repository's top as in the working tree. A path outside the repository is a
 /// usage error (absolute paths and `..` included).
-pub fn checkout(rev: &str, paths: &[PathBuf]) -> Result<Checkout, Error> {
+pub(crate) fn checkout(rev: &str, paths: &[PathBuf]) -> Result<Checkout, Error> {
     if rev.starts_with('-') {
         return Err(Error::Usage(format!("`{rev}` is neither a path nor a git revision")));
     }
@@ -36,7 +37,7 @@ pub fn checkout(rev: &str, paths: &[PathBuf]) -> Result<Checkout, Error> {
         }
         out.push(dir.path().join(&rel));
     }
-    Ok(Checkout { dir, paths: out })
+    Ok(Checkout { _dir: dir, paths: out })
 }
 
 /// `path` relative to the repository's top, or a usage error if it lies outside.

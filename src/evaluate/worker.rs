@@ -8,7 +8,7 @@ use crate::compile::Program;
 use crate::model::{EntityTable, KindSchema};
 use crate::script::{Cursor, EntityRef, Failure, Limits};
 
-pub struct Worker {
+pub(super) struct Worker {
     engine: Engine,
     cursor: Arc<Cursor>,
     entity: Dynamic,
@@ -18,7 +18,7 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(table: &Arc<EntityTable>, schema: &KindSchema, limits: &Limits, trace: bool) -> Worker {
+    pub(super) fn new(table: &Arc<EntityTable>, schema: &KindSchema, limits: &Limits, trace: bool) -> Worker {
         let cursor = Arc::new(Cursor::new(trace));
         let entity = Dynamic::from(EntityRef { table: Arc::clone(table), cursor: Arc::clone(&cursor) });
         let mut input_scope = Scope::new();
@@ -38,7 +38,7 @@ impl Worker {
     }
 
     /// Runs a factor input program for one entity.
-    pub fn run(&mut self, program: &Program, row: usize) -> Result<Dynamic, Failure> {
+    pub(super) fn run(&mut self, program: &Program, row: usize) -> Result<Dynamic, Failure> {
         self.cursor.set(row);
         let result = match &program.function {
             Some(name) => self.engine.call_fn_with_options::<Dynamic>(
@@ -54,7 +54,7 @@ impl Worker {
     }
 
     /// Runs a gate or adjustment condition, which also sees `score` and `rating`.
-    pub fn run_condition(
+    pub(super) fn run_condition(
         &mut self,
         program: &Program,
         row: usize,
@@ -70,7 +70,7 @@ impl Worker {
     }
 
     /// Attributes read since the last call (tracing workers only).
-    pub fn take_trace(&self) -> Vec<crate::model::AttrId> {
+    pub(super) fn take_trace(&self) -> Vec<crate::model::AttrId> {
         self.cursor.take_trace()
     }
 }

@@ -1,13 +1,13 @@
 //! Load stage: find the rule, dataset and script files under the given paths, read them, and
 //! parse YAML into documents with positions. Nothing here judges the content.
 
-pub mod csv;
-pub mod dataset;
-pub mod rules;
-pub mod schema;
-pub mod tests;
-pub mod values;
-pub mod yaml;
+pub(crate) mod csv;
+pub(crate) mod dataset;
+pub(crate) mod rules;
+pub(crate) mod schema;
+pub(crate) mod tests;
+pub(crate) mod values;
+pub(crate) mod yaml;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,7 +19,7 @@ use yaml::YamlDoc;
 
 /// What a file holds, judged from its extension and top-level keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileRole {
+pub(crate) enum FileRole {
     RuleSet,
     Dataset,
     Tests,
@@ -39,7 +39,7 @@ pub struct Workspace {
 }
 
 /// Reads every file under `paths` (files or directories, walked in sorted order).
-pub fn load(paths: &[PathBuf], sources: &SourceMap, diags: &mut Diagnostics) -> Result<Workspace, Error> {
+pub(crate) fn load(paths: &[PathBuf], sources: &SourceMap, diags: &mut Diagnostics) -> Result<Workspace, Error> {
     let mut ws = Workspace { sources: sources.clone(), ..Workspace::default() };
     let mut files = Vec::new();
     for p in paths {

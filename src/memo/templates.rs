@@ -14,7 +14,7 @@ use crate::fmt::RawStyle;
 use crate::source::{SourceMap, Span, display_path};
 
 /// The built-in templates: name and text.
-pub const BUILTIN: &[(&str, &str)] = &[
+pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("index.md", include_str!("templates/index.md")),
     ("memo.md", include_str!("templates/memo.md")),
     ("index.html", include_str!("templates/index.html")),
@@ -33,7 +33,7 @@ struct Loaded {
 }
 
 /// The templates of a run, parsed.
-pub struct Templates {
+pub(crate) struct Templates {
     env: Environment<'static>,
     loaded: Vec<Loaded>,
     /// Templates that did not parse (already diagnosed).
@@ -43,7 +43,7 @@ pub struct Templates {
 impl Templates {
     /// The built-in templates, each replaced by `dir/NAME` where that file exists; other files
     /// of `dir` can be included by name. Parse errors go to `diags` (E501).
-    pub fn load(dir: Option<&Path>, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Templates, Error> {
+    pub(crate) fn load(dir: Option<&Path>, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Templates, Error> {
         let mut loaded: Vec<Loaded> = BUILTIN
             .iter()
             .map(|(name, text)| Loaded {
@@ -73,7 +73,13 @@ impl Templates {
 
     /// Renders template `name` with `context`; an error goes to `diags` (E501).
     /// A template that did not parse renders nothing (its error is already reported).
-    pub fn render(&self, name: &str, context: Value, sources: &SourceMap, diags: &mut Diagnostics) -> Option<String> {
+    pub(crate) fn render(
+        &self,
+        name: &str,
+        context: Value,
+        sources: &SourceMap,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
         if self.broken.iter().any(|b| b == name) {
             return None;
         }
@@ -136,7 +142,7 @@ fn environment() -> Environment<'static> {
 
 /// A Markdown code span holding `s` literally (fenced with more backticks than it holds; table
 /// pipes escaped, which GitHub-flavoured tables undo inside code).
-pub fn code_span(s: &str) -> String {
+pub(crate) fn code_span(s: &str) -> String {
     let text = s.replace(['\n', '\r'], " ").replace('|', "\\|");
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
@@ -174,7 +180,7 @@ fn format_value(out: &mut Output, state: &mut State, value: &Value) -> Result<()
 
 /// Backslash-escapes what Markdown would read as markup, so a user's text stays text (table
 /// pipes, emphasis, links, code, raw HTML, a leading heading mark); newlines become spaces.
-pub fn escape_markdown(s: &str) -> String {
+pub(crate) fn escape_markdown(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     for (i, &c) in chars.iter().enumerate() {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// A weighted group of factors (risk, opportunity, region, segment, ...).
 #[derive(Clone, Debug)]
 pub struct Category {
-    /// The rule set's name (`rule_set:`).
+    /// The category's name, as written under `categories:`.
     pub name: String,
     pub weight: f64,
     pub description: Option<String>,
@@ -134,6 +134,7 @@ pub struct Rating {
 /// A complete rule set for one kind.
 #[derive(Clone, Debug)]
 pub struct RuleSet {
+    /// The rule set's name (`rule_set:`).
     pub name: String,
     /// Its version, as written.
     pub version: String,

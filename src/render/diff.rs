@@ -8,13 +8,13 @@ use crate::diff::{Driver, EntityChange, KindDiff, RatingChange, Standing};
 use crate::fmt::fixed;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiffFormat {
+pub(crate) enum DiffFormat {
     Table,
     Markdown,
     Json,
 }
 
-pub fn write_diff(out: &mut dyn Write, d: &KindDiff, format: DiffFormat) -> io::Result<()> {
+pub(crate) fn write_diff(out: &mut dyn Write, d: &KindDiff, format: DiffFormat) -> io::Result<()> {
     match format {
         DiffFormat::Table => write_table(out, d),
         DiffFormat::Markdown => write_markdown(out, d),

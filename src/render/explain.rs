@@ -17,7 +17,7 @@ fn opt(x: Option<f64>) -> String {
 }
 
 /// `(source, as of, grade)` of a fact, judgment marked as such.
-pub fn provenance_text(e: &Evidence) -> String {
+pub(crate) fn provenance_text(e: &Evidence) -> String {
     let p = &e.provenance;
     let mut parts = Vec::new();
     if let Some(j) = &p.judgment {
@@ -42,7 +42,7 @@ pub fn provenance_text(e: &Evidence) -> String {
 }
 
 /// Writes one ledger as text.
-pub fn write_text(out: &mut dyn Write, l: &Ledger, position: Option<(u32, usize, f64)>) -> io::Result<()> {
+pub(crate) fn write_text(out: &mut dyn Write, l: &Ledger, position: Option<(u32, usize, f64)>) -> io::Result<()> {
     let rs = &l.rule_set;
     let profile = rs.profile.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
     writeln!(out, "{} ({}) · {} · rule set {} {}{profile}", l.name, l.id, l.kind, rs.name, rs.version)?;

@@ -7,7 +7,7 @@ use crate::source::SourceMap;
 use crate::testing::{CaseResult, Coverage, TestRun, Verdict};
 
 /// Writes the whole report; with `coverage`, the items no case exercised too.
-pub fn write_report(out: &mut dyn Write, run: &TestRun, sources: &SourceMap, coverage: bool) -> io::Result<()> {
+pub(crate) fn write_report(out: &mut dyn Write, run: &TestRun, sources: &SourceMap, coverage: bool) -> io::Result<()> {
     for r in &run.results {
         write_case(out, r, sources)?;
     }
@@ -18,7 +18,7 @@ pub fn write_report(out: &mut dyn Write, run: &TestRun, sources: &SourceMap, cov
 }
 
 /// Writes only the cases that did not pass, then the tally (for watch mode).
-pub fn write_failures(out: &mut dyn Write, run: &TestRun, sources: &SourceMap) -> io::Result<()> {
+pub(crate) fn write_failures(out: &mut dyn Write, run: &TestRun, sources: &SourceMap) -> io::Result<()> {
     for r in run.results.iter().filter(|r| !matches!(r.verdict, Verdict::Passed)) {
         write_case(out, r, sources)?;
     }

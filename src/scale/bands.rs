@@ -20,7 +20,7 @@ pub struct Band {
 pub struct Bands(pub Vec<Band>);
 
 /// The band holding `x` (sorted, touching bands; the nearest band outside them).
-pub fn band_index(bands: &[Band], x: f64) -> usize {
+pub(crate) fn band_index(bands: &[Band], x: f64) -> usize {
     bands.partition_point(|b| b.max <= x).min(bands.len().saturating_sub(1))
 }
 

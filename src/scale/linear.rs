@@ -18,7 +18,7 @@ pub struct Linear {
 /// Points of `x` on a linear scale: the one definition the kernel's fast path and
 /// [`Scorer::number`] share.
 #[inline]
-pub fn linear_points(lo: f64, hi: f64, lower: bool, x: f64) -> f64 {
+pub(crate) fn linear_points(lo: f64, hi: f64, lower: bool, x: f64) -> f64 {
     let t = if lower { (hi - x) / (hi - lo) } else { (x - lo) / (hi - lo) };
     100.0 * t.clamp(0.0, 1.0)
 }

@@ -21,15 +21,15 @@ mod percentile;
 mod scorer;
 mod zscore;
 
-pub use bands::{Band, Bands, band_index};
-pub use boolean::Bool;
-pub use direction::Direction;
-pub use linear::{Linear, linear_points};
-pub use map::Map;
-pub use minmax::Minmax;
-pub use percentile::Percentile;
-pub use scorer::{DEGENERATE_POINTS, Scorer, UniverseStats};
-pub use zscore::Zscore;
+pub(crate) use bands::{Band, Bands, band_index};
+pub(crate) use boolean::Bool;
+pub(crate) use direction::Direction;
+pub(crate) use linear::{Linear, linear_points};
+pub(crate) use map::Map;
+pub(crate) use minmax::Minmax;
+pub(crate) use percentile::Percentile;
+pub(crate) use scorer::{DEGENERATE_POINTS, Scorer, UniverseStats};
+pub(crate) use zscore::Zscore;
 
 /// What a factor's input must give for its scale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

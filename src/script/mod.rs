@@ -4,8 +4,8 @@
 mod entity;
 mod errors;
 
-pub use entity::{Cursor, EntityRef};
-pub use errors::{Failure, ScriptOrigin, locate_in_rule_file, syntax_diagnostic};
+pub(crate) use entity::{Cursor, EntityRef};
+pub(crate) use errors::{Failure, ScriptOrigin, syntax_diagnostic};
 
 use rhai::packages::Package;
 use rhai::{Engine, OptimizationLevel};
@@ -17,7 +17,7 @@ use crate::model::KindSchema;
 pub struct Limits {
     /// Operations per evaluation (one entity, one factor).
     pub operations: u64,
-    /// Nested function calls. Worker threads get [`WORKER_STACK_BYTES`] of stack, far more
+    /// Nested function calls. Worker threads get 16 MiB of stack (`WORKER_STACK_BYTES`), far more
     /// than this depth needs even in debug builds.
     pub call_depth: usize,
     /// Nesting of expressions (top level, inside functions).
@@ -44,11 +44,11 @@ impl Default for Limits {
 }
 
 /// Stack size of evaluation threads: Rhai recurses on the thread's stack.
-pub const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
 
 /// An engine with no I/O, no clock, no `eval`, no module loading, output silenced, the
 /// limits set, and the attributes of one kind readable as `e.name`.
-pub fn engine(schema: Option<&KindSchema>, limits: &Limits) -> Engine {
+pub(crate) fn engine(schema: Option<&KindSchema>, limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
     engine.register_global_module(rhai::packages::StandardPackage::new().as_shared_module());
     engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());

@@ -19,7 +19,7 @@ fn mismatch(what: impl Into<String>, expected: String, actual: String) -> Mismat
 }
 
 /// Every expectation of `e` that the ledger (and rank) does not meet.
-pub fn compare(e: &ExpectSpec, l: &Ledger, rank: Option<u32>) -> Vec<Mismatch> {
+pub(super) fn compare(e: &ExpectSpec, l: &Ledger, rank: Option<u32>) -> Vec<Mismatch> {
     let mut out = Vec::new();
     let scored = l.status != Status::NoData;
     if let Some(b) = e.score {
@@ -98,7 +98,7 @@ fn number_2(x: f64) -> String {
 }
 
 /// `76.46`, `60..100`, `at least 60`, `at most 40`.
-pub fn bound_text(b: &Bound) -> String {
+pub(super) fn bound_text(b: &Bound) -> String {
     match *b {
         Bound::Exact(v) => number(v),
         Bound::Range { min: Some(a), max: Some(b) } => format!("{}..{}", number(a), number(b)),

@@ -17,7 +17,7 @@ use crate::ypath;
 /// Checks every test file of the workspace. Cases with problems come back as `None`.
 /// A case without `rule_set:` uses the rule set `rank` would: `chosen` (`--rule-set`), else the
 /// default of its kind.
-pub fn check_tests<'a>(
+pub(crate) fn check_tests<'a>(
     docs: impl IntoIterator<Item = &'a YamlDoc>,
     ws: &crate::load::Workspace,
     dataset: &Dataset,
@@ -48,7 +48,7 @@ struct Cx<'a> {
 }
 
 fn check_file(doc: &YamlDoc, p: &Project<'_>, diags: &mut Diagnostics) -> TestFile {
-    let mut out = TestFile { file: doc.file, path: doc.path.clone(), cases: Vec::new() };
+    let mut out = TestFile { file: doc.file, cases: Vec::new() };
     let spec = match doc.deserialize_at::<TestFileSpec>(&YamlPath::root()) {
         Ok(s) => s,
         Err(d) => {
@@ -110,9 +110,7 @@ fn check_case(
     let universe = universe(cx, &path.at("universe"), spec.universe.as_deref(), kind, diags);
     check_expectations(cx, &path.at("expect"), spec, &rules, diags);
     Some(Case {
-        name: spec.name.clone(),
         requested: requested.map(str::to_string),
-        rules,
         kind,
         subject: subject?,
         universe: universe.ok()?,

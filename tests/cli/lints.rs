@@ -32,7 +32,7 @@ fn every_lint_fixture_warns_with_its_code_and_nothing_else() {
 
 #[test]
 fn every_lint_code_has_a_fixture() {
-    for code in thesis::diag::Code::ALL.iter().filter(|c| c.as_str().starts_with('W')) {
+    for code in thesis::Code::ALL.iter().filter(|c| c.as_str().starts_with('W')) {
         let name = format!("{}-{}.yaml", code.as_str(), code.slug());
         assert!(fixture("check/lints").join(&name).exists(), "no fixture {name}");
     }

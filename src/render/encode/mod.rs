@@ -3,14 +3,14 @@
 //! decides how each type of value reads (a score is `71.25` in a table and its shortest
 //! round-trip text in CSV), so a new format is one file here plus the variant that selects it.
 
-pub mod csv;
-pub mod table;
+pub(crate) mod csv;
+pub(crate) mod table;
 
 use std::io;
 
 /// One cell of a row, typed so each format can spell it its own way.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Value<'a> {
+pub(crate) enum Value<'a> {
     /// A rank; empty for entities outside the ranking.
     Rank(Option<u32>),
     /// Text as it is.
@@ -27,7 +27,7 @@ pub enum Value<'a> {
 
 /// A column of a product's rows.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Column {
+pub(crate) struct Column {
     /// Its name in CSV headers and JSON keys.
     pub name: String,
     /// Its title in tables, or `None` where tables leave it out.
@@ -38,7 +38,7 @@ pub struct Column {
 
 /// Writes rows of typed values in one format, into a buffer (rows are encoded in parallel
 /// blocks and written in order).
-pub trait Encoder {
+pub(crate) trait Encoder {
     /// Writes the column header (formats without one write nothing).
     fn header(&mut self, columns: &[Column]) -> io::Result<()>;
     /// Writes one row, its values in column order.

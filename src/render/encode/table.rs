@@ -21,23 +21,23 @@ fn cell(v: &Value<'_>) -> String {
 
 /// The widths of a table's columns (its titled ones), measured over its header and rows.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Widths(Vec<usize>);
+pub(crate) struct Widths(Vec<usize>);
 
 impl Widths {
     /// The widths of the titles alone.
-    pub fn of_header(columns: &[Column]) -> Widths {
+    pub(crate) fn of_header(columns: &[Column]) -> Widths {
         Widths(columns.iter().filter_map(|c| c.title).map(|t| t.chars().count()).collect())
     }
 
     /// Widens to fit one row.
-    pub fn fit(&mut self, columns: &[Column], values: &[Value<'_>]) {
+    pub(crate) fn fit(&mut self, columns: &[Column], values: &[Value<'_>]) {
         for (w, v) in self.0.iter_mut().zip(shown(columns, values)) {
             *w = (*w).max(cell(v).chars().count());
         }
     }
 
     /// The wider of two measurements, column by column.
-    pub fn max(mut self, other: Widths) -> Widths {
+    pub(crate) fn max(mut self, other: Widths) -> Widths {
         for (a, b) in self.0.iter_mut().zip(other.0) {
             *a = (*a).max(b);
         }
@@ -51,7 +51,7 @@ fn shown<'v, 'a>(columns: &[Column], values: &'v [Value<'a>]) -> impl Iterator<I
 }
 
 /// The aligned-table encoder.
-pub struct TableText<'c> {
+pub(crate) struct TableText<'c> {
     columns: &'c [Column],
     widths: &'c Widths,
     text: String,
@@ -59,7 +59,7 @@ pub struct TableText<'c> {
 
 impl<'c> TableText<'c> {
     /// An encoder for rows of `columns`, padded to `widths`.
-    pub fn new(columns: &'c [Column], widths: &'c Widths, capacity: usize) -> TableText<'c> {
+    pub(crate) fn new(columns: &'c [Column], widths: &'c Widths, capacity: usize) -> TableText<'c> {
         TableText { columns, widths, text: String::with_capacity(capacity) }
     }
 
