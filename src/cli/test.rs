@@ -19,7 +19,7 @@ use crate::source::SourceMap;
   thesis test rules/tests/company.yaml run one file
   thesis test NetEase                  run the cases whose name contains `NetEase`
   thesis test --coverage               list what no case exercised")]
-pub struct TestArgs {
+pub(crate) struct TestArgs {
     /// Test files or directories to run, or words a case's name must contain (an argument
     /// that is not an existing path is a name filter). Default: every test file.
     #[arg(value_name = "PATH|NAME")]
@@ -45,7 +45,7 @@ impl TestArgs {
     }
 }
 
-pub fn run(common: &Common, args: &TestArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(common: &Common, args: &TestArgs) -> Result<ExitCode, Error> {
     let sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let mut opts = common.options();

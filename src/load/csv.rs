@@ -46,7 +46,7 @@ struct Plan {
 }
 
 /// Reads one CSV file into the per-kind table builders.
-pub fn read_csv(
+pub(crate) fn read_csv(
     path: &Path,
     file: FileId,
     schemas: &[KindSchema; 3],

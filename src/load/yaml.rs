@@ -15,9 +15,9 @@ use crate::diag::{Code, Diagnostic, Problem, did_you_mean};
 use crate::source::{FileId, Span};
 
 /// Largest YAML file we parse (rule and dataset files are small; use CSV for big universes).
-pub const MAX_YAML_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_YAML_BYTES: usize = 16 * 1024 * 1024;
 /// Deepest nesting of mappings and sequences we accept.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// One step of a path into a YAML document.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -88,12 +88,12 @@ impl fmt::Display for YamlPath {
 }
 
 /// Builds a [`YamlPath`]: `ypath!["factors", 2, "weight"]`.
-#[macro_export]
 macro_rules! ypath {
     ($($seg:expr),* $(,)?) => {
         $crate::load::yaml::YamlPath(vec![$($crate::load::yaml::Seg::from($seg)),*])
     };
 }
+pub(crate) use ypath;
 
 #[derive(Clone, Copy, Debug)]
 struct Entry {
@@ -177,7 +177,7 @@ impl YamlDoc {
 }
 
 /// Follows `path` through a value tree.
-pub fn lookup<'a>(value: &'a Value, path: &YamlPath) -> Option<&'a Value> {
+pub(crate) fn lookup<'a>(value: &'a Value, path: &YamlPath) -> Option<&'a Value> {
     let mut v = value;
     for seg in &path.0 {
         v = match (seg, v) {
@@ -197,7 +197,7 @@ pub struct ValueError {
 }
 
 /// Deserializes `T` from a value, remembering the path where it failed.
-pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, ValueError> {
+pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, ValueError> {
     let mut track = serde_path_to_error::Track::new();
     let de = serde_path_to_error::Deserializer::new(value, &mut track);
     T::deserialize(de).map_err(|e| ValueError { path: convert_path(&track.path()), message: e.to_string() })
@@ -314,7 +314,7 @@ fn is_yaml_printable(c: char) -> bool {
 
 /// Parses `text` into a document, reporting syntax errors, duplicate keys, excessive
 /// size or depth. Returns `None` when the file cannot be used at all.
-pub fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc> {
+pub(crate) fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc> {
     if text.len() > MAX_YAML_BYTES {
         diags.push(
             Diagnostic::error(

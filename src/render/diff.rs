@@ -11,7 +11,7 @@ use crate::diff::{Driver, EntityChange, KindDiff, RatingChange, Standing};
 use crate::fmt::fixed;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiffFormat {
+pub(crate) enum DiffFormat {
     Table,
     Markdown,
     Json,
@@ -20,7 +20,7 @@ pub enum DiffFormat {
 }
 
 /// Several diffs (one per changed rule set): one after the other, or a JSON array when more than one.
-pub fn write_diffs(out: &mut dyn Write, diffs: &[KindDiff], format: DiffFormat) -> io::Result<()> {
+pub(crate) fn write_diffs(out: &mut dyn Write, diffs: &[KindDiff], format: DiffFormat) -> io::Result<()> {
     if format == DiffFormat::Csv {
         return write_csv(out, diffs);
     }
@@ -37,7 +37,7 @@ pub fn write_diffs(out: &mut dyn Write, diffs: &[KindDiff], format: DiffFormat) 
     Ok(())
 }
 
-pub fn write_diff(out: &mut dyn Write, d: &KindDiff, format: DiffFormat) -> io::Result<()> {
+pub(crate) fn write_diff(out: &mut dyn Write, d: &KindDiff, format: DiffFormat) -> io::Result<()> {
     match format {
         DiffFormat::Table => write_table(out, d),
         DiffFormat::Markdown => write_markdown(out, d),

@@ -11,7 +11,7 @@ use crate::testing::{CaseResult, Coverage, TestRun, Verdict};
 
 /// How much of a run to print.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct ReportStyle {
+pub(crate) struct ReportStyle {
     /// Every case, passed ones too (`-v`); otherwise only those that did not pass.
     pub verbose: bool,
     /// ANSI colour on the verdict words.
@@ -21,7 +21,12 @@ pub struct ReportStyle {
 }
 
 /// Writes the report: the cases `style` asks for, coverage if asked, then the tally.
-pub fn write_report(out: &mut dyn Write, run: &TestRun, sources: &SourceMap, style: ReportStyle) -> io::Result<()> {
+pub(crate) fn write_report(
+    out: &mut dyn Write,
+    run: &TestRun,
+    sources: &SourceMap,
+    style: ReportStyle,
+) -> io::Result<()> {
     for r in run.results.iter().filter(|r| style.verbose || !passed(r)) {
         write_case(out, r, sources, style.color)?;
     }
@@ -41,7 +46,7 @@ fn tally(run: &TestRun) -> String {
 
 /// For watch mode: the failed cases not in `known` (those an earlier run showed are counted,
 /// not reprinted), then the tally. Returns every failed case's key, for the next run.
-pub fn write_failures(
+pub(crate) fn write_failures(
     out: &mut dyn Write,
     run: &TestRun,
     sources: &SourceMap,
