@@ -11,8 +11,10 @@ use saphyr_parser::{Event, Parser, ScanError};
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
-use crate::diag::{Code, Diagnostic, Problem, did_you_mean};
+use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
+
+mod errors;
 
 /// Largest YAML file we parse (rule and dataset files are small; use CSV for big universes).
 pub(crate) const MAX_YAML_BYTES: usize = 16 * 1024 * 1024;
@@ -172,7 +174,7 @@ impl YamlDoc {
     /// Turns a deserialization error below `base` into a diagnostic at the right span.
     pub fn error_diagnostic(&self, base: &YamlPath, err: &ValueError) -> Diagnostic {
         let path = base.join(&err.path);
-        classify(&err.message, &path, self)
+        errors::classify(&err.message, &path, self)
     }
 }
 
@@ -214,95 +216,6 @@ fn convert_path(p: &serde_path_to_error::Path) -> YamlPath {
             })
             .collect(),
     )
-}
-
-fn backticked(s: &str) -> Vec<&str> {
-    s.split('`').skip(1).step_by(2).collect()
-}
-
-/// Maps serde's message to a code, a readable message, the right span and a hint.
-fn classify(message: &str, path: &YamlPath, doc: &YamlDoc) -> Diagnostic {
-    if let Some(p) = Problem::from_serde(message) {
-        return p.at(doc.span(path));
-    }
-    let message = message.trim();
-    if let Some(rest) = find_after(message, "unknown field `") {
-        let quoted = format!("`{rest}");
-        let names = backticked(&quoted);
-        let (field, expected) = names.split_first().map_or(("", &[][..]), |(f, e)| (*f, e));
-        let mut key_path = path.clone();
-        if key_path.0.last() != Some(&Seg::Key(field.to_string())) {
-            key_path = key_path.at(field);
-        }
-        let mut d =
-            Diagnostic::error(Code::UnknownKey, format!("unknown key `{field}`")).at_opt(doc.key_span(&key_path));
-        d = match did_you_mean(field, expected.iter().copied()) {
-            Some(s) => d.hint(format!("did you mean `{s}`?")),
-            None if !expected.is_empty() => d.hint(format!("expected one of {}", quote_list(expected))),
-            None => d.hint("this mapping takes no keys"),
-        };
-        return d;
-    }
-    if let Some(rest) = find_after(message, "unknown variant `") {
-        let quoted = format!("`{rest}");
-        let names = backticked(&quoted);
-        let (word, expected) = names.split_first().map_or(("", &[][..]), |(f, e)| (*f, e));
-        let mut d = Diagnostic::error(Code::UnknownValue, format!("unknown value `{word}`")).at_opt(doc.span(path));
-        d = match did_you_mean(word, expected.iter().copied()) {
-            Some(s) => d.hint(format!("did you mean `{s}`?")),
-            None => d.hint(format!("expected one of {}", quote_list(expected))),
-        };
-        return d;
-    }
-    if let Some(rest) = find_after(message, "missing field `") {
-        let field = rest.split('`').next().unwrap_or_default();
-        return Diagnostic::error(Code::MissingKey, format!("missing key `{field}`"))
-            .at_opt(doc.span(path))
-            .hint(format!("add `{field}:` here"));
-    }
-    if find_after(message, "duplicate field `").is_some() {
-        return Diagnostic::error(Code::DuplicateKey, strip_location(message).to_string()).at_opt(doc.key_span(path));
-    }
-    Diagnostic::error(Code::WrongType, humanize_type_error(strip_location(message))).at_opt(doc.span(path))
-}
-
-fn find_after<'a>(message: &'a str, needle: &str) -> Option<&'a str> {
-    message.find(needle).map(|i| &message[i + needle.len()..])
-}
-
-fn strip_location(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(i) => &message[..i],
-        None => message,
-    }
-}
-
-fn quote_list(items: &[&str]) -> String {
-    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
-}
-
-/// "invalid type: string \"x\", expected f64" → "expected a number, found string \"x\"".
-fn humanize_type_error(message: &str) -> String {
-    let msg = message.rsplit_once(": invalid").map_or(message.to_string(), |(_, m)| format!("invalid{m}"));
-    let Some(rest) = msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: ")) else {
-        return msg;
-    };
-    let Some((found, expected)) = rest.split_once(", expected ") else {
-        return msg;
-    };
-    format!("expected {}, found {}", readable_expectation(expected), found)
-}
-
-fn readable_expectation(expected: &str) -> String {
-    match expected {
-        "f64" | "f32" | "a number" => "a number".into(),
-        "u64" | "u32" | "usize" | "u16" | "u8" => "a whole number".into(),
-        "a boolean" | "bool" => "true or false".into(),
-        "a string" | "string" => "text".into(),
-        "a sequence" => "a list".into(),
-        e if e.starts_with("struct ") || e.starts_with("a map") || e == "map" => "a mapping".into(),
-        e => e.to_string(),
-    }
 }
 
 /// YAML's printable characters (YAML 1.2, `c-printable`): the parser refuses others with a
@@ -347,7 +260,7 @@ pub(crate) fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Op
         Err(e) => {
             let start = e.location().map_or(0, |l| l.index().min(text.len()));
             diags.push(
-                Diagnostic::error(Code::YamlSyntax, strip_location(&e.to_string()).to_string())
+                Diagnostic::error(Code::YamlSyntax, errors::strip_location(&e.to_string()).to_string())
                     .at(Span::new(file, start..start)),
             );
             return None;
