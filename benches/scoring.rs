@@ -9,11 +9,11 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rayon::prelude::*;
-use thesis::diag::Diagnostics;
-use thesis::model::{Column, Kind};
-use thesis::pipeline::score;
-use thesis::project::{Options, Session};
-use thesis::source::SourceMap;
+use thesis::Diagnostics;
+use thesis::SourceMap;
+use thesis::score;
+use thesis::{Column, Kind};
+use thesis::{Options, Session};
 
 fn bench_dir() -> PathBuf {
     std::env::var_os("THESIS_BENCH_DIR").map_or_else(|| PathBuf::from("bench/out"), PathBuf::from)
@@ -72,7 +72,7 @@ fn baseline(columns: &[&[f64]], out: &mut [f64]) {
 /// Runs a measurement on the library's worker pool, as `score` runs, so each iteration does
 /// not start a pool of its own.
 fn on_pool(f: impl FnOnce() + Send) {
-    thesis::pool::in_pool(None, f).expect("a worker pool");
+    thesis::in_pool(None, f).expect("a worker pool");
 }
 
 fn numeric_columns(s: &Session) -> Vec<&[f64]> {

@@ -7,12 +7,12 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// Whether `c` acts on a terminal (or reorders text) rather than printing as itself.
-pub fn is_control(c: char) -> bool {
+pub(crate) fn is_control(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `s` with every control character escaped, newlines and tabs too if `keep_lines` is false.
-pub fn escape(s: &str, keep_lines: bool) -> Cow<'_, str> {
+pub(crate) fn escape(s: &str, keep_lines: bool) -> Cow<'_, str> {
     let keep = |c: char| keep_lines && (c == '\n' || c == '\t');
     if !s.chars().any(|c| is_control(c) && !keep(c)) {
         return Cow::Borrowed(s);
@@ -29,7 +29,7 @@ pub fn escape(s: &str, keep_lines: bool) -> Cow<'_, str> {
 }
 
 /// One line of a message: every control character escaped, newlines included.
-pub fn line(s: &str) -> Cow<'_, str> {
+pub(crate) fn line(s: &str) -> Cow<'_, str> {
     escape(s, false)
 }
 
@@ -46,7 +46,7 @@ fn push_escaped(out: &mut String, c: char) {
 /// `text` with each control character but newline and tab (and the `\r` of a CRLF) replaced
 /// by a printable character of the same UTF-8 length, so that byte offsets into it still hold
 /// (for source excerpts under a diagnostic).
-pub fn mask(text: &str) -> Cow<'_, str> {
+pub(crate) fn mask(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let harmless = |i: usize, c: char| c == '\n' || c == '\t' || (c == '\r' && bytes.get(i + 1) == Some(&b'\n'));
     if !text.char_indices().any(|(i, c)| is_control(c) && !harmless(i, c)) {
@@ -69,14 +69,14 @@ pub fn mask(text: &str) -> Cow<'_, str> {
 
 /// A writer that escapes control characters (all but newline and tab) in what passes
 /// through; bytes that are not UTF-8 are shown as `\xNN`.
-pub struct Escaping<W: Write> {
+pub(crate) struct Escaping<W: Write> {
     inner: W,
     /// The start of a character split across writes.
     pending: Vec<u8>,
 }
 
 impl<W: Write> Escaping<W> {
-    pub fn new(inner: W) -> Escaping<W> {
+    pub(crate) fn new(inner: W) -> Escaping<W> {
         Escaping { inner, pending: Vec::new() }
     }
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// Why a file was not read.
 #[derive(Debug)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// Not a regular file: a directory, a named pipe, a device or a socket (what it is).
     NotRegular(&'static str),
     /// Larger than the cap (bytes seen, at least).
@@ -56,7 +56,7 @@ fn file_kind(t: std::fs::FileType) -> &'static str {
 
 /// Opens a regular file for reading: the type is checked from the metadata first (so a named
 /// pipe is never opened), and again on the open handle (in case the path was swapped).
-pub fn open_regular(path: &Path) -> Result<File, Refusal> {
+pub(crate) fn open_regular(path: &Path) -> Result<File, Refusal> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(Refusal::NotRegular(file_kind(meta.file_type())));
@@ -83,7 +83,7 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
 }
 
 /// Reads a whole regular file of at most `cap` bytes.
-pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, Refusal> {
+pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, Refusal> {
     let file = open_regular(path)?;
     let size = file.metadata()?.len();
     if size > cap {
@@ -98,7 +98,7 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, Refusal> {
 }
 
 /// The largest text file thesis reads whole (rule files, datasets, scripts, templates).
-pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The directories every input must lie in, and whether the user allowed files outside.
 #[derive(Clone, Debug, Default)]

@@ -5,13 +5,13 @@
 use serde_json::Value as Json;
 
 /// `1 error`, `2 errors`: a count and its noun, plural unless the count is one.
-pub fn count(n: usize, noun: &str) -> String {
+pub(crate) fn count(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 /// Shortest text that reads back as the same number; `-0` prints as `0`, whole numbers
 /// without a decimal point.
-pub fn number(x: f64) -> String {
+pub(crate) fn number(x: f64) -> String {
     if x == 0.0 {
         return "0".into();
     }
@@ -24,7 +24,7 @@ pub fn number(x: f64) -> String {
 }
 
 /// A number for people: as written when short, else rounded to 4 decimals (`56.6667`).
-pub fn short(x: f64) -> String {
+pub(crate) fn short(x: f64) -> String {
     let full = number(x);
     match full.split_once('.') {
         Some((_, decimals)) if decimals.len() > 4 && !full.contains('e') => {
@@ -36,25 +36,25 @@ pub fn short(x: f64) -> String {
 }
 
 /// Fixed decimals, with `-0.00` printed as `0.00`.
-pub fn fixed(x: f64, decimals: usize) -> String {
+pub(crate) fn fixed(x: f64, decimals: usize) -> String {
     let s = format!("{x:.decimals$}");
     if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') { s[1..].to_string() } else { s }
 }
 
 /// A finite number as JSON (with -0 normalised); non-finite values become null.
-pub fn json_number(x: f64) -> Json {
+pub(crate) fn json_number(x: f64) -> Json {
     let x = if x == 0.0 { 0.0 } else { x };
     serde_json::Number::from_f64(x).map_or(Json::Null, Json::Number)
 }
 
 /// `0.923` → `92.3%`.
-pub fn percent(share: f64) -> String {
+pub(crate) fn percent(share: f64) -> String {
     format!("{}%", fixed(share * 100.0, 1))
 }
 
 /// How a factor's raw value is written: the one difference between tables and prose.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RawStyle {
+pub(crate) enum RawStyle {
     /// Ledger tables (`thesis explain`): numbers to at most 4 decimals ([`short`]), booleans
     /// as `true`/`false`.
     Table,
@@ -67,7 +67,7 @@ pub enum RawStyle {
 }
 
 /// A factor's raw value (number, text, boolean or missing) as text; missing is `—`.
-pub fn raw(v: &Json, style: RawStyle) -> String {
+pub(crate) fn raw(v: &Json, style: RawStyle) -> String {
     match (v, style) {
         (Json::Null, _) => "—".into(),
         (Json::Number(n), RawStyle::Table) => n.as_f64().map_or_else(|| n.to_string(), short),

@@ -1,5 +1,27 @@
 //! thesis: an investment-scoring rules engine. The pipeline reads as the modules do:
 //! `load` → `check` → `compile` → `evaluate` → `rank` → `render`, and `memo` for documents.
+//!
+//! The library's API is the pipeline and its products. [`load_project`] reads and checks the
+//! rule and dataset files named in [`Options`] into a [`Project`]; [`score`] also compiles and
+//! evaluates them into a [`Session`], whose [`Session::rank`] gives a kind's [`Ranking`] and
+//! [`Session::ledger`] an entity's [`Ledger`]; [`check`] runs everything `thesis check` does
+//! and [`test()`] the rule tests. Problems in the user's files are [`Diagnostic`]s collected in
+//! [`Diagnostics`] (render them with the [`SourceMap`] they point into); other failures are an
+//! [`Error`]. Every verb runs on a worker pool whose stacks the script sandbox needs
+//! ([`in_pool`]).
+//!
+//! ```
+//! // The shipped model: `rules/` and `datasets/` of this repository.
+//! let opts = thesis::Options::default();
+//! let sources = thesis::SourceMap::new();
+//! let mut diags = thesis::Diagnostics::new();
+//! let session = thesis::score(&opts, &sources, &mut diags).expect("the shipped model scores");
+//! let ranking = session.rank(thesis::Kind::Company).expect("a rule set scores companies");
+//! let best = &ranking.ranked[0];
+//! let ledger = session.ledger(thesis::Kind::Company, best.row as usize, false).expect("a ledger");
+//! assert_eq!(best.rank, 1);
+//! assert!((0.0..=100.0).contains(&ledger.score));
+//! ```
 
 /// `eprintln!` that cannot panic: a full or closed standard error is ignored (there is nowhere
 /// left to report it). `clippy::print_stderr` is denied, so every stderr line goes through here.
@@ -8,28 +30,51 @@ macro_rules! say {
 }
 pub(crate) use say;
 
-pub mod check;
-pub mod cli;
-pub mod compile;
-pub mod diag;
-pub mod diff;
-pub mod escape;
-pub mod evaluate;
-pub mod files;
-pub mod fmt;
-pub mod load;
-pub mod memo;
-pub mod model;
-pub mod pipeline;
-pub mod pool;
-pub mod project;
-pub mod rank;
-pub mod render;
-pub mod scale;
-pub mod script;
-pub mod source;
-pub mod testing;
-pub mod watch;
+mod check;
+mod cli;
+mod compile;
+mod diag;
+mod diff;
+mod escape;
+mod evaluate;
+mod files;
+mod fmt;
+#[doc(hidden)]
+pub mod fuzz;
+mod load;
+mod memo;
+mod model;
+mod pipeline;
+mod pool;
+mod project;
+mod rank;
+mod render;
+mod scale;
+mod script;
+mod source;
+mod testing;
+mod watch;
+
+pub use diag::{Code, Diagnostic, Diagnostics, Location, Severity};
+pub use evaluate::{Ledger, Scores, Status};
+pub use load::schema::{Format as SchemaFormat, schema, schema_text};
+pub use model::{Column, Dataset, Date, Kind, RuleBook, RuleSet};
+pub use pipeline::{check, load_project, score, score_reported, test};
+pub use pool::in_pool;
+pub use project::{Options, Project, Session, StageHook};
+pub use rank::{Ranking, TIE_DECIMALS};
+pub use script::Limits;
+pub use source::{FileId, SourceMap, Span};
+pub use testing::TestRun;
+
+pub(crate) use load::yaml::ypath;
+
+/// Parses this process's arguments and runs the command line: what the `thesis` binary does.
+/// A usage error is printed as clap prints it, with control characters from the arguments
+/// escaped.
+pub fn run_cli() -> std::process::ExitCode {
+    cli::main()
+}
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,5 @@
 //! The `thesis` binary: parse the arguments, run the command, exit with its code.
 
 fn main() -> std::process::ExitCode {
-    thesis::cli::main()
+    thesis::run_cli()
 }

@@ -4,7 +4,7 @@
 use crate::Error;
 
 /// Runs `f` on a worker pool of `threads` threads (`None`: one per core) whose stacks are
-/// [`crate::script::WORKER_STACK_BYTES`], which the sandbox's call-depth limit assumes. Inside
+/// 16 MiB (`WORKER_STACK_BYTES`), which the sandbox's call-depth limit assumes. Inside
 /// such a pool already (a verb called from another, or the CLI's pool), `f` runs where it is.
 pub fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
     if std::thread::current().name().is_some_and(|n| n.starts_with(WORKER_PREFIX)) {

@@ -78,7 +78,7 @@ impl SourceFile {
 }
 
 /// `a/b/../c` → `a/c`, without touching the file system.
-pub fn normalize_lexically(path: &Path) -> PathBuf {
+pub(crate) fn normalize_lexically(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for c in path.components() {
@@ -94,7 +94,7 @@ pub fn normalize_lexically(path: &Path) -> PathBuf {
 }
 
 /// Forward slashes and no leading `./`, so diagnostics read the same on every machine.
-pub fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }

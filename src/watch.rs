@@ -19,7 +19,7 @@ use crate::source::SourceMap;
 
 /// What each run shows.
 #[derive(Clone, Copy, Debug)]
-pub struct WatchOptions {
+pub(crate) struct WatchOptions {
     pub kind: Kind,
     pub top: usize,
     pub debounce: Duration,
@@ -28,13 +28,13 @@ pub struct WatchOptions {
 }
 
 /// ANSI: cursor home, clear the screen, clear the scrollback.
-pub const CLEAR_SCREEN: &str = "\x1b[H\x1b[2J\x1b[3J";
+pub(crate) const CLEAR_SCREEN: &str = "\x1b[H\x1b[2J\x1b[3J";
 
 /// Prints diagnostics (the CLI's chosen format) to standard error.
-pub type Reporter<'a> = &'a dyn Fn(&Diagnostics, &SourceMap);
+pub(crate) type Reporter<'a> = &'a dyn Fn(&Diagnostics, &SourceMap);
 
 /// Watches the rule and data paths until the process is stopped.
-pub fn watch(opts: &Options, w: WatchOptions, report: Reporter<'_>, out: &mut dyn Write) -> Result<(), Error> {
+pub(crate) fn watch(opts: &Options, w: WatchOptions, report: Reporter<'_>, out: &mut dyn Write) -> Result<(), Error> {
     let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
     let mut watcher = notify::recommended_watcher(tx).map_err(|e| Error::Usage(format!("cannot watch files: {e}")))?;
     for p in opts.rules.iter().chain(&opts.data) {

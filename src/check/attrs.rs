@@ -12,7 +12,7 @@ use crate::model::{AttrDecl, AttrType, Column, Date, Provenance};
 
 /// A value converted to its declared type.
 #[derive(Clone, Debug)]
-pub enum Cell {
+pub(crate) enum Cell {
     Missing,
     Number(f64),
     Bool(bool),
@@ -22,7 +22,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn store(self, column: &mut Column, row: usize) {
+    pub(crate) fn store(self, column: &mut Column, row: usize) {
         match (column, self) {
             (Column::Number(v), Cell::Number(x)) => v[row] = x,
             (Column::Bool(v), Cell::Bool(b)) => v[row] = Some(b),
@@ -35,7 +35,7 @@ impl Cell {
 }
 
 /// Splits `{value: ..., source: ...}` into the bare value and its provenance.
-pub fn split_sourced(
+pub(crate) fn split_sourced(
     doc: &YamlDoc,
     path: &YamlPath,
     raw: &Value,
@@ -86,19 +86,19 @@ pub fn split_sourced(
 }
 
 /// `A`, `B`, `C`, or a split such as `A/B`.
-pub fn is_grade(g: &str) -> bool {
+pub(crate) fn is_grade(g: &str) -> bool {
     let parts: Vec<&str> = g.split('/').collect();
     parts.len() <= 2 && parts.iter().all(|p| matches!(*p, "A" | "B" | "C"))
 }
 
-pub fn bad_date(doc: &YamlDoc, path: &YamlPath, text: &str) -> Diagnostic {
+pub(crate) fn bad_date(doc: &YamlDoc, path: &YamlPath, text: &str) -> Diagnostic {
     Diagnostic::error(Code::BadDate, format!("`{text}` is not a date"))
         .at_opt(doc.span(path))
         .hint("write YYYY-MM-DD, YYYY-MM or YYYY")
 }
 
 /// Converts a bare value to the declared type.
-pub fn convert(value: &Value, decl: &AttrDecl) -> Result<Cell, Problem> {
+pub(crate) fn convert(value: &Value, decl: &AttrDecl) -> Result<Cell, Problem> {
     let (ty, name) = (decl.ty, decl.name.as_str());
     if value.is_null() {
         return Ok(Cell::Missing);
@@ -170,7 +170,7 @@ fn number_hint(value: &Value, decl: &AttrDecl) -> Option<String> {
 
 /// An attribute the entity's kind does not declare: the nearest declared name, and where a
 /// new one is declared.
-pub fn undeclared(name: &str, kind: crate::model::Kind, declared: &crate::model::KindSchema) -> Diagnostic {
+pub(crate) fn undeclared(name: &str, kind: crate::model::Kind, declared: &crate::model::KindSchema) -> Diagnostic {
     let d = Diagnostic::error(Code::UndeclaredAttribute, format!("attribute `{name}` is not declared for {kind}"));
     let d = match did_you_mean(name, declared.names()) {
         Some(s) => d.hint(format!("did you mean `{s}`?")),

@@ -21,7 +21,7 @@ use crate::ypath;
 
 /// Builds the dataset from every dataset file of the workspace. Values dated after `as_of`
 /// are withheld (kept for the ledger, but missing for scoring).
-pub fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Diagnostics) -> Dataset {
+pub(crate) fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Diagnostics) -> Dataset {
     let mut found = Vec::new();
     let mut unloaded = ws.unparsed.clone();
     let files: Vec<(&YamlDoc, DatasetFile)> = ws

@@ -7,7 +7,7 @@ use crate::diag::{Code, Diagnostic, did_you_mean};
 
 /// For each rule set (by index), the chain of indices from the root base down to itself, or
 /// `None` when its chain is broken (unknown base or cycle; diagnosed here once).
-pub fn chains(
+pub(super) fn chains(
     names: &[&str],
     extends: &[Option<(&str, Option<crate::source::Span>)>],
     unloaded: &crate::model::Unloaded,

@@ -8,7 +8,7 @@ use crate::model::{RuleBook, RuleSet};
 use crate::scale::Scale;
 
 /// Reports every rule set whose weights or linear ranges overflow.
-pub fn check_finite(book: &RuleBook, diags: &mut Diagnostics) {
+pub(crate) fn check_finite(book: &RuleBook, diags: &mut Diagnostics) {
     for rules in &book.sets {
         check_rule_set(rules, diags);
     }

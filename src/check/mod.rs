@@ -5,10 +5,10 @@ pub(crate) mod attrs;
 mod dataset;
 mod extends;
 mod finite;
-pub mod lints;
+pub(crate) mod lints;
 mod relations;
 mod rules;
 
-pub use dataset::check_dataset;
-pub use finite::check_finite;
-pub use rules::check_rules;
+pub(crate) use dataset::check_dataset;
+pub(crate) use finite::check_finite;
+pub(crate) use rules::check_rules;

@@ -8,7 +8,7 @@ use crate::model::{EntityTable, Exposure, Kind, RawRelation, Row, TableBuilder, 
 
 /// Finishes the tables: relations become rows; dangling targets, bad weights and sums that
 /// are not 1 are reported.
-pub fn resolve_relations(
+pub(super) fn resolve_relations(
     builders: [TableBuilder; 3],
     unloaded: &Unloaded,
     diags: &mut Vec<Diagnostic>,

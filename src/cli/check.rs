@@ -16,7 +16,7 @@ use crate::source::SourceMap;
   thesis check --deny warnings --allow W401      what CI runs: warnings fail, but W401
   thesis check --diagnostic-format sarif > thesis.sarif   for code scanning on a pull request
   thesis check --diagnostic-format json | jq .summary")]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// More files or directories to check with the rules and data.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -30,7 +30,7 @@ pub struct CheckArgs {
 
 /// A `--deny` value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Denied {
+pub(crate) enum Denied {
     Warnings,
     Code(Code),
 }
@@ -47,7 +47,7 @@ fn parse_deny(s: &str) -> Result<Denied, String> {
     if s == "warnings" { Ok(Denied::Warnings) } else { parse_code(s).map(Denied::Code) }
 }
 
-pub fn run(common: &Common, args: &CheckArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(common: &Common, args: &CheckArgs) -> Result<ExitCode, Error> {
     let sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let mut opts = common.options();

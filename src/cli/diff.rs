@@ -21,7 +21,7 @@ use crate::render::diff::{DiffFormat, write_diffs};
   thesis diff --base HEAD                      every rule set changed since the last commit
   thesis diff --base main --format markdown    a table to paste into a pull request
   thesis diff --base ../rules-before --rule-set company-growth")]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// The old rules: a path (file or directory), or a git revision whose `--rules` paths are used.
     #[arg(long, value_name = "PATH|REV")]
     pub base: String,
@@ -47,7 +47,7 @@ struct Sides {
     head_rules: Vec<PathBuf>,
 }
 
-pub fn run(common: &Common, args: &DiffArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(common: &Common, args: &DiffArgs) -> Result<ExitCode, Error> {
     let opts = common.options();
     let checkout;
     // The rules of a revision lie in a temporary directory: their scripts may come from there

@@ -9,7 +9,7 @@ use crate::Error;
 use crate::evaluate::ledger;
 use crate::render::explain::{write_factor_csv, write_text};
 
-pub fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<ExitCode, Error> {
+pub(super) fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<ExitCode, Error> {
     let (session, _sources) = common.score(&common.options())?;
     let dataset = &session.project.dataset;
     let mut found = Vec::new();

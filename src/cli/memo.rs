@@ -24,7 +24,7 @@ use crate::source::display_path;
   thesis memo                      every memo and the index, under reports/
   thesis memo baidu huawei         two memos only
   thesis memo --check              fail if a committed memo is stale (CI)")]
-pub struct MemoArgs {
+pub(crate) struct MemoArgs {
     /// Entity ids (default: every entity; the index is written only then).
     #[arg(value_name = "ID")]
     pub ids: Vec<String>,
@@ -66,7 +66,7 @@ impl MemoArgs {
     }
 }
 
-pub fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
     let (session, sources) = common.score(&common.options())?;
     let selection = Selection { ids: args.ids.clone(), kinds: args.kinds.clone() };
     let book = build(&session, &selection)?;

@@ -32,7 +32,7 @@ use crate::source::SourceMap;
   thesis explain baidu
   thesis diff --base HEAD
   thesis completions bash > ~/.local/share/bash-completion/completions/thesis")]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub common: Common,
     #[command(subcommand)]
@@ -41,7 +41,7 @@ pub struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Args)]
-pub struct Common {
+pub(crate) struct Common {
     /// Rule files or directories (repeatable).
     #[arg(long = "rules", value_name = "PATH", global = true, default_value = "rules")]
     pub rules: Vec<PathBuf>,
@@ -85,7 +85,7 @@ pub struct Common {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Color {
+pub(crate) enum Color {
     Auto,
     Always,
     Never,
@@ -121,7 +121,7 @@ fn first_day(period: &str) -> String {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Score every entity and print the ranking of one kind.
     #[command(after_help = "Examples:
   thesis rank                                  the companies under the default rule set
@@ -184,7 +184,7 @@ pub enum Command {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExplainFormat {
+pub(crate) enum ExplainFormat {
     Text,
     Json,
     /// The factor rows of every entity, one line per entity and factor.
@@ -192,7 +192,7 @@ pub enum ExplainFormat {
 }
 
 impl Common {
-    pub fn options(&self) -> Options {
+    pub(crate) fn options(&self) -> Options {
         let mut o = Options {
             rules: self.rules.clone(),
             data: self.data.clone(),
@@ -224,7 +224,7 @@ impl Common {
     }
 
     /// Diagnostics go out as one document for tools (JSON, SARIF): print nothing beside it.
-    pub fn machine_diagnostics(&self) -> bool {
+    pub(crate) fn machine_diagnostics(&self) -> bool {
         self.diagnostic_format().is_machine()
     }
 
@@ -233,7 +233,7 @@ impl Common {
     }
 
     /// Whether what goes to standard output (test reports, watch) is coloured.
-    pub fn stdout_color(&self) -> bool {
+    pub(crate) fn stdout_color(&self) -> bool {
         self.color_on(std::io::stdout().is_terminal())
     }
 
@@ -246,12 +246,12 @@ impl Common {
     }
 
     /// Scores with these options, printing the diagnostics (see [`crate::pipeline::score_reported`]).
-    pub fn score(&self, opts: &Options) -> Result<(Session, SourceMap), Error> {
+    pub(crate) fn score(&self, opts: &Options) -> Result<(Session, SourceMap), Error> {
         crate::pipeline::score_reported(opts, |diags, sources| self.report(diags, sources))
     }
 
     /// Prints diagnostics to standard error.
-    pub fn report(&self, diags: &Diagnostics, sources: &SourceMap) {
+    pub(crate) fn report(&self, diags: &Diagnostics, sources: &SourceMap) {
         let mut err = std::io::stderr().lock();
         let _ = render_all(diags, sources, self.diagnostic_format(), self.color(), &mut err);
     }
@@ -263,16 +263,16 @@ fn print_stage(stage: &str, took: std::time::Duration) {
 }
 
 /// Stage durations of the CLI's own stages (ranking, writing) for `--timings`.
-pub struct Timings {
+pub(crate) struct Timings {
     last: Option<std::time::Instant>,
 }
 
 impl Timings {
-    pub fn new(enabled: bool) -> Timings {
+    pub(crate) fn new(enabled: bool) -> Timings {
         Timings { last: enabled.then(std::time::Instant::now) }
     }
 
-    pub fn mark(&mut self, stage: &str) {
+    pub(crate) fn mark(&mut self, stage: &str) {
         if let Some(last) = self.last {
             let now = std::time::Instant::now();
             print_stage(stage, now - last);
@@ -285,7 +285,7 @@ impl Timings {
 /// the library's worker pool, so its own parallel work (ranking, writing) honours `--threads`.
 /// Parses the process's arguments and runs them. A usage error is printed like clap prints it,
 /// with control characters from the arguments escaped (an argument is data too).
-pub fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     use clap::Parser;
     match Cli::try_parse() {
         Ok(cli) => run(cli),
@@ -302,7 +302,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-pub fn run(cli: Cli) -> ExitCode {
+pub(crate) fn run(cli: Cli) -> ExitCode {
     match crate::pool::in_pool(cli.common.threads, || dispatch(&cli)).and_then(|r| r) {
         Ok(code) => code,
         Err(Error::Invalid { .. }) => ExitCode::from(1),

@@ -12,7 +12,7 @@ use crate::escape::Escaping;
 /// Where command output goes, as one concrete type: every sink is `Write + Send`, so an
 /// encoder that needs to own its writer on another thread (Parquet's `ArrowWriter<W: Write +
 /// Send>`) takes an `&mut Output` as it is.
-pub struct Output<'f>(BufWriter<Sink<'f>>);
+pub(crate) struct Output<'f>(BufWriter<Sink<'f>>);
 
 /// The writer under an [`Output`]'s buffer.
 enum Sink<'f> {
@@ -89,19 +89,19 @@ impl Write for Output<'_> {
 
 /// Runs `write` against standard output. A reader that closed the pipe is not an error. On a
 /// terminal, control characters from data are escaped ([`crate::escape::Escaping`]).
-pub fn to_stdout(write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
+pub(super) fn to_stdout(write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
     to_stdout_escaped(io::stdout().is_terminal(), write)
 }
 
 /// Like [`to_stdout`]; text meant for people (`human`: tables, ledgers, reports) is escaped
 /// wherever it goes, machine formats only on a terminal (JSON escapes by itself).
-pub fn to_stdout_as(human: bool, write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
+pub(crate) fn to_stdout_as(human: bool, write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
     to_stdout_escaped(human || io::stdout().is_terminal(), write)
 }
 
 /// Like [`to_stdout`] for a writer that escapes the data it prints itself and adds its own
 /// colour codes (which an escaping sink would show as text).
-pub fn to_stdout_painted(write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
+pub(crate) fn to_stdout_painted(write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
     to_stdout_escaped(false, write)
 }
 
@@ -117,7 +117,7 @@ fn to_stdout_escaped(escape: bool, write: impl FnOnce(&mut Output<'_>) -> io::Re
 /// Writes command output to `path`. A regular file (or a new one) is replaced atomically; a
 /// device, a named pipe or a symbolic link is written to as it is (replacing it would leave
 /// `/dev/stdout` or a pipe's reader without the output); a directory is refused.
-pub fn write_output(path: &Path, write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
+pub(crate) fn write_output(path: &Path, write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.is_dir() => {
             Err(Error::Usage(format!("{} is a directory; give a file to write to", crate::source::display_path(path))))
@@ -151,7 +151,7 @@ fn write_through(path: &Path, write: impl FnOnce(&mut Output<'_>) -> io::Result<
 /// atomic; the file is not forced to disk, which for a 150 MB ranking costs over a second.)
 /// The temporary file is named `.thesis-tmp-PID-…`, so that a run killed midway leaves a file
 /// a later run recognises ([`stale_temporaries`]) and removes.
-pub fn write_atomic(path: &Path, write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
+pub(super) fn write_atomic(path: &Path, write: impl FnOnce(&mut Output<'_>) -> io::Result<()>) -> Result<(), Error> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let io_err = |e| Error::io(path, e);
     let tmp = temporary_beside(path, dir).map_err(io_err)?;
@@ -161,7 +161,7 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut Output<'_>) -> io::Resu
 }
 
 /// How every temporary file of thesis starts; the process id follows.
-pub const TEMPORARY_PREFIX: &str = ".thesis-tmp-";
+pub(crate) const TEMPORARY_PREFIX: &str = ".thesis-tmp-";
 
 /// A temporary file in `dir` with the permissions the target has, or `rw-r--r--` for a new
 /// file (a bare temporary file would be private to its owner).
@@ -182,7 +182,7 @@ fn temporary_beside(path: &Path, dir: &Path) -> io::Result<tempfile::NamedTempFi
 }
 
 /// The temporary files in `dir` left by thesis runs that no longer run (killed midway).
-pub fn stale_temporaries(dir: &Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn stale_temporaries(dir: &Path) -> Vec<std::path::PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut out: Vec<std::path::PathBuf> = entries
         .filter_map(Result::ok)
@@ -195,7 +195,7 @@ pub fn stale_temporaries(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 /// Removes the stale temporary files in `dir`; one already gone (another run) is no error.
-pub fn sweep_temporaries(dir: &Path) -> Result<usize, Error> {
+pub(crate) fn sweep_temporaries(dir: &Path) -> Result<usize, Error> {
     let mut removed = 0;
     for path in stale_temporaries(dir) {
         match std::fs::remove_file(&path) {
@@ -224,7 +224,7 @@ fn is_running(pid: u32) -> bool {
 /// Writes one line to standard error. A full or closed standard error cannot be reported
 /// anywhere, so it is ignored rather than a panic (which `eprintln!` would be).
 /// The line is escaped: a file name or value in it cannot end it or send control sequences.
-pub fn say(args: std::fmt::Arguments<'_>) {
+pub(crate) fn say(args: std::fmt::Arguments<'_>) {
     let text = args.to_string();
     let _ = writeln!(io::stderr().lock(), "{}", crate::escape::line(&text));
 }

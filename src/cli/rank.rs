@@ -9,7 +9,7 @@ use crate::Error;
 use crate::model::Kind;
 use crate::render::rank::{RankFormat, write_ranking};
 
-pub fn run(
+pub(super) fn run(
     common: &Common,
     kind: Kind,
     top: Option<usize>,

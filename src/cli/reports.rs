@@ -15,7 +15,7 @@ use crate::model::Kind;
 use crate::source::display_path;
 
 /// The manifest's file name under the reports directory.
-pub const MANIFEST: &str = ".thesis-manifest";
+pub(super) const MANIFEST: &str = ".thesis-manifest";
 /// The lock file's name under the reports directory.
 const LOCK: &str = ".thesis-lock";
 /// Longest file name most file systems take, in bytes.
@@ -25,7 +25,7 @@ const MAX_PATH: usize = 4095;
 
 /// The files thesis wrote under a reports directory: relative path → SHA-256 of the content.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Manifest {
+pub(super) struct Manifest {
     pub files: BTreeMap<PathBuf, String>,
 }
 
@@ -33,7 +33,7 @@ impl Manifest {
     /// Reads `dir/.thesis-manifest`; none yet is an empty manifest. Lines that do not name a
     /// path thesis could have written (`index.EXT`, `KIND/ID.EXT`) are ignored, so a manifest
     /// edited by hand cannot make thesis remove anything else.
-    pub fn read(dir: &Path) -> Result<Manifest, Error> {
+    pub(super) fn read(dir: &Path) -> Result<Manifest, Error> {
         let path = dir.join(MANIFEST);
         let text = match crate::files::read_capped(&path, crate::files::MAX_TEXT_BYTES) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -52,7 +52,7 @@ impl Manifest {
     }
 
     /// The manifest as written: a header saying what it is, then `SHA256  PATH` lines, sorted.
-    pub fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         let mut out = String::from(
             "# thesis memo: the files thesis wrote in this directory, with their SHA-256.\n\
              # thesis removes a file only if it is listed here and still has this content.\n",
@@ -63,11 +63,11 @@ impl Manifest {
         out
     }
 
-    pub fn write(&self, dir: &Path) -> Result<(), Error> {
+    pub(super) fn write(&self, dir: &Path) -> Result<(), Error> {
         write_atomic(&dir.join(MANIFEST), |w| w.write_all(self.text().as_bytes()))
     }
 
-    pub fn record(&mut self, rel: &Path, text: &str) {
+    pub(super) fn record(&mut self, rel: &Path, text: &str) {
         self.files.insert(rel.to_path_buf(), sha256_hex(text.as_bytes()));
     }
 }
@@ -92,12 +92,12 @@ fn is_memo_path(rel: &Path) -> bool {
 }
 
 /// Holds the reports directory's lock while a run writes there: a second run waits.
-pub struct Lock {
+pub(super) struct Lock {
     _file: File,
 }
 
 /// Creates the reports directory if needed and takes its lock (waiting for another run).
-pub fn lock(dir: &Path) -> Result<Lock, Error> {
+pub(super) fn lock(dir: &Path) -> Result<Lock, Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let path = dir.join(LOCK);
     refuse_unless_regular(&path)?;
@@ -125,7 +125,7 @@ fn refuse_unless_regular(path: &Path) -> Result<(), Error> {
 
 /// Refuses, before anything is written, a kind directory that leads out of `dir` (a link to
 /// elsewhere), a target that is a directory, and a path too long for the file system.
-pub fn check_targets(dir: &Path, targets: &[&Path], kinds: &[Kind]) -> Result<(), Error> {
+pub(super) fn check_targets(dir: &Path, targets: &[&Path], kinds: &[Kind]) -> Result<(), Error> {
     let real_dir = std::fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?;
     for kind in kinds {
         let sub = dir.join(kind.as_str());
@@ -167,7 +167,7 @@ pub fn check_targets(dir: &Path, targets: &[&Path], kinds: &[Kind]) -> Result<()
 }
 
 /// The temporary files that killed runs left in `dir` and its kind directories.
-pub fn leftovers(dir: &Path) -> Vec<PathBuf> {
+pub(super) fn leftovers(dir: &Path) -> Vec<PathBuf> {
     let mut out = stale_temporaries(dir);
     for kind in Kind::ALL {
         out.extend(stale_temporaries(&dir.join(kind.as_str())));
@@ -176,7 +176,7 @@ pub fn leftovers(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Removes what [`leftovers`] finds; returns how many.
-pub fn sweep(dir: &Path) -> Result<usize, Error> {
+pub(super) fn sweep(dir: &Path) -> Result<usize, Error> {
     let mut n = sweep_temporaries(dir)?;
     for kind in Kind::ALL {
         n += sweep_temporaries(&dir.join(kind.as_str()))?;
@@ -187,7 +187,7 @@ pub fn sweep(dir: &Path) -> Result<usize, Error> {
 /// Removes `rel` under `dir` if it is still the regular file with the content the manifest
 /// recorded. Returns whether it is gone (removed now, or by someone else); a file changed
 /// since is kept, and so is a link (thesis writes regular files only, so a link is not its).
-pub fn remove_if_unchanged(dir: &Path, rel: &Path, hash: &str) -> Result<bool, Error> {
+pub(super) fn remove_if_unchanged(dir: &Path, rel: &Path, hash: &str) -> Result<bool, Error> {
     let path = dir.join(rel);
     match std::fs::symlink_metadata(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),

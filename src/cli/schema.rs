@@ -13,7 +13,7 @@ use crate::load::schema::{Format, schema_text};
 #[command(after_help = "Examples:
   thesis schema rules              the JSON Schema of rule files, on standard output
   thesis schema --write schemas    all three, as the editors' schema files")]
-pub struct SchemaArgs {
+pub(crate) struct SchemaArgs {
     /// Which file format to print.
     #[arg(required_unless_present = "write")]
     pub format: Option<Format>,
@@ -23,7 +23,7 @@ pub struct SchemaArgs {
     pub write: Option<PathBuf>,
 }
 
-pub fn run(args: &SchemaArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &SchemaArgs) -> Result<ExitCode, Error> {
     match (&args.write, args.format) {
         (Some(dir), _) => {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;

@@ -13,7 +13,7 @@ use crate::Error;
 
 /// A shell `thesis completions` writes a script for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Shell {
+pub(crate) enum Shell {
     Bash,
     Zsh,
     Fish,
@@ -32,7 +32,7 @@ impl Shell {
 }
 
 /// Writes the completion script for `shell` to standard output.
-pub fn completions(shell: Shell) -> Result<ExitCode, Error> {
+pub(super) fn completions(shell: Shell) -> Result<ExitCode, Error> {
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell.generator(), &mut cmd, "thesis", &mut buf);
@@ -41,7 +41,7 @@ pub fn completions(shell: Shell) -> Result<ExitCode, Error> {
 }
 
 /// Writes the manual page (section 1, roff) to standard output: `thesis man | man -l -`.
-pub fn man() -> Result<ExitCode, Error> {
+pub(super) fn man() -> Result<ExitCode, Error> {
     let mut buf = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut buf)

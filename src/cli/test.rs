@@ -8,7 +8,7 @@ use super::Common;
 use super::output::{to_stdout_as, to_stdout_painted};
 use crate::Error;
 use crate::diag::Diagnostics;
-use crate::render::test_report::{ReportStyle, write_report};
+use crate::render::test_report::{ReportStyle, TestFormat, write_csv, write_report};
 use crate::source::SourceMap;
 
 /// What `thesis test` was asked for.
@@ -19,7 +19,7 @@ use crate::source::SourceMap;
   thesis test rules/tests/company.yaml run one file
   thesis test NetEase                  run the cases whose name contains `NetEase`
   thesis test --coverage               list what no case exercised")]
-pub struct TestArgs {
+pub(crate) struct TestArgs {
     /// Test files or directories to run, or words a case's name must contain (an argument
     /// that is not an existing path is a name filter). Default: every test file.
     #[arg(value_name = "PATH|NAME")]
@@ -34,6 +34,9 @@ pub struct TestArgs {
     /// Fail when less than PCT percent of the items are exercised (implies --coverage).
     #[arg(long = "min-coverage", value_name = "PCT", value_parser = parse_percent)]
     pub min_coverage: Option<f64>,
+    /// How to print the run: text, or CSV (every case, one line per failed expectation).
+    #[arg(long, default_value = "text")]
+    pub format: TestFormat,
 }
 
 impl TestArgs {
@@ -45,7 +48,7 @@ impl TestArgs {
     }
 }
 
-pub fn run(common: &Common, args: &TestArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(common: &Common, args: &TestArgs) -> Result<ExitCode, Error> {
     let sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let mut opts = common.options();
@@ -56,7 +59,9 @@ pub fn run(common: &Common, args: &TestArgs) -> Result<ExitCode, Error> {
     let (_, run) = result?;
     let coverage = args.coverage || args.min_coverage.is_some();
     let style = ReportStyle { verbose: args.verbose, color: common.stdout_color(), coverage };
-    if style.color {
+    if args.format == TestFormat::Csv {
+        to_stdout_as(false, |out| write_csv(out, &run, &sources))?;
+    } else if style.color {
         to_stdout_painted(|out| write_report(out, &run, &sources, style))?;
     } else {
         to_stdout_as(true, |out| write_report(out, &run, &sources, style))?;

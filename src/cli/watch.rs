@@ -13,7 +13,7 @@ use crate::watch::{WatchOptions, watch};
 #[command(after_help = "Examples:
   thesis watch                     check, test and rank on every save
   thesis watch --clear --top 5     a fresh screen each run, the top five")]
-pub struct WatchArgs {
+pub(crate) struct WatchArgs {
     /// Which kind to rank.
     #[arg(long, default_value = "company")]
     pub kind: Kind,
@@ -28,7 +28,7 @@ pub struct WatchArgs {
     pub clear: bool,
 }
 
-pub fn run(common: &Common, args: &WatchArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(common: &Common, args: &WatchArgs) -> Result<ExitCode, Error> {
     let w = WatchOptions {
         kind: args.kind,
         top: args.top,

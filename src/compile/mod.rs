@@ -4,8 +4,8 @@
 mod programs;
 mod select;
 
-pub use programs::{Program, ProgramOrigin, ScriptCache};
-pub use select::select_rule_sets;
+pub(crate) use programs::{Program, ScriptCache};
+pub(crate) use select::select_rule_sets;
 
 use std::sync::Arc;
 
@@ -54,7 +54,7 @@ impl Plan {
 
 /// Compiles the chosen rule sets into a plan. `None` if any error was found (they are in
 /// `diags`; compiling goes on after the first, to report the others).
-pub fn compile(
+pub(crate) fn compile(
     book: &RuleBook,
     dataset: &Dataset,
     requested: &[String],
@@ -81,7 +81,7 @@ pub fn compile(
 }
 
 /// Compiles every rule set and script file (for `thesis check`), without choosing.
-pub fn compile_all(book: &RuleBook, dataset: &Dataset, ws: &Workspace, limits: Limits, diags: &mut Diagnostics) {
+pub(crate) fn compile_all(book: &RuleBook, dataset: &Dataset, ws: &Workspace, limits: Limits, diags: &mut Diagnostics) {
     let sources = &ws.sources;
     let mut cache = ScriptCache::new(&ws.root);
     for (_, path) in &ws.scripts {

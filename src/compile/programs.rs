@@ -44,7 +44,7 @@ pub struct Program {
 }
 
 /// The variables a program sees: the entity `e`; conditions also see `score` and `rating`.
-pub fn scope_for(condition: bool) -> Scope<'static> {
+pub(super) fn scope_for(condition: bool) -> Scope<'static> {
     let mut scope = Scope::new();
     scope.push("e", ());
     if condition {
@@ -80,18 +80,18 @@ impl Program {
 }
 
 /// Script files compiled so far, by path; only files inside the project root are read.
-pub struct ScriptCache<'a> {
+pub(crate) struct ScriptCache<'a> {
     files: HashMap<PathBuf, Option<(FileId, Arc<AST>)>>,
     root: &'a Root,
 }
 
 impl<'a> ScriptCache<'a> {
-    pub fn new(root: &'a Root) -> ScriptCache<'a> {
+    pub(crate) fn new(root: &'a Root) -> ScriptCache<'a> {
         ScriptCache { files: HashMap::new(), root }
     }
 
     /// Reads and compiles a script file once; later calls reuse the result.
-    pub fn load(
+    pub(crate) fn load(
         &mut self,
         path: &Path,
         referenced_at: Option<Span>,
@@ -115,7 +115,7 @@ impl<'a> ScriptCache<'a> {
 
     /// The program calling `function(e)` in the script at `path`.
     #[allow(clippy::too_many_arguments)]
-    pub fn program(
+    pub(crate) fn program(
         &mut self,
         path: &Path,
         function: &str,

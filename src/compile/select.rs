@@ -7,7 +7,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::model::{Dataset, Input, Kind, RuleBook, RuleSet};
 
 /// The rule set that scores each kind (by kind index), or `None` where no kind needs one.
-pub fn select_rule_sets(
+pub(crate) fn select_rule_sets(
     book: &RuleBook,
     dataset: &Dataset,
     requested: &[String],

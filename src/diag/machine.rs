@@ -10,7 +10,7 @@ use super::{Code, Diagnostic, Severity};
 use crate::source::SourceMap;
 
 /// The version of the JSON document's shape, bumped when a field changes meaning.
-pub const JSON_SCHEMA_VERSION: u32 = 1;
+pub(super) const JSON_SCHEMA_VERSION: u32 = 1;
 
 fn counts(sorted: &[&Diagnostic]) -> (usize, usize) {
     let errors = sorted.iter().filter(|d| d.is_error()).count();
@@ -18,7 +18,7 @@ fn counts(sorted: &[&Diagnostic]) -> (usize, usize) {
 }
 
 /// `{"version", "diagnostics": [...], "summary": {files, errors, warnings}}` (README "JSON diagnostics").
-pub fn render_json(sorted: &[&Diagnostic], sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn render_json(sorted: &[&Diagnostic], sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
     let items: Vec<Value> = sorted
         .iter()
         .map(|d| {
@@ -45,7 +45,7 @@ pub fn render_json(sorted: &[&Diagnostic], sources: &SourceMap, out: &mut dyn Wr
 }
 
 /// A SARIF 2.1.0 log with one run: every code as a rule, every diagnostic as a result.
-pub fn render_sarif(sorted: &[&Diagnostic], sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn render_sarif(sorted: &[&Diagnostic], sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<Value> = Code::ALL
         .iter()
         .map(|c| {

@@ -6,8 +6,8 @@ mod problem;
 mod render;
 
 pub use codes::Code;
-pub use problem::Problem;
-pub use render::{DiagnosticFormat, render_all};
+pub(crate) use problem::Problem;
+pub(crate) use render::{DiagnosticFormat, render_all};
 
 use crate::source::Span;
 
@@ -112,7 +112,7 @@ impl Diagnostic {
 /// A failure whose errors are already in the diagnostics: the `Err` of a step that reports
 /// as it goes, so that "it failed" is in the signature and not read off an error count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Reported;
+pub(crate) struct Reported;
 
 /// The diagnostics of a run, in the order found; sorted by location before rendering.
 #[derive(Clone, Debug, Default)]
@@ -203,7 +203,7 @@ impl IntoIterator for Diagnostics {
 }
 
 /// Suggests the closest of `candidates` to a misspelt `name`, if one is close enough.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(name, c), c))
@@ -213,7 +213,7 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
 }
 
 /// `path:line:col` of a location, for hints that point elsewhere.
-pub fn describe_location(loc: &Location, sources: &crate::source::SourceMap) -> String {
+pub(crate) fn describe_location(loc: &Location, sources: &crate::source::SourceMap) -> String {
     match loc {
         Location::Span(s) => {
             let f = sources.get(s.file);

@@ -7,7 +7,7 @@ use crate::source::{FileId, Span};
 
 /// An error-severity diagnostic without a location yet.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// The stable diagnostic code.
     pub code: Code,
     /// What is wrong, in one sentence.
@@ -18,24 +18,24 @@ pub struct Problem {
 
 impl Problem {
     /// A problem with a code and a message, and no hint.
-    pub fn new(code: Code, message: impl Into<String>) -> Problem {
+    pub(crate) fn new(code: Code, message: impl Into<String>) -> Problem {
         Problem { code, message: message.into(), hint: None }
     }
 
     /// Adds the hint.
     #[must_use]
-    pub fn hint(mut self, hint: impl Into<String>) -> Problem {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Problem {
         self.hint = Some(hint.into());
         self
     }
 
     /// The diagnostic, placed at a span (or nowhere, for `None`).
-    pub fn at(self, span: impl Into<Option<Span>>) -> Diagnostic {
+    pub(crate) fn at(self, span: impl Into<Option<Span>>) -> Diagnostic {
         self.diagnostic().at_opt(span.into())
     }
 
     /// The diagnostic, placed at a line and column of a streamed file.
-    pub fn at_line_col(self, file: FileId, line: usize, col: usize) -> Diagnostic {
+    pub(crate) fn at_line_col(self, file: FileId, line: usize, col: usize) -> Diagnostic {
         self.diagnostic().at_line_col(file, line, col)
     }
 
@@ -50,13 +50,13 @@ impl Problem {
     /// The problem as a serde custom error. Serde carries only strings, so the code travels
     /// marked in-band and [`Problem::from_serde`] reads it back: this pair is the one place a
     /// code is written into a string. (A hint does not survive the trip; none is sent.)
-    pub fn to_serde<E: serde::de::Error>(&self) -> E {
+    pub(crate) fn to_serde<E: serde::de::Error>(&self) -> E {
         E::custom(format!("{MARK}{}{MARK}{}", self.code.as_str(), self.message))
     }
 
     /// The problem marked into a serde message by [`Problem::to_serde`], if there is one
     /// (serde may have put its own words before it).
-    pub fn from_serde(message: &str) -> Option<Problem> {
+    pub(crate) fn from_serde(message: &str) -> Option<Problem> {
         let rest = &message[message.find(MARK)?..][MARK.len_utf8()..];
         let (code, text) = rest.split_once(MARK)?;
         let code = Code::ALL.iter().copied().find(|c| c.as_str() == code)?;

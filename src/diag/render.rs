@@ -13,7 +13,7 @@ use crate::source::{FileId, SourceMap};
 
 /// How diagnostics are printed (`--diagnostic-format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiagnosticFormat {
+pub(crate) enum DiagnosticFormat {
     /// `path:line:col: error[CODE]: message`, then a source excerpt and hints.
     Human,
     /// `path:line:col: error[CODE]: message`, then hints: for CI annotations and editors.
@@ -27,13 +27,13 @@ pub enum DiagnosticFormat {
 
 impl DiagnosticFormat {
     /// One document for tools: the summary is inside it, and nothing else is printed beside it.
-    pub fn is_machine(self) -> bool {
+    pub(crate) fn is_machine(self) -> bool {
         matches!(self, DiagnosticFormat::Json | DiagnosticFormat::Sarif)
     }
 }
 
 /// Renders every diagnostic, sorted by location, to `out`.
-pub fn render_all(
+pub(crate) fn render_all(
     diags: &Diagnostics,
     sources: &SourceMap,
     format: DiagnosticFormat,
@@ -60,7 +60,7 @@ pub fn render_all(
 }
 
 /// `file`, 1-based `line` and `column` of a diagnostic, if it has a location.
-pub fn position(d: &Diagnostic, sources: &SourceMap) -> Option<(String, usize, usize)> {
+pub(super) fn position(d: &Diagnostic, sources: &SourceMap) -> Option<(String, usize, usize)> {
     match d.location.as_ref()? {
         Location::Span(span) => {
             let file = sources.get(span.file);

@@ -1,8 +1,8 @@
 //! Rule-version diffs (`thesis diff`): score the same data under two versions of the rules and
 //! say, per entity, how score, rank and rating moved and which factors moved them.
 
-pub mod revision;
-pub mod rules;
+pub(crate) mod revision;
+pub(crate) mod rules;
 
 use serde::Serialize;
 
@@ -12,13 +12,13 @@ use crate::project::Session;
 use crate::rank::rank;
 
 /// Score changes smaller than this (half the last shown digit) count as no change.
-pub const SCORE_EPSILON: f64 = 0.005;
+pub(crate) const SCORE_EPSILON: f64 = 0.005;
 /// Factors listed as the cause of one entity's change.
-pub const DRIVERS: usize = 3;
+pub(crate) const DRIVERS: usize = 3;
 
 /// One side of the comparison, for the heading.
 #[derive(Clone, Debug, Serialize)]
-pub struct Side {
+pub(crate) struct Side {
     /// What the user named: a path or a revision.
     pub label: String,
     pub rule_set: String,
@@ -27,7 +27,7 @@ pub struct Side {
 
 /// An entity's standing under one version.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Standing {
+pub(crate) struct Standing {
     pub score: Option<f64>,
     pub rank: Option<u32>,
     pub rating: Option<String>,
@@ -37,7 +37,7 @@ pub struct Standing {
 
 /// A factor's (or adjustments') contribution under both versions.
 #[derive(Clone, Debug, Serialize)]
-pub struct Driver {
+pub(crate) struct Driver {
     pub factor: String,
     pub base: f64,
     pub head: f64,
@@ -46,7 +46,7 @@ pub struct Driver {
 
 /// One entity that moved.
 #[derive(Clone, Debug, Serialize)]
-pub struct EntityChange {
+pub(crate) struct EntityChange {
     pub id: String,
     pub name: String,
     /// `None` when the entity is scored on one side only.
@@ -58,7 +58,7 @@ pub struct EntityChange {
 
 /// How many entities went from one rating to another.
 #[derive(Clone, Debug, Serialize)]
-pub struct RatingChange {
+pub(crate) struct RatingChange {
     pub from: Option<String>,
     pub to: Option<String>,
     pub ids: Vec<String>,
@@ -66,7 +66,7 @@ pub struct RatingChange {
 
 /// The whole comparison for one kind.
 #[derive(Clone, Debug, Serialize)]
-pub struct KindDiff {
+pub(crate) struct KindDiff {
     pub kind: Kind,
     pub base: Side,
     pub head: Side,
@@ -78,13 +78,13 @@ pub struct KindDiff {
 }
 
 impl EntityChange {
-    pub fn rating_changed(&self) -> bool {
+    pub(crate) fn rating_changed(&self) -> bool {
         self.base.as_ref().map(|s| &s.rating) != self.head.as_ref().map(|s| &s.rating)
     }
 }
 
 /// Compares the scores of `kind` under two sessions over the same data.
-pub fn diff(kind: Kind, base: (&str, &Session), head: (&str, &Session)) -> Option<KindDiff> {
+pub(crate) fn diff(kind: Kind, base: (&str, &Session), head: (&str, &Session)) -> Option<KindDiff> {
     let (b, h) = (base.1.scores.of(kind)?, head.1.scores.of(kind)?);
     let (bs, hs) = (standings(b), standings(h));
     let mut ids: Vec<&str> =

@@ -8,8 +8,9 @@ use std::process::Command;
 use crate::Error;
 
 /// A checkout of some paths at a revision; removed when dropped.
-pub struct Checkout {
-    pub dir: tempfile::TempDir,
+pub(crate) struct Checkout {
+    /// The temporary directory, removed when this is dropped.
+    pub(crate) dir: tempfile::TempDir,
     /// Each requested path, inside `dir`.
     pub paths: Vec<PathBuf>,
 }
@@ -17,7 +18,7 @@ pub struct Checkout {
 /// Writes every file under `paths` as of `rev` into a temporary directory, at the same place
 /// relative to the repository's top as in the working tree. A path outside the repository is a
 /// usage error (absolute paths and `..` included).
-pub fn checkout(rev: &str, paths: &[PathBuf]) -> Result<Checkout, Error> {
+pub(crate) fn checkout(rev: &str, paths: &[PathBuf]) -> Result<Checkout, Error> {
     if rev.starts_with('-') {
         return Err(Error::Usage(format!("`{rev}` is neither a path nor a git revision")));
     }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 /// One change to one part of a rule set.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RuleChange {
+pub(crate) struct RuleChange {
     /// `factor`, `category`, `gate`, `adjustment`, `ratings` or `aggregation`.
     pub what: &'static str,
     pub id: String,
@@ -25,7 +25,7 @@ pub struct RuleChange {
 
 /// Both versions of the rule set, each with the sources its spans point into and the rules
 /// paths it was loaded from (script paths are compared below them).
-pub struct Versions<'a> {
+pub(crate) struct Versions<'a> {
     pub base: (&'a RuleSet, &'a SourceMap),
     pub head: (&'a RuleSet, &'a SourceMap),
     pub roots: (&'a [PathBuf], &'a [PathBuf]),
@@ -33,7 +33,7 @@ pub struct Versions<'a> {
 
 /// Every change from `base` to `head`, in the order of the rule file: categories, factors,
 /// gates, adjustments, ratings.
-pub fn rule_changes(v: &Versions<'_>) -> Vec<RuleChange> {
+pub(crate) fn rule_changes(v: &Versions<'_>) -> Vec<RuleChange> {
     let mut out = Vec::new();
     categories(v, &mut out);
     factors(v, &mut out);

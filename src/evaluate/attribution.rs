@@ -6,7 +6,7 @@ use super::aggregate::{Breakdown, Model, Sums};
 use super::factor::{FactorView, views};
 
 /// Buffers for the breakdowns of many rows of one kind.
-pub struct Attributor<'a> {
+pub(super) struct Attributor<'a> {
     views: Vec<FactorView<'a>>,
     model: &'a Model,
     sums: Sums,
@@ -15,7 +15,7 @@ pub struct Attributor<'a> {
 
 impl<'a> Attributor<'a> {
     /// Buffers for the rows of `ks`.
-    pub fn new(ks: &'a KindScores) -> Attributor<'a> {
+    pub(super) fn new(ks: &'a KindScores) -> Attributor<'a> {
         let rules = &ks.plan.rules;
         Attributor {
             views: views(&ks.table, &ks.raw, &ks.scorers, rules),
@@ -26,7 +26,7 @@ impl<'a> Attributor<'a> {
     }
 
     /// The breakdown of `row`.
-    pub fn row(&mut self, row: usize) -> &Breakdown {
+    pub(super) fn row(&mut self, row: usize) -> &Breakdown {
         let b = &mut self.breakdown;
         b.outcomes.clear();
         b.outcomes.extend(self.views.iter().map(|v| v.outcome(row)));
@@ -36,7 +36,7 @@ impl<'a> Attributor<'a> {
 }
 
 /// A category's score for every entity of a kind (roll-ups of one category).
-pub fn category_scores(ks: &KindScores, category: usize) -> Vec<Option<f64>> {
+pub(super) fn category_scores(ks: &KindScores, category: usize) -> Vec<Option<f64>> {
     let mut a = Attributor::new(ks);
     (0..ks.table.len()).map(|row| a.row(row).category_score[category]).collect()
 }

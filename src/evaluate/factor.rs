@@ -48,7 +48,7 @@ impl Raw {
 }
 
 /// A factor ready to score rows.
-pub struct FactorView<'a> {
+pub(super) struct FactorView<'a> {
     pub(super) values: View<'a>,
     pub(super) scorer: &'a Scorer,
     pub(super) missing: Missing,
@@ -56,7 +56,7 @@ pub struct FactorView<'a> {
 
 impl FactorView<'_> {
     #[inline]
-    pub fn outcome(&self, row: usize) -> Outcome {
+    pub(super) fn outcome(&self, row: usize) -> Outcome {
         let points = match self.values {
             View::Number(v) => {
                 let x = v[row];
@@ -84,7 +84,7 @@ impl FactorView<'_> {
 }
 
 /// Each factor's view over the kind's table.
-pub fn views<'a>(
+pub(super) fn views<'a>(
     table: &'a EntityTable,
     raw: &'a [Raw],
     scorers: &'a [Scorer],

@@ -19,10 +19,10 @@ use crate::script::{Failure, Limits};
 use crate::source::SourceMap;
 
 /// Entities evaluated per parallel task.
-pub const CHUNK: usize = 2048;
+pub(super) const CHUNK: usize = 2048;
 
 /// Raw values of every factor of a stage.
-pub fn raw_inputs(
+pub(super) fn raw_inputs(
     stage: &KindPlan,
     table: &Arc<EntityTable>,
     schema: &KindSchema,
@@ -55,7 +55,7 @@ pub fn raw_inputs(
 }
 
 /// Resolves each factor's scale against its observed values.
-pub fn scorers(stage: &KindPlan, table: &EntityTable, raw: &[Raw]) -> (Vec<Scorer>, Vec<Option<UniverseStats>>) {
+pub(super) fn scorers(stage: &KindPlan, table: &EntityTable, raw: &[Raw]) -> (Vec<Scorer>, Vec<Option<UniverseStats>>) {
     stage
         .rules
         .factors
@@ -204,7 +204,7 @@ fn run_chunk(
 }
 
 /// A program's result, converted to what its factor expects.
-pub enum Converted {
+pub(super) enum Converted {
     Missing,
     Number(f64),
     Bool(bool),
@@ -256,7 +256,7 @@ fn convert(d: Dynamic, expect: Expect) -> Result<Converted, Failure> {
 }
 
 /// A script failure as a diagnostic, at the script position, naming the entity.
-pub fn failure_diagnostic(
+pub(super) fn failure_diagnostic(
     program: &Program,
     table: &EntityTable,
     row: usize,

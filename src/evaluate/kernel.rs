@@ -101,7 +101,7 @@ impl FactorView<'_> {
 }
 
 /// Reusable per-thread buffers.
-pub struct Scratch {
+pub(super) struct Scratch {
     /// The category sums of the row being aggregated.
     sums: Sums,
     /// A block of rows, factor-major (`[f * rows + k]`): points and states of the outcomes.
@@ -171,7 +171,7 @@ struct ChunkResult {
 
 /// Scores every entity of a stage.
 #[allow(clippy::too_many_arguments)]
-pub fn score_all(
+pub(super) fn score_all(
     stage: &KindPlan,
     table: &std::sync::Arc<EntityTable>,
     schema: &KindSchema,

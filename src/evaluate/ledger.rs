@@ -16,7 +16,7 @@ use crate::model::{
     Adjustment, AttrId, Category, Condition, Dataset, Factor, Gate, GateAction, Input, Kind, Provenance, Scale,
 };
 
-pub use super::states::{ConditionState, Effect, FactorState};
+pub(crate) use super::states::{ConditionState, Effect, FactorState};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct RuleSetRef {
@@ -121,8 +121,11 @@ pub struct ReasonCode {
 /// One entity's full account.
 #[derive(Clone, Debug, Serialize)]
 pub struct Ledger {
+    /// The entity's id.
     pub id: String,
+    /// The entity's display name.
     pub name: String,
+    /// The entity's kind.
     pub kind: Kind,
     /// The rule set that scored it.
     pub rule_set: RuleSetRef,
@@ -161,7 +164,7 @@ pub struct Ledger {
 }
 
 /// Builds the ledger of `row`. With `trace`, scripts are re-run to list the attributes they read.
-pub fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, trace: bool) -> Ledger {
+pub(crate) fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dataset, trace: bool) -> Ledger {
     let rules = &ks.plan.rules;
     let (table, res) = (&ks.table, &ks.results[row]);
     let mut attributor = Attributor::new(ks);
@@ -311,7 +314,7 @@ fn gate_lines(ks: &KindScores, row: usize, traced: &TracedConditions) -> Vec<Con
 }
 
 /// The factors that cost the most points below their maximum, ties by factor id.
-pub fn reason_codes(factors: &[FactorLine], k: usize) -> Vec<ReasonCode> {
+pub(crate) fn reason_codes(factors: &[FactorLine], k: usize) -> Vec<ReasonCode> {
     let mut v: Vec<&FactorLine> = factors.iter().filter(|f| f.lost > 0.0).collect();
     v.sort_by(|a, b| b.lost.total_cmp(&a.lost).then_with(|| a.id.cmp(&b.id)));
     v.into_iter().take(k).map(|f| ReasonCode { factor: f.id.clone(), lost: f.lost }).collect()
@@ -327,7 +330,7 @@ fn describe_input(input: &Input) -> String {
     }
 }
 
-pub fn describe_scale(scale: &Scale) -> String {
+pub(crate) fn describe_scale(scale: &Scale) -> String {
     scale.kind().describe()
 }
 

@@ -1,22 +1,23 @@
 //! Evaluate stage: score every entity of each kind under its plan, in parallel, with results
 //! that do not depend on thread count or entity order. Produces [`Scores`].
 
-pub mod aggregate;
+pub(crate) mod aggregate;
 mod attribution;
 mod factor;
 mod inputs;
 mod kernel;
-pub mod ledger;
+pub(crate) mod ledger;
 mod reasons;
 mod states;
 mod worker;
 
-pub use aggregate::{Breakdown, Outcome, nominal_base, nominal_shares, nominal_swing};
-pub use attribution::Attributor;
-pub use factor::Raw;
-pub use kernel::{EntityScore, Status};
-pub use ledger::{Ledger, ledger};
-pub use reasons::{ReasonScratch, RowSummary};
+pub(crate) use aggregate::{Outcome, nominal_base, nominal_shares, nominal_swing};
+pub(crate) use factor::Raw;
+pub(crate) use kernel::EntityScore;
+pub use kernel::Status;
+pub use ledger::Ledger;
+pub(crate) use ledger::ledger;
+pub(crate) use reasons::{ReasonScratch, RowSummary};
 
 use std::sync::Arc;
 
@@ -57,7 +58,7 @@ impl KindScores {
 }
 
 /// How many entities have no value for factor `f` (skipped, imputed or failed).
-pub fn factor_missing_count(ks: &KindScores, f: usize) -> usize {
+pub(crate) fn factor_missing_count(ks: &KindScores, f: usize) -> usize {
     let views = factor::views(&ks.table, &ks.raw, &ks.scorers, &ks.plan.rules);
     (0..ks.table.len()).filter(|&row| !matches!(views[f].outcome(row), Outcome::Observed(_))).count()
 }
@@ -78,7 +79,7 @@ impl Scores {
 
 /// Scores every kind of the plan. `None` (with diagnostics) if a script failed or a factor
 /// with the `fail` policy had no value.
-pub fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diags: &mut Diagnostics) -> Option<Scores> {
+pub(crate) fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diags: &mut Diagnostics) -> Option<Scores> {
     let mut scores = Scores::default();
     for stage in &plan.stages {
         let table = Arc::clone(dataset.table(stage.kind));

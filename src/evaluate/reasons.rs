@@ -5,7 +5,7 @@ use super::KindScores;
 use super::attribution::Attributor;
 
 /// What a ranking row shows beyond the score.
-pub struct RowSummary<'a> {
+pub(crate) struct RowSummary<'a> {
     /// Factors by points lost below their maximum, ties by id.
     pub reasons: Vec<&'a str>,
     /// Each category's score (`None` where no factor of it has points).
@@ -13,18 +13,18 @@ pub struct RowSummary<'a> {
 }
 
 /// Buffers reused across rows of one kind.
-pub struct ReasonScratch<'a> {
+pub(crate) struct ReasonScratch<'a> {
     ks: &'a KindScores,
     attributor: Attributor<'a>,
     lost: Vec<(f64, usize)>,
 }
 
 impl<'a> ReasonScratch<'a> {
-    pub fn new(ks: &'a KindScores) -> ReasonScratch<'a> {
+    pub(crate) fn new(ks: &'a KindScores) -> ReasonScratch<'a> {
         ReasonScratch { ks, attributor: Attributor::new(ks), lost: Vec::new() }
     }
 
-    pub fn summarize(&mut self, row: usize) -> RowSummary<'a> {
+    pub(crate) fn summarize(&mut self, row: usize) -> RowSummary<'a> {
         let factors = &self.ks.plan.rules.factors;
         let k = self.ks.plan.rules.reason_codes;
         let b = self.attributor.row(row);

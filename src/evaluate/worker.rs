@@ -8,7 +8,7 @@ use crate::compile::Program;
 use crate::model::{Column, EntityTable, KindSchema};
 use crate::script::{Cursor, Deadline, EntityRef, Failure, Limits};
 
-pub struct Worker {
+pub(super) struct Worker {
     engine: Engine,
     cursor: Arc<Cursor>,
     entity: Dynamic,
@@ -43,7 +43,7 @@ fn fit_to_data(limits: &Limits, table: &EntityTable) -> Limits {
 }
 
 impl Worker {
-    pub fn new(table: &Arc<EntityTable>, schema: &KindSchema, limits: &Limits, trace: bool) -> Worker {
+    pub(super) fn new(table: &Arc<EntityTable>, schema: &KindSchema, limits: &Limits, trace: bool) -> Worker {
         let limits = &fit_to_data(limits, table);
         let cursor = Arc::new(Cursor::new(trace));
         let entity = Dynamic::from(EntityRef { table: Arc::clone(table), cursor: Arc::clone(&cursor) });
@@ -59,7 +59,7 @@ impl Worker {
     }
 
     /// Runs a factor input program for one entity.
-    pub fn run(&mut self, program: &Program, row: usize) -> Result<Dynamic, Failure> {
+    pub(super) fn run(&mut self, program: &Program, row: usize) -> Result<Dynamic, Failure> {
         self.cursor.set(row);
         self.deadline.arm(self.limits.time);
         let result = match &program.function {
@@ -76,7 +76,7 @@ impl Worker {
     }
 
     /// Runs a gate or adjustment condition, which also sees `score` and `rating`.
-    pub fn run_condition(
+    pub(super) fn run_condition(
         &mut self,
         program: &Program,
         row: usize,
@@ -93,7 +93,7 @@ impl Worker {
     }
 
     /// Attributes read since the last call (tracing workers only).
-    pub fn take_trace(&self) -> Vec<crate::model::AttrId> {
+    pub(super) fn take_trace(&self) -> Vec<crate::model::AttrId> {
         self.cursor.take_trace()
     }
 }

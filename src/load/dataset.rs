@@ -13,12 +13,14 @@ use crate::model::{AttrType, Kind};
 /// One dataset file: declarations of attributes, entities, or both.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DatasetFile {
+pub(crate) struct DatasetFile {
     /// The dataset's name.
     #[serde(default)]
+    #[allow(dead_code, reason = "for readers and the schema; nothing scores it")]
     pub dataset: Option<String>,
     /// What the dataset holds.
     #[serde(default)]
+    #[allow(dead_code, reason = "for readers and the schema; nothing scores it")]
     pub description: Option<String>,
     /// The kind of every entity in this file that does not name its own.
     #[serde(default)]
@@ -33,7 +35,7 @@ pub struct DatasetFile {
 
 /// An attribute declaration, `revenue: number` or `revenue: {type: number, unit: RMB bn}`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct AttrDeclSpec {
+pub(crate) struct AttrDeclSpec {
     pub ty: AttrType,
     pub unit: Option<String>,
     pub description: Option<String>,
@@ -72,7 +74,7 @@ impl JsonSchema for AttrDeclSpec {
 }
 
 /// What an attribute value may be (for the schema): bare, or `{value, source, ...}`.
-pub struct AttrValue;
+pub(crate) struct AttrValue;
 
 impl JsonSchema for AttrValue {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -89,7 +91,7 @@ impl JsonSchema for AttrValue {
 }
 
 /// A bare attribute value (for the schema).
-pub struct BareValue;
+pub(crate) struct BareValue;
 
 impl JsonSchema for BareValue {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -137,7 +139,7 @@ impl<'de> Deserialize<'de> for AttrDeclSpec {
 /// One company, segment or region.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct EntitySpec {
+pub(crate) struct EntitySpec {
     /// Unique across all kinds: letters, digits, `_`, `-` and `.`.
     pub id: String,
     /// The display name.
@@ -157,13 +159,14 @@ pub struct EntitySpec {
     pub attributes: IndexMap<String, Value>,
     /// Anything else a reader should know.
     #[serde(default)]
+    #[allow(dead_code, reason = "for readers and the schema; nothing scores it")]
     pub note: Option<String>,
 }
 
 /// An attribute value with its provenance: `{value: 133.1, source: ..., as_of: 2024-12-31, grade: A}`.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SourcedValue {
+pub(crate) struct SourcedValue {
     /// The value; `null` marks it missing.
     #[schemars(with = "BareValue")]
     pub value: Value,
@@ -181,5 +184,6 @@ pub struct SourcedValue {
     pub judgment: Option<String>,
     /// Anything else a reader should know.
     #[serde(default)]
+    #[allow(dead_code, reason = "for readers and the schema; nothing scores it")]
     pub note: Option<String>,
 }

@@ -1,13 +1,13 @@
 //! Load stage: find the rule, dataset and script files under the given paths, read them, and
 //! parse YAML into documents with positions. Nothing here judges the content.
 
-pub mod csv;
-pub mod dataset;
-pub mod rules;
-pub mod schema;
-pub mod tests;
-pub mod values;
-pub mod yaml;
+pub(crate) mod csv;
+pub(crate) mod dataset;
+pub(crate) mod rules;
+pub(crate) mod schema;
+pub(crate) mod tests;
+pub(crate) mod values;
+pub(crate) mod yaml;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ use yaml::YamlDoc;
 
 /// What a file holds, judged from its extension and top-level keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileRole {
+pub(crate) enum FileRole {
     RuleSet,
     Dataset,
     Tests,
@@ -48,7 +48,12 @@ pub struct Workspace {
 /// Reads every file under `paths` (files or directories, walked in sorted order). A directory
 /// reached twice (a link loop such as `rules/loop -> .`) is walked once, a file reached twice
 /// (through links) is read once, and a file whose real path lies outside `root` is not read (E010).
-pub fn load(paths: &[PathBuf], root: &Root, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Workspace, Error> {
+pub(crate) fn load(
+    paths: &[PathBuf],
+    root: &Root,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<Workspace, Error> {
     let mut ws = Workspace { sources: sources.clone(), root: root.clone(), ..Workspace::default() };
     let mut walk =
         Walk { root, files: Vec::new(), outside: Vec::new(), seen_dirs: HashSet::new(), seen_files: HashSet::new() };
@@ -198,7 +203,7 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
 
 /// Reads a file as UTF-8 text. Returns `Ok(None)` (with a diagnostic) for a file that is not
 /// a regular file, is too large, or is not UTF-8.
-pub fn read_text(path: &Path, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Option<Arc<str>>, Error> {
+pub(crate) fn read_text(path: &Path, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Option<Arc<str>>, Error> {
     let bytes = match read_capped(path, MAX_TEXT_BYTES) {
         Ok(bytes) => bytes,
         Err(Refusal::Io(e)) => return Err(Error::io(path, e)),
@@ -224,7 +229,7 @@ pub fn read_text(path: &Path, sources: &SourceMap, diags: &mut Diagnostics) -> R
 }
 
 /// The diagnostic for a file that was not read: E007 when too large, E009 when not a regular file.
-pub fn refused(refusal: &Refusal, at: crate::source::Span) -> Diagnostic {
+pub(crate) fn refused(refusal: &Refusal, at: crate::source::Span) -> Diagnostic {
     let (code, hint) = match refusal {
         Refusal::TooLarge { .. } => (Code::TooLarge, "split it into several files, or give large universes as CSV"),
         _ => (Code::UnknownFile, "rule sets, datasets and scripts are regular files"),
@@ -233,7 +238,7 @@ pub fn refused(refusal: &Refusal, at: crate::source::Span) -> Diagnostic {
 }
 
 /// E010: a file (or the link to it) leads outside the project root.
-pub fn outside_root(root: &Root, path: &Path, at: crate::source::Span) -> Diagnostic {
+pub(crate) fn outside_root(root: &Root, path: &Path, at: crate::source::Span) -> Diagnostic {
     Diagnostic::error(
         Code::OutsideRoot,
         format!("{} leads outside the project root {}", crate::source::display_path(path), root.display()),
@@ -243,7 +248,7 @@ pub fn outside_root(root: &Root, path: &Path, at: crate::source::Span) -> Diagno
 }
 
 /// 1-based line and column (in characters) of a byte offset into text valid up to there.
-pub fn line_col_of(bytes: &[u8], offset: usize) -> (usize, usize) {
+pub(crate) fn line_col_of(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     let line = 1 + memchr::memchr_iter(b'\n', before).count();

@@ -8,12 +8,12 @@ use serde_yaml::Value;
 use super::values::{Num, Parsed, Tagless, Text, describe};
 use crate::diag::{Code, Problem};
 use crate::model::{Aggregation, Kind};
-pub use crate::model::{Direction, GateMissing};
+pub(crate) use crate::model::{Direction, GateMissing};
 
 /// One rule file: a rule set for one kind of entity, or a profile that extends another.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RuleFile {
+pub(crate) struct RuleFile {
     /// The rule set's unique name, used by `--rule-set`, `extends` and rule tests.
     pub rule_set: String,
     /// The rule set's version, shown in rankings and ledgers.
@@ -63,7 +63,7 @@ pub struct RuleFile {
 
 /// A category's weight, written `risk: 30` or `risk: {weight: 30, description: ...}`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct CategorySpec {
+pub(crate) struct CategorySpec {
     pub weight: Num,
     pub description: Option<String>,
 }
@@ -116,7 +116,7 @@ impl<'de> Deserialize<'de> for CategorySpec {
 
 /// The error of a category written in full, with the path to the key at fault (the
 /// deserializer above can only report it at the category).
-pub fn category_error(v: &Value) -> Option<super::yaml::ValueError> {
+pub(crate) fn category_error(v: &Value) -> Option<super::yaml::ValueError> {
     if !v.is_mapping() {
         return None;
     }
@@ -127,7 +127,7 @@ pub fn category_error(v: &Value) -> Option<super::yaml::ValueError> {
 /// and overrides the base rule set's factor of the same id.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct FactorSpec {
+pub(crate) struct FactorSpec {
     /// The factor's id, unique in the rule set.
     pub id: String,
     /// The category it belongs to (a key of `categories`).
@@ -153,7 +153,7 @@ pub struct FactorSpec {
 /// Where a factor's raw value comes from.
 #[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum InputSpec {
+pub(crate) enum InputSpec {
     /// An attribute of the entity.
     Attribute(String),
     /// An inline Rhai expression over the entity `e`.
@@ -166,7 +166,7 @@ pub enum InputSpec {
 
 #[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ScriptRef {
+pub(crate) struct ScriptRef {
     /// The Rhai file, relative to the rule file.
     pub file: String,
     /// The function `fn name(e)` to call with the entity.
@@ -176,7 +176,7 @@ pub struct ScriptRef {
 /// `rollup: segment`, or `rollup: {kind: segment, category: opportunity}` to roll up one
 /// category score instead of the total.
 #[derive(Clone, Debug, PartialEq)]
-pub struct RollupSpec {
+pub(crate) struct RollupSpec {
     pub kind: Kind,
     pub category: Option<String>,
 }
@@ -229,7 +229,7 @@ fn default_zscore_clamp() -> Num {
 /// How a raw value becomes points in [0, 100].
 #[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum ScaleSpec {
+pub(crate) enum ScaleSpec {
     /// Fixed bounds, clamped: `100·clamp((x−lo)/(hi−lo), 0, 1)`.
     Linear {
         /// The value that scores 0 (100 for `direction: lower`).
@@ -271,7 +271,7 @@ pub enum ScaleSpec {
 /// One band of a `bands` scale: values in [min, max) score `points`.
 #[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct BandSpec {
+pub(crate) struct BandSpec {
     /// Lowest value of the band (included); leave out on the first band.
     #[serde(default)]
     pub min: Option<Num>,
@@ -285,7 +285,7 @@ pub struct BandSpec {
 /// What to do when a factor has no value for an entity.
 #[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum MissingSpec {
+pub(crate) enum MissingSpec {
     /// Stop with an error naming the entity and the factor.
     Fail,
     /// Leave the factor out: its category renormalises and coverage drops.
@@ -299,7 +299,7 @@ pub enum MissingSpec {
 /// A condition that caps the rating, excludes the entity, or raises a flag.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct GateSpec {
+pub(crate) struct GateSpec {
     /// The gate's id, unique in the rule set.
     pub id: String,
     /// A Rhai condition over the entity `e`, its `score` and `rating` before caps.
@@ -315,7 +315,7 @@ pub struct GateSpec {
 
 #[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum GateAction {
+pub(crate) enum GateAction {
     /// Remove the entity from the ranking.
     Exclude,
     /// Cap the rating at this label.
@@ -327,7 +327,7 @@ pub enum GateAction {
 /// A condition that adds or removes points.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AdjustmentSpec {
+pub(crate) struct AdjustmentSpec {
     /// The adjustment's id, unique in the rule set.
     pub id: String,
     /// A Rhai condition over the entity `e` and its `score` before adjustments.
@@ -344,7 +344,7 @@ pub struct AdjustmentSpec {
 /// A rating band: scores in [min, max) get `label` (the top band includes 100).
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RatingSpec {
+pub(crate) struct RatingSpec {
     /// The rating's name.
     pub label: String,
     /// Lowest total of the band (included).

@@ -14,9 +14,10 @@ use crate::model::Kind;
 /// One test file: a list of cases, with defaults for all of them.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TestFile {
+pub(crate) struct TestFile {
     /// What these cases are about.
     #[serde(default)]
+    #[allow(dead_code, reason = "for readers and the schema; nothing runs it")]
     pub description: Option<String>,
     /// The rule set (or profile) every case of this file uses unless it names its own.
     #[serde(default)]
@@ -28,7 +29,7 @@ pub struct TestFile {
 /// One case: an entity scored under a rule set, and what the result must be.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CaseSpec {
+pub(crate) struct CaseSpec {
     /// A sentence saying what the case shows; unique within the file.
     pub name: String,
     /// The rule set (or profile) to score with; default: the file's, else the one `rank` uses.
@@ -45,7 +46,7 @@ pub struct CaseSpec {
 
 /// `entity: baidu`, or a mapping describing the entity.
 #[derive(Clone, Debug, PartialEq)]
-pub enum CaseEntity {
+pub(crate) enum CaseEntity {
     Id(String),
     Inline(Box<InlineEntity>),
 }
@@ -92,7 +93,7 @@ fn prefixed(e: &super::yaml::ValueError) -> String {
 /// An entity written in the test: new, or a dataset entity with some facts changed.
 #[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct InlineEntity {
+pub(crate) struct InlineEntity {
     /// Start from this dataset entity: its attributes and relations, changed by the keys below.
     #[serde(default)]
     pub from: Option<String>,
@@ -120,7 +121,7 @@ pub struct InlineEntity {
 /// What a case's result must be. Every key is optional; a case needs at least one.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ExpectSpec {
+pub(crate) struct ExpectSpec {
     /// The total: a number (to 2 decimals) or `{min, max}` (inclusive).
     #[serde(default)]
     pub score: Option<Bound>,
@@ -149,23 +150,23 @@ pub struct ExpectSpec {
 }
 
 impl ExpectSpec {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         *self == ExpectSpec::default()
     }
 }
 
 /// A number (matched to 2 decimals) or an inclusive range `{min, max}` (either end optional).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Bound {
+pub(crate) enum Bound {
     Exact(f64),
     Range { min: Option<f64>, max: Option<f64> },
 }
 
 /// Half of the last digit a ranking shows: an exact expectation matches to 2 decimals.
-pub const EXACT_TOLERANCE: f64 = 0.005 + 1e-9;
+pub(crate) const EXACT_TOLERANCE: f64 = 0.005 + 1e-9;
 
 impl Bound {
-    pub fn contains(&self, x: f64) -> bool {
+    pub(crate) fn contains(&self, x: f64) -> bool {
         match *self {
             Bound::Exact(v) => (x - v).abs() <= EXACT_TOLERANCE,
             Bound::Range { min, max } => min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m),
@@ -175,7 +176,7 @@ impl Bound {
 
 /// Where a case's entity must rank.
 #[derive(Clone, Debug, PartialEq)]
-pub enum RankSpec {
+pub(crate) enum RankSpec {
     /// A position counted from the top: `3` or `{min: 2, max: 4}`.
     Position(Bound),
     /// A place that does not depend on how many entities there are.
@@ -185,7 +186,7 @@ pub enum RankSpec {
 /// A rank relative to named peers or to the bottom of the ranking: every part must hold.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RelativeRank {
+pub(crate) struct RelativeRank {
     /// Ids of entities of the same kind it must rank strictly better than.
     #[serde(default)]
     pub above: Vec<String>,

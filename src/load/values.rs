@@ -17,7 +17,7 @@ use crate::diag::{Code, Problem};
 /// A finite 64-bit number. `.nan`, `.inf` and numbers too large for f64 are refused.
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
 #[serde(transparent)]
-pub struct Num(pub f64);
+pub(crate) struct Num(pub f64);
 
 impl<'de> Deserialize<'de> for Num {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
@@ -66,7 +66,7 @@ impl schemars::JsonSchema for Num {
 }
 
 /// Checks that a float is finite, with the problem if not.
-pub fn finite(v: f64) -> Result<Num, Problem> {
+pub(crate) fn finite(v: f64) -> Result<Num, Problem> {
     if v.is_finite() {
         Ok(Num(v))
     } else if v.is_nan() {
@@ -77,7 +77,7 @@ pub fn finite(v: f64) -> Result<Num, Problem> {
 }
 
 /// Text where a number was expected: an out-of-range literal gets its own message.
-pub fn number_from_text(v: &str) -> Result<Num, Problem> {
+pub(crate) fn number_from_text(v: &str) -> Result<Num, Problem> {
     let t = v.trim().replace('_', "");
     match t.parse::<f64>() {
         Ok(x) if x.is_infinite() && !t.to_ascii_lowercase().contains("inf") => {
@@ -95,7 +95,7 @@ pub fn number_from_text(v: &str) -> Result<Num, Problem> {
 }
 
 /// A number from a YAML value, as used for attribute values.
-pub fn number_from_value(v: &Value) -> Result<f64, Problem> {
+pub(crate) fn number_from_value(v: &Value) -> Result<f64, Problem> {
     match v {
         Value::Number(n) => match n.as_f64() {
             Some(x) => finite(x).map(|n| n.0),
@@ -107,7 +107,7 @@ pub fn number_from_value(v: &Value) -> Result<f64, Problem> {
 }
 
 /// A short description of a value's type, for messages.
-pub fn describe(v: &Value) -> String {
+pub(crate) fn describe(v: &Value) -> String {
     match v {
         Value::Null => "nothing (null)".into(),
         Value::Bool(b) => format!("the boolean {b}"),
@@ -122,7 +122,7 @@ pub fn describe(v: &Value) -> String {
 /// Text that may be written as a bare number or boolean (`version: 1.2`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 #[serde(transparent)]
-pub struct Text(pub String);
+pub(crate) struct Text(pub String);
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
@@ -160,7 +160,7 @@ impl fmt::Display for Text {
 /// An enum written as a word (`missing: skip`) or a one-key mapping (`missing: {assume: 0}`),
 /// instead of the YAML tags serde_yaml expects.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Tagless<T>(pub T);
+pub(crate) struct Tagless<T>(pub T);
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Tagless<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Tagless<T>, D::Error> {
@@ -251,13 +251,13 @@ fn tagged(tag: String, value: Value) -> Value {
 /// An item of a list that is deserialized on its own, so one bad item does not hide the
 /// problems of the others. The error keeps the path below the item.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Parsed<T> {
+pub(crate) enum Parsed<T> {
     Ok(T),
     Err(ValueError),
 }
 
 impl<T> Parsed<T> {
-    pub fn ok(&self) -> Option<&T> {
+    pub(crate) fn ok(&self) -> Option<&T> {
         match self {
             Parsed::Ok(t) => Some(t),
             Parsed::Err(_) => None,

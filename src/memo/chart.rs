@@ -22,14 +22,14 @@ const LABEL_CHARS: usize = 30;
 
 /// A vertical guide: an axis tick or a rating band's lower bound.
 #[derive(Clone, Debug, Serialize)]
-pub struct Guide {
+pub(crate) struct Guide {
     pub x: String,
     pub label: String,
 }
 
 /// A dashed line joining one waterfall step to the next.
 #[derive(Clone, Debug, Serialize)]
-pub struct Connector {
+pub(crate) struct Connector {
     pub x: String,
     pub y1: String,
     pub y2: String,
@@ -37,7 +37,7 @@ pub struct Connector {
 
 /// One row of a chart.
 #[derive(Clone, Debug, Serialize)]
-pub struct Bar {
+pub(crate) struct Bar {
     pub label: String,
     pub title: String,
     /// CSS class: `cat-N` (factor of category N), `up`, `down`, `clamp`, `total`, `band-N`.
@@ -59,14 +59,14 @@ pub struct Bar {
 
 /// A category's colour class, for the legend.
 #[derive(Clone, Debug, Serialize)]
-pub struct Legend {
+pub(crate) struct Legend {
     pub class: String,
     pub label: String,
 }
 
 /// A horizontal bar chart on a 0..100 axis (wider when a running total leaves that range).
 #[derive(Clone, Debug, Serialize)]
-pub struct Chart {
+pub(crate) struct Chart {
     pub title: String,
     pub width: String,
     pub height: String,
@@ -122,7 +122,7 @@ struct Step {
 }
 
 /// How each factor and adjustment builds the memo's score, ending at the total.
-pub fn waterfall(memo: &Memo, rules: &RuleSet) -> Chart {
+pub(super) fn waterfall(memo: &Memo, rules: &RuleSet) -> Chart {
     let steps = steps(memo);
     let axis = Axis::covering(steps.iter().flat_map(|s| [s.from, s.to]));
     let n = steps.len();
@@ -196,7 +196,7 @@ fn step(running: &mut f64, delta: f64, label: &str, title: &str, class: String) 
 }
 
 /// The ranked entities of a kind as bars, coloured by rating band, each linking to its memo.
-pub fn ranking(kind_title: &str, ranked: &[IndexEntry], rules: &RuleSet) -> Chart {
+pub(super) fn ranking(kind_title: &str, ranked: &[IndexEntry], rules: &RuleSet) -> Chart {
     let axis = Axis::covering([]);
     let band = |r: &Option<String>| {
         r.as_ref().and_then(|label| rules.ratings.iter().position(|b| &b.label == label)).unwrap_or(rules.ratings.len())

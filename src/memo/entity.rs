@@ -11,7 +11,7 @@ use crate::evaluate::ledger::{Effect, FactorLine, FactorState};
 use crate::model::{Kind, KindSchema, RuleSet};
 
 /// What a memo needs besides the ledger.
-pub struct Context<'a> {
+pub(super) struct Context<'a> {
     pub rules: &'a RuleSet,
     pub schema: &'a KindSchema,
     /// Rank, number ranked and percentile, when ranked.
@@ -20,11 +20,11 @@ pub struct Context<'a> {
 }
 
 /// `kind/id`: where an entity's memo lives under the reports directory, without extension.
-pub fn memo_path(kind: Kind, id: &str) -> String {
+pub(super) fn memo_path(kind: Kind, id: &str) -> String {
     format!("{kind}/{id}")
 }
 
-pub fn rule_set_info(rules: &RuleSet) -> RuleSetInfo {
+pub(super) fn rule_set_info(rules: &RuleSet) -> RuleSetInfo {
     RuleSetInfo {
         name: rules.name.clone(),
         version: rules.version.clone(),
@@ -34,7 +34,7 @@ pub fn rule_set_info(rules: &RuleSet) -> RuleSetInfo {
 }
 
 /// Builds the memo of one entity.
-pub fn memo(l: Ledger, cx: &Context) -> Memo {
+pub(super) fn memo(l: Ledger, cx: &Context) -> Memo {
     let capped_by = fired(&l, |effect| matches!(effect, Effect::Cap(_)));
     let flags = fired(&l, |effect| *effect == Effect::Flag);
     let excluded_by =
@@ -89,7 +89,7 @@ fn fired(l: &Ledger, is: impl Fn(&Effect) -> bool) -> Vec<GateRef> {
 
 /// The factors whose observed data add the most points, largest first, ties by id (points a
 /// missing-data policy imputes drive nothing).
-pub fn drivers(factors: &[FactorLine], k: usize) -> Vec<&FactorLine> {
+pub(super) fn drivers(factors: &[FactorLine], k: usize) -> Vec<&FactorLine> {
     let mut v: Vec<&FactorLine> =
         factors.iter().filter(|f| f.state == FactorState::Observed && f.contribution > 0.0).collect();
     v.sort_by(|a, b| b.contribution.total_cmp(&a.contribution).then_with(|| a.id.cmp(&b.id)));
@@ -98,7 +98,7 @@ pub fn drivers(factors: &[FactorLine], k: usize) -> Vec<&FactorLine> {
 }
 
 /// The reason codes' factors, in reason-code order.
-pub fn risks(l: &Ledger) -> Vec<&FactorLine> {
+pub(super) fn risks(l: &Ledger) -> Vec<&FactorLine> {
     l.reason_codes.iter().filter_map(|r| l.factors.iter().find(|f| f.id == r.factor)).collect()
 }
 

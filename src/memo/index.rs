@@ -9,7 +9,7 @@ use crate::rank::{Ranking, percentile};
 
 /// What the index shows of one entity, taken from its ledger.
 #[derive(Clone, Debug)]
-pub struct IndexRow {
+pub(super) struct IndexRow {
     top_driver: Option<Named>,
     top_risk: Option<Named>,
     flags: Vec<String>,
@@ -20,7 +20,7 @@ pub struct IndexRow {
 }
 
 /// Rank, number ranked and percentile of every row (`None` for those not ranked).
-pub fn positions(ranking: &Ranking, rows: usize) -> Vec<Option<(u32, usize, f64)>> {
+pub(super) fn positions(ranking: &Ranking, rows: usize) -> Vec<Option<(u32, usize, f64)>> {
     let n = ranking.ranked.len();
     (0..rows).map(|row| ranking.position(row).map(|(rank, pct)| (rank, n, pct))).collect()
 }
@@ -30,7 +30,7 @@ fn named(f: &FactorLine) -> Named {
 }
 
 /// The index's view of one ledger.
-pub fn row_summary(l: &Ledger, reason_codes: usize) -> IndexRow {
+pub(super) fn row_summary(l: &Ledger, reason_codes: usize) -> IndexRow {
     let excluded = l.excluded_by.as_ref().map(|id| {
         let reason = l.gates.iter().find(|g| &g.id == id).map(|g| g.reason.clone()).unwrap_or_default();
         (id.clone(), reason)
@@ -46,7 +46,7 @@ pub fn row_summary(l: &Ledger, reason_codes: usize) -> IndexRow {
 }
 
 /// The index section of one kind. `rows` holds the summary of every row.
-pub fn kind_index(ks: &KindScores, ranking: &Ranking, rows: &[Option<IndexRow>]) -> KindIndex {
+pub(super) fn kind_index(ks: &KindScores, ranking: &Ranking, rows: &[Option<IndexRow>]) -> KindIndex {
     KindIndex {
         kind: ks.kind(),
         rule_set: rule_set_info(&ks.plan.rules),
@@ -91,6 +91,6 @@ fn apart(ks: &KindScores, rows: &[Option<IndexRow>], row: usize) -> Option<Apart
     })
 }
 
-pub fn index(kinds: Vec<KindIndex>, stamp: Stamp) -> Index {
+pub(super) fn index(kinds: Vec<KindIndex>, stamp: Stamp) -> Index {
     Index { format: INDEX_FORMAT, kinds, stamp }
 }

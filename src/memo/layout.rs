@@ -16,16 +16,16 @@ use crate::source::SourceMap;
 
 /// A memo file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
-pub enum MemoFormat {
+pub(crate) enum MemoFormat {
     Markdown,
     Html,
     Json,
 }
 
 impl MemoFormat {
-    pub const ALL: [MemoFormat; 3] = [MemoFormat::Markdown, MemoFormat::Html, MemoFormat::Json];
+    pub(crate) const ALL: [MemoFormat; 3] = [MemoFormat::Markdown, MemoFormat::Html, MemoFormat::Json];
 
-    pub fn ext(self) -> &'static str {
+    pub(crate) fn ext(self) -> &'static str {
         match self {
             MemoFormat::Markdown => "md",
             MemoFormat::Html => "html",
@@ -36,27 +36,27 @@ impl MemoFormat {
 
 /// One rendered file: its path under the reports directory, and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     pub path: PathBuf,
     pub text: String,
 }
 
 /// `index.EXT`.
-pub fn index_path(format: MemoFormat) -> PathBuf {
+pub(crate) fn index_path(format: MemoFormat) -> PathBuf {
     PathBuf::from(format!("index.{}", format.ext()))
 }
 
 /// `KIND/ID.EXT`.
 /// The memo's path under the output directory. Ids are checked names (letters, digits, `_`,
 /// `-`, `.`, never starting with `.`), so the path cannot leave its kind's directory.
-pub fn memo_path(kind: Kind, id: &str, format: MemoFormat) -> PathBuf {
+pub(crate) fn memo_path(kind: Kind, id: &str, format: MemoFormat) -> PathBuf {
     debug_assert!(crate::model::is_valid_name(id), "unchecked id {id:?}");
     Path::new(kind.as_str()).join(format!("{id}.{}", format.ext()))
 }
 
 /// Renders every file of the book in each format, sorted by path. Template errors go to
 /// `diags` (and their files are left out).
-pub fn render(
+pub(crate) fn render(
     book: &Book,
     formats: &[MemoFormat],
     templates: &Templates,

@@ -5,20 +5,21 @@
 mod chart;
 mod entity;
 mod index;
-pub mod layout;
-pub mod model;
+pub(crate) mod layout;
+pub(crate) mod model;
 mod phrase;
 mod stamp;
-pub mod templates;
+pub(crate) mod templates;
+
+pub(crate) use stamp::sha256_hex;
 
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-pub use chart::Chart;
-pub use layout::MemoFormat;
-pub use model::{Index, Memo};
-pub use stamp::sha256_hex;
+pub(crate) use chart::Chart;
+pub(crate) use layout::MemoFormat;
+pub(crate) use model::{Index, Memo};
 
 use crate::Error;
 use crate::evaluate::{KindScores, ledger};
@@ -28,35 +29,35 @@ use crate::rank::Ranking;
 
 /// Which memos to build. Empty lists mean everything.
 #[derive(Clone, Debug, Default)]
-pub struct Selection {
+pub(crate) struct Selection {
     pub ids: Vec<String>,
     pub kinds: Vec<Kind>,
 }
 
 impl Selection {
     /// The index is built unless particular entities were asked for.
-    pub fn wants_index(&self) -> bool {
+    pub(crate) fn wants_index(&self) -> bool {
         self.ids.is_empty()
     }
 }
 
 /// A memo with its waterfall chart.
 #[derive(Clone, Debug)]
-pub struct Built {
+pub(crate) struct Built {
     pub memo: Memo,
     pub chart: Chart,
 }
 
 /// Everything one run renders.
 #[derive(Clone, Debug)]
-pub struct Book {
+pub(crate) struct Book {
     /// The index and each kind's ranking chart; `None` when particular entities were asked for.
     pub index: Option<(Index, BTreeMap<Kind, Chart>)>,
     pub memos: Vec<Built>,
 }
 
 /// Builds the memos a selection asks for, and the index.
-pub fn build(session: &Session, selection: &Selection) -> Result<Book, Error> {
+pub(crate) fn build(session: &Session, selection: &Selection) -> Result<Book, Error> {
     let wanted = resolve(session, selection)?;
     let stamp = stamp::stamp(session)?;
     let mut kinds = Vec::new();

@@ -8,13 +8,13 @@ use crate::evaluate::ledger::{CategoryLine, ConditionLine, FactorLine, FactorSta
 use crate::model::Kind;
 
 /// Names the shape of a JSON memo; bumped only when a field changes meaning or disappears.
-pub const MEMO_FORMAT: &str = "thesis-memo/1";
+pub(crate) const MEMO_FORMAT: &str = "thesis-memo/1";
 /// Names the shape of the JSON index.
-pub const INDEX_FORMAT: &str = "thesis-memo-index/1";
+pub(crate) const INDEX_FORMAT: &str = "thesis-memo-index/1";
 
 /// The rule set an entity was scored under.
 #[derive(Clone, Debug, Serialize)]
-pub struct RuleSetInfo {
+pub(crate) struct RuleSetInfo {
     pub name: String,
     pub version: String,
     pub profile: Option<String>,
@@ -23,14 +23,14 @@ pub struct RuleSetInfo {
 
 /// A gate (or other rule) and why it applies.
 #[derive(Clone, Debug, Serialize)]
-pub struct GateRef {
+pub(crate) struct GateRef {
     pub id: String,
     pub reason: String,
 }
 
 /// The wording for the entity's rating band under its rule set and profile.
 #[derive(Clone, Debug, Serialize)]
-pub struct Recommendation {
+pub(crate) struct Recommendation {
     pub rating: String,
     pub profile: Option<String>,
     pub text: Option<String>,
@@ -38,7 +38,7 @@ pub struct Recommendation {
 
 /// A driver or a risk of the thesis, phrased from the factor and its facts.
 #[derive(Clone, Debug, Serialize)]
-pub struct Point {
+pub(crate) struct Point {
     pub factor: String,
     pub description: String,
     pub category: String,
@@ -53,7 +53,7 @@ pub struct Point {
 
 /// The thesis in plain language.
 #[derive(Clone, Debug, Serialize)]
-pub struct Thesis {
+pub(crate) struct Thesis {
     pub summary: String,
     pub drivers: Vec<Point>,
     pub risks: Vec<Point>,
@@ -61,7 +61,7 @@ pub struct Thesis {
 
 /// A related segment or region, with its own score and rating and the path of its memo.
 #[derive(Clone, Debug, Serialize)]
-pub struct Linked {
+pub(crate) struct Linked {
     pub id: String,
     pub name: String,
     pub kind: Kind,
@@ -74,7 +74,7 @@ pub struct Linked {
 
 /// The entities one roll-up factor reads.
 #[derive(Clone, Debug, Serialize)]
-pub struct Exposure {
+pub(crate) struct Exposure {
     pub factor: String,
     pub description: String,
     pub kind: Kind,
@@ -83,7 +83,7 @@ pub struct Exposure {
 
 /// One fact behind the score, with its provenance and the factors that read it.
 #[derive(Clone, Debug, Serialize)]
-pub struct Fact {
+pub(crate) struct Fact {
     pub attribute: String,
     pub description: Option<String>,
     pub unit: Option<String>,
@@ -103,7 +103,7 @@ pub struct Fact {
 
 /// A factor without observed data, and what its missing-data policy did.
 #[derive(Clone, Debug, Serialize)]
-pub struct Gap {
+pub(crate) struct Gap {
     pub factor: String,
     pub description: String,
     /// imputed, skipped or failed.
@@ -112,7 +112,7 @@ pub struct Gap {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     /// Share of the model backed by observed data, 0..1.
     pub share: f64,
     pub gaps: Vec<Gap>,
@@ -120,7 +120,7 @@ pub struct Coverage {
 
 /// One input file and its content hash.
 #[derive(Clone, Debug, Serialize)]
-pub struct FileHash {
+pub(crate) struct FileHash {
     /// `rules`, `script` or `data`.
     pub role: &'static str,
     pub path: String,
@@ -129,7 +129,7 @@ pub struct FileHash {
 
 /// Everything needed to reproduce a memo: engine, inputs and as-of date. No clock time.
 #[derive(Clone, Debug, Serialize)]
-pub struct Stamp {
+pub(crate) struct Stamp {
     pub engine: String,
     pub as_of: Option<String>,
     pub rule_sets: Vec<String>,
@@ -140,7 +140,7 @@ pub struct Stamp {
 
 /// One entity's memo.
 #[derive(Clone, Debug, Serialize)]
-pub struct Memo {
+pub(crate) struct Memo {
     pub format: &'static str,
     pub id: String,
     pub name: String,
@@ -179,14 +179,14 @@ pub struct Memo {
 
 /// A factor named in the index: the top driver or the top risk of an entity.
 #[derive(Clone, Debug, Serialize)]
-pub struct Named {
+pub(crate) struct Named {
     pub factor: String,
     pub description: String,
 }
 
 /// One ranked entity in the index.
 #[derive(Clone, Debug, Serialize)]
-pub struct IndexEntry {
+pub(crate) struct IndexEntry {
     pub rank: u32,
     pub id: String,
     pub name: String,
@@ -202,7 +202,7 @@ pub struct IndexEntry {
 
 /// An entity listed apart: excluded by a gate, or without data.
 #[derive(Clone, Debug, Serialize)]
-pub struct Apart {
+pub(crate) struct Apart {
     pub id: String,
     pub name: String,
     pub path: String,
@@ -215,7 +215,7 @@ pub struct Apart {
 
 /// The ranking of one kind.
 #[derive(Clone, Debug, Serialize)]
-pub struct KindIndex {
+pub(crate) struct KindIndex {
     pub kind: Kind,
     pub rule_set: RuleSetInfo,
     pub ranked: Vec<IndexEntry>,
@@ -224,7 +224,7 @@ pub struct KindIndex {
 
 /// The index of every scored kind.
 #[derive(Clone, Debug, Serialize)]
-pub struct Index {
+pub(crate) struct Index {
     pub format: &'static str,
     pub kinds: Vec<KindIndex>,
     pub stamp: Stamp,

@@ -9,7 +9,7 @@ use crate::model::KindSchema;
 use crate::render::explain::provenance_text;
 
 /// A driver: a factor that adds points to the score.
-pub fn driver(f: &FactorLine, schema: &KindSchema) -> Point {
+pub(super) fn driver(f: &FactorLine, schema: &KindSchema) -> Point {
     let facts = facts(f, schema);
     let text = format!(
         "{}: {facts}. {} of 100 points, adding {} to the score.",
@@ -21,7 +21,7 @@ pub fn driver(f: &FactorLine, schema: &KindSchema) -> Point {
 }
 
 /// A risk: a factor that costs points below its maximum (a reason code).
-pub fn risk(f: &FactorLine, schema: &KindSchema) -> Point {
+pub(super) fn risk(f: &FactorLine, schema: &KindSchema) -> Point {
     let facts = facts(f, schema);
     let text = format!(
         "{}: {facts}. {} of 100 points, {} short of its maximum.",
@@ -46,14 +46,14 @@ fn point(f: &FactorLine, facts: String, text: String) -> Point {
 }
 
 /// A number rounded to two decimals, shortest: `74.4`, `100`.
-pub fn short(x: f64) -> String {
+pub(super) fn short(x: f64) -> String {
     number((x * 100.0).round() / 100.0)
 }
 
 /// The facts behind a factor in words: related entities for roll-ups, else each attribute
 /// read with its value and provenance, else the raw value; what the missing-data policy did
 /// last.
-pub fn facts(f: &FactorLine, schema: &KindSchema) -> String {
+pub(super) fn facts(f: &FactorLine, schema: &KindSchema) -> String {
     let mut parts: Vec<String> = if !f.related.is_empty() {
         f.related.iter().map(related_text).collect()
     } else if !f.evidence.is_empty() {
@@ -85,7 +85,7 @@ fn related_text(r: &Related) -> String {
 
 /// `Net profit over revenue: 17.9% (source: …; as of 2024-12-31; grade A)`; without the label
 /// when it only repeats the factor's description.
-pub fn evidence_text(e: &Evidence, schema: &KindSchema, factor: &str) -> String {
+pub(super) fn evidence_text(e: &Evidence, schema: &KindSchema, factor: &str) -> String {
     let (label, unit) = label_and_unit(&e.attribute, schema);
     let value = match e.value.as_deref() {
         None => "missing".to_string(),
@@ -99,14 +99,14 @@ pub fn evidence_text(e: &Evidence, schema: &KindSchema, factor: &str) -> String 
 }
 
 /// The declared description of an attribute (or its name) and its unit.
-pub fn label_and_unit(attribute: &str, schema: &KindSchema) -> (String, Option<String>) {
+pub(super) fn label_and_unit(attribute: &str, schema: &KindSchema) -> (String, Option<String>) {
     match schema.get(attribute).map(|id| schema.decl(id)) {
         Some(d) => (d.description.clone().unwrap_or_else(|| attribute.to_string()), d.unit.clone()),
         None => (attribute.to_string(), None),
     }
 }
 
-pub fn with_unit(value: &str, unit: Option<&str>) -> String {
+pub(super) fn with_unit(value: &str, unit: Option<&str>) -> String {
     match unit {
         Some("%") => format!("{value}%"),
         Some(u) if !u.is_empty() => format!("{value} {u}"),
@@ -115,7 +115,7 @@ pub fn with_unit(value: &str, unit: Option<&str>) -> String {
 }
 
 /// Where the entity stands, in one paragraph.
-pub fn summary(l: &Ledger, position: Option<(u32, usize, f64)>, caps: &[GateRef], flags: &[GateRef]) -> String {
+pub(super) fn summary(l: &Ledger, position: Option<(u32, usize, f64)>, caps: &[GateRef], flags: &[GateRef]) -> String {
     let rs = &l.rule_set;
     let under = format!(
         "rule set {} {}{}",

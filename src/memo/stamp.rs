@@ -12,7 +12,7 @@ use crate::project::Session;
 use crate::source::display_path;
 
 /// Hashes the inputs of a scored session.
-pub fn stamp(session: &Session) -> Result<Stamp, Error> {
+pub(super) fn stamp(session: &Session) -> Result<Stamp, Error> {
     let mut files = Vec::new();
     for path in input_files(session) {
         let (role, path) = path;
@@ -69,7 +69,7 @@ fn normalize_newlines(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Lower-case hexadecimal SHA-256.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -14,7 +14,7 @@ use crate::fmt::RawStyle;
 use crate::source::{SourceMap, Span, display_path};
 
 /// The built-in templates: name and text.
-pub const BUILTIN: &[(&str, &str)] = &[
+pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("index.md", include_str!("templates/index.md")),
     ("memo.md", include_str!("templates/memo.md")),
     ("index.html", include_str!("templates/index.html")),
@@ -38,7 +38,7 @@ struct Loaded {
 }
 
 /// The templates of a run, parsed.
-pub struct Templates {
+pub(crate) struct Templates {
     env: Environment<'static>,
     loaded: Vec<Loaded>,
     /// Templates that did not parse (already diagnosed).
@@ -50,7 +50,7 @@ impl Templates {
     /// of `dir` can be included by name. Parse errors go to `diags` (E501); a file or link
     /// that leads out of `root` is E010 (the caller's root says what is allowed); a file that
     /// is not UTF-8 text (an image beside the templates) is no template and is passed over.
-    pub fn load(
+    pub(crate) fn load(
         dir: Option<&Path>,
         root: &crate::files::Root,
         sources: &SourceMap,
@@ -88,13 +88,19 @@ impl Templates {
     /// fuel per instruction and one per 64 bytes of strings and output made, so this bounds
     /// both the time and the memory of a template (a loop nested in a loop, a string doubled
     /// in a loop) with an E501 at the template's line instead of a hang or an abort.
-    pub fn budget(&mut self, entities: usize) {
+    pub(crate) fn budget(&mut self, entities: usize) {
         self.env.set_fuel(Some(FUEL_BASE.saturating_add(FUEL_PER_ENTITY.saturating_mul(entities as u64))));
     }
 
     /// Renders template `name` with `context`; an error goes to `diags` (E501).
     /// A template that did not parse renders nothing (its error is already reported).
-    pub fn render(&self, name: &str, context: Value, sources: &SourceMap, diags: &mut Diagnostics) -> Option<String> {
+    pub(crate) fn render(
+        &self,
+        name: &str,
+        context: Value,
+        sources: &SourceMap,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
         if self.broken.iter().any(|b| b == name) {
             return None;
         }
@@ -191,7 +197,7 @@ fn decimals(d: Option<i64>, default: usize) -> Result<usize, TemplateError> {
 
 /// A Markdown code span holding `s` literally (fenced with more backticks than it holds; table
 /// pipes escaped, which GitHub-flavoured tables undo inside code).
-pub fn code_span(s: &str) -> String {
+pub(crate) fn code_span(s: &str) -> String {
     let text = s.replace(['\n', '\r'], " ").replace('|', "\\|");
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
@@ -229,7 +235,7 @@ fn format_value(out: &mut Output, state: &mut State, value: &Value) -> Result<()
 
 /// Backslash-escapes what Markdown would read as markup, so a user's text stays text (table
 /// pipes, emphasis, links, code, raw HTML, a leading heading mark); newlines become spaces.
-pub fn escape_markdown(s: &str) -> String {
+pub(crate) fn escape_markdown(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     for (i, &c) in chars.iter().enumerate() {

@@ -8,7 +8,7 @@ use crate::source::Span;
 
 /// A relation as written, resolved to rows once every entity is known.
 #[derive(Clone, Debug)]
-pub struct RawRelation {
+pub(crate) struct RawRelation {
     pub row: Row,
     pub target_kind: Kind,
     pub target: String,
@@ -21,29 +21,25 @@ pub struct RawRelation {
 }
 
 /// An entity table under construction.
-pub struct TableBuilder {
+pub(crate) struct TableBuilder {
     pub table: EntityTable,
     pub exposures: Vec<RawRelation>,
     pub headquarters: Vec<RawRelation>,
 }
 
 impl TableBuilder {
-    pub fn new(kind: Kind, schema: &KindSchema) -> TableBuilder {
+    pub(crate) fn new(kind: Kind, schema: &KindSchema) -> TableBuilder {
         let mut table = EntityTable::new(kind);
         table.columns = schema.attrs.iter().map(|a| Column::new(a.ty, 0)).collect();
         TableBuilder { table, exposures: Vec::new(), headquarters: Vec::new() }
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.table.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.table.is_empty()
-    }
-
     /// Reserves room for `n` more rows in every column.
-    pub fn reserve(&mut self, n: usize) {
+    pub(crate) fn reserve(&mut self, n: usize) {
         for c in &mut self.table.columns {
             match c {
                 Column::Number(v) => v.reserve_exact(n),
@@ -56,7 +52,7 @@ impl TableBuilder {
     }
 
     /// Appends an entity with every attribute missing; returns its row.
-    pub fn push(&mut self, id: &str, name: &str) -> Row {
+    pub(crate) fn push(&mut self, id: &str, name: &str) -> Row {
         let row = self.table.len() as Row;
         self.table.ids.push(id);
         self.table.names.push(name);
@@ -67,7 +63,7 @@ impl TableBuilder {
     }
 
     /// Records where the rows from `first_row` on came from.
-    pub fn origin(&mut self, first_row: Row, origin: Origin) {
+    pub(crate) fn origin(&mut self, first_row: Row, origin: Origin) {
         if let (Some((start, Origin::Yaml(spans))), Origin::Yaml(more)) = (self.table.origins.last_mut(), &origin)
             && *start as usize + spans.len() == first_row as usize
         {
@@ -77,14 +73,14 @@ impl TableBuilder {
         self.table.origins.push((first_row, origin));
     }
 
-    pub fn set_provenance(&mut self, row: Row, attr: AttrId, p: Provenance) {
+    pub(crate) fn set_provenance(&mut self, row: Row, attr: AttrId, p: Provenance) {
         if !p.is_empty() {
             self.table.provenance.insert((row, attr), Arc::new(p));
         }
     }
 
     /// The finished table, with its relations resolved.
-    pub fn finish(mut self, exposure: [Option<Exposure>; 3], hq: Option<Vec<Option<Row>>>) -> EntityTable {
+    pub(crate) fn finish(mut self, exposure: [Option<Exposure>; 3], hq: Option<Vec<Option<Row>>>) -> EntityTable {
         self.table.exposure = exposure;
         self.table.headquarters = hq;
         self.table

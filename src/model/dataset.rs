@@ -35,9 +35,9 @@ impl AttrType {
 }
 
 /// Index of an attribute within its kind's schema.
-pub type AttrId = u32;
+pub(crate) type AttrId = u32;
 /// Index of an entity within its kind's table.
-pub type Row = u32;
+pub(crate) type Row = u32;
 
 #[derive(Clone, Debug)]
 pub struct AttrDecl {
@@ -473,7 +473,7 @@ impl Dataset {
 }
 
 /// Entities of one kind compared when suggesting an id (see [`Dataset::suggest_id`]).
-pub const SUGGESTION_SCAN: usize = 100_000;
+pub(super) const SUGGESTION_SCAN: usize = 100_000;
 
 #[cfg(test)]
 mod tests {

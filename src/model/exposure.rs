@@ -6,11 +6,11 @@ use crate::fmt::number;
 use crate::model::Kind;
 
 /// Tolerance on exposure weights adding up to 1.
-pub const TOLERANCE: f64 = 1e-6;
+pub(crate) const TOLERANCE: f64 = 1e-6;
 
 /// Where an exposure problem belongs: at one weight (by its index), or at the whole group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum At {
+pub(crate) enum At {
     /// The weight at this index of the group.
     Weight(usize),
     /// The group of one entity's exposures to one kind.
@@ -18,13 +18,13 @@ pub enum At {
 }
 
 /// Whether a weight is a share in (0, 1]; a target whose weight is not is not resolved.
-pub fn weight_ok(w: f64) -> bool {
+pub(crate) fn weight_ok(w: f64) -> bool {
     w > 0.0 && w <= 1.0
 }
 
 /// The problems of entity `from`'s exposures to `kind`, given as `(target id, weight)`: a
 /// weight outside (0, 1] each, and, only when every weight is in range, a sum other than 1.
-pub fn problems(from: &str, kind: Kind, weights: &[(&str, f64)]) -> Vec<(At, Problem)> {
+pub(crate) fn problems(from: &str, kind: Kind, weights: &[(&str, f64)]) -> Vec<(At, Problem)> {
     let bad: Vec<(At, Problem)> = weights
         .iter()
         .enumerate()

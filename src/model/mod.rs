@@ -3,22 +3,23 @@
 mod builder;
 mod dataset;
 mod date;
-pub mod exposure;
+pub(crate) mod exposure;
 mod kind;
 mod names;
 mod ruleset;
 mod unloaded;
 
-pub use crate::scale::{Band, Direction, Scale};
-pub use builder::{RawRelation, TableBuilder};
-pub use dataset::{
-    AttrDecl, AttrId, AttrType, Column, Dataset, EntityTable, Exposure, KindSchema, Origin, Provenance, Row, Strings,
+pub(crate) use crate::scale::{Direction, Scale};
+pub(crate) use builder::{RawRelation, TableBuilder};
+pub(crate) use dataset::{
+    AttrDecl, AttrId, AttrType, EntityTable, Exposure, KindSchema, Origin, Provenance, Row, Strings,
 };
+pub use dataset::{Column, Dataset};
 pub use date::Date;
 pub use kind::Kind;
-pub use names::{ID_HINT, MAX_NAME_LEN, RESERVED_ATTRIBUTES, is_identifier, is_valid_name};
-pub use ruleset::{
+pub(crate) use names::{ID_HINT, RESERVED_ATTRIBUTES, is_identifier, is_valid_name};
+pub(crate) use ruleset::{
     Adjustment, Aggregation, Category, Condition, Factor, Gate, GateAction, GateMissing, Input, Missing, Rating,
-    RuleBook, RuleSet,
 };
-pub use unloaded::Unloaded;
+pub use ruleset::{RuleBook, RuleSet};
+pub(crate) use unloaded::Unloaded;

@@ -2,11 +2,11 @@
 
 /// The longest id or name: ids become file names (`company/ID.html`), and a file name may
 /// have at most 255 bytes on common file systems.
-pub const MAX_NAME_LEN: usize = 200;
+pub(super) const MAX_NAME_LEN: usize = 200;
 
 /// Names of attributes and ids: letters, digits, `_`, `-` and `.`; starting with a letter or
 /// digit; at most [`MAX_NAME_LEN`] characters.
-pub fn is_valid_name(s: &str) -> bool {
+pub(crate) fn is_valid_name(s: &str) -> bool {
     let mut chars = s.chars();
     s.len() <= MAX_NAME_LEN
         && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
@@ -14,15 +14,15 @@ pub fn is_valid_name(s: &str) -> bool {
 }
 
 /// How to write an id, for the hints of E110.
-pub const ID_HINT: &str =
+pub(crate) const ID_HINT: &str =
     "ids use letters, digits, `_`, `-` and `.`, starting with a letter or digit, at most 200 characters";
 
 /// Attribute names a script reads with `e.name`: must also be Rhai identifiers.
-pub fn is_identifier(s: &str) -> bool {
+pub(crate) fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Attribute names taken by the entity itself.
-pub const RESERVED_ATTRIBUTES: &[&str] = &["id", "name", "kind", "headquarters", "exposure", "has", "get"];
+pub(crate) const RESERVED_ATTRIBUTES: &[&str] = &["id", "name", "kind", "headquarters", "exposure", "has", "get"];

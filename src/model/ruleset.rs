@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// A weighted group of factors (risk, opportunity, region, segment, ...).
 #[derive(Clone, Debug)]
 pub struct Category {
-    /// The rule set's name (`rule_set:`).
+    /// The category's name, as written under `categories:`.
     pub name: String,
     pub weight: f64,
     pub description: Option<String>,
@@ -134,6 +134,7 @@ pub struct Rating {
 /// A complete rule set for one kind.
 #[derive(Clone, Debug)]
 pub struct RuleSet {
+    /// The rule set's name (`rule_set:`).
     pub name: String,
     /// Its version, as written.
     pub version: String,
@@ -192,7 +193,7 @@ pub struct RuleBook {
 }
 
 impl RuleBook {
-    pub fn new(sets: Vec<Arc<RuleSet>>, unloaded: super::Unloaded) -> RuleBook {
+    pub(crate) fn new(sets: Vec<Arc<RuleSet>>, unloaded: super::Unloaded) -> RuleBook {
         let mut by_name = std::collections::HashMap::with_capacity(sets.len());
         for (i, s) in sets.iter().enumerate() {
             by_name.entry(s.name.clone()).or_insert(i);

@@ -36,7 +36,7 @@ impl Ranking {
 }
 
 /// 100·(n − rank)/(n − 1): the share of the others ranked below; 100 for a single entity.
-pub fn percentile(rank: u32, n: usize) -> f64 {
+pub(crate) fn percentile(rank: u32, n: usize) -> f64 {
     if n <= 1 {
         return 100.0;
     }
@@ -48,7 +48,7 @@ fn tie_key(total: f64) -> i64 {
 }
 
 /// Ranks the scored entities of a kind.
-pub fn rank(ks: &KindScores) -> Ranking {
+pub(crate) fn rank(ks: &KindScores) -> Ranking {
     let table = &ks.table;
     let mut scored: Vec<(i64, u32)> = Vec::with_capacity(ks.results.len());
     let mut excluded: Vec<u32> = Vec::new();

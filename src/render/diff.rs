@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::encode::csv::Csv;
 use super::encode::markdown::Markdown;
 use super::encode::table::text_table;
 use super::encode::{Column, Encoder, Value};
@@ -10,14 +11,19 @@ use crate::diff::{Driver, EntityChange, KindDiff, RatingChange, Standing};
 use crate::fmt::fixed;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiffFormat {
+pub(crate) enum DiffFormat {
     Table,
     Markdown,
     Json,
+    /// Every entity that moved, one line each, with both sides' numbers in their own columns.
+    Csv,
 }
 
 /// Several diffs (one per changed rule set): one after the other, or a JSON array when more than one.
-pub fn write_diffs(out: &mut dyn Write, diffs: &[KindDiff], format: DiffFormat) -> io::Result<()> {
+pub(crate) fn write_diffs(out: &mut dyn Write, diffs: &[KindDiff], format: DiffFormat) -> io::Result<()> {
+    if format == DiffFormat::Csv {
+        return write_csv(out, diffs);
+    }
     if format == DiffFormat::Json && diffs.len() > 1 {
         serde_json::to_writer_pretty(&mut *out, diffs)?;
         return writeln!(out);
@@ -31,7 +37,7 @@ pub fn write_diffs(out: &mut dyn Write, diffs: &[KindDiff], format: DiffFormat) 
     Ok(())
 }
 
-pub fn write_diff(out: &mut dyn Write, d: &KindDiff, format: DiffFormat) -> io::Result<()> {
+pub(crate) fn write_diff(out: &mut dyn Write, d: &KindDiff, format: DiffFormat) -> io::Result<()> {
     match format {
         DiffFormat::Table => write_table(out, d),
         DiffFormat::Markdown => write_markdown(out, d),
@@ -39,6 +45,7 @@ pub fn write_diff(out: &mut dyn Write, d: &KindDiff, format: DiffFormat) -> io::
             serde_json::to_writer_pretty(&mut *out, d)?;
             writeln!(out)
         }
+        DiffFormat::Csv => write_csv(out, std::slice::from_ref(d)),
     }
 }
 
@@ -152,6 +159,61 @@ impl<'a> ChangeRow<'a> {
             .map(|s: &str| Value::Text(s))
             .to_vec()
     }
+}
+
+/// The machine columns of an entity that moved: each side's score, rank, rating and status
+/// apart, and the factors that moved it most.
+fn csv_columns() -> Vec<Column> {
+    let names = [
+        "kind",
+        "rule_set",
+        "id",
+        "name",
+        "base_score",
+        "head_score",
+        "score_delta",
+        "base_rank",
+        "head_rank",
+        "base_rating",
+        "head_rating",
+        "base_status",
+        "head_status",
+        "moved_most_by",
+    ];
+    names.iter().map(|n| Column::new(n, None, false)).collect()
+}
+
+/// One side's score, rank, rating and status (`absent` when the entity is not on that side).
+fn side(s: &Option<Standing>) -> [Value<'_>; 4] {
+    match s {
+        None => [Value::Number(None), Value::Rank(None), Value::Text(""), Value::Text("absent")],
+        Some(s) => [
+            Value::Number(s.score),
+            Value::Rank(s.rank),
+            Value::Text(s.rating.as_deref().unwrap_or("")),
+            Value::Text(s.status),
+        ],
+    }
+}
+
+/// Every diff's moved entities under one CSV header.
+fn write_csv(out: &mut dyn Write, diffs: &[KindDiff]) -> io::Result<()> {
+    let mut enc = Csv::new(4096);
+    enc.header(&csv_columns())?;
+    for d in diffs {
+        for c in &d.changes {
+            let drivers: Vec<&str> = c.drivers.iter().map(|x| x.factor.as_str()).collect();
+            let [bs, br, brt, bst] = side(&c.base);
+            let [hs, hr, hrt, hst] = side(&c.head);
+            let kind = Value::Text(d.kind.as_str());
+            let head = [kind, Value::Text(&d.head.rule_set), Value::Text(&c.id), Value::Text(&c.name)];
+            let sides = [bs, hs, Value::Number(c.score_delta), br, hr, brt, hrt, bst, hst];
+            let values: Vec<Value<'_>> =
+                head.into_iter().chain(sides).chain(std::iter::once(Value::List(&drivers))).collect();
+            enc.row(&values)?;
+        }
+    }
+    out.write_all(&enc.into_bytes()?)
 }
 
 /// The columns of the entities that moved.

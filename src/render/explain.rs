@@ -14,7 +14,7 @@ fn opt(x: Option<f64>) -> String {
 }
 
 /// `(source, as of, grade)` of a fact, judgment marked as such.
-pub fn provenance_text(e: &Evidence) -> String {
+pub(crate) fn provenance_text(e: &Evidence) -> String {
     let p = &e.provenance;
     let mut parts = Vec::new();
     if let Some(j) = &p.judgment {
@@ -62,7 +62,7 @@ fn basis_line(l: &Ledger) -> Option<String> {
 }
 
 /// Writes one ledger as text.
-pub fn write_text(out: &mut dyn Write, l: &Ledger, position: Option<(u32, usize, f64)>) -> io::Result<()> {
+pub(crate) fn write_text(out: &mut dyn Write, l: &Ledger, position: Option<(u32, usize, f64)>) -> io::Result<()> {
     let rs = &l.rule_set;
     let profile = rs.profile.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
     writeln!(out, "{} ({}) · {} · rule set {} {}{profile}", l.name, l.id, l.kind, rs.name, rs.version)?;
@@ -128,7 +128,7 @@ fn place_text(position: Option<(u32, usize, f64)>, l: &Ledger) -> String {
 }
 
 /// The ledger's category rows: name, weight, share, score and contribution.
-pub fn category_columns() -> Vec<Column> {
+pub(crate) fn category_columns() -> Vec<Column> {
     vec![
         Column::new("category", Some("category"), false),
         Column::new("weight", Some("weight"), true),
@@ -139,7 +139,7 @@ pub fn category_columns() -> Vec<Column> {
 }
 
 /// One category's values, in the order of [`category_columns`].
-pub fn category_values(c: &CategoryLine) -> Vec<Value<'_>> {
+pub(crate) fn category_values(c: &CategoryLine) -> Vec<Value<'_>> {
     vec![
         Value::Text(&c.name),
         Value::Weight(c.weight),
@@ -150,7 +150,7 @@ pub fn category_values(c: &CategoryLine) -> Vec<Value<'_>> {
 }
 
 /// The ledger's factor rows: what each factor read, scored and weighed, and its state.
-pub fn factor_columns() -> Vec<Column> {
+pub(crate) fn factor_columns() -> Vec<Column> {
     vec![
         Column::new("factor", Some("factor"), false).whole(),
         Column::new("category", Some("category"), false).whole(),
@@ -165,7 +165,7 @@ pub fn factor_columns() -> Vec<Column> {
 }
 
 /// One factor's values, in the order of [`factor_columns`].
-pub fn factor_values(f: &FactorLine) -> Vec<Value<'_>> {
+pub(crate) fn factor_values(f: &FactorLine) -> Vec<Value<'_>> {
     vec![
         Value::Text(&f.id),
         Value::Text(&f.category),
@@ -181,7 +181,7 @@ pub fn factor_values(f: &FactorLine) -> Vec<Value<'_>> {
 
 /// The factor rows of several ledgers as CSV: the entity's `id` and `kind`, then
 /// [`factor_columns`]; one line per entity and factor.
-pub fn write_factor_csv(out: &mut dyn Write, ledgers: &[&Ledger]) -> io::Result<()> {
+pub(crate) fn write_factor_csv(out: &mut dyn Write, ledgers: &[&Ledger]) -> io::Result<()> {
     let mut columns = vec![Column::new("id", None, false), Column::new("kind", None, false)];
     columns.extend(factor_columns());
     let mut enc = Csv::new(4096);

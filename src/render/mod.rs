@@ -1,17 +1,17 @@
 //! Render stage: rankings and ledgers as tables, CSV and JSON, byte-stable.
 
-pub mod diff;
-pub mod encode;
-pub mod explain;
-pub mod rank;
-pub mod test_report;
+pub(crate) mod diff;
+pub(crate) mod encode;
+pub(crate) mod explain;
+pub(crate) mod rank;
+pub(crate) mod test_report;
 
 /// Most characters a table cell shows: a 50 MB name must not widen every row of a table to
 /// 50 MB. CSV and JSON carry the whole value.
-pub const MAX_CELL_CHARS: usize = 80;
+pub(crate) const MAX_CELL_CHARS: usize = 80;
 
 /// `s` cut to [`MAX_CELL_CHARS`] characters, ending in `…` when cut.
-pub fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn clip(s: &str) -> std::borrow::Cow<'_, str> {
     match s.char_indices().nth(MAX_CELL_CHARS) {
         None => std::borrow::Cow::Borrowed(s),
         Some(_) => {
@@ -22,7 +22,7 @@ pub fn clip(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A table as text, without the trailing spaces of its last column.
-pub fn table_text(t: &comfy_table::Table) -> String {
+pub(crate) fn table_text(t: &comfy_table::Table) -> String {
     let mut out = String::new();
     for line in t.to_string().lines() {
         out.push_str(line.trim_end());

@@ -15,7 +15,7 @@ use crate::model::{Dataset, GateAction};
 use crate::rank::{Ranking, percentile};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum RankFormat {
+pub(crate) enum RankFormat {
     Table,
     Json,
     Csv,
@@ -78,7 +78,7 @@ fn excluded_by(ks: &KindScores, row: usize) -> Option<(&str, &str)> {
 }
 
 /// Writes the ranking of one kind.
-pub fn write_ranking(
+pub(crate) fn write_ranking(
     out: &mut dyn Write,
     format: RankFormat,
     ks: &KindScores,

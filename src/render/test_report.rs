@@ -5,13 +5,61 @@
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
+use super::encode::csv::Csv;
+use super::encode::{Column, Encoder, Value};
 use crate::escape::line;
 use crate::source::SourceMap;
 use crate::testing::{CaseResult, Coverage, TestRun, Verdict};
 
+/// How to print a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum TestFormat {
+    /// As a test runner prints it: failures (every case with `-v`), coverage, the tally.
+    #[default]
+    Text,
+    /// Every case, one line per failed expectation (one for a case that passed or erred).
+    Csv,
+}
+
+/// The columns of a run's rows: where the case is, its name and verdict, and per failed
+/// expectation what was compared and both sides; a case in error says why.
+fn case_columns() -> Vec<Column> {
+    ["place", "case", "verdict", "what", "expected", "actual", "error"]
+        .iter()
+        .map(|n| Column::new(n, None, false))
+        .collect()
+}
+
+/// One case's rows, in the order of [`case_columns`].
+fn case_rows<'a>(r: &'a CaseResult, place: &'a str) -> Vec<Vec<Value<'a>>> {
+    let row = |verdict, what, expected, actual, error| {
+        [place, r.name.as_str(), verdict, what, expected, actual, error].map(Value::Text).to_vec()
+    };
+    match &r.verdict {
+        Verdict::Passed => vec![row("passed", "", "", "", "")],
+        Verdict::Error(why) => vec![row("error", "", "", "", why.as_str())],
+        Verdict::Failed(ms) => {
+            ms.iter().map(|m| row("failed", m.what.as_str(), m.expected.as_str(), m.actual.as_str(), "")).collect()
+        }
+    }
+}
+
+/// Every case of the run as CSV rows (coverage and the tally are the text report's).
+pub(crate) fn write_csv(out: &mut dyn Write, run: &TestRun, sources: &SourceMap) -> io::Result<()> {
+    let mut enc = Csv::new(4096);
+    enc.header(&case_columns())?;
+    for r in &run.results {
+        let place = place(r, sources);
+        for values in case_rows(r, &place) {
+            enc.row(&values)?;
+        }
+    }
+    out.write_all(&enc.into_bytes()?)
+}
+
 /// How much of a run to print.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct ReportStyle {
+pub(crate) struct ReportStyle {
     /// Every case, passed ones too (`-v`); otherwise only those that did not pass.
     pub verbose: bool,
     /// ANSI colour on the verdict words.
@@ -21,7 +69,12 @@ pub struct ReportStyle {
 }
 
 /// Writes the report: the cases `style` asks for, coverage if asked, then the tally.
-pub fn write_report(out: &mut dyn Write, run: &TestRun, sources: &SourceMap, style: ReportStyle) -> io::Result<()> {
+pub(crate) fn write_report(
+    out: &mut dyn Write,
+    run: &TestRun,
+    sources: &SourceMap,
+    style: ReportStyle,
+) -> io::Result<()> {
     for r in run.results.iter().filter(|r| style.verbose || !passed(r)) {
         write_case(out, r, sources, style.color)?;
     }
@@ -41,7 +94,7 @@ fn tally(run: &TestRun) -> String {
 
 /// For watch mode: the failed cases not in `known` (those an earlier run showed are counted,
 /// not reprinted), then the tally. Returns every failed case's key, for the next run.
-pub fn write_failures(
+pub(crate) fn write_failures(
     out: &mut dyn Write,
     run: &TestRun,
     sources: &SourceMap,

@@ -21,7 +21,7 @@ pub struct Band {
 pub struct Bands(pub Vec<Band>);
 
 /// The band holding `x` (sorted, touching bands; the nearest band outside them).
-pub fn band_index(bands: &[Band], x: f64) -> usize {
+pub(crate) fn band_index(bands: &[Band], x: f64) -> usize {
     bands.partition_point(|b| b.max <= x).min(bands.len().saturating_sub(1))
 }
 
@@ -42,11 +42,11 @@ fn label(b: &Band) -> String {
 
 /// A band as written: its place in the list, and `min`/`max` when given.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct BandInput {
+pub(crate) struct BandInput {
     /// Its index in the `bands:` list.
-    pub index: usize,
+    pub(crate) index: usize,
     /// Lowest value (included); open when `None`.
-    pub min: Option<f64>,
+    pub(crate) min: Option<f64>,
     /// Where it ends (excluded); open when `None`.
     pub max: Option<f64>,
     /// Its points.
@@ -57,7 +57,7 @@ impl Bands {
     /// The bands of a `bands` scale: at least one, each with points in 0..100 and min < max,
     /// sorted and touching. `unparsed` says some items did not parse (already reported): then
     /// the others are still checked, but no scale is made.
-    pub fn check(items: &[BandInput], unparsed: bool) -> Result<Bands, Vec<Issue>> {
+    pub(crate) fn check(items: &[BandInput], unparsed: bool) -> Result<Bands, Vec<Issue>> {
         let at = |i: usize, key: &str| {
             let mut v = vec![Step::Key("bands".into()), Step::Index(i)];
             v.extend((!key.is_empty()).then(|| Step::Key(key.to_string())));
@@ -96,7 +96,7 @@ impl Bands {
 
 /// The gaps and overlaps among sorted [min, max) ranges meant to cover [lo, hi], each with
 /// the index of the range it is reported at.
-pub fn coverage_problems(ranges: &[(f64, f64)], lo: f64, hi: f64, what: &str) -> Vec<(usize, Problem)> {
+pub(crate) fn coverage_problems(ranges: &[(f64, f64)], lo: f64, hi: f64, what: &str) -> Vec<(usize, Problem)> {
     let gap =
         |from: f64, to: f64| Problem::new(Code::BandGap, format!("no {what} covers {} to {}", bound(from), bound(to)));
     let mut found = Vec::new();

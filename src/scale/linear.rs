@@ -19,14 +19,14 @@ pub struct Linear {
 /// Points of `x` on a linear scale: the one definition the kernel's fast path and
 /// [`Scorer::number`] share.
 #[inline]
-pub fn linear_points(lo: f64, hi: f64, lower: bool, x: f64) -> f64 {
+pub(crate) fn linear_points(lo: f64, hi: f64, lower: bool, x: f64) -> f64 {
     let t = if lower { (hi - x) / (hi - lo) } else { (x - lo) / (hi - lo) };
     100.0 * t.clamp(0.0, 1.0)
 }
 
 impl Linear {
     /// The scale `lo..hi`, which needs `lo < hi`.
-    pub fn check(lo: f64, hi: f64, direction: Direction) -> Result<Linear, Vec<Issue>> {
+    pub(crate) fn check(lo: f64, hi: f64, direction: Direction) -> Result<Linear, Vec<Issue>> {
         if lo >= hi {
             let problem =
                 Problem::new(Code::BadScale, format!("linear scale needs lo < hi; here lo is {lo} and hi is {hi}"))

@@ -11,7 +11,7 @@ pub struct Map(pub IndexMap<String, f64>);
 
 impl Map {
     /// The listed values, which need at least one, each with points in 0..100.
-    pub fn check(values: IndexMap<String, f64>) -> Result<Map, Vec<Issue>> {
+    pub(crate) fn check(values: IndexMap<String, f64>) -> Result<Map, Vec<Issue>> {
         if values.is_empty() {
             return Err(vec![Issue::at(Problem::new(Code::BadScale, "a map scale needs at least one value"), &[])]);
         }

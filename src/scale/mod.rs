@@ -28,19 +28,19 @@ mod zscore;
 use crate::diag::{Code, Problem};
 use crate::fmt::number;
 
-pub use bands::{Band, BandInput, Bands, band_index, coverage_problems};
-pub use boolean::Bool;
-pub use direction::Direction;
-pub use linear::{Linear, linear_points};
-pub use map::Map;
-pub use minmax::Minmax;
-pub use percentile::Percentile;
-pub use scorer::{DEGENERATE_POINTS, Scorer, UniverseStats};
-pub use zscore::Zscore;
+pub(crate) use bands::{Band, BandInput, Bands, band_index, coverage_problems};
+pub(crate) use boolean::Bool;
+pub(crate) use direction::Direction;
+pub(crate) use linear::{Linear, linear_points};
+pub(crate) use map::Map;
+pub(crate) use minmax::Minmax;
+pub(crate) use percentile::Percentile;
+pub(crate) use scorer::{DEGENERATE_POINTS, Scorer, UniverseStats};
+pub(crate) use zscore::Zscore;
 
 /// One step below a scale's `scale:` key, toward where a problem lies.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Step {
+pub(crate) enum Step {
     /// A key of a mapping (`linear`, `hi`, a map's value).
     Key(String),
     /// An item of a list (a band).
@@ -51,27 +51,27 @@ pub enum Step {
 /// the scale itself). The check stage turns the steps into a place in the file; a step the
 /// file does not spell (an open band's `min`) falls back to the step above it.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Issue {
+pub(crate) struct Issue {
     /// What is wrong and how to fix it.
-    pub problem: Problem,
+    pub(crate) problem: Problem,
     /// Where, below the `scale:` key.
-    pub at: Vec<Step>,
+    pub(crate) at: Vec<Step>,
 }
 
 impl Issue {
     /// A problem at the keys `at` below the `scale:` key.
-    pub fn at(problem: Problem, at: &[&str]) -> Issue {
+    pub(crate) fn at(problem: Problem, at: &[&str]) -> Issue {
         Issue { problem, at: at.iter().map(|k| Step::Key(k.to_string())).collect() }
     }
 }
 
 /// Whether a number of points lies in 0..100.
-pub fn points_ok(p: f64) -> bool {
+pub(crate) fn points_ok(p: f64) -> bool {
     (0.0..=100.0).contains(&p)
 }
 
 /// Points outside 0..100 (a band's, a map value's, a rating's).
-pub fn bad_points(p: f64) -> Problem {
+pub(crate) fn bad_points(p: f64) -> Problem {
     Problem::new(Code::BadScale, format!("{} points is outside 0..100", number(p)))
         .hint("points run from 0 (least attractive) to 100 (most attractive)")
 }

@@ -9,7 +9,7 @@ use super::{Band, Scale, band_index, linear_points};
 
 /// Points given by universe-relative scales when the universe cannot tell values apart
 /// (one entity, or all values equal).
-pub const DEGENERATE_POINTS: f64 = 50.0;
+pub(crate) const DEGENERATE_POINTS: f64 = 50.0;
 
 /// A scale with its universe statistics resolved, ready to score values.
 #[derive(Clone, Debug)]

@@ -19,7 +19,7 @@ pub struct Zscore {
 
 impl Zscore {
     /// The scale clamped at ±`clamp` standard deviations, which needs a positive clamp.
-    pub fn check(direction: Direction, clamp: f64) -> Result<Zscore, Vec<Issue>> {
+    pub(crate) fn check(direction: Direction, clamp: f64) -> Result<Zscore, Vec<Issue>> {
         if clamp <= 0.0 {
             let problem =
                 Problem::new(Code::BadScale, "zscore clamp must be positive").hint("clamp: 3 maps −3σ..+3σ to 0..100");

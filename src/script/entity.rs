@@ -11,26 +11,26 @@ use crate::model::{AttrId, Column, EntityTable, KindSchema};
 
 /// Which row scripts currently see, and (when explaining) which attributes they read.
 #[derive(Debug, Default)]
-pub struct Cursor {
+pub(crate) struct Cursor {
     row: AtomicUsize,
     trace: Option<Mutex<Vec<AttrId>>>,
 }
 
 impl Cursor {
-    pub fn new(trace: bool) -> Cursor {
+    pub(crate) fn new(trace: bool) -> Cursor {
         Cursor { row: AtomicUsize::new(0), trace: trace.then(|| Mutex::new(Vec::new())) }
     }
 
-    pub fn set(&self, row: usize) {
+    pub(crate) fn set(&self, row: usize) {
         self.row.store(row, Ordering::Relaxed);
     }
 
-    pub fn row(&self) -> usize {
+    pub(crate) fn row(&self) -> usize {
         self.row.load(Ordering::Relaxed)
     }
 
     /// Attributes read since the last call, in first-read order.
-    pub fn take_trace(&self) -> Vec<AttrId> {
+    pub(crate) fn take_trace(&self) -> Vec<AttrId> {
         match &self.trace {
             Some(t) => std::mem::take(&mut *t.lock().unwrap_or_else(|e| e.into_inner())),
             None => Vec::new(),
@@ -49,18 +49,18 @@ impl Cursor {
 
 /// The handle a script holds: the table and the shared cursor.
 #[derive(Clone, Debug)]
-pub struct EntityRef {
+pub(crate) struct EntityRef {
     pub table: Arc<EntityTable>,
     pub cursor: Arc<Cursor>,
 }
 
 /// The runtime error a script gets when it reads a missing attribute.
 #[derive(Clone, Debug)]
-pub struct MissingAttribute(pub String);
+pub(super) struct MissingAttribute(pub String);
 
 /// The runtime error a script gets when it names an attribute its kind does not declare.
 #[derive(Clone, Debug)]
-pub struct UnknownAttribute(pub String);
+pub(super) struct UnknownAttribute(pub String);
 
 fn value(e: &EntityRef, attr: AttrId) -> Option<Dynamic> {
     let row = e.cursor.row();
@@ -93,7 +93,7 @@ fn unknown(name: &str, declared: &std::collections::HashMap<String, AttrId>) -> 
 }
 
 /// Registers the entity type, with a getter per declared attribute of its kind.
-pub fn register(engine: &mut Engine, schema: Option<&KindSchema>) {
+pub(super) fn register(engine: &mut Engine, schema: Option<&KindSchema>) {
     engine.register_type_with_name::<EntityRef>("Entity");
     engine.register_type_with_name::<MissingAttribute>("MissingAttribute");
     engine.register_type_with_name::<UnknownAttribute>("UnknownAttribute");

@@ -8,7 +8,7 @@ use crate::source::{SourceMap, Span};
 
 /// Why a script evaluation produced no value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// The script read this attribute, which the entity lacks.
     Missing(String),
     /// The script failed: code, message and where in the script (line, column) if known.
@@ -16,7 +16,7 @@ pub enum Failure {
 }
 
 impl Failure {
-    pub fn from_eval(err: &EvalAltResult, limits: &super::Limits) -> Failure {
+    pub(crate) fn from_eval(err: &EvalAltResult, limits: &super::Limits) -> Failure {
         use EvalAltResult as E;
         let at = position(err.position());
         let error = |code, message: String| Failure::Error { code, message, at };
@@ -72,7 +72,7 @@ fn strip_position(message: &str) -> String {
 
 /// The byte span in a rule file of (line, col) of an inline expression that was written at
 /// `span`. Block scalars lose their indentation in the value, so each line is searched for.
-pub fn locate_in_rule_file(sources: &SourceMap, span: Span, expr: &str, line: usize, col: usize) -> Span {
+pub(crate) fn locate_in_rule_file(sources: &SourceMap, span: Span, expr: &str, line: usize, col: usize) -> Span {
     let file = sources.get(span.file);
     let Some(text) = &file.text else { return span };
     let Some(line_text) = expr.lines().nth(line.saturating_sub(1)) else { return span };
@@ -120,7 +120,7 @@ impl ScriptOrigin<'_> {
 
 /// A syntax error as a diagnostic at its position. When the script's brackets do not pair up,
 /// the first hint says so: Rhai reports a missing `}` where it gave up, often lines later.
-pub fn syntax_diagnostic(err: &ParseError, origin: ScriptOrigin<'_>, sources: &SourceMap) -> Diagnostic {
+pub(crate) fn syntax_diagnostic(err: &ParseError, origin: ScriptOrigin<'_>, sources: &SourceMap) -> Diagnostic {
     let (line, col) = position(err.1).unwrap_or((1, 1));
     let d =
         Diagnostic::error(Code::ScriptSyntax, format!("Rhai syntax: {}", err.0)).at(origin.locate(sources, line, col));

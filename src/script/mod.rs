@@ -5,8 +5,8 @@ mod entity;
 mod errors;
 mod sort;
 
-pub use entity::{Cursor, EntityRef};
-pub use errors::{Failure, ScriptOrigin, locate_in_rule_file, syntax_diagnostic};
+pub(crate) use entity::{Cursor, EntityRef};
+pub(crate) use errors::{Failure, ScriptOrigin, syntax_diagnostic};
 
 use rhai::packages::Package;
 use rhai::{Engine, OptimizationLevel};
@@ -18,7 +18,7 @@ use crate::model::KindSchema;
 pub struct Limits {
     /// Operations per evaluation (one entity, one factor).
     pub operations: u64,
-    /// Nested function calls. Worker threads get [`WORKER_STACK_BYTES`] of stack, far more
+    /// Nested function calls. Worker threads get 16 MiB of stack (`WORKER_STACK_BYTES`), far more
     /// than this depth needs even in debug builds.
     pub call_depth: usize,
     /// Nesting of expressions (top level, inside functions).
@@ -49,7 +49,7 @@ impl Default for Limits {
 }
 
 /// Stack size of evaluation threads: Rhai recurses on the thread's stack.
-pub const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
 
 /// Rhai's standard library, built once per process: building it takes about a millisecond,
 /// and a check of 4,000 profiles makes an engine for each of them, twice.
@@ -60,7 +60,7 @@ fn standard_package() -> rhai::Shared<rhai::Module> {
 
 /// An engine with no I/O, no clock, no `eval`, no module loading, output silenced, the
 /// limits set, and the attributes of one kind readable as `e.name`.
-pub fn engine(schema: Option<&KindSchema>, limits: &Limits) -> Engine {
+pub(crate) fn engine(schema: Option<&KindSchema>, limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
     engine.register_global_module(standard_package());
     engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
@@ -83,7 +83,7 @@ pub fn engine(schema: Option<&KindSchema>, limits: &Limits) -> Engine {
 
 /// The wall-clock deadline of the evaluation a worker's engine runs now ([`timed`]).
 #[derive(Debug)]
-pub struct Deadline {
+pub(crate) struct Deadline {
     epoch: std::time::Instant,
     /// Nanoseconds after `epoch`; `u64::MAX` when no evaluation is armed.
     until: std::sync::atomic::AtomicU64,
@@ -91,7 +91,7 @@ pub struct Deadline {
 
 impl Deadline {
     /// Starts the clock of one evaluation.
-    pub fn arm(&self, limit: std::time::Duration) {
+    pub(crate) fn arm(&self, limit: std::time::Duration) {
         let until = self.epoch.elapsed().saturating_add(limit).as_nanos().min(u64::MAX as u128) as u64;
         self.until.store(until, std::sync::atomic::Ordering::Relaxed);
     }
@@ -102,11 +102,11 @@ impl Deadline {
 }
 
 /// What a script stopped by its deadline returns (a termination token).
-pub const DEADLINE_TOKEN: &str = "thesis: time limit";
+pub(crate) const DEADLINE_TOKEN: &str = "thesis: time limit";
 
 /// Makes `engine` stop an evaluation that runs past the deadline the returned handle arms
 /// (checked every 8 operations, so a slow native function overruns by at most a few calls).
-pub fn timed(engine: &mut Engine) -> std::sync::Arc<Deadline> {
+pub(crate) fn timed(engine: &mut Engine) -> std::sync::Arc<Deadline> {
     let deadline = std::sync::Arc::new(Deadline {
         epoch: std::time::Instant::now(),
         until: std::sync::atomic::AtomicU64::new(u64::MAX),

@@ -19,14 +19,14 @@ fn mismatch(what: impl Into<String>, expected: String, actual: String) -> Mismat
 }
 
 /// Where the case's entity ranks, how many are ranked, and where its peers rank (by id).
-pub struct Place<'a> {
+pub(super) struct Place<'a> {
     pub rank: Option<u32>,
     pub ranked: usize,
     pub peer: &'a dyn Fn(&str) -> Option<u32>,
 }
 
 /// Every expectation of `e` that the ledger (and place in the ranking) does not meet.
-pub fn compare(e: &ExpectSpec, l: &Ledger, place: &Place<'_>) -> Vec<Mismatch> {
+pub(super) fn compare(e: &ExpectSpec, l: &Ledger, place: &Place<'_>) -> Vec<Mismatch> {
     let rank = place.rank;
     let mut out = Vec::new();
     let scored = l.status != Status::NoData;
@@ -152,7 +152,7 @@ fn number_2(x: f64) -> String {
 }
 
 /// `76.46`, `60..100`, `at least 60`, `at most 40`.
-pub fn bound_text(b: &Bound) -> String {
+pub(super) fn bound_text(b: &Bound) -> String {
     match *b {
         Bound::Exact(v) => number(v),
         Bound::Range { min: Some(a), max: Some(b) } => format!("{}..{}", number(a), number(b)),

@@ -3,43 +3,38 @@
 //! and tallied for coverage of factors, bands, gates and adjustments.
 
 mod compare;
-pub mod coverage;
+pub(crate) mod coverage;
 mod resolve;
 mod universe;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::Arc;
 
-pub use compare::Mismatch;
-pub use coverage::Coverage;
-pub use resolve::check_tests;
+pub(crate) use compare::Mismatch;
+pub(crate) use coverage::Coverage;
+pub(crate) use resolve::check_tests;
 
 use crate::check::attrs::Cell;
 use crate::compile::{Plan, compile};
 use crate::diag::Diagnostics;
 use crate::evaluate::{evaluate, ledger};
 use crate::load::tests::ExpectSpec;
-use crate::model::{AttrId, Kind, Provenance, Row, RuleSet};
+use crate::model::{AttrId, Kind, Provenance, Row};
 use crate::project::Project;
 use crate::script::Limits;
 use crate::source::{FileId, Span};
 
 /// A checked test file: each case by name, with where it is, and `None` if it has errors.
 #[derive(Debug)]
-pub struct TestFile {
+pub(crate) struct TestFile {
     pub file: FileId,
-    pub path: PathBuf,
     pub cases: Vec<(String, Option<Span>, Option<Case>)>,
 }
 
 /// A checked case, ready to run.
 #[derive(Debug)]
-pub struct Case {
-    pub name: String,
+pub(crate) struct Case {
     /// The rule set the case names (`None`: the one `rank` would use).
     pub requested: Option<String>,
-    pub rules: Arc<RuleSet>,
     pub kind: Kind,
     pub subject: Subject,
     /// Rows of the kind's table to score it among (`None`: every entity of the kind).
@@ -49,14 +44,14 @@ pub struct Case {
 
 /// The entity a case scores.
 #[derive(Debug)]
-pub enum Subject {
+pub(crate) enum Subject {
     Existing(Row),
     Built(Box<NewEntity>),
 }
 
 /// An entity described in a test file.
 #[derive(Debug)]
-pub struct NewEntity {
+pub(crate) struct NewEntity {
     pub id: String,
     pub name: String,
     /// The dataset entity it starts from.
@@ -108,7 +103,7 @@ impl TestRun {
 
 /// Runs every case of `files` against the project; `rule_sets` are those chosen by name
 /// (`--rule-set`), used for the kinds a case does not choose for.
-pub fn run_tests(
+pub(crate) fn run_tests(
     project: &Project,
     files: &[TestFile],
     rule_sets: &[String],

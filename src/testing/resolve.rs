@@ -17,7 +17,7 @@ use crate::ypath;
 /// Checks every test file of the workspace. Cases with problems come back as `None`.
 /// A case without `rule_set:` uses the rule set `rank` would: `chosen` (`--rule-set`), else the
 /// default of its kind.
-pub fn check_tests<'a>(
+pub(crate) fn check_tests<'a>(
     docs: impl IntoIterator<Item = &'a YamlDoc>,
     dataset: &Dataset,
     book: &RuleBook,
@@ -45,7 +45,7 @@ struct Cx<'a> {
 }
 
 fn check_file(doc: &YamlDoc, p: &Project<'_>, diags: &mut Diagnostics) -> TestFile {
-    let mut out = TestFile { file: doc.file, path: doc.path.clone(), cases: Vec::new() };
+    let mut out = TestFile { file: doc.file, cases: Vec::new() };
     let spec = match doc.deserialize_at::<TestFileSpec>(&YamlPath::root()) {
         Ok(s) => s,
         Err(d) => {
@@ -114,9 +114,7 @@ fn check_case(
     check_expectations(cx, &path.at("expect"), spec, &rules, diags);
     check_rank_peers(cx, &path.at("expect").at("rank"), &spec.expect, kind, diags);
     Some(Case {
-        name: spec.name.clone(),
         requested: requested.map(str::to_string),
-        rules,
         kind,
         subject: subject?,
         universe: universe.ok()?,

@@ -9,7 +9,7 @@ use crate::diag::Location;
 use crate::model::{Column, Dataset, EntityTable, Exposure, Kind, Origin, Row};
 
 /// The case's dataset and the row of its subject in its kind's table.
-pub fn case_dataset(ds: &Dataset, case: &Case) -> (Dataset, usize) {
+pub(super) fn case_dataset(ds: &Dataset, case: &Case) -> (Dataset, usize) {
     let src = ds.table(case.kind);
     let replaced = match &case.subject {
         Subject::Built(n) => src.find(&n.id),

@@ -191,7 +191,7 @@ fn sarif_is_a_valid_2_1_0_log_with_located_results() {
     let driver = &sarif_run["tool"]["driver"];
     assert_eq!(driver["name"], "thesis");
     let rules = driver["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), thesis::diag::Code::ALL.len());
+    assert_eq!(rules.len(), thesis::Code::ALL.len());
     let results = sarif_run["results"].as_array().expect("results");
     assert_eq!(results.len(), 1);
     let r = &results[0];

@@ -157,3 +157,19 @@ fn diff_lints_in_json_are_one_document() {
     assert_eq!(doc["diagnostics"][0]["code"], "W205");
     assert_eq!(doc["summary"]["warnings"], 1);
 }
+
+#[test]
+fn csv_gives_each_side_its_own_columns_one_line_per_moved_entity() {
+    let csv = versions("csv").stdout;
+    let v: serde_json::Value = serde_json::from_str(&versions("json").stdout).expect("JSON");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "kind,rule_set,id,name,base_score,head_score,score_delta,base_rank,head_rank,base_rating,head_rating,base_status,head_status,moved_most_by"
+        )
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), v["changes"].as_array().map_or(0, Vec::len));
+    assert_eq!(rows[0], "company,co,gamma,Gamma,32,56,24,3,2,Underweight,Neutral,ranked,ranked,sanctions;margin");
+}

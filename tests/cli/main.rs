@@ -25,18 +25,23 @@ use std::process::Command;
 /// A finished run of the CLI.
 #[derive(Debug)]
 pub struct Run {
+    /// The exit code (-1 if killed by a signal).
     pub code: i32,
+    /// Standard output, lossily decoded.
     pub stdout: String,
+    /// Standard error, lossily decoded.
     pub stderr: String,
 }
 
 impl Run {
+    /// Asserts exit code 0.
     #[track_caller]
     pub fn success(self) -> Run {
         assert_eq!(self.code, 0, "expected success; stderr:\n{}", self.stderr);
         self
     }
 
+    /// Asserts this exit code.
     #[track_caller]
     pub fn code(self, code: i32) -> Run {
         assert_eq!(self.code, code, "exit code; stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
@@ -58,6 +63,7 @@ impl Default for Thesis {
 }
 
 impl Thesis {
+    /// The `thesis` binary of this build.
     pub fn new() -> Thesis {
         Thesis::default()
     }
@@ -68,6 +74,7 @@ impl Thesis {
         self
     }
 
+    /// Adds arguments.
     pub fn args<I, S>(mut self, args: I) -> Thesis
     where
         I: IntoIterator<Item = S>,
@@ -77,11 +84,13 @@ impl Thesis {
         self
     }
 
+    /// Adds an argument.
     pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Thesis {
         self.cmd.arg(arg);
         self
     }
 
+    /// Runs to completion.
     pub fn run(mut self) -> Run {
         let out = self.cmd.output().expect("run thesis");
         Run {

@@ -12,7 +12,7 @@ const DATA: &str = "tests/fixtures/memo/datasets";
 const AS_OF: &str = "2025-12-31";
 
 /// `thesis memo` on the fixture universe, writing under `out`.
-pub fn memo(out: &Path, args: &[&str]) -> Run {
+pub(crate) fn memo(out: &Path, args: &[&str]) -> Run {
     Thesis::new()
         .args(["--rules", RULES, "--data", DATA, "--as-of", AS_OF, "--color", "never"])
         .args(["--diagnostic-format", "short", "memo", "--out"])
@@ -22,7 +22,7 @@ pub fn memo(out: &Path, args: &[&str]) -> Run {
 }
 
 /// `thesis memo` with one more company, `zulu`, whose memos a later run no longer gives.
-pub fn with_zulu(out: &Path, args: &[&str]) -> Run {
+pub(crate) fn with_zulu(out: &Path, args: &[&str]) -> Run {
     Thesis::new()
         .args(["--rules", RULES, "--data", DATA, "--data", "tests/fixtures/memo/extra"])
         .args(["--as-of", AS_OF, "--color", "never", "--diagnostic-format", "short", "memo", "--out"])

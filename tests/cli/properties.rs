@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use thesis::diag::Diagnostics;
-use thesis::evaluate::Status;
-use thesis::model::Kind;
-use thesis::pipeline::score;
-use thesis::project::{Options, Session};
-use thesis::source::SourceMap;
+use thesis::Diagnostics;
+use thesis::Kind;
+use thesis::SourceMap;
+use thesis::Status;
+use thesis::score;
+use thesis::{Options, Session};
 
 #[derive(Clone, Debug)]
 enum ScaleKind {
@@ -165,7 +165,7 @@ fn run(dataset: &str, rules: &str) -> Session {
 /// id → (total, rank or 0 when not ranked)
 fn results(s: &Session) -> BTreeMap<String, (f64, u32)> {
     let ks = s.scores.of(Kind::Company).expect("companies scored");
-    let ranking = thesis::rank::rank(ks);
+    let ranking = s.rank(Kind::Company).expect("ranked");
     (0..ks.table.len())
         .map(|r| (ks.table.id(r).to_string(), (ks.results[r].total, ranking.position(r).map_or(0, |p| p.0))))
         .collect()
@@ -228,11 +228,11 @@ proptest! {
     fn the_ranking_is_a_permutation_with_competition_ranks(case in case()) {
         let s = run(&case.dataset(&case.order()), &case.rules());
         let ks = s.scores.of(Kind::Company).expect("scored");
-        let ranking = thesis::rank::rank(ks);
+        let ranking = s.rank(Kind::Company).expect("ranked");
         let mut rows: Vec<u32> = ranking.ranked.iter().map(|r| r.row).chain(ranking.excluded.iter().copied()).collect();
         rows.sort_unstable();
         prop_assert_eq!(rows, (0..ks.table.len() as u32).collect::<Vec<_>>());
-        let key = |row: u32| (ks.results[row as usize].total * 10f64.powi(thesis::rank::TIE_DECIMALS)).round();
+        let key = |row: u32| (ks.results[row as usize].total * 10f64.powi(thesis::TIE_DECIMALS)).round();
         for (i, pair) in ranking.ranked.windows(2).enumerate() {
             let (a, b) = (&pair[0], &pair[1]);
             prop_assert!(key(a.row) >= key(b.row));

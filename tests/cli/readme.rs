@@ -73,7 +73,7 @@ fn the_readme_rule_tests_pass() {
 
 #[test]
 fn every_diagnostic_code_is_documented_in_the_readme() {
-    for code in thesis::diag::Code::ALL {
+    for code in thesis::Code::ALL {
         let row = format!("| {} | {} |", code.as_str(), code.title());
         assert!(README.contains(&row), "README lacks the row `{row}`");
     }

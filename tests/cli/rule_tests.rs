@@ -206,3 +206,21 @@ fn coverage_of_one_file_lists_only_the_rule_sets_it_uses() {
     let all = Thesis::new().args(["test", "--coverage"]).run().success();
     assert!(all.stdout.contains("  company-base: ") && all.stdout.contains("  region-base: "), "{}", all.stdout);
 }
+
+#[test]
+fn csv_lists_every_case_with_one_line_per_failed_expectation() {
+    let failing = fixture("edit/failing.yaml");
+    let run =
+        in_fixture().args(["test".as_ref(), failing.as_os_str(), "--format".as_ref(), "csv".as_ref()]).run().code(1);
+    let mut lines = run.stdout.lines();
+    assert_eq!(lines.next(), Some("place,case,verdict,what,expected,actual,error"));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.iter().filter(|r| r.contains(",passed,")).count(), 1, "{}", run.stdout);
+    assert_eq!(rows.iter().filter(|r| r.contains(",failed,")).count(), 5 + 3, "{}", run.stdout);
+    assert!(
+        rows.contains(&"tests/fixtures/edit/failing.yaml:6,Beta is wrongly expected to be Neutral and unflagged,failed,score,40..60,38.00,"),
+        "{}",
+        run.stdout
+    );
+    assert!(rows.contains(&"tests/fixtures/edit/failing.yaml:9,A newcomer is wrongly expected to lead,failed,points.margin,50,no points (skipped),"), "{}", run.stdout);
+}

@@ -123,9 +123,9 @@ fn the_operation_limit_can_be_raised_per_run() {
 fn a_library_caller_gets_the_same_pool_and_stacks_as_the_cli() {
     use std::sync::{Arc, Mutex};
 
-    use thesis::diag::Diagnostics;
-    use thesis::project::{Options, StageHook};
-    use thesis::source::SourceMap;
+    use thesis::Diagnostics;
+    use thesis::SourceMap;
+    use thesis::{Options, StageHook};
 
     let input = "{ script: { file: s.rhai, function: recurse } }";
     let dir = project(&[("datasets/d.yaml", DATA), ("rules/r.yaml", &rules(input)), ("rules/s.rhai", SCRIPTS)]);
@@ -143,7 +143,7 @@ fn a_library_caller_gets_the_same_pool_and_stacks_as_the_cli() {
     };
     let caller = std::thread::Builder::new().stack_size(256 * 1024).spawn(move || {
         let mut diags = Diagnostics::new();
-        let result = thesis::pipeline::score(&opts, &SourceMap::new(), &mut diags);
+        let result = thesis::score(&opts, &SourceMap::new(), &mut diags);
         (result.is_err(), diags.iter().map(|d| d.code.as_str()).collect::<Vec<_>>())
     });
     let (failed, codes) = caller.expect("spawn").join().expect("the caller's thread did not overflow");

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use thesis::load::schema::{Format, schema, schema_text};
+use thesis::{SchemaFormat as Format, schema, schema_text};
 
 use crate::{Thesis, project};
 

@@ -7,7 +7,7 @@ use super::Cx;
 use crate::diag::{Code, Diagnostic};
 use crate::evaluate::Status;
 
-pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for rules in &cx.book.sets {
         let Some(ks) = cx.scores_of(rules) else { continue };
         let scored: Vec<_> = ks.results.iter().filter(|r| r.status != Status::NoData).collect();

@@ -10,7 +10,7 @@ use crate::load::yaml::{YamlDoc, YamlPath};
 use crate::model::{Factor, Gate, Input, RuleSet};
 use crate::ypath;
 
-pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for rules in &cx.book.sets {
         let Some(base) = rules.extends.as_deref().and_then(|b| cx.book.get(b)) else { continue };
         let Some(doc) = rules.files.first().and_then(|f| locate::doc(cx.ws, *f)) else { continue };

@@ -9,9 +9,9 @@ use crate::diag::{Code, Diagnostic};
 use crate::evaluate::{nominal_shares, nominal_swing};
 
 /// Factors that can move a score by less than this share of 100 are irrelevant.
-pub const IRRELEVANT_SHARE: f64 = 0.01;
+pub(super) const IRRELEVANT_SHARE: f64 = 0.01;
 
-pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for rules in &cx.book.sets {
         for (f, share) in rules.factors.iter().zip(nominal_shares(rules)) {
             let (lo, hi) = f.points_bounds();

@@ -9,7 +9,7 @@ use crate::model::RuleSet;
 use crate::source::{FileId, Span};
 use crate::ypath;
 
-pub fn doc(ws: &Workspace, file: FileId) -> Option<&YamlDoc> {
+pub(super) fn doc(ws: &Workspace, file: FileId) -> Option<&YamlDoc> {
     ws.rule_files.iter().find(|d| d.file == file)
 }
 
@@ -19,7 +19,12 @@ fn chain<'a>(ws: &'a Workspace, rules: &RuleSet) -> impl Iterator<Item = &'a Yam
 }
 
 /// The file and path of factor `id`'s `key`, in the nearest file of the chain that gives it.
-pub fn factor_key<'a>(ws: &'a Workspace, rules: &RuleSet, id: &str, key: &str) -> Option<(&'a YamlDoc, YamlPath)> {
+pub(super) fn factor_key<'a>(
+    ws: &'a Workspace,
+    rules: &RuleSet,
+    id: &str,
+    key: &str,
+) -> Option<(&'a YamlDoc, YamlPath)> {
     chain(ws, rules).find_map(|d| {
         let items = d.value.get("factors")?.as_sequence()?;
         let i = items.iter().position(|f| f.get("id").and_then(Value::as_str) == Some(id) && f.get(key).is_some())?;
@@ -28,7 +33,7 @@ pub fn factor_key<'a>(ws: &'a Workspace, rules: &RuleSet, id: &str, key: &str) -
 }
 
 /// Where the rating band `label` was written (the rule set's name when it uses the defaults).
-pub fn rating(ws: &Workspace, rules: &RuleSet, label: &str) -> Option<Span> {
+pub(super) fn rating(ws: &Workspace, rules: &RuleSet, label: &str) -> Option<Span> {
     let found = chain(ws, rules).find_map(|d| {
         let items = d.value.get("ratings")?.as_sequence()?;
         let i = items.iter().position(|r| r.get("label").and_then(Value::as_str) == Some(label));
@@ -38,6 +43,6 @@ pub fn rating(ws: &Workspace, rules: &RuleSet, label: &str) -> Option<Span> {
 }
 
 /// The number at `path` in `doc`, if it is one.
-pub fn number_at(doc: &YamlDoc, path: &YamlPath) -> Option<f64> {
+pub(super) fn number_at(doc: &YamlDoc, path: &YamlPath) -> Option<f64> {
     lookup(&doc.value, path)?.as_f64()
 }

@@ -21,7 +21,7 @@ use crate::project::Project;
 use crate::script::Limits;
 
 /// What the lints read: the checked project, and each rule set evaluated over the data.
-pub struct Cx<'a> {
+pub(crate) struct Cx<'a> {
     pub ws: &'a Workspace,
     pub dataset: &'a Dataset,
     pub book: &'a RuleBook,
@@ -31,7 +31,7 @@ pub struct Cx<'a> {
 
 impl Cx<'_> {
     /// The scores of `rules`' own kind under `rules`.
-    pub fn scores_of<'s>(&'s self, rules: &RuleSet) -> Option<&'s KindScores> {
+    pub(crate) fn scores_of<'s>(&'s self, rules: &RuleSet) -> Option<&'s KindScores> {
         let (_, scores) = self.evaluated.iter().find(|(r, _)| r.name == rules.name)?;
         scores.as_ref()?.of(rules.kind)
     }
@@ -53,7 +53,7 @@ const LINTS: &[Lint] = &[
 
 /// Runs every lint over a project whose files are valid.
 /// `rule_sets` are those chosen by name (`--rule-set`), kept for the other kinds.
-pub fn run(project: &Project, rule_sets: &[String], limits: Limits, diags: &mut Diagnostics) {
+pub(crate) fn run(project: &Project, rule_sets: &[String], limits: Limits, diags: &mut Diagnostics) {
     let cx = Cx {
         ws: &project.ws,
         dataset: &project.dataset,

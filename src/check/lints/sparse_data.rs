@@ -10,7 +10,7 @@ use crate::evaluate::{Status, factor_missing_count};
 use crate::model::GateMissing;
 use crate::model::Missing;
 
-pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for rules in &cx.book.sets {
         let Some(ks) = cx.scores_of(rules) else { continue };
         let n = ks.results.len();

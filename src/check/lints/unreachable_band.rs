@@ -7,7 +7,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::fmt::number;
 use crate::model::{Input, Scale};
 
-pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for rules in &cx.book.sets {
         for f in &rules.factors {
             let (Input::Rollup { kind, .. }, Scale::Bands(bands)) = (&f.input, &f.scale) else { continue };

@@ -17,7 +17,7 @@ use crate::fmt::number;
 use crate::model::{Factor, Missing, RuleSet};
 use crate::scale::Expect;
 
-pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for rules in &cx.book.sets {
         let (lo, hi) = total_bounds(rules);
         for r in &rules.ratings {
@@ -60,7 +60,7 @@ fn can_be_skipped(f: &Factor) -> bool {
 }
 
 /// Bounds of any entity's total under `rules`.
-pub fn total_bounds(rules: &RuleSet) -> (f64, f64) {
+pub(super) fn total_bounds(rules: &RuleSet) -> (f64, f64) {
     let bounds: Vec<(f64, f64)> = rules.factors.iter().map(Factor::points_bounds).collect();
     let (lo, hi) = if rules.factors.iter().any(can_be_skipped) {
         (min_max(bounds.iter().map(|b| b.0)).0, min_max(bounds.iter().map(|b| b.1)).1)

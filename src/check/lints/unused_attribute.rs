@@ -9,7 +9,7 @@ use super::Cx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Input, Kind, RuleSet};
 
-pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for kind in Kind::ALL {
         let sets: Vec<&RuleSet> = cx.book.of_kind(kind).map(|r| &**r).collect();
         if sets.is_empty() {
@@ -57,7 +57,7 @@ fn referenced_words(cx: &Cx<'_>, rules: &RuleSet, words: &mut HashSet<String>) {
 }
 
 /// Identifiers and the contents of string literals in Rhai source.
-pub fn rhai_words(src: &str, words: &mut HashSet<String>) {
+pub(super) fn rhai_words(src: &str, words: &mut HashSet<String>) {
     let mut word = String::new();
     let mut quote: Option<char> = None;
     for c in src.chars() {

@@ -16,7 +16,7 @@ use crate::source::Span;
 use crate::ypath;
 
 /// The default rating bands when a rule set defines none.
-pub fn default_ratings() -> Vec<Rating> {
+pub(super) fn default_ratings() -> Vec<Rating> {
     vec![
         Rating { label: "Overweight".into(), min: 65.0, max: 100.0, recommendation: None },
         Rating { label: "Neutral".into(), min: 40.0, max: 65.0, recommendation: None },
@@ -138,8 +138,8 @@ fn empty_category_warnings<'a>(merged: &'a Draft, categories: &'a [Category]) ->
 
 /// Most gates and adjustments a rule set may have (each entity records which fired in 64 bits),
 /// and most rating bands (a rating is stored in a byte).
-pub const MAX_CONDITIONS: usize = 64;
-pub const MAX_RATINGS: usize = 255;
+pub(super) const MAX_CONDITIONS: usize = 64;
+pub(super) const MAX_RATINGS: usize = 255;
 
 /// Errors for more gates, adjustments or rating bands (counted in that order) than allowed.
 fn limit_errors(doc: &YamlDoc, file: &RuleFile, counts: [usize; 3]) -> Vec<Diagnostic> {

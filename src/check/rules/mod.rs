@@ -27,7 +27,7 @@ use finish::finish;
 use merge::merge_chain;
 
 /// Reason codes listed per entity unless a rule set says otherwise.
-pub const DEFAULT_REASON_CODES: usize = 3;
+pub(super) const DEFAULT_REASON_CODES: usize = 3;
 
 /// A value with the span where it was written.
 #[derive(Clone, Debug)]
@@ -73,7 +73,7 @@ struct Draft {
 }
 
 /// Checks every rule file of the workspace against the dataset's declarations.
-pub fn check_rules(ws: &Workspace, dataset: &Dataset, diags: &mut Diagnostics) -> RuleBook {
+pub(crate) fn check_rules(ws: &Workspace, dataset: &Dataset, diags: &mut Diagnostics) -> RuleBook {
     let mut found = Vec::new();
     let mut unloaded = Unloaded {
         rule_sets: ws.unparsed.rule_sets.clone(),

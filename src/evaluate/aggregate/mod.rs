@@ -32,8 +32,8 @@
 mod weighted_product;
 mod weighted_sum;
 
-pub use weighted_product::WeightedProduct;
-pub use weighted_sum::WeightedSum;
+pub(crate) use weighted_product::WeightedProduct;
+pub(crate) use weighted_sum::WeightedSum;
 
 use crate::model::{Aggregation, RuleSet};
 
@@ -185,7 +185,7 @@ impl Sums {
 
 /// ΣW over the categories whose Σw꜀ is positive, in category order.
 #[inline]
-pub fn present_weight(cat_sum: &[f64], category_weight: &[f64]) -> f64 {
+pub(crate) fn present_weight(cat_sum: &[f64], category_weight: &[f64]) -> f64 {
     cat_sum.iter().zip(category_weight).filter(|(sum, _)| **sum > 0.0).map(|(_, cw)| cw).sum()
 }
 
@@ -253,7 +253,7 @@ impl Breakdown {
 }
 
 /// An aggregation method (see the module doc for the contract).
-pub trait Aggregator: Sized {
+pub(crate) trait Aggregator: Sized {
     /// Whether complete rows score Σ nominal share · points (the kernel's blocked fast path).
     const ADDITIVE: bool;
     /// The once-per-kind pass (see the module doc).
@@ -357,18 +357,18 @@ fn is_additive<A: Aggregator>(_: &A) -> bool {
 }
 
 /// Each factor's nominal share of the total under `rules`, with every factor present.
-pub fn nominal_shares(rules: &RuleSet) -> Vec<f64> {
+pub(crate) fn nominal_shares(rules: &RuleSet) -> Vec<f64> {
     let w = Weights::new(rules);
     dispatch!(type rules.aggregation, A => A::nominal_shares(&w))
 }
 
 /// The most a factor with this nominal share and points in [lo, hi] moves a base of 100 under
 /// `rules`, as a fraction.
-pub fn nominal_swing(rules: &RuleSet, share: f64, lo: f64, hi: f64) -> f64 {
+pub(crate) fn nominal_swing(rules: &RuleSet, share: f64, lo: f64, hi: f64) -> f64 {
     dispatch!(type rules.aggregation, A => A::nominal_swing(share, lo, hi))
 }
 
 /// The base of an entity under `rules` whose factors all have these points.
-pub fn nominal_base(rules: &RuleSet, shares: &[f64], points: impl Iterator<Item = f64>) -> f64 {
+pub(crate) fn nominal_base(rules: &RuleSet, shares: &[f64], points: impl Iterator<Item = f64>) -> f64 {
     dispatch!(type rules.aggregation, A => A::nominal_base(shares, points))
 }

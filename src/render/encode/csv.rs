@@ -6,7 +6,7 @@ use std::io;
 use super::{Column, Encoder, Value};
 
 /// The CSV encoder.
-pub struct Csv {
+pub(crate) struct Csv {
     w: csv::Writer<Vec<u8>>,
     numbers: ryu::Buffer,
     ints: itoa::Buffer,
@@ -14,7 +14,7 @@ pub struct Csv {
 
 impl Csv {
     /// An encoder into a buffer of `capacity` bytes.
-    pub fn new(capacity: usize) -> Csv {
+    pub(crate) fn new(capacity: usize) -> Csv {
         Csv {
             w: csv::Writer::from_writer(Vec::with_capacity(capacity)),
             numbers: ryu::Buffer::new(),

@@ -23,14 +23,14 @@ fn cell(v: &Value<'_>) -> String {
 }
 
 /// The Markdown encoder.
-pub struct Markdown<'c> {
+pub(crate) struct Markdown<'c> {
     columns: &'c [Column],
     text: String,
 }
 
 impl<'c> Markdown<'c> {
     /// An encoder for rows of `columns`.
-    pub fn new(columns: &'c [Column]) -> Markdown<'c> {
+    pub(crate) fn new(columns: &'c [Column]) -> Markdown<'c> {
         Markdown { columns, text: String::new() }
     }
 

@@ -3,15 +3,15 @@
 //! decides how each type of value reads (a score is `71.25` in a table and its shortest
 //! round-trip text in CSV), so a new format is one file here plus the variant that selects it.
 
-pub mod csv;
-pub mod markdown;
-pub mod table;
+pub(crate) mod csv;
+pub(crate) mod markdown;
+pub(crate) mod table;
 
 use std::io;
 
 /// One cell of a row, typed so each format can spell it its own way.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Value<'a> {
+pub(crate) enum Value<'a> {
     /// A rank; empty for entities outside the ranking.
     Rank(Option<u32>),
     /// Text as it is.
@@ -32,7 +32,7 @@ pub enum Value<'a> {
 
 /// A column of a product's rows.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Column {
+pub(crate) struct Column {
     /// Its name in CSV headers and JSON keys.
     pub name: String,
     /// Its title in tables, or `None` where tables leave it out.
@@ -47,19 +47,19 @@ pub struct Column {
 impl Column {
     /// A column named `name`, titled `title` in tables, right-aligned there if `right`, its
     /// text clipped.
-    pub fn new(name: &str, title: Option<&'static str>, right: bool) -> Column {
+    pub(crate) fn new(name: &str, title: Option<&'static str>, right: bool) -> Column {
         Column { name: name.to_string(), title, right, clip: true }
     }
 
     /// The same column, its text shown whole in tables.
-    pub fn whole(self) -> Column {
+    pub(crate) fn whole(self) -> Column {
         Column { clip: false, ..self }
     }
 }
 
 /// Writes rows of typed values in one format, into a buffer (rows are encoded in parallel
 /// blocks and written in order).
-pub trait Encoder {
+pub(crate) trait Encoder {
     /// Writes the column header (formats without one write nothing).
     fn header(&mut self, columns: &[Column]) -> io::Result<()>;
     /// Writes one row, its values in column order.

@@ -33,23 +33,23 @@ fn width(cell: &str) -> usize {
 
 /// The widths of a table's columns (its titled ones), measured over its header and rows.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Widths(Vec<usize>);
+pub(crate) struct Widths(Vec<usize>);
 
 impl Widths {
     /// The widths of the titles alone.
-    pub fn of_header(columns: &[Column]) -> Widths {
+    pub(crate) fn of_header(columns: &[Column]) -> Widths {
         Widths(columns.iter().filter_map(|c| c.title).map(width).collect())
     }
 
     /// Widens to fit one row.
-    pub fn fit(&mut self, columns: &[Column], values: &[Value<'_>]) {
+    pub(crate) fn fit(&mut self, columns: &[Column], values: &[Value<'_>]) {
         for (w, (c, v)) in self.0.iter_mut().zip(shown(columns, values)) {
             *w = (*w).max(width(&cell(c, v)));
         }
     }
 
     /// The wider of two measurements, column by column.
-    pub fn max(mut self, other: Widths) -> Widths {
+    pub(crate) fn max(mut self, other: Widths) -> Widths {
         for (a, b) in self.0.iter_mut().zip(other.0) {
             *a = (*a).max(b);
         }
@@ -66,7 +66,7 @@ fn shown<'v, 'a, 'c>(
 }
 
 /// The aligned-table encoder.
-pub struct TableText<'c> {
+pub(crate) struct TableText<'c> {
     columns: &'c [Column],
     widths: &'c Widths,
     /// Whether titles are left-aligned above right-aligned columns too (the ledger's tables).
@@ -76,12 +76,12 @@ pub struct TableText<'c> {
 
 impl<'c> TableText<'c> {
     /// An encoder for rows of `columns`, padded to `widths`.
-    pub fn new(columns: &'c [Column], widths: &'c Widths, capacity: usize) -> TableText<'c> {
+    pub(crate) fn new(columns: &'c [Column], widths: &'c Widths, capacity: usize) -> TableText<'c> {
         TableText { columns, widths, titles_left: false, text: String::with_capacity(capacity) }
     }
 
     /// The same encoder, its titles all left-aligned.
-    pub fn titles_left(self) -> TableText<'c> {
+    pub(crate) fn titles_left(self) -> TableText<'c> {
         TableText { titles_left: true, ..self }
     }
 
@@ -134,7 +134,7 @@ impl Encoder for TableText<'_> {
 
 /// A whole table at once (a ledger's few rows): widths over every row, then the header (its
 /// titles left-aligned when `titles_left`) and the rows.
-pub fn text_table(columns: &[Column], rows: &[Vec<Value<'_>>], titles_left: bool) -> io::Result<Vec<u8>> {
+pub(crate) fn text_table(columns: &[Column], rows: &[Vec<Value<'_>>], titles_left: bool) -> io::Result<Vec<u8>> {
     let mut widths = Widths::of_header(columns);
     rows.iter().for_each(|r| widths.fit(columns, r));
     let mut enc = TableText::new(columns, &widths, 0);

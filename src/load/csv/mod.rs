@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diag::{Code, Diagnostic, Problem, did_you_mean};
-use crate::model::{AttrId, AttrType, Column, Date, Kind, KindSchema, Origin, Row, Strings};
+use crate::diag::{Code, Diagnostic, Problem};
+use crate::model::{AttrType, Column, Date, Kind, KindSchema, Origin, Row, Strings};
 use crate::model::{RawRelation, TableBuilder};
 use crate::source::FileId;
 
@@ -25,28 +25,14 @@ const BLOCK_BYTES: usize = 8 << 20;
 /// into memory whole.
 const MAX_LINE_BYTES: usize = 256 << 20;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum ColumnRole {
-    Id,
-    Name,
-    Kind,
-    Attribute(String),
-    Exposure(Kind, String),
-    Headquarters,
-}
+mod header;
+mod quoted;
 
-/// The header, resolved: what each column holds and, per kind, which attribute it fills.
-struct Plan {
-    file: FileId,
-    roles: Vec<ColumnRole>,
-    attrs: [Vec<Option<(AttrId, AttrType)>>; 3],
-    id: usize,
-    name: usize,
-    kind: usize,
-}
+use header::{ColumnRole, Plan, plan_header};
+use quoted::read_quoted;
 
 /// Reads one CSV file into the per-kind table builders.
-pub fn read_csv(
+pub(crate) fn read_csv(
     path: &Path,
     file: FileId,
     schemas: &[KindSchema; 3],
@@ -132,98 +118,10 @@ fn survey(path: &Path) -> std::io::Result<(usize, bool)> {
     Ok((lines.saturating_sub(1), quoted))
 }
 
-fn plan_header(header: &str, file: FileId, schemas: &[KindSchema; 3], errors: &mut Vec<Diagnostic>) -> Option<Plan> {
-    let mut roles = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (name, col) in header_fields(header) {
-        let name = name.trim();
-        let role = match name {
-            "id" => ColumnRole::Id,
-            "name" => ColumnRole::Name,
-            "kind" => ColumnRole::Kind,
-            "headquarters" => ColumnRole::Headquarters,
-            _ => match name.split_once(':').map(|(k, t)| (Kind::parse(k), t)) {
-                Some((Some(kind), target)) => ColumnRole::Exposure(kind, target.to_string()),
-                _ => ColumnRole::Attribute(name.to_string()),
-            },
-        };
-        if !seen.insert(role.clone()) {
-            errors.push(header_error(file, col, format!("column `{name}` appears twice")));
-        }
-        if let ColumnRole::Attribute(a) = &role
-            && schemas.iter().all(|s| s.get(a).is_none() && !s.failed(a))
-        {
-            let names = schemas.iter().flat_map(|s| s.names());
-            let d = Diagnostic::error(Code::UndeclaredAttribute, format!("column `{a}` is not a declared attribute"))
-                .at_line_col(file, 1, col);
-            // Suggestions cost a scan of every name: only for the errors that are shown.
-            let suggestion = if errors.len() < MAX_ERRORS { did_you_mean(a, names) } else { None };
-            errors.push(match suggestion {
-                Some(s) => d.hint(format!("did you mean `{s}`?")),
-                None => d.hint(format!("declare it in a dataset file: `attributes: company: {a}: number`")),
-            });
-        }
-        roles.push(role);
-    }
-    let find = |r: ColumnRole| roles.iter().position(|x| *x == r);
-    let (Some(id), Some(name), Some(kind)) = (find(ColumnRole::Id), find(ColumnRole::Name), find(ColumnRole::Kind))
-    else {
-        errors.push(
-            header_error(file, 1, "the header needs `id`, `name` and `kind` columns".into())
-                .hint("start the file with `id,name,kind,` and then one column per attribute"),
-        );
-        return None;
-    };
-    if errors.iter().any(|d| d.is_error()) {
-        return None;
-    }
-    let attrs = Kind::ALL.map(|k| {
-        let schema = &schemas[k.index()];
-        roles
-            .iter()
-            .map(|r| match r {
-                ColumnRole::Attribute(a) => schema.get(a).map(|id| (id, schema.decl(id).ty)),
-                _ => None,
-            })
-            .collect()
-    });
-    Some(Plan { file, roles, attrs, id, name, kind })
-}
-
-/// The header's names with the column (in characters, from 1) each starts at; a name may be
-/// quoted (`"id","name"`, with `""` for a quote inside).
-fn header_fields(header: &str) -> Vec<(String, usize)> {
-    let mut out = Vec::new();
-    let (mut field, mut start, mut quoted, mut col) = (String::new(), 1, false, 0);
-    let mut chars = header.chars().peekable();
-    while let Some(c) = chars.next() {
-        col += 1;
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                chars.next();
-                col += 1;
-                field.push('"');
-            }
-            '"' if quoted || field.trim().is_empty() => quoted = !quoted,
-            ',' if !quoted => {
-                out.push((std::mem::take(&mut field), start));
-                start = col + 1;
-            }
-            c => field.push(c),
-        }
-    }
-    out.push((field, start));
-    out
-}
-
 fn long_line(file: FileId, line: usize) -> Diagnostic {
     Diagnostic::error(Code::CsvFormat, format!("a line longer than {} MiB", MAX_LINE_BYTES >> 20))
         .at_line_col(file, line, 1)
         .hint("CSV rows end with a newline; is this a CSV file?")
-}
-
-fn header_error(file: FileId, col: usize, msg: String) -> Diagnostic {
-    Diagnostic::error(Code::CsvFormat, msg).at_line_col(file, 1, col)
 }
 
 /// What one block of records produced, per kind, before it is appended in order.
@@ -554,109 +452,17 @@ fn parse_chunk(bytes: &[u8], first_line: usize, plan: &Plan, builders: &[TableBu
     out
 }
 
-/// The sequential path for files with quoted fields.
-fn read_quoted(
-    reader: BufReader<File>,
-    plan: &Plan,
-    builders: &mut [TableBuilder; 3],
-    errors: &mut Vec<Diagnostic>,
-) -> std::io::Result<()> {
-    let newlines = std::rc::Rc::new(std::cell::RefCell::new(Newlines::default()));
-    let counting = Counting { inner: reader, offset: 0, newlines: std::rc::Rc::clone(&newlines) };
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(counting);
-    let mut out = Parsed::new(plan, builders, 0);
-    let mut record = csv::StringRecord::new();
-    // The header is line 1; records are located by byte offset (the csv crate's own line
-    // count runs one short on CRLF files).
-    let line_at = |byte: u64| 2 + newlines.borrow_mut().before(byte);
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = line_at(record.position().map_or(0, |p| p.byte()));
-                let fields: Vec<&str> = record.iter().collect();
-                if fields.iter().all(|f| f.trim().is_empty()) {
-                    continue;
-                }
-                // A short row whose last field spans lines: a quote opened and never closed.
-                if fields.len() != plan.roles.len() && fields.last().is_some_and(|f| f.contains('\n')) {
-                    out.errors.push(
-                        Diagnostic::error(Code::CsvFormat, "a quoted field opened on this row is never closed")
-                            .at_line_col(plan.file, line, 1)
-                            .hint("close the quote; a quote inside a quoted field is written twice (`\"\"`)"),
-                    );
-                    break;
-                }
-                parse_record(&fields, line, plan, &mut out);
-            }
-            Err(e) => {
-                let line = line_at(e.position().map_or(0, |p| p.byte()));
-                out.errors.push(Diagnostic::error(Code::CsvFormat, e.to_string()).at_line_col(plan.file, line, 1));
-                break;
-            }
-        }
-    }
-    append(out, plan, builders, errors);
-    Ok(())
-}
-
-/// Byte offsets of the newlines read so far but not yet passed, and how many were passed.
-#[derive(Default)]
-struct Newlines {
-    ahead: std::collections::VecDeque<u64>,
-    passed: usize,
-    /// Where the last line read so far starts.
-    last_seen: u64,
-}
-
-impl Newlines {
-    /// How many newlines come before `byte` (which never goes back).
-    fn before(&mut self, byte: u64) -> usize {
-        // A CRLF record's start is the `\n` of the terminator before it, so `<=`.
-        while self.ahead.front().is_some_and(|&n| n <= byte) {
-            self.ahead.pop_front();
-            self.passed += 1;
-        }
-        self.passed
-    }
-}
-
-/// A reader that notes where the newlines are, for line numbers from byte offsets.
-struct Counting<R> {
-    inner: R,
-    offset: u64,
-    newlines: std::rc::Rc<std::cell::RefCell<Newlines>>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut newlines = self.newlines.borrow_mut();
-        newlines.ahead.extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| self.offset + i as u64));
-        self.offset += n as u64;
-        let last = newlines.ahead.back().copied().map_or(0, |i| i + 1).max(newlines.last_seen);
-        newlines.last_seen = last;
-        if self.offset - last > MAX_LINE_BYTES as u64 {
-            return Err(std::io::Error::other(format!("a line longer than {} MiB", MAX_LINE_BYTES >> 20)));
-        }
-        Ok(n)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::{column_of, trim};
 
     #[test]
-    fn blank_lines_reserve_no_rows_and_quoted_header_names_are_read() {
+    fn blank_lines_reserve_no_rows() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("u.csv");
         std::fs::write(&path, format!("id,name,kind\r\na,A,company\r\n{}b,B,company", "\n\r\n".repeat(1000)))
             .expect("write");
         assert_eq!(super::survey(&path).expect("survey"), (2, false));
-        let fields = super::header_fields("\"id\", \"na,me\",\"say \"\"hi\"\"\",kind");
-        let names: Vec<(&str, usize)> = fields.iter().map(|(n, c)| (n.trim(), *c)).collect();
-        assert_eq!(names, [("id", 1), ("na,me", 6), ("say \"hi\"", 15), ("kind", 28)]);
     }
 
     #[test]

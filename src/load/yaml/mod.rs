@@ -11,13 +11,15 @@ use saphyr_parser::{Event, Parser, ScanError};
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
-use crate::diag::{Code, Diagnostic, Problem, did_you_mean};
+use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
+mod errors;
+
 /// Largest YAML file we parse (rule and dataset files are small; use CSV for big universes).
-pub const MAX_YAML_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_YAML_BYTES: usize = 16 * 1024 * 1024;
 /// Deepest nesting of mappings and sequences we accept.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// One step of a path into a YAML document.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -88,12 +90,12 @@ impl fmt::Display for YamlPath {
 }
 
 /// Builds a [`YamlPath`]: `ypath!["factors", 2, "weight"]`.
-#[macro_export]
 macro_rules! ypath {
     ($($seg:expr),* $(,)?) => {
         $crate::load::yaml::YamlPath(vec![$($crate::load::yaml::Seg::from($seg)),*])
     };
 }
+pub(crate) use ypath;
 
 #[derive(Clone, Copy, Debug)]
 struct Entry {
@@ -172,12 +174,12 @@ impl YamlDoc {
     /// Turns a deserialization error below `base` into a diagnostic at the right span.
     pub fn error_diagnostic(&self, base: &YamlPath, err: &ValueError) -> Diagnostic {
         let path = base.join(&err.path);
-        classify(&err.message, &path, self)
+        errors::classify(&err.message, &path, self)
     }
 }
 
 /// Follows `path` through a value tree.
-pub fn lookup<'a>(value: &'a Value, path: &YamlPath) -> Option<&'a Value> {
+pub(crate) fn lookup<'a>(value: &'a Value, path: &YamlPath) -> Option<&'a Value> {
     let mut v = value;
     for seg in &path.0 {
         v = match (seg, v) {
@@ -197,7 +199,7 @@ pub struct ValueError {
 }
 
 /// Deserializes `T` from a value, remembering the path where it failed.
-pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, ValueError> {
+pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, ValueError> {
     let mut track = serde_path_to_error::Track::new();
     let de = serde_path_to_error::Deserializer::new(value, &mut track);
     T::deserialize(de).map_err(|e| ValueError { path: convert_path(&track.path()), message: e.to_string() })
@@ -216,95 +218,6 @@ fn convert_path(p: &serde_path_to_error::Path) -> YamlPath {
     )
 }
 
-fn backticked(s: &str) -> Vec<&str> {
-    s.split('`').skip(1).step_by(2).collect()
-}
-
-/// Maps serde's message to a code, a readable message, the right span and a hint.
-fn classify(message: &str, path: &YamlPath, doc: &YamlDoc) -> Diagnostic {
-    if let Some(p) = Problem::from_serde(message) {
-        return p.at(doc.span(path));
-    }
-    let message = message.trim();
-    if let Some(rest) = find_after(message, "unknown field `") {
-        let quoted = format!("`{rest}");
-        let names = backticked(&quoted);
-        let (field, expected) = names.split_first().map_or(("", &[][..]), |(f, e)| (*f, e));
-        let mut key_path = path.clone();
-        if key_path.0.last() != Some(&Seg::Key(field.to_string())) {
-            key_path = key_path.at(field);
-        }
-        let mut d =
-            Diagnostic::error(Code::UnknownKey, format!("unknown key `{field}`")).at_opt(doc.key_span(&key_path));
-        d = match did_you_mean(field, expected.iter().copied()) {
-            Some(s) => d.hint(format!("did you mean `{s}`?")),
-            None if !expected.is_empty() => d.hint(format!("expected one of {}", quote_list(expected))),
-            None => d.hint("this mapping takes no keys"),
-        };
-        return d;
-    }
-    if let Some(rest) = find_after(message, "unknown variant `") {
-        let quoted = format!("`{rest}");
-        let names = backticked(&quoted);
-        let (word, expected) = names.split_first().map_or(("", &[][..]), |(f, e)| (*f, e));
-        let mut d = Diagnostic::error(Code::UnknownValue, format!("unknown value `{word}`")).at_opt(doc.span(path));
-        d = match did_you_mean(word, expected.iter().copied()) {
-            Some(s) => d.hint(format!("did you mean `{s}`?")),
-            None => d.hint(format!("expected one of {}", quote_list(expected))),
-        };
-        return d;
-    }
-    if let Some(rest) = find_after(message, "missing field `") {
-        let field = rest.split('`').next().unwrap_or_default();
-        return Diagnostic::error(Code::MissingKey, format!("missing key `{field}`"))
-            .at_opt(doc.span(path))
-            .hint(format!("add `{field}:` here"));
-    }
-    if find_after(message, "duplicate field `").is_some() {
-        return Diagnostic::error(Code::DuplicateKey, strip_location(message).to_string()).at_opt(doc.key_span(path));
-    }
-    Diagnostic::error(Code::WrongType, humanize_type_error(strip_location(message))).at_opt(doc.span(path))
-}
-
-fn find_after<'a>(message: &'a str, needle: &str) -> Option<&'a str> {
-    message.find(needle).map(|i| &message[i + needle.len()..])
-}
-
-fn strip_location(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(i) => &message[..i],
-        None => message,
-    }
-}
-
-fn quote_list(items: &[&str]) -> String {
-    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
-}
-
-/// "invalid type: string \"x\", expected f64" → "expected a number, found string \"x\"".
-fn humanize_type_error(message: &str) -> String {
-    let msg = message.rsplit_once(": invalid").map_or(message.to_string(), |(_, m)| format!("invalid{m}"));
-    let Some(rest) = msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: ")) else {
-        return msg;
-    };
-    let Some((found, expected)) = rest.split_once(", expected ") else {
-        return msg;
-    };
-    format!("expected {}, found {}", readable_expectation(expected), found)
-}
-
-fn readable_expectation(expected: &str) -> String {
-    match expected {
-        "f64" | "f32" | "a number" => "a number".into(),
-        "u64" | "u32" | "usize" | "u16" | "u8" => "a whole number".into(),
-        "a boolean" | "bool" => "true or false".into(),
-        "a string" | "string" => "text".into(),
-        "a sequence" => "a list".into(),
-        e if e.starts_with("struct ") || e.starts_with("a map") || e == "map" => "a mapping".into(),
-        e => e.to_string(),
-    }
-}
-
 /// YAML's printable characters (YAML 1.2, `c-printable`): the parser refuses others with a
 /// byte offset only, so they are found first and reported at their line and column.
 fn is_yaml_printable(c: char) -> bool {
@@ -314,7 +227,7 @@ fn is_yaml_printable(c: char) -> bool {
 
 /// Parses `text` into a document, reporting syntax errors, duplicate keys, excessive
 /// size or depth. Returns `None` when the file cannot be used at all.
-pub fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc> {
+pub(crate) fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc> {
     if text.len() > MAX_YAML_BYTES {
         diags.push(
             Diagnostic::error(
@@ -347,7 +260,7 @@ pub fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Ya
         Err(e) => {
             let start = e.location().map_or(0, |l| l.index().min(text.len()));
             diags.push(
-                Diagnostic::error(Code::YamlSyntax, strip_location(&e.to_string()).to_string())
+                Diagnostic::error(Code::YamlSyntax, errors::strip_location(&e.to_string()).to_string())
                     .at(Span::new(file, start..start)),
             );
             return None;
