@@ -479,9 +479,12 @@ fn memo_never_removes_a_link_even_when_the_manifest_names_it_with_its_target_s_h
     std::fs::write(elsewhere.join("keep.md"), "theirs\n").expect("write");
     std::os::unix::fs::symlink(elsewhere.join("keep.md"), out.join("company/zz.md")).expect("symlink");
     let mut manifest = std::fs::read_to_string(out.join(".thesis-manifest")).expect("manifest");
-    manifest.push_str(&format!("{}  company/zz.md\n", thesis::memo::sha256_hex(b"theirs\n")));
-    for hostile in ["../elsewhere/keep.md", "company/../../elsewhere/keep.md", "/etc/hostname"] {
-        manifest.push_str(&format!("{}  {hostile}\n", thesis::memo::sha256_hex(b"theirs\n")));
+    let hash: String = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(b"theirs\n"))
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    for listed in ["company/zz.md", "../elsewhere/keep.md", "company/../../elsewhere/keep.md", "/etc/hostname"] {
+        manifest.push_str(&format!("{hash}  {listed}\n"));
     }
     std::fs::write(out.join(".thesis-manifest"), manifest).expect("write");
     memo_in_time(&out).success();
