@@ -1,5 +1,5 @@
 //! The bodies of the fuzz targets (not part of the API): one function per target, shared by
-//! the cargo-fuzz binaries (`fuzz/fuzz_targets/*.rs`, through `fuzz/bodies.rs`) and by the
+//! the cargo-fuzz binaries (`fuzz/fuzz_targets/*.rs`) and by the
 //! stable corpus replay and smoke run in the CLI test binary (`tests/cli/fuzz.rs`). They live in
 //! the library because they drive its private stages (the YAML loader with its marks, the CSV
 //! reader, the Rhai compile path). Each must never panic.

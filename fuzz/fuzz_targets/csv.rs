@@ -1,7 +1,4 @@
-//! cargo-fuzz target: csv (the body is shared with the stable replay in tests/cli/fuzz.rs).
+//! cargo-fuzz target: csv (the body, `thesis::fuzz::csv`, is shared with the stable replay in tests/cli/fuzz.rs).
 #![no_main]
 
-#[path = "../bodies.rs"]
-mod bodies;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::csv(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| thesis::fuzz::csv(data));

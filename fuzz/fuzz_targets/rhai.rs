@@ -1,7 +1,4 @@
-//! cargo-fuzz target: rhai (the body is shared with the stable replay in tests/cli/fuzz.rs).
+//! cargo-fuzz target: rhai (the body, `thesis::fuzz::rhai`, is shared with the stable replay in tests/cli/fuzz.rs).
 #![no_main]
 
-#[path = "../bodies.rs"]
-mod bodies;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::rhai(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| thesis::fuzz::rhai(data));

@@ -1,7 +1,4 @@
-//! cargo-fuzz target: yaml (the body is shared with the stable replay in tests/cli/fuzz.rs).
+//! cargo-fuzz target: yaml (the body, `thesis::fuzz::yaml`, is shared with the stable replay in tests/cli/fuzz.rs).
 #![no_main]
 
-#[path = "../bodies.rs"]
-mod bodies;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::yaml(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| thesis::fuzz::yaml(data));

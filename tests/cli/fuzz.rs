@@ -4,8 +4,7 @@
 //! Longer runs by hand: `THESIS_FUZZ_SECONDS=600 cargo test --release --test cli fuzz::`, or
 //! libFuzzer itself with `cargo +nightly fuzz run yaml` (see fuzz/Cargo.toml).
 
-#[path = "../../fuzz/bodies.rs"]
-mod bodies;
+use thesis::fuzz as bodies;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
