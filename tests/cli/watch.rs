@@ -86,15 +86,28 @@ fn wait_for(rx: &Receiver<String>, needle: &str, seen: &mut String) -> String {
     panic!("no `{needle}` within {WAIT:?}; read so far:\n{seen}{read}");
 }
 
+/// A fixture file's text.
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(fixture(rel)).expect("fixture")
+}
+
+/// The `edit` fixture project (its company rules and dataset) in a temporary directory, with its
+/// rule tests when `with_tests`.
+fn edit_project(with_tests: bool) -> tempfile::TempDir {
+    let rules = read("edit/rules/company.yaml");
+    let tests = read("edit/rules/tests/co.yaml");
+    let data = read("edit/datasets/companies.yaml");
+    let mut files = vec![("rules/company.yaml", rules.as_str()), ("datasets/companies.yaml", data.as_str())];
+    if with_tests {
+        files.push(("rules/tests/co.yaml", tests.as_str()));
+    }
+    project(&files)
+}
+
 #[test]
 fn a_saved_edit_reranks_and_a_broken_save_shows_diagnostics_without_exiting() {
-    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).expect("fixture");
     let rules = read("edit/rules/company.yaml");
-    let dir = project(&[
-        ("rules/company.yaml", &rules),
-        ("rules/tests/co.yaml", &read("edit/rules/tests/co.yaml")),
-        ("datasets/companies.yaml", &read("edit/datasets/companies.yaml")),
-    ]);
+    let dir = edit_project(true);
     let mut watch = Session::start(dir.path());
     let first = watch.until("watching for changes");
     assert!(first.contains("tests: 4 passed, 0 failed"), "{first}");
@@ -123,11 +136,7 @@ fn a_saved_edit_reranks_and_a_broken_save_shows_diagnostics_without_exiting() {
 
 #[test]
 fn a_vanished_rules_directory_is_reported_as_an_io_error_not_as_zero_errors() {
-    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).expect("fixture");
-    let dir = project(&[
-        ("rules/company.yaml", &read("edit/rules/company.yaml")),
-        ("datasets/companies.yaml", &read("edit/datasets/companies.yaml")),
-    ]);
+    let dir = edit_project(false);
     let mut watch = Session::start(dir.path());
     watch.until("watching for changes");
     std::fs::remove_dir_all(dir.path().join("rules")).expect("remove rules/");
@@ -140,13 +149,8 @@ fn a_vanished_rules_directory_is_reported_as_an_io_error_not_as_zero_errors() {
 /// printed are counted, not reprinted; `--clear` starts each run on a cleared screen.
 #[test]
 fn watch_counts_known_failures_says_one_error_and_can_clear() {
-    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).expect("fixture");
     let rules = read("edit/rules/company.yaml");
-    let dir = project(&[
-        ("rules/company.yaml", &rules),
-        ("rules/tests/co.yaml", &read("edit/rules/tests/co.yaml")),
-        ("datasets/companies.yaml", &read("edit/datasets/companies.yaml")),
-    ]);
+    let dir = edit_project(true);
     let mut watch = Session::start_with(dir.path(), &["--clear"]);
     let first = watch.until("watching for changes");
     assert!(first.contains("check: 0 errors, 0 warnings"), "{first}");
