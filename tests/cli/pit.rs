@@ -84,11 +84,19 @@ fn expressions_measure_durations_from_the_view_date() {
 
 #[test]
 fn as_of_takes_only_a_complete_day_on_every_command() {
-    for cmd in ["rank", "explain", "check", "test", "memo", "diff"] {
+    let commands: [&[&str]; 6] = [
+        &["rank"],
+        &["explain", "acme"],
+        &["check"],
+        &["test"],
+        &["memo", "--out", "/nonexistent"],
+        &["diff", "--base", "HEAD"],
+    ];
+    for cmd in commands {
         for bad in ["2025", "2025-06", "2025-02-30", "yesterday"] {
-            let run = pit().args(["--as-of", bad, cmd]).run();
-            assert_eq!(run.code, 2, "{cmd} --as-of {bad}: {}", run.stderr);
-            assert!(run.stderr.contains("YYYY-MM-DD"), "{cmd} --as-of {bad}: {}", run.stderr);
+            let run = pit().args(["--as-of", bad]).args(cmd).run();
+            assert_eq!(run.code, 2, "{cmd:?} --as-of {bad}: {}", run.stderr);
+            assert!(run.stderr.contains("YYYY-MM-DD"), "{cmd:?} --as-of {bad}: {}", run.stderr);
         }
     }
 }
