@@ -102,6 +102,7 @@ impl Dataset {
             schemas: self.schemas.clone(),
             tables,
             files: self.files.clone(),
+            sources: Arc::clone(&self.sources),
             as_of: Some(view),
             derived: false,
             raw: None,
