@@ -431,7 +431,10 @@ fn policy_aligned_keeps_chinese_companies_and_raises_the_domestic_stack() {
         assert!(domestic.contains(&&id.to_string()), "{id} trains on domestic accelerators (facts §1.5)");
     }
     for id in ["alibaba", "tencent", "zhipu"] {
-        assert!(others.contains(&&id.to_string()), "{id}: an Nvidia fleet or rented compute earns no domestic-accelerator points");
+        assert!(
+            others.contains(&&id.to_string()),
+            "{id}: an Nvidia fleet or rented compute earns no domestic-accelerator points"
+        );
     }
     for d in &domestic {
         for o in &others {
@@ -585,11 +588,19 @@ fn commercial_scripts_weigh_growth_losses_and_funding() {
     attributes: { revenue: 1 }
 "#,
     );
-    assert_eq!(num(&raw, "burner", "traction"), Some(100.0), "85 for growth, +15 for the AI line; losses not counted twice");
+    assert_eq!(
+        num(&raw, "burner", "traction"),
+        Some(100.0),
+        "85 for growth, +15 for the AI line; losses not counted twice"
+    );
     assert_eq!(num(&raw, "cash_cow", "traction"), Some(25.0), "15 for shrinking, +10 for AI");
     assert_eq!(num(&raw, "bare", "traction"), None);
     assert_eq!(num(&raw, "burner", "competition"), Some(55.0), "tier 2: a leaderboard leader without mass reach");
-    assert_eq!(num(&raw, "listed_burner", "competition"), None, "nothing on record to place a tier; price cuts do not count");
+    assert_eq!(
+        num(&raw, "listed_burner", "competition"),
+        None,
+        "nothing on record to place a tier; price cuts do not count"
+    );
     assert_eq!(num(&raw, "cash_cow", "competition"), Some(80.0), "tier 1: leader with platform reach");
     assert_eq!(num(&raw, "bare", "competition"), None);
     assert_eq!(num(&raw, "burner", "financing"), Some(15.0), "under a year of cash");
