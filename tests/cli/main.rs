@@ -18,6 +18,7 @@ mod sandbox;
 mod schema;
 mod shell;
 mod shipped;
+mod sources;
 mod watch;
 
 use std::path::{Path, PathBuf};
