@@ -540,7 +540,7 @@ fn compliance_and_technology_scripts_read_dates() {
   - { id: unknown, name: e, attributes: { china_facing: true } }
 "#,
     );
-    assert_eq!(num(&raw, "abroad", "filing"), Some(70.0));
+    assert_eq!(num(&raw, "abroad", "filing"), Some(90.0), "outside China: the light home regime");
     assert_eq!(num(&raw, "unfiled", "filing"), Some(10.0));
     assert_eq!(num(&raw, "first_batch", "filing"), Some(100.0));
     assert_eq!(num(&raw, "late", "filing"), Some(70.0));
