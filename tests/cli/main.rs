@@ -10,6 +10,7 @@ mod layout;
 mod lints;
 mod mcda;
 mod memo;
+mod pit;
 mod properties;
 mod rank;
 mod readme;
@@ -17,6 +18,7 @@ mod rule_tests;
 mod sandbox;
 mod schema;
 mod shell;
+mod shipped;
 mod sources;
 mod watch;
 
