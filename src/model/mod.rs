@@ -7,7 +7,9 @@ pub(crate) mod exposure;
 mod kind;
 mod names;
 mod ruleset;
+pub(crate) mod series;
 mod unloaded;
+mod view;
 
 pub(crate) use crate::scale::{Direction, Scale};
 pub(crate) use builder::{RawRelation, TableBuilder};
@@ -24,3 +26,4 @@ pub(crate) use ruleset::{
 };
 pub use ruleset::{RuleBook, RuleSet};
 pub(crate) use unloaded::Unloaded;
+pub(crate) use view::derived_view;
