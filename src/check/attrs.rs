@@ -66,6 +66,7 @@ pub(crate) fn split_sourced(
         source: sv.source,
         period,
         published,
+        cite: sv.cite.map(|c| c.0).unwrap_or_default(),
         grade: sv.grade.map(|g| g.0),
         judgment: sv.judgment,
         note: sv.note,

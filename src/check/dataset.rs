@@ -40,6 +40,7 @@ pub(crate) fn check_dataset(ws: &Workspace, as_of: Option<Date>, keep: bool, dia
             }
         })
         .collect();
+    let sources = Arc::new(super::sources::check_sources(ws, &mut found));
     let schemas = declare_attributes(&files, &mut found);
     let mut builders = Kind::ALL.map(|k| TableBuilder::new(k, &schemas[k.index()]));
     for (doc, file) in &files {
@@ -66,6 +67,7 @@ pub(crate) fn check_dataset(ws: &Workspace, as_of: Option<Date>, keep: bool, dia
         derived: as_of.is_none(),
         raw,
         unloaded,
+        sources,
     }
 }
 

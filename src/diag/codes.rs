@@ -91,6 +91,11 @@ codes! {
 
     BadCoverageFloor = "E701", "bad-coverage-floor", "a coverage floor that is not a percentage from 0 to 100";
 
+    UnknownSource = "E801", "unknown-source", "a `cite:` names a source that no registry declares";
+    BadUrl = "E802", "bad-url", "a source address that is not a well-formed http(s) URL";
+    DuplicateSource = "E803", "duplicate-source", "two sources of the registry share an id";
+    BadLabel = "E804", "bad-label", "a factor label that is not a short name (one to four words)";
+
     UnusedAttribute = "W101", "unused-attribute", "an attribute that no rule of its kind reads";
     IrrelevantFactor = "W201", "irrelevant-factor", "a factor whose weight gives it under 1% of the total";
     UnreachableRating = "W202", "unreachable-rating", "a rating band that no total can reach";
@@ -101,4 +106,5 @@ codes! {
     GateAlwaysFires = "W402", "gate-always-fires", "a gate that fires for every entity of the data";
     SparseData = "W403", "sparse-data", "a rule that reads data most entities lack, and skips them";
     UndatedObservation = "W610", "undated-observation", "an observation in a series of several with no date";
+    UnusedSource = "W801", "unused-source", "a registry source that no observation cites";
 }

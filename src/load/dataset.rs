@@ -85,7 +85,7 @@ impl JsonSchema for AttrValue {
         let sourced = g.subschema_for::<SourcedValue>();
         let series = g.subschema_for::<SeriesSpec>();
         schemars::json_schema!({
-            "description": "A bare value (number, true/false, text, date, a list of words; null for missing), `{value, source, period, published, grade, judgment, note}`, or `{series: [...]}` of such observations.",
+            "description": "A bare value (number, true/false, text, date, a list of words; null for missing), `{value, source, cite, period, published, grade, judgment, note}`, or `{series: [...]}` of such observations.",
             "anyOf": [BareValue::json_schema(g), sourced, series]
         })
     }
@@ -171,9 +171,12 @@ pub(crate) struct SourcedValue {
     /// The value; `null` marks it missing.
     #[schemars(with = "BareValue")]
     pub value: Value,
-    /// Where the fact comes from.
+    /// Where the fact comes from, in words.
     #[serde(default)]
     pub source: Option<String>,
+    /// The id (or ids) of sources declared in a registry file (`kind: sources`).
+    #[serde(default)]
+    pub cite: Option<Cite>,
     /// What the value describes (fiscal period end, event date): YYYY, YYYY-MM or YYYY-MM-DD.
     /// Without it, the publication date.
     #[serde(default)]
@@ -208,4 +211,42 @@ pub(crate) struct SeriesSpec {
     #[serde(default)]
     #[allow(dead_code, reason = "for readers and the schema; nothing scores it")]
     pub note: Option<String>,
+}
+
+/// `cite: id` or `cite: [id, id]`: registry sources an observation rests on.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Cite(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Cite {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Cite, D::Error> {
+        let wrong = |v: &Value| {
+            Problem::new(Code::WrongType, format!("expected a source id or a list of ids, found {}", describe(v)))
+                .to_serde()
+        };
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(Cite(vec![s])),
+            Value::Sequence(items) => items
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s),
+                    other => Err(wrong(&other)),
+                })
+                .collect::<Result<_, _>>()
+                .map(Cite),
+            other => Err(wrong(&other)),
+        }
+    }
+}
+
+impl JsonSchema for Cite {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Cite".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A source id from a registry file (`kind: sources`), or a list of them.",
+            "anyOf": [ { "type": "string" }, { "type": "array", "items": { "type": "string" } } ]
+        })
+    }
 }

@@ -115,6 +115,9 @@ impl KindSchema {
 pub struct Provenance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Ids of registry sources (`cite:`), checked to exist.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cite: Vec<String>,
     /// What the value describes: a fiscal period end, an event date (`as_of:` is an alias).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Date>,
@@ -469,6 +472,8 @@ pub struct Dataset {
     pub(crate) raw: Option<[Arc<EntityTable>; 3]>,
     /// Entities that the user wrote but that failed to load.
     pub unloaded: super::Unloaded,
+    /// The source registry that observations cite by id.
+    pub sources: Arc<super::Sources>,
 }
 
 impl Dataset {

@@ -8,6 +8,7 @@ mod kind;
 mod names;
 mod ruleset;
 pub(crate) mod series;
+mod sources;
 mod unloaded;
 mod view;
 
@@ -25,5 +26,6 @@ pub(crate) use ruleset::{
     Missing, Rating,
 };
 pub use ruleset::{RuleBook, RuleSet};
+pub(crate) use sources::{SourceEntry, Sources};
 pub(crate) use unloaded::Unloaded;
 pub(crate) use view::derived_view;

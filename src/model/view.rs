@@ -106,6 +106,7 @@ impl Dataset {
             derived: false,
             raw: None,
             unloaded: self.unloaded.clone(),
+            sources: Arc::clone(&self.sources),
         })
     }
 }

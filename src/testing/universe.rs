@@ -62,6 +62,7 @@ pub(super) fn case_dataset(ds: &Dataset, case: &Case) -> (Dataset, usize) {
             derived: ds.derived,
             raw: None,
             unloaded: ds.unloaded.clone(),
+            sources: ds.sources.clone(),
         },
         subject,
     )

@@ -19,6 +19,7 @@ mod sandbox;
 mod schema;
 mod shell;
 mod trust;
+mod sources;
 mod watch;
 
 use std::path::{Path, PathBuf};
