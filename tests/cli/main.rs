@@ -19,6 +19,7 @@ mod sandbox;
 mod schema;
 mod shell;
 mod shipped;
+mod trust;
 mod sources;
 mod watch;
 
