@@ -85,6 +85,8 @@ codes! {
     UnknownTestName = "E602", "unknown-test-name", "a test case expects a factor, gate, adjustment or rating its rule set lacks";
     EmptyTest = "E603", "empty-test", "a test case that expects nothing";
     DuplicateTest = "E604", "duplicate-test", "two test cases of one file share a name";
+    RobustConditionReadsScore = "E750", "robust-condition-reads-score", "`thesis robust` cannot hold a gate or adjustment that reads `score` or `rating` fixed while weights vary";
+    RobustNothingToVary = "E751", "robust-nothing-to-vary", "`thesis robust --vary` names no weights SMAA can vary";
 
     UnusedAttribute = "W101", "unused-attribute", "an attribute that no rule of its kind reads";
     IrrelevantFactor = "W201", "irrelevant-factor", "a factor whose weight gives it under 1% of the total";
