@@ -196,7 +196,7 @@ pub(crate) fn flip_table(ks: &KindScores, flips: &[Flip]) -> io::Result<Vec<u8>>
         Column::new("entity", Some("entity"), false),
         Column::new("factor", Some("factor"), false).whole(),
         Column::new("to", Some("to"), false).whole(),
-        Column::new("points", Some("points"), true),
+        Column::new("points", Some("points now"), true),
         Column::new("change", Some("change"), true),
         Column::new("value", Some("value"), false),
     ];

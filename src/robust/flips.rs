@@ -104,18 +104,20 @@ fn flip(
     // The band edge to cross: the upper band's minimum, or this band's (to fall below it).
     let edge = if dir == Direction::Up { rules.ratings[band].min } else { rules.ratings[r].min };
     let Some(estimate) = model.solve(sums, points, f, edge - fixed.adjust) else { return flip };
+    let sums = &mut Sums::new(rules.categories.len());
     let (lo, hi) = rules.factors[f].points_bounds();
+    // Solved and checked as a change of the points, so that from + change is what flips.
     let mut probe = points.to_vec();
-    let mut moved = |p: f64, sums: &mut Sums| {
-        probe[f] = p;
+    let mut moved = |d: f64| {
+        probe[f] = from + d;
         m.total_of(model, sums, row, &probe).and_then(|t| m.rating(rules, row, t)).is_some_and(|b| match dir {
             Direction::Up => b < r,
             Direction::Down => b > r,
         })
     };
-    if let Some(p) = exact(estimate.clamp(lo, hi), lo, hi, dir, |p| moved(p, sums)) {
-        flip.points = Some(p - from);
-        flip.value = raw_value(rules, f, p, dir);
+    if let Some(d) = exact(estimate.clamp(lo, hi) - from, lo - from, hi - from, dir, &mut moved) {
+        flip.points = Some(d);
+        flip.value = raw_value(rules, f, from + d, dir);
     }
     flip
 }
@@ -123,9 +125,9 @@ fn flip(
 /// Most steps of one float taken from the closed-form estimate (rounding moves it a few).
 const MAX_STEPS: usize = 64;
 
-/// The point nearest the current points at which `moved` holds, from a closed-form estimate in
-/// [lo, hi]: stepped outward (away from the current points) until it holds, then inward while
-/// it still does. `None` when even the bound does not move the rating.
+/// The change nearest 0 at which `moved` holds, from a closed-form estimate in [lo, hi]:
+/// stepped outward (away from 0) until it holds, then inward while it still does. `None` when
+/// even the bound does not move the rating.
 fn exact(estimate: f64, lo: f64, hi: f64, dir: Direction, mut moved: impl FnMut(f64) -> bool) -> Option<f64> {
     if !estimate.is_finite() {
         return None;

@@ -99,3 +99,6 @@ pub(crate) fn entity_flips(ks: &KindScores, row: usize) -> Vec<Flip> {
     let m = Matrix::new(ks, &ks.scorers);
     flips::of_row(&ks.plan.rules, &ks.model, &m, &mut Sums::new(ks.plan.rules.categories.len()), row)
 }
+
+#[cfg(test)]
+mod tests;
