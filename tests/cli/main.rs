@@ -13,6 +13,7 @@ mod memo;
 mod properties;
 mod rank;
 mod readme;
+mod robust;
 mod rule_tests;
 mod sandbox;
 mod schema;
