@@ -168,7 +168,7 @@ pub(crate) enum Command {
     Diff(diff::DiffArgs),
     /// Re-check, re-test and re-rank on every save of a rule, script or dataset file.
     Watch(watch::WatchArgs),
-    /// Print the JSON Schema of rule, dataset or test files (for editors), or write all three.
+    /// Print the JSON Schema of rule, dataset, test or source-registry files (for editors), or write all four.
     Schema(schema::SchemaArgs),
     /// Print a shell completion script (bash, zsh, fish or powershell).
     #[command(after_help = "Examples:

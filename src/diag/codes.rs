@@ -88,6 +88,10 @@ codes! {
     RobustConditionReadsScore = "E750", "robust-condition-reads-score", "`thesis robust` cannot hold a gate or adjustment that reads `score` or `rating` fixed while weights vary";
     RobustNothingToVary = "E751", "robust-nothing-to-vary", "`thesis robust --vary` names no weights SMAA can vary";
 
+    UnknownSource = "E801", "unknown-source", "a `cite:` names a source that no registry declares";
+    BadUrl = "E802", "bad-url", "a source address that is not a well-formed http(s) URL";
+    DuplicateSource = "E803", "duplicate-source", "two sources of the registry share an id";
+
     UnusedAttribute = "W101", "unused-attribute", "an attribute that no rule of its kind reads";
     IrrelevantFactor = "W201", "irrelevant-factor", "a factor whose weight gives it under 1% of the total";
     UnreachableRating = "W202", "unreachable-rating", "a rating band that no total can reach";
@@ -97,4 +101,5 @@ codes! {
     GateNeverFires = "W401", "gate-never-fires", "a gate that fires for no entity of the data";
     GateAlwaysFires = "W402", "gate-always-fires", "a gate that fires for every entity of the data";
     SparseData = "W403", "sparse-data", "a rule that reads data most entities lack, and skips them";
+    UnusedSource = "W801", "unused-source", "a registry source that no observation cites";
 }

@@ -18,6 +18,7 @@ mod rule_tests;
 mod sandbox;
 mod schema;
 mod shell;
+mod sources;
 mod watch;
 
 use std::path::{Path, PathBuf};
