@@ -15,7 +15,9 @@ pub(crate) mod oat;
 pub(crate) mod smaa;
 mod stats;
 
-pub(crate) use flips::{Direction, Flip};
+#[cfg(test)]
+pub(crate) use flips::Direction;
+pub(crate) use flips::Flip;
 pub(crate) use loo::LeftOut;
 pub(crate) use matrix::Matrix;
 pub(crate) use oat::{Oat, WeightId};
