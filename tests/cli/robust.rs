@@ -141,3 +141,31 @@ fn an_unknown_vary_category_is_a_usage_error_with_a_suggestion() {
     let run = robust("robust/scales", &["--vary", "financal"]).code(2);
     assert!(run.stderr.contains("did you mean `financial`?"), "{}", run.stderr);
 }
+
+#[test]
+fn rule_tests_assert_flip_points_and_say_why_a_flip_is_missing() {
+    let run = robust_test(&["-v", "tests/fixtures/robust/scales/flips.yaml"]).code(1);
+    assert!(run.stdout.contains("ok     tests/fixtures/robust/scales/flips.yaml:5"), "{}", run.stdout);
+    assert!(run.stdout.contains("actual    none (capped by gate `unfiled`)"), "{}", run.stdout);
+    assert!(run.stdout.contains("actual    out of reach"), "{}", run.stdout);
+    assert!(run.stdout.ends_with("1 passed, 2 failed\n"), "{}", run.stdout);
+}
+
+#[test]
+fn a_flip_expectation_for_an_unknown_factor_is_e602() {
+    let cases =
+        "rule_set: scales\ncases:\n  - name: typo\n    entity: middling\n    expect: { flips: { grwth: { up: 1 } } }\n";
+    let dir = crate::project(&[("cases.yaml", cases)]);
+    let run = robust_test(&[dir.path().join("cases.yaml").to_str().expect("utf-8"), "--allow-outside-root"]).code(1);
+    assert!(run.stderr.contains("E602"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `growth`?"), "{}", run.stderr);
+}
+
+fn robust_test(args: &[&str]) -> crate::Run {
+    Thesis::new()
+        .args(["--rules".as_ref(), fixture("robust/scales/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("robust/scales/datasets").as_os_str()])
+        .args(["--diagnostic-format", "short", "--color", "never", "test"])
+        .args(args)
+        .run()
+}
