@@ -89,6 +89,7 @@ codes! {
     RepeatedObservation = "E611", "repeated-observation", "two observations of one attribute share period and publication date";
     LongFormat = "E612", "long-format", "a long-format CSV row that names no entity, attribute or value it can hold";
 
+    BadCoverageFloor = "E701", "bad-coverage-floor", "a coverage floor that is not a percentage from 0 to 100";
     UnknownSource = "E801", "unknown-source", "a `cite:` names a source that no registry declares";
     BadUrl = "E802", "bad-url", "a source address that is not a well-formed http(s) URL";
     DuplicateSource = "E803", "duplicate-source", "two sources of the registry share an id";
