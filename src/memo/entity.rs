@@ -58,6 +58,9 @@ pub(super) fn memo(l: Ledger, cx: Context) -> Memo {
         format: MEMO_FORMAT,
         situation,
         wording: None,
+        bounds: (l.bounds.lo, l.bounds.hi),
+        firm: l.firm,
+        not_rated_reason: l.reason.clone(),
         band: band.map(|b| (b, cx.rules.ratings.len())),
         peers: cx.peers.clone(),
         sources,
@@ -237,7 +240,9 @@ fn number_sources(l: &Ledger, evidence: &mut [Fact], profile: &mut [Fact], regis
             };
             refs.push(n);
         }
-        if let Some(text) = &p.source {
+        // Beside a citation, `source:` words say which part of the source holds the fact: no
+        // second entry of their own.
+        if let Some(text) = p.source.as_ref().filter(|_| p.cite.is_empty()) {
             let n = match list.iter().find(|s| s.id.is_none() && &s.title == text) {
                 Some(s) => s.n,
                 None => {

@@ -189,6 +189,12 @@ pub(crate) struct Memo {
     pub base: f64,
     pub rating: Option<String>,
     pub rating_before_caps: Option<String>,
+    /// The lowest and highest score the factors without observed data allow.
+    pub bounds: (f64, f64),
+    /// Both bounds in the rating's band: firm; else provisional.
+    pub firm: bool,
+    /// Why a not-rated entity has no rating.
+    pub not_rated_reason: Option<String>,
     /// Cap gates that fired.
     pub capped_by: Vec<GateRef>,
     pub excluded_by: Option<GateRef>,

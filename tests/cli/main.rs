@@ -20,9 +20,10 @@ mod sandbox;
 mod schema;
 mod shell;
 mod shipped;
-mod trust;
 mod sources;
+mod trust;
 mod watch;
+mod writing;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

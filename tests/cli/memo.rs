@@ -182,7 +182,7 @@ fn a_profile_gives_its_own_recommendation_wording() {
     assert!(
         text.contains(
             "**Recommendation.** Overweight for a Growth mandate: build or add to a position in Alpha Vision, on \
-             the strength of growth; the rule set's reading of the band: accumulate; size positions for volatility."
+             the strength of growth; the rule set's reading of the band: accumulate; size positions for volatility"
         ),
         "{text}"
     );
