@@ -23,6 +23,8 @@ pub(crate) struct Side {
     pub label: String,
     pub rule_set: String,
     pub version: String,
+    /// The view date the side was scored at.
+    pub as_of: Option<Date>,
 }
 
 /// An entity's standing under one version.
@@ -156,7 +158,7 @@ pub(crate) fn diff_views(kind: Kind, base: (&str, View<'_>), head: (&str, View<'
 
 fn side(label: &str, ks: &KindScores) -> Side {
     let r = &ks.plan.rules;
-    Side { label: label.to_string(), rule_set: r.name.clone(), version: r.version.clone() }
+    Side { label: label.to_string(), rule_set: r.name.clone(), version: r.version.clone(), as_of: ks.table.view }
 }
 
 /// Same standing up to a score change too small to show.

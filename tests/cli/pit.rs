@@ -187,3 +187,29 @@ fn the_shipped_history_shows_real_movement_with_real_causes() {
         .count();
     assert!(with_facts > 0, "rating changes name the facts that changed: {v}");
 }
+
+#[test]
+fn diff_across_dates_names_both_view_dates_and_the_facts_that_changed() {
+    let run = pit().args(["--as-of", "2025-08-31", "diff", "--base-as-of", "2025-05-01"]).run().success();
+    assert!(
+        run.stdout.starts_with("company diff · working tree (pit-company 1.0.0, as of 2025-05-01) → working tree (pit-company 1.0.0, as of 2025-08-31)"),
+        "{}",
+        run.stdout
+    );
+    let json = pit().args(["--as-of", "2025-08-31", "diff", "--base-as-of", "2025-05-01", "--format", "json"]).run();
+    let v: Value = serde_json::from_str(&json.success().stdout).expect("json");
+    let bolt = v["changes"].as_array().expect("changes").iter().find(|c| c["id"] == "bolt").cloned().expect("bolt");
+    assert_eq!(bolt["facts"][0]["attribute"], "revenue_growth");
+    assert_eq!((bolt["facts"][0]["from"].clone(), bolt["facts"][0]["to"].clone()), ("2".into(), "18".into()));
+    assert_eq!(bolt["facts"][0]["published"], "2025-08-15");
+}
+
+#[test]
+fn diff_reproduces_a_past_rating_with_the_rules_of_a_revision_and_the_facts_of_its_date() {
+    let run = Thesis::new().args(["diff", "--base", "HEAD", "--base-as-of", "2024-12-31", "--format", "json"]).run();
+    let v: Value = serde_json::from_str(&run.success().stdout).expect("json");
+    let first = if v.is_array() { v[0].clone() } else { v };
+    assert_eq!(first["base"]["label"], "HEAD");
+    assert_eq!(first["base"]["as_of"], "2024-12-31");
+    assert!(first["head"]["as_of"].as_str().is_some_and(|d| d > "2024-12-31"), "{first}");
+}
