@@ -19,8 +19,8 @@ mod rule_tests;
 mod sandbox;
 mod schema;
 mod shell;
-mod trust;
 mod sources;
+mod trust;
 mod watch;
 
 use std::path::{Path, PathBuf};
