@@ -14,6 +14,7 @@ mod pit;
 mod properties;
 mod rank;
 mod readme;
+mod robust;
 mod rule_tests;
 mod sandbox;
 mod schema;
