@@ -19,6 +19,7 @@ mod schema;
 mod shell;
 mod shipped;
 mod sources;
+mod trust;
 mod watch;
 
 use std::path::{Path, PathBuf};
