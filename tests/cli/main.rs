@@ -10,6 +10,7 @@ mod layout;
 mod lints;
 mod mcda;
 mod memo;
+mod pit;
 mod properties;
 mod rank;
 mod readme;
