@@ -570,7 +570,11 @@ fn compliance_and_technology_scripts_read_dates() {
     assert_eq!(num(&raw, "year", "months_since_release"), Some(35.0), "a bare year counts from January");
     assert_eq!(num(&raw, "later", "months_since_release"), Some(0.0), "after the baseline: fresh");
     assert_eq!(num(&raw, "day", "frontier"), Some(64.0), "two modalities (24) + omni (40)");
-    assert_eq!(num(&raw, "year", "frontier"), Some(60.0), "five generative modalities; signals do not count");
+    assert_eq!(
+        num(&raw, "year", "frontier"),
+        Some(30.0),
+        "five generative modalities (signals do not count), halved: over two years old"
+    );
 }
 
 #[test]
