@@ -49,6 +49,7 @@ mod pool;
 mod project;
 mod rank;
 mod render;
+mod robust;
 mod scale;
 mod script;
 mod source;
