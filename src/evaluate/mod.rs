@@ -103,18 +103,18 @@ pub(crate) fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diag
     Some(scores)
 }
 
-/// Every row's factor outcomes under `scorers`, row-major (`[row * factors + f]`): the points
-/// matrix a sensitivity analysis reweights without scoring again.
-pub(crate) fn outcomes(ks: &KindScores, scorers: &[Scorer]) -> Vec<Outcome> {
-    let views = factor::views(&ks.table, &ks.raw, scorers, &ks.plan.rules);
-    let nf = views.len();
-    let mut out = vec![Outcome::Skipped; ks.table.len() * nf];
+/// Every row's factor points under `scorers`, row-major (`[row * factors + f]`), observed or
+/// imputed alike, NaN where a factor has none: the points matrix a sensitivity analysis
+/// reweights without scoring again.
+pub(crate) fn points(ks: &KindScores, scorers: &[Scorer]) -> Vec<f64> {
     use rayon::prelude::*;
-    out.par_chunks_mut(nf.max(1) * inputs::CHUNK).enumerate().for_each(|(c, chunk)| {
-        for (k, row_out) in chunk.chunks_mut(nf.max(1)).enumerate() {
-            let row = c * inputs::CHUNK + k;
+    let views = factor::views(&ks.table, &ks.raw, scorers, &ks.plan.rules);
+    let nf = views.len().max(1);
+    let mut out = vec![f64::NAN; ks.table.len() * views.len()];
+    out.par_chunks_mut(nf * inputs::CHUNK).enumerate().for_each(|(c, chunk)| {
+        for (k, row_out) in chunk.chunks_mut(nf).enumerate() {
             for (f, v) in views.iter().enumerate() {
-                row_out[f] = v.outcome(row);
+                row_out[f] = v.outcome(c * inputs::CHUNK + k).points().unwrap_or(f64::NAN);
             }
         }
     });
