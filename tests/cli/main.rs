@@ -10,6 +10,7 @@ mod layout;
 mod lints;
 mod mcda;
 mod memo;
+mod pit;
 mod properties;
 mod rank;
 mod readme;
@@ -19,6 +20,7 @@ mod sandbox;
 mod schema;
 mod shell;
 mod sources;
+mod trust;
 mod watch;
 
 use std::path::{Path, PathBuf};
