@@ -42,6 +42,8 @@ pub struct KindScores {
     pub stats: Vec<Option<UniverseStats>>,
     /// Each entity's result, by row.
     pub results: Vec<EntityScore>,
+    /// Each entity's reason codes and category scores, kept by the kernel.
+    pub(crate) summaries: reasons::Summaries,
     /// The rule set's aggregation, prepared once for the kind.
     pub model: aggregate::Model,
     /// Attribute names of the kind, by id.
@@ -87,7 +89,8 @@ pub(crate) fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diag
         let raw = inputs::raw_inputs(stage, &table, schema, &scores, &plan.limits, sources, diags)?;
         let (scorers, stats) = inputs::scorers(stage, &table, &raw);
         let model = aggregate::Model::new(&stage.rules);
-        let results = kernel::score_all(stage, &table, schema, &raw, &scorers, &model, &plan.limits, sources, diags)?;
+        let (results, summaries) =
+            kernel::score_all(stage, &table, schema, &raw, &scorers, &model, &plan.limits, sources, diags)?;
         scores.kinds.push(KindScores {
             model,
             plan: Arc::clone(stage),
@@ -96,6 +99,7 @@ pub(crate) fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diag
             scorers,
             stats,
             results,
+            summaries,
             attr_names: schema.names().map(str::to_string).collect(),
             limits: plan.limits,
         });
