@@ -49,6 +49,7 @@ mod pool;
 mod project;
 mod rank;
 mod render;
+mod robust;
 mod scale;
 mod script;
 mod source;
@@ -56,7 +57,7 @@ mod testing;
 mod watch;
 
 pub use diag::{Code, Diagnostic, Diagnostics, Location, Severity};
-pub use evaluate::{Ledger, Scores, Status};
+pub use evaluate::{Basis, Bounds, Ledger, NotRated, Scores, Status};
 pub use load::schema::{Format as SchemaFormat, schema, schema_text};
 pub use model::{Column, Dataset, Date, Kind, RuleBook, RuleSet};
 pub use pipeline::{check, load_project, score, score_reported, test};

@@ -7,6 +7,7 @@ mod memo;
 pub(crate) mod output;
 mod rank;
 mod reports;
+mod robust;
 mod schema;
 mod shell;
 mod test;
@@ -162,11 +163,13 @@ pub(crate) enum Command {
     Check(check::CheckArgs),
     /// Run the rule tests: cases that score an entity and state what must come out.
     Test(test::TestArgs),
+    /// What would change each rating: flip points, one weight at a time, SMAA-2, leave one out.
+    Robust(robust::RobustArgs),
     /// Compare how two versions of the rules score the same data, entity by entity.
     Diff(diff::DiffArgs),
     /// Re-check, re-test and re-rank on every save of a rule, script or dataset file.
     Watch(watch::WatchArgs),
-    /// Print the JSON Schema of rule, dataset or test files (for editors), or write all three.
+    /// Print the JSON Schema of rule, dataset, test or source-registry files (for editors), or write all four.
     Schema(schema::SchemaArgs),
     /// Print a shell completion script (bash, zsh, fish or powershell).
     #[command(after_help = "Examples:
@@ -200,6 +203,7 @@ impl Common {
             extra: Vec::new(),
             rule_sets: self.rule_sets.clone(),
             as_of: self.as_of,
+            keep_observations: false,
             limits: Default::default(),
             root: self.root.clone(),
             allow_outside_root: self.allow_outside_root,
@@ -323,6 +327,7 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Test(args) => test::run(&cli.common, args),
         Command::Schema(args) => schema::run(args),
         Command::Diff(args) => diff::run(&cli.common, args),
+        Command::Robust(args) => robust::run(&cli.common, args),
         Command::Watch(args) => watch::run(&cli.common, args),
         Command::Completions { shell } => shell::completions(*shell),
         Command::Man => shell::man(),

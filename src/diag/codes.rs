@@ -85,6 +85,18 @@ codes! {
     UnknownTestName = "E602", "unknown-test-name", "a test case expects a factor, gate, adjustment or rating its rule set lacks";
     EmptyTest = "E603", "empty-test", "a test case that expects nothing";
     DuplicateTest = "E604", "duplicate-test", "two test cases of one file share a name";
+    ConflictingDates = "E610", "conflicting-dates", "an observation gives both `as_of` and `period`";
+    RepeatedObservation = "E611", "repeated-observation", "two observations of one attribute share period and publication date";
+    LongFormat = "E612", "long-format", "a long-format CSV row that names no entity, attribute or value it can hold";
+
+    BadCoverageFloor = "E701", "bad-coverage-floor", "a coverage floor that is not a percentage from 0 to 100";
+    RobustConditionReadsScore = "E750", "robust-condition-reads-score", "`thesis robust` cannot hold a gate or adjustment that reads `score` or `rating` fixed while weights vary";
+    RobustNothingToVary = "E751", "robust-nothing-to-vary", "`thesis robust --vary` names no weights SMAA can vary";
+
+    UnknownSource = "E801", "unknown-source", "a `cite:` names a source that no registry declares";
+    BadUrl = "E802", "bad-url", "a source address that is not a well-formed http(s) URL";
+    DuplicateSource = "E803", "duplicate-source", "two sources of the registry share an id";
+    BadLabel = "E804", "bad-label", "a factor label that is not a short name (one to four words)";
 
     ColumnarFile = "E901", "columnar-file", "a Parquet or Arrow IPC file that cannot be read";
     ColumnType = "E902", "column-type", "a Parquet or Arrow column whose type does not fit its role or attribute";
@@ -98,4 +110,6 @@ codes! {
     GateNeverFires = "W401", "gate-never-fires", "a gate that fires for no entity of the data";
     GateAlwaysFires = "W402", "gate-always-fires", "a gate that fires for every entity of the data";
     SparseData = "W403", "sparse-data", "a rule that reads data most entities lack, and skips them";
+    UndatedObservation = "W610", "undated-observation", "an observation in a series of several with no date";
+    UnusedSource = "W801", "unused-source", "a registry source that no observation cites";
 }

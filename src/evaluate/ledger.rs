@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::aggregate::{Breakdown, Outcome};
+use super::aggregate::Breakdown;
 use super::attribution::Attributor;
 use super::factor::{Raw, View};
 use super::kernel::Status;
@@ -16,6 +16,7 @@ use crate::model::{
     Adjustment, AttrId, Category, Condition, Dataset, Factor, Gate, GateAction, Input, Kind, Provenance, Scale,
 };
 
+use super::states::note;
 pub(crate) use super::states::{ConditionState, Effect, FactorState};
 
 #[derive(Clone, Debug, Serialize)]
@@ -32,18 +33,54 @@ pub struct Evidence {
     pub value: Option<String>,
     #[serde(flatten)]
     pub provenance: Provenance,
-    /// Dated after `--as-of`, so left out of the score.
+    /// Not yet known at the view date (published after it, or about a later period), so
+    /// left out of the score.
     pub withheld: bool,
+    /// The earlier publication of the same period this value restated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previously: Option<Other>,
+    /// A fresher observation in the data that was not yet known at the view date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_yet_published: Option<Other>,
+}
+
+/// Another observation of the same attribute: its value and dates.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Other {
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<crate::model::Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<crate::model::Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Known at the view date but about a period that has not begun (a listing, a deadline).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub scheduled: bool,
+}
+
+impl Other {
+    fn of((value, p): &(String, std::sync::Arc<Provenance>), view: Option<crate::model::Date>) -> Other {
+        let published = crate::model::series::published(p);
+        Other {
+            value: value.clone(),
+            period: crate::model::series::period(p),
+            published,
+            source: p.source.clone(),
+            scheduled: view.is_some_and(|v| published.is_none_or(|d| d <= v)),
+        }
+    }
 }
 
 impl Evidence {
     /// `judgment` (an analyst's call), `sourced`, `unsourced` (a bare value) or `missing`.
     pub fn basis(&self) -> &'static str {
-        match (&self.provenance.judgment, &self.provenance.source, &self.value) {
+        let sourced = self.provenance.source.is_some() || !self.provenance.cite.is_empty();
+        match (&self.provenance.judgment, sourced, &self.value) {
             (Some(_), _, _) => "judgment",
-            (None, Some(_), _) => "sourced",
-            (None, None, None) => "missing",
-            (None, None, Some(_)) => "unsourced",
+            (None, true, _) => "sourced",
+            (None, false, None) => "missing",
+            (None, false, Some(_)) => "unsourced",
         }
     }
 }
@@ -67,6 +104,8 @@ pub struct FactorLine {
     pub id: String,
     pub category: String,
     pub description: String,
+    /// Two to four words for tables and prose.
+    pub label: String,
     pub input: String,
     pub scale: String,
     /// The raw value, as JSON (number, bool, text) or null when missing.
@@ -75,6 +114,8 @@ pub struct FactorLine {
     pub state: FactorState,
     pub note: Option<String>,
     pub points: Option<f64>,
+    /// The least and most points the factor can get: what the bounds give it without observed data.
+    pub points_range: [f64; 2],
     pub weight: f64,
     /// Effective share of the total: (W꜀/ΣW)·(wᶠ/Σw꜀) over the factors with points.
     pub share: f64,
@@ -143,6 +184,20 @@ pub struct Ledger {
     pub recommendation: Option<String>,
     /// The weight share of the factors that had a value, in [0, 1].
     pub coverage: f64,
+    /// The lowest and highest total if every factor without observed data took its worst and
+    /// best points (`evaluate::bounds`).
+    pub bounds: super::Bounds,
+    /// Whether both bounds fall in the rating's band: the rating is firm, else provisional.
+    pub firm: bool,
+    /// What the observed part rests on: sourced, judged and unsourced shares of the model, and
+    /// the share on grade C facts (`None` when a script factor's facts were not traced).
+    pub basis: Option<super::Basis>,
+    /// Why a `not_rated` entity has no rating (the gate's reason, or the coverage floor).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What withheld the rating: the gate's id, `coverage` or `coverage:<category>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_rated_by: Option<String>,
     /// One line per category.
     pub categories: Vec<CategoryLine>,
     /// One line per factor: raw value, points, weight, contribution and evidence.
@@ -173,6 +228,10 @@ pub(crate) fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dat
     let conditions = if trace { trace_conditions(ks, row, dataset) } else { TracedConditions::default() };
     let factors = factor_lines(ks, row, b, &traced, scores);
     let rating = res.rating.map(|r| &rules.ratings[r as usize]);
+    let not_rated = match res.status {
+        Status::NotRated(why) => Some(super::not_rated_by(rules, why, res.coverage)),
+        _ => None,
+    };
     Ledger {
         id: table.id(row).to_string(),
         name: table.name(row).to_string(),
@@ -189,6 +248,13 @@ pub(crate) fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dat
         rating_before_caps: rules.rating_of(res.total).map(|r| rules.ratings[r].label.clone()),
         recommendation: rating.and_then(|r| r.recommendation.clone()),
         coverage: res.coverage,
+        bounds: res.bounds,
+        firm: res.firm,
+        basis: super::basis::basis(&factors, &ks.model.weights.full, |f| {
+            matches!(ks.plan.inputs[f], InputPlan::Rollup { .. })
+        }),
+        not_rated_by: not_rated.as_ref().map(|n| n.0.clone()),
+        reason: not_rated.map(|n| n.1),
         clamp: clamp(ks, row),
         reason_codes: reason_codes(&factors, rules.reason_codes),
         profile: profile(ks, row, dataset),
@@ -219,12 +285,14 @@ fn factor_lines(
             id: factor.id.clone(),
             category: rules.categories[factor.category].name.clone(),
             description: factor.description.clone(),
+            label: factor.label.clone(),
             input: describe_input(&factor.input),
             scale: describe_scale(&factor.scale),
             raw: raw_json(&ks.raw[f], &ks.table, row),
             state: FactorState::of(o),
             note: note(o, factor.missing, &ks.raw[f], &ks.table, row),
             points: o.points(),
+            points_range: factor.points_bounds().into(),
             weight: factor.weight,
             share: b.share[f],
             contribution: b.contribution[f],
@@ -305,6 +373,7 @@ fn gate_lines(ks: &KindScores, row: usize, traced: &TracedConditions) -> Vec<Con
         let effect = match g.action {
             GateAction::Exclude => Effect::Exclude,
             GateAction::Flag => Effect::Flag,
+            GateAction::NotRated => Effect::NotRated,
             GateAction::Cap(r) => Effect::Cap(rules.ratings[r].label.clone()),
         };
         let rule = Rule { id: &g.id, when: &g.when, reason: &g.reason, effect };
@@ -346,52 +415,39 @@ fn raw_json(raw: &Raw, table: &crate::model::EntityTable, row: usize) -> Json {
     }
 }
 
-fn note(
-    o: Outcome,
-    policy: crate::model::Missing,
-    raw: &Raw,
-    table: &crate::model::EntityTable,
-    row: usize,
-) -> Option<String> {
-    use crate::model::Missing as M;
-    let withheld = match raw {
-        Raw::Attr(a) => table.withheld.get(&(row as u32, *a)).map(|(v, p)| {
-            format!("value {v} dated {} is after --as-of", p.as_of.map(|d| d.to_string()).unwrap_or_default())
-        }),
-        _ => None,
-    };
-    let unmapped = match (raw, o) {
-        (_, Outcome::Observed(_)) => None,
-        (r, _) => match r.view(table) {
-            View::Text(v) => v[row].as_ref().map(|s| format!("value `{s}` is not in the map")),
-            _ => None,
-        },
-    };
-    let why = withheld.or(unmapped).unwrap_or_else(|| "no value".to_string());
-    match (o, policy) {
-        (Outcome::Observed(_), _) => None,
-        (Outcome::Imputed(_), M::Assume(x)) => Some(format!("{why}; assumed {}", crate::fmt::number(x))),
-        (Outcome::Imputed(p), _) => Some(format!("{why}; given {} points", crate::fmt::number(p))),
-        (Outcome::Skipped, _) => Some(format!("{why}; skipped (its category renormalises)")),
-        (Outcome::Failed, _) => Some(format!("{why}; policy is fail")),
+/// Why a value is left out at the view date: published after it, or about a later period.
+pub(crate) fn withheld_why(value: &str, p: &Provenance, view: Option<crate::model::Date>) -> String {
+    use crate::model::series::{period, published};
+    let Some(view) = view else { return format!("value {value} is not known at the view date") };
+    match (published(p), period(p)) {
+        (Some(publ), _) if publ > view => format!("value {value} published {publ}, after the view date {view}"),
+        (_, Some(per)) => format!("value {value} is for {per}, which begins after the view date {view}"),
+        _ => format!("value {value} is not known at the view date {view}"),
     }
 }
 
 fn attribute_evidence(table: &crate::model::EntityTable, schema_name: &str, attr: AttrId, row: usize) -> Evidence {
     let key = (row as u32, attr);
-    if let Some((v, p)) = table.withheld.get(&key) {
+    let value = table.columns[attr as usize].display(row);
+    if value.is_none()
+        && let Some((v, p)) = table.withheld.get(&key)
+    {
         return Evidence {
             attribute: schema_name.to_string(),
             value: Some(v.clone()),
             provenance: (**p).clone(),
             withheld: true,
+            previously: None,
+            not_yet_published: None,
         };
     }
     Evidence {
         attribute: schema_name.to_string(),
-        value: table.columns[attr as usize].display(row),
+        value,
         provenance: table.provenance(row, attr).map(|p| (**p).clone()).unwrap_or_default(),
         withheld: false,
+        previously: table.superseded.get(&key).map(|o| Other::of(o, None)),
+        not_yet_published: table.withheld.get(&key).map(|o| Other::of(o, table.view)),
     }
 }
 

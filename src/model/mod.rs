@@ -7,7 +7,10 @@ pub(crate) mod exposure;
 mod kind;
 mod names;
 mod ruleset;
+pub(crate) mod series;
+mod sources;
 mod unloaded;
+mod view;
 
 pub(crate) use crate::scale::{Direction, Scale};
 pub(crate) use builder::{RawRelation, TableBuilder};
@@ -19,7 +22,10 @@ pub use date::Date;
 pub use kind::Kind;
 pub(crate) use names::{ID_HINT, RESERVED_ATTRIBUTES, is_identifier, is_valid_name};
 pub(crate) use ruleset::{
-    Adjustment, Aggregation, Category, Condition, Factor, Gate, GateAction, GateMissing, Input, Missing, Rating,
+    Adjustment, Aggregation, Category, Condition, CoverageFloors, Factor, Gate, GateAction, GateMissing, Input,
+    Missing, Rating,
 };
 pub use ruleset::{RuleBook, RuleSet};
+pub(crate) use sources::{SourceEntry, Sources};
 pub(crate) use unloaded::Unloaded;
+pub(crate) use view::derived_view;

@@ -70,6 +70,8 @@ pub struct Factor {
     pub category: usize,
     pub weight: f64,
     pub description: String,
+    /// Two to four words for tables and prose.
+    pub label: String,
     pub input: Input,
     pub scale: Scale,
     pub missing: Missing,
@@ -96,6 +98,17 @@ pub enum GateAction {
     /// Cap the rating at this band (index into `ratings`, best first).
     Cap(usize),
     Flag,
+    /// Score the entity but give it no rating (listed apart, with the gate's reason).
+    NotRated,
+}
+
+/// The coverage a rule set requires before it rates an entity (`coverage:`), in percent.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CoverageFloors {
+    /// Overall coverage floor.
+    pub min: Option<f64>,
+    /// Per category (by index): its floor.
+    pub categories: Vec<(usize, f64)>,
 }
 
 #[derive(Clone, Debug)]
@@ -164,6 +177,8 @@ pub struct RuleSet {
     pub reason_codes: usize,
     /// How factor points combine into the base.
     pub aggregation: Aggregation,
+    /// Coverage below which an entity is not rated.
+    pub coverage: CoverageFloors,
     /// Where its name is written.
     pub span: Option<Span>,
 }

@@ -39,6 +39,8 @@ pub(crate) struct Case {
     pub subject: Subject,
     /// Rows of the kind's table to score it among (`None`: every entity of the kind).
     pub universe: Option<Vec<Row>>,
+    /// The view date the case pins (`None`: the run's).
+    pub as_of: Option<crate::model::Date>,
     pub expect: ExpectSpec,
 }
 
@@ -150,7 +152,13 @@ fn plan_for(
 }
 
 fn run_case(project: &Project, plan: &Plan, case: &Case, coverage: &mut Coverage, diags: &mut Diagnostics) -> Verdict {
-    let (dataset, row) = universe::case_dataset(&project.dataset, case);
+    let pinned = case.as_of.filter(|&d| Some(d) != project.dataset.as_of).map(|d| project.dataset.at(d));
+    let base = match &pinned {
+        None => &project.dataset,
+        Some(Some(view)) => view,
+        Some(None) => return Verdict::Error("the observations were not kept to view another date".into()),
+    };
+    let (dataset, row) = universe::case_dataset(base, case);
     let Some(scores) = evaluate(plan, &dataset, &project.ws.sources, diags) else {
         return Verdict::Error("scoring failed (see the diagnostics)".into());
     };
@@ -162,7 +170,34 @@ fn run_case(project: &Project, plan: &Plan, case: &Case, coverage: &mut Coverage
     coverage.record(ks, &l);
     let table = dataset.table(case.kind);
     let peer = |id: &str| table.find(id).and_then(|r| ranking.position(r as usize)).map(|p| p.0);
-    let place = compare::Place { rank: ranking.position(row).map(|p| p.0), ranked: ranking.ranked.len(), peer: &peer };
+    let flips = if case.expect.flips.is_empty() { Vec::new() } else { crate::robust::entity_flips(ks, row) };
+    let flip = |factor: &str, dir: &str| flip_of(ks, &flips, factor, dir);
+    let place = compare::Place {
+        rank: ranking.position(row).map(|p| p.0),
+        ranked: ranking.ranked.len(),
+        peer: &peer,
+        flip: &flip,
+    };
     let mismatches = compare::compare(&case.expect, &l, &place);
     if mismatches.is_empty() { Verdict::Passed } else { Verdict::Failed(mismatches) }
+}
+
+/// A factor's flip in one direction, or what keeps it from having one.
+fn flip_of(
+    ks: &crate::evaluate::KindScores,
+    flips: &[crate::robust::Flip],
+    factor: &str,
+    dir: &str,
+) -> Result<f64, String> {
+    let rules = &ks.plan.rules;
+    let found = flips.iter().find(|f| rules.factors[f.factor].id == factor && f.direction.word() == dir);
+    match found {
+        Some(f) => match (f.points, f.capped_by) {
+            (Some(d), _) => Ok(d),
+            (None, Some(g)) => Err(format!("none (capped by gate `{}`)", rules.gates[g].id)),
+            (None, None) => Err("out of reach (no points of this factor alone move the rating)".into()),
+        },
+        None if flips.is_empty() => Err("none (not rated, or a condition reads the score)".into()),
+        None => Err(format!("none (no band {dir}, or the factor has no points)")),
+    }
 }

@@ -259,7 +259,7 @@ fn the_entity_list_flag_fires_exactly_where_the_facts_list_the_company() {
 
 #[test]
 fn the_filing_cap_binds_china_facing_services_without_a_filing() {
-    let ledgers = explain_kind("company", None, None);
+    let ledgers = explain_kind("company", None, Some(BASELINE));
     let mut capped = vec![];
     for (id, l) in &ledgers {
         let facing = evidence(l, "china_facing");
@@ -317,7 +317,7 @@ fn as_of_the_baseline_withholds_every_later_fact_and_only_those() {
             for (id, l) in explain_kind(kind, None, as_of) {
                 for f in l["factors"].as_array().expect("factors") {
                     for ev in f["evidence"].as_array().expect("evidence") {
-                        let date = ev["as_of"].as_str().unwrap_or("");
+                        let date = ev["period"].as_str().unwrap_or("");
                         // A period compares as its first day, so "2026" is after the baseline.
                         let later = !date.is_empty() && date > BASELINE;
                         let expect = view == "2025" && later;
@@ -476,7 +476,9 @@ fn script_raw(
             args.push(rest.split([',', ' ']).next().unwrap_or_default().to_string());
         }
     }
-    let run = Thesis::new().in_dir(dir.path()).args(&args).args(["--format", "json"]).run().success();
+    // Scripts measure durations from the view date; the probe entities are undated.
+    let run =
+        Thesis::new().in_dir(dir.path()).args(&args).args(["--format", "json", "--as-of", BASELINE]).run().success();
     let out: Value = serde_json::from_str(&run.stdout).expect("json");
     let mut raw = BTreeMap::new();
     for l in out.as_array().expect("ledgers") {

@@ -11,13 +11,17 @@ mod layout;
 mod lints;
 mod mcda;
 mod memo;
+mod pit;
 mod properties;
 mod rank;
 mod readme;
+mod robust;
 mod rule_tests;
 mod sandbox;
 mod schema;
 mod shell;
+mod sources;
+mod trust;
 mod watch;
 
 use std::path::{Path, PathBuf};

@@ -197,7 +197,7 @@ fn as_of_withholds_later_facts_and_the_ledger_says_so() {
     assert_eq!(growth["id"], "growth");
     assert_eq!(growth["state"], "skipped");
     assert_eq!(growth["evidence"][0]["withheld"], true);
-    assert!(growth["note"].as_str().unwrap_or_default().contains("after --as-of"), "{growth}");
+    assert!(growth["note"].as_str().unwrap_or_default().contains("after the view date 2024-06-30"), "{growth}");
     let later = context().args(["--as-of", "2025-01-01", "explain", "c1", "--format", "json"]).run().success();
     let v: serde_json::Value = serde_json::from_str(&later.stdout).expect("json");
     assert_eq!(v[0]["factors"][0]["state"], "observed");

@@ -44,6 +44,7 @@ pub(super) fn draft_file(doc: &YamlDoc, f: &RuleFile, diags: &mut Vec<Diagnostic
         d.factors.push(draft_factor(doc, &path, spec, &dir, diags));
     }
     draft_conditions(doc, f, &mut d, diags);
+    draft_coverage(doc, f, &mut d, diags);
     if let Some(items) = &f.ratings {
         d.ratings = Some((draft_ratings(doc, items, &mut d.failed, diags), doc.key_span(&ypath!["ratings"])));
     }
@@ -78,6 +79,17 @@ fn draft_factor(
     {
         diags.push(non_positive(doc, path, &format!("factor `{}`", spec.id), w.0));
     }
+    let label = spec.label.as_ref().filter(|l| match label_problem(l) {
+        Some(why) => {
+            diags.push(
+                Diagnostic::error(Code::BadLabel, format!("the label of factor `{}` {why}", spec.id))
+                    .at_opt(doc.span(&path.at("label")))
+                    .hint("name the factor in two to four words, such as `label: Compute supply`; the description says the rest"),
+            );
+            false
+        }
+        None => true,
+    });
     FactorDraft {
         id: spec.id.clone(),
         at: doc.span(path),
@@ -85,6 +97,7 @@ fn draft_factor(
         category: spec.category.clone().map(|c| located(c, doc.span(&path.at("category")))),
         weight: spec.weight.map(|w| located(w.0, doc.span(&path.at("weight")))),
         description: spec.description.clone(),
+        label: label.cloned(),
         input: spec
             .input
             .as_ref()
@@ -174,6 +187,31 @@ fn draft_ratings(
     ratings.into_iter().rev().map(|(_, r)| r).collect()
 }
 
+/// The coverage floors, each in [0, 100].
+fn draft_coverage(doc: &YamlDoc, f: &RuleFile, d: &mut Draft, diags: &mut Vec<Diagnostic>) {
+    let Some(c) = &f.coverage else { return };
+    let mut floor = |path: YamlPath, v: f64| {
+        let at = doc.span(&path);
+        if !(0.0..=100.0).contains(&v) {
+            diags.push(
+                Diagnostic::error(Code::BadCoverageFloor, format!("coverage floor {} is not a percentage", number(v)))
+                    .at_opt(at)
+                    .hint("write a percentage from 0 to 100 (`min: 60` requires 60% of the weight backed by data)"),
+            );
+            return None;
+        }
+        Some(located(v, at))
+    };
+    if let Some(m) = &c.min {
+        d.coverage_min = floor(ypath!["coverage", "min"], m.0);
+    }
+    for (name, m) in &c.categories {
+        if let Some(v) = floor(ypath!["coverage", "categories", name.as_str()], m.0) {
+            d.coverage_categories.insert(name.clone(), v);
+        }
+    }
+}
+
 fn draft_conditions(doc: &YamlDoc, f: &RuleFile, d: &mut Draft, diags: &mut Vec<Diagnostic>) {
     for (path, g) in unique_by_id(doc, "gates", &f.gates, "gate", |g| &g.id, &mut d.failed, diags) {
         let cap = match &g.action.0 {
@@ -183,6 +221,7 @@ fn draft_conditions(doc: &YamlDoc, f: &RuleFile, d: &mut Draft, diags: &mut Vec<
         let action = match &g.action.0 {
             GateActionSpec::Exclude => GateAction::Exclude,
             GateActionSpec::Flag => GateAction::Flag,
+            GateActionSpec::NotRated => GateAction::NotRated,
             GateActionSpec::Cap(_) => GateAction::Cap(usize::MAX),
         };
         let gate = Gate {
@@ -246,5 +285,27 @@ fn fail(
     diags.push(doc.error_diagnostic(path, e));
     if let Some(name) = lookup(&doc.value, &path.at(key)).and_then(serde_yaml::Value::as_str) {
         failed.insert(name.to_string());
+    }
+}
+
+/// The longest factor label, in words and in characters.
+const LABEL_WORDS: usize = 4;
+const LABEL_CHARS: usize = 40;
+
+/// Why a factor label is not a short name, or `None` when it is.
+fn label_problem(label: &str) -> Option<String> {
+    let words = label.split_whitespace().count();
+    if words == 0 {
+        Some("is empty".into())
+    } else if label.contains('\n') {
+        Some("spans several lines".into())
+    } else if words > LABEL_WORDS {
+        Some(format!("has {words} words, more than {LABEL_WORDS}"))
+    } else if label.chars().count() > LABEL_CHARS {
+        Some(format!("is longer than {LABEL_CHARS} characters"))
+    } else if label.trim_end().ends_with(['.', ':', ';', ',']) {
+        Some("ends in punctuation, which prose around it doubles".into())
+    } else {
+        None
     }
 }
