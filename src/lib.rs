@@ -41,6 +41,7 @@ mod files;
 mod fmt;
 #[doc(hidden)]
 pub mod fuzz;
+mod history;
 mod load;
 mod memo;
 mod model;

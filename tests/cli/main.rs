@@ -20,6 +20,7 @@ mod rule_tests;
 mod sandbox;
 mod schema;
 mod shell;
+mod shipped;
 mod sources;
 mod trust;
 mod watch;
