@@ -131,7 +131,6 @@ impl Dataset {
             derived: false,
             raw: None,
             unloaded: self.unloaded.clone(),
-            sources: Arc::clone(&self.sources),
         })
     }
 }

@@ -24,6 +24,7 @@ mod shipped;
 mod sources;
 mod trust;
 mod watch;
+mod writing;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -62,7 +62,7 @@ fn tree(dir: &Path) -> Vec<PathBuf> {
 fn fixture_memos_and_index_match_their_snapshots() {
     let dir = tempfile::tempdir().expect("temp dir");
     let run = memo(dir.path(), &[]).success();
-    assert!(run.stderr.contains("33 written, 0 unchanged, 0 removed"), "{}", run.stderr);
+    assert!(run.stderr.contains("35 written, 0 unchanged, 0 removed"), "{}", run.stderr);
     let pinned = [
         "index.md",
         "index.json",
@@ -91,6 +91,7 @@ fn the_layout_is_an_index_and_one_memo_per_entity_in_each_format() {
         .chain(["index"]);
     let mut expected: Vec<PathBuf> =
         entities.flat_map(|e| ["html", "json", "md"].map(|x| PathBuf::from(format!("{e}.{x}")))).collect();
+    expected.extend(["methodology.html", "methodology.md"].map(PathBuf::from));
     expected.sort();
     assert_eq!(tree(dir.path()), expected);
 }
@@ -114,7 +115,7 @@ fn check_passes_on_fresh_memos_and_names_stale_and_missing_files() {
     let out = dir.path();
     memo(out, &[]).success();
     let fresh = memo(out, &["--check"]).success();
-    assert!(fresh.stderr.contains("33 memo files under"), "{}", fresh.stderr);
+    assert!(fresh.stderr.contains("35 memo files under"), "{}", fresh.stderr);
 
     let stale = out.join("company/bravo.md");
     let text = read(out, "company/bravo.md").replacen("Neutral", "Overweight", 1);
@@ -129,10 +130,10 @@ fn check_passes_on_fresh_memos_and_names_stale_and_missing_files() {
     );
     assert!(run.stderr.contains("segment/driving.json: missing"), "{}", run.stderr);
     assert!(!run.stderr.contains("notes.html"), "a file thesis did not write is not its business:\n{}", run.stderr);
-    assert!(run.stderr.contains("2 of 33 files differ"), "{}", run.stderr);
+    assert!(run.stderr.contains("2 of 35 files differ"), "{}", run.stderr);
 
     let fix = memo(out, &[]).success();
-    assert!(fix.stderr.contains("2 written, 31 unchanged, 0 removed"), "{}", fix.stderr);
+    assert!(fix.stderr.contains("2 written, 33 unchanged, 0 removed"), "{}", fix.stderr);
     assert!(out.join("company/notes.html").exists(), "a person's file is never removed");
     memo(out, &["--check"]).success();
 }
@@ -165,7 +166,7 @@ fn a_kind_option_writes_only_that_kind() {
     let dir = tempfile::tempdir().expect("temp dir");
     memo(dir.path(), &["--kind", "segment", "--format", "markdown"]).success();
     let files = tree(dir.path());
-    assert_eq!(files, ["index.md", "segment/avatars.md", "segment/driving.md"].map(PathBuf::from));
+    assert_eq!(files, ["index.md", "methodology.md", "segment/avatars.md", "segment/driving.md"].map(PathBuf::from));
 }
 
 #[test]
@@ -178,7 +179,13 @@ fn a_profile_gives_its_own_recommendation_wording() {
         .run()
         .success();
     let text = read(dir.path(), "company/alpha.md");
-    assert!(text.contains("**Overweight** (Growth profile): Accumulate; size positions for volatility."), "{text}");
+    assert!(
+        text.contains(
+            "**Recommendation.** Overweight for a Growth mandate: build or add to a position in Alpha Vision, on \
+             the strength of growth; the rule set's reading of the band: accumulate; size positions for volatility"
+        ),
+        "{text}"
+    );
     assert!(text.contains("| rule set | company-growth 1.2.0, profile Growth |"), "{text}");
 }
 
