@@ -93,9 +93,6 @@ codes! {
     RobustConditionReadsScore = "E750", "robust-condition-reads-score", "`thesis robust` cannot hold a gate or adjustment that reads `score` or `rating` fixed while weights vary";
     RobustNothingToVary = "E751", "robust-nothing-to-vary", "`thesis robust --vary` names no weights SMAA can vary";
 
-    RobustConditionReadsScore = "E750", "robust-condition-reads-score", "`thesis robust` cannot hold a gate or adjustment that reads `score` or `rating` fixed while weights vary";
-    RobustNothingToVary = "E751", "robust-nothing-to-vary", "`thesis robust --vary` names no weights SMAA can vary";
-
     UnknownSource = "E801", "unknown-source", "a `cite:` names a source that no registry declares";
     BadUrl = "E802", "bad-url", "a source address that is not a well-formed http(s) URL";
     DuplicateSource = "E803", "duplicate-source", "two sources of the registry share an id";
