@@ -42,6 +42,7 @@ mod fmt;
 #[doc(hidden)]
 pub mod fuzz;
 mod load;
+mod lsp;
 mod memo;
 mod model;
 mod pipeline;
