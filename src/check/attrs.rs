@@ -80,8 +80,14 @@ pub(crate) fn split_sourced(
         );
         return None;
     }
-    let prov =
-        Provenance { source: sv.source, as_of, grade: sv.grade.map(|g| g.0), judgment: sv.judgment, note: sv.note };
+    let prov = Provenance {
+        source: sv.source,
+        cite: sv.cite.map(|c| c.0).unwrap_or_default(),
+        as_of,
+        grade: sv.grade.map(|g| g.0),
+        judgment: sv.judgment,
+        note: sv.note,
+    };
     Some((sv.value, prov, path.at("value")))
 }
 

@@ -37,6 +37,7 @@ pub(crate) fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Dia
             }
         })
         .collect();
+    let sources = Arc::new(super::sources::check_sources(ws, &mut found));
     let schemas = declare_attributes(&files, &mut found);
     let mut builders = Kind::ALL.map(|k| TableBuilder::new(k, &schemas[k.index()]));
     for (doc, file) in &files {
@@ -61,6 +62,7 @@ pub(crate) fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Dia
         files: ws.data_files.iter().map(|d| d.file).chain(ws.csv_files.iter().map(|c| c.0)).collect(),
         as_of,
         unloaded,
+        sources,
     }
 }
 

@@ -172,7 +172,7 @@ pub(crate) enum Command {
   thesis lsp                       started by the editor in the project directory
   thesis --rules rules --data datasets lsp")]
     Lsp,
-    /// Print the JSON Schema of rule, dataset or test files (for editors), or write all three.
+    /// Print the JSON Schema of rule, dataset, test or source-registry files (for editors), or write all four.
     Schema(schema::SchemaArgs),
     /// Print a shell completion script (bash, zsh, fish or powershell).
     #[command(after_help = "Examples:

@@ -12,13 +12,13 @@ use crate::load::schema::{Format, schema_text};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   thesis schema rules              the JSON Schema of rule files, on standard output
-  thesis schema --write schemas    all three, as the editors' schema files")]
+  thesis schema --write schemas    all four, as the editors' schema files")]
 pub(crate) struct SchemaArgs {
     /// Which file format to print.
     #[arg(required_unless_present = "write")]
     pub format: Option<Format>,
-    /// Write all three schemas into this directory instead (rules.schema.json, dataset.schema.json,
-    /// tests.schema.json).
+    /// Write all four schemas into this directory instead (rules.schema.json, dataset.schema.json,
+    /// tests.schema.json, sources.schema.json).
     #[arg(long, value_name = "DIR", conflicts_with = "format")]
     pub write: Option<PathBuf>,
 }
@@ -33,7 +33,9 @@ pub(super) fn run(args: &SchemaArgs) -> Result<ExitCode, Error> {
             }
         }
         (None, Some(f)) => to_stdout(|out| out.write_all(schema_text(f).as_bytes()))?,
-        (None, None) => return Err(Error::Usage("name a format (rules, dataset, tests) or --write DIR".into())),
+        (None, None) => {
+            return Err(Error::Usage("name a format (rules, dataset, tests, sources) or --write DIR".into()));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -86,6 +86,10 @@ codes! {
     EmptyTest = "E603", "empty-test", "a test case that expects nothing";
     DuplicateTest = "E604", "duplicate-test", "two test cases of one file share a name";
 
+    UnknownSource = "E801", "unknown-source", "a `cite:` names a source that no registry declares";
+    BadUrl = "E802", "bad-url", "a source address that is not a well-formed http(s) URL";
+    DuplicateSource = "E803", "duplicate-source", "two sources of the registry share an id";
+
     UnusedAttribute = "W101", "unused-attribute", "an attribute that no rule of its kind reads";
     IrrelevantFactor = "W201", "irrelevant-factor", "a factor whose weight gives it under 1% of the total";
     UnreachableRating = "W202", "unreachable-rating", "a rating band that no total can reach";
@@ -95,4 +99,5 @@ codes! {
     GateNeverFires = "W401", "gate-never-fires", "a gate that fires for no entity of the data";
     GateAlwaysFires = "W402", "gate-always-fires", "a gate that fires for every entity of the data";
     SparseData = "W403", "sparse-data", "a rule that reads data most entities lack, and skips them";
+    UnusedSource = "W801", "unused-source", "a registry source that no observation cites";
 }

@@ -84,7 +84,7 @@ impl JsonSchema for AttrValue {
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let sourced = g.subschema_for::<SourcedValue>();
         schemars::json_schema!({
-            "description": "A bare value (number, true/false, text, date, a list of words; null for missing) or `{value, source, as_of, grade, judgment, note}`.",
+            "description": "A bare value (number, true/false, text, date, a list of words; null for missing) or `{value, source, cite, as_of, grade, judgment, note}`.",
             "anyOf": [BareValue::json_schema(g), sourced]
         })
     }
@@ -170,9 +170,12 @@ pub(crate) struct SourcedValue {
     /// The value; `null` marks it missing.
     #[schemars(with = "BareValue")]
     pub value: Value,
-    /// Where the fact comes from.
+    /// Where the fact comes from, in words.
     #[serde(default)]
     pub source: Option<String>,
+    /// The id (or ids) of sources declared in a registry file (`kind: sources`).
+    #[serde(default)]
+    pub cite: Option<Cite>,
     /// The date it refers to: YYYY, YYYY-MM or YYYY-MM-DD.
     #[serde(default)]
     pub as_of: Option<Text>,
@@ -186,4 +189,42 @@ pub(crate) struct SourcedValue {
     #[serde(default)]
     #[allow(dead_code, reason = "for readers and the schema; nothing scores it")]
     pub note: Option<String>,
+}
+
+/// `cite: id` or `cite: [id, id]`: registry sources an observation rests on.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Cite(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Cite {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Cite, D::Error> {
+        let wrong = |v: &Value| {
+            Problem::new(Code::WrongType, format!("expected a source id or a list of ids, found {}", describe(v)))
+                .to_serde()
+        };
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(Cite(vec![s])),
+            Value::Sequence(items) => items
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s),
+                    other => Err(wrong(&other)),
+                })
+                .collect::<Result<_, _>>()
+                .map(Cite),
+            other => Err(wrong(&other)),
+        }
+    }
+}
+
+impl JsonSchema for Cite {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Cite".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A source id from a registry file (`kind: sources`), or a list of them.",
+            "anyOf": [ { "type": "string" }, { "type": "array", "items": { "type": "string" } } ]
+        })
+    }
 }

@@ -5,6 +5,7 @@ pub(crate) mod csv;
 pub(crate) mod dataset;
 pub(crate) mod rules;
 pub(crate) mod schema;
+pub(crate) mod sources;
 pub(crate) mod tests;
 pub(crate) mod values;
 pub(crate) mod yaml;
@@ -27,6 +28,7 @@ pub(crate) enum FileRole {
     Tests,
     Script,
     Csv,
+    Sources,
 }
 
 /// Every input file of a run, read and parsed.
@@ -35,6 +37,8 @@ pub struct Workspace {
     pub sources: SourceMap,
     pub rule_files: Vec<YamlDoc>,
     pub data_files: Vec<YamlDoc>,
+    /// Source registries (`kind: sources`).
+    pub source_files: Vec<YamlDoc>,
     pub test_files: Vec<YamlDoc>,
     pub csv_files: Vec<(FileId, PathBuf)>,
     pub scripts: Vec<(FileId, PathBuf)>,
@@ -189,6 +193,7 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
     match classify(&doc) {
         Some(FileRole::RuleSet) => ws.rule_files.push(doc),
         Some(FileRole::Tests) => ws.test_files.push(doc),
+        Some(FileRole::Sources) => ws.source_files.push(doc),
         Some(_) => ws.data_files.push(doc),
         None => {
             if !doc.value.is_null() {
@@ -292,6 +297,8 @@ fn classify(doc: &YamlDoc) -> Option<FileRole> {
     // A test file may name a default `rule_set:`; its `cases:` key decides.
     if map.contains_key("cases") {
         Some(FileRole::Tests)
+    } else if map.contains_key("sources") || map.get("kind").and_then(|k| k.as_str()) == Some("sources") {
+        Some(FileRole::Sources)
     } else if map.contains_key("rule_set") {
         Some(FileRole::RuleSet)
     } else if map.contains_key("entities") || map.contains_key("attributes") {

@@ -1,4 +1,4 @@
-//! JSON Schemas of the three file formats, generated from the very types the loader
+//! JSON Schemas of the four file formats, generated from the very types the loader
 //! deserializes (so they cannot drift), for editors: completion, hover and validation.
 
 use schemars::generate::SchemaSettings;
@@ -16,11 +16,13 @@ pub enum Format {
     Dataset,
     /// Rule test cases.
     Tests,
+    /// Source registries (`kind: sources`).
+    Sources,
 }
 
 impl Format {
-    /// The three file formats.
-    pub const ALL: [Format; 3] = [Format::Rules, Format::Dataset, Format::Tests];
+    /// The four file formats.
+    pub const ALL: [Format; 4] = [Format::Rules, Format::Dataset, Format::Tests, Format::Sources];
 
     /// The name of the committed copy: `rules.schema.json`.
     pub fn file_name(self) -> &'static str {
@@ -28,6 +30,7 @@ impl Format {
             Format::Rules => "rules.schema.json",
             Format::Dataset => "dataset.schema.json",
             Format::Tests => "tests.schema.json",
+            Format::Sources => "sources.schema.json",
         }
     }
 
@@ -36,6 +39,7 @@ impl Format {
             Format::Rules => "thesis rule file",
             Format::Dataset => "thesis dataset file",
             Format::Tests => "thesis rule-test file",
+            Format::Sources => "thesis source registry",
         }
     }
 }
@@ -47,6 +51,7 @@ pub fn schema(format: Format) -> serde_json::Value {
         Format::Rules => generator.into_root_schema_for::<RuleFile>(),
         Format::Dataset => generator.into_root_schema_for::<DatasetFile>(),
         Format::Tests => generator.into_root_schema_for::<TestFile>(),
+        Format::Sources => generator.into_root_schema_for::<super::sources::SourcesFile>(),
     };
     schema.insert("title".into(), format.title().into());
     schema.to_value()

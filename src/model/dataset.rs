@@ -115,6 +115,9 @@ impl KindSchema {
 pub struct Provenance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Ids of registry sources (`cite:`), checked to exist.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cite: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -443,6 +446,8 @@ pub struct Dataset {
     pub as_of: Option<Date>,
     /// Entities that the user wrote but that failed to load.
     pub unloaded: super::Unloaded,
+    /// The source registry that observations cite by id.
+    pub sources: Arc<super::Sources>,
 }
 
 impl Dataset {

@@ -7,6 +7,7 @@ pub(crate) mod exposure;
 mod kind;
 mod names;
 mod ruleset;
+mod sources;
 mod unloaded;
 
 pub(crate) use crate::scale::{Direction, Scale};
@@ -22,4 +23,5 @@ pub(crate) use ruleset::{
     Adjustment, Aggregation, Category, Condition, Factor, Gate, GateAction, GateMissing, Input, Missing, Rating,
 };
 pub use ruleset::{RuleBook, RuleSet};
+pub(crate) use sources::{SourceEntry, Sources};
 pub(crate) use unloaded::Unloaded;

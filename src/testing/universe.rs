@@ -59,6 +59,7 @@ pub(super) fn case_dataset(ds: &Dataset, case: &Case) -> (Dataset, usize) {
             files: ds.files.clone(),
             as_of: ds.as_of,
             unloaded: ds.unloaded.clone(),
+            sources: ds.sources.clone(),
         },
         subject,
     )

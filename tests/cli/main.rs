@@ -17,6 +17,7 @@ mod rule_tests;
 mod sandbox;
 mod schema;
 mod shell;
+mod sources;
 mod watch;
 
 use std::path::{Path, PathBuf};

@@ -17,7 +17,9 @@ fn committed(format: Format) -> PathBuf {
 
 #[test]
 fn the_committed_schemas_are_current() {
-    for (format, word) in [(Format::Rules, "rules"), (Format::Dataset, "dataset"), (Format::Tests, "tests")] {
+    for (format, word) in
+        [(Format::Rules, "rules"), (Format::Dataset, "dataset"), (Format::Tests, "tests"), (Format::Sources, "sources")]
+    {
         let printed = Thesis::new().args(["schema", word]).run().success().stdout;
         let on_disk = std::fs::read_to_string(committed(format)).unwrap_or_default();
         assert!(
@@ -29,7 +31,7 @@ fn the_committed_schemas_are_current() {
 }
 
 #[test]
-fn write_puts_all_three_in_a_directory() {
+fn write_puts_all_four_in_a_directory() {
     let dir = project(&[]);
     Thesis::new().in_dir(dir.path()).args(["schema", "--write", "out"]).run().success();
     for format in Format::ALL {
@@ -42,6 +44,8 @@ fn write_puts_all_three_in_a_directory() {
 fn format_of(doc: &serde_json::Value) -> Format {
     if doc.get("cases").is_some() {
         Format::Tests
+    } else if doc.get("kind").and_then(|k| k.as_str()) == Some("sources") {
+        Format::Sources
     } else if doc.get("rule_set").is_some() {
         Format::Rules
     } else {
