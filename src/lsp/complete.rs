@@ -131,13 +131,19 @@ pub(crate) fn complete(a: &Analysis, text: &str, at: usize) -> Vec<CompletionIte
             items(CompletionItemKind::VALUE, entities(a, if last == "segment" { Kind::Segment } else { Kind::Region }))
         }
         ("headquarters", true) => items(CompletionItemKind::VALUE, entities(a, Kind::Region)),
-        ("entity" | "from" | "universe", true) => items(CompletionItemKind::VALUE, entities(a, kind.unwrap_or(Kind::Company))),
-        ("extends" | "rule_set", true) => {
-            items(CompletionItemKind::MODULE, p.book.sets.iter().map(|s| (s.name.clone(), s.description.clone())).collect())
+        ("entity" | "from" | "universe", true) => {
+            items(CompletionItemKind::VALUE, entities(a, kind.unwrap_or(Kind::Company)))
         }
+        ("extends" | "rule_set", true) => items(
+            CompletionItemKind::MODULE,
+            p.book.sets.iter().map(|s| (s.name.clone(), s.description.clone())).collect(),
+        ),
         ("category", true) => items(
             CompletionItemKind::ENUM_MEMBER,
-            set.map(|s| s.categories.iter().map(|c| (c.name.clone(), c.description.clone().unwrap_or_default())).collect()).unwrap_or_default(),
+            set.map(|s| {
+                s.categories.iter().map(|c| (c.name.clone(), c.description.clone().unwrap_or_default())).collect()
+            })
+            .unwrap_or_default(),
         ),
         ("scale", _) => items(CompletionItemKind::KEYWORD, scale_kinds()),
         (k, false) if parent == "scale" || (keys.len() >= 2 && keys[keys.len() - 2] == "scale") => {
@@ -169,19 +175,25 @@ fn attributes(a: &Analysis, kind: Option<Kind>) -> Vec<(String, String)> {
         .flat_map(|k| {
             p.dataset.schema(k).attrs.iter().filter(|d| !d.descriptive).map(move |d| {
                 let unit = d.unit.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
-                (d.name.clone(), format!("{} {}{unit}: {}", k.as_str(), d.ty.as_str(), d.description.clone().unwrap_or_default()))
+                (
+                    d.name.clone(),
+                    format!("{} {}{unit}: {}", k.as_str(), d.ty.as_str(), d.description.clone().unwrap_or_default()),
+                )
             })
         })
         .collect()
 }
 
 fn ratings(set: Option<&std::sync::Arc<RuleSet>>) -> Vec<(String, String)> {
-    set.map(|s| s.ratings.iter().map(|r| (r.label.clone(), format!("{}..{}", r.min, r.max))).collect()).unwrap_or_default()
+    set.map(|s| s.ratings.iter().map(|r| (r.label.clone(), format!("{}..{}", r.min, r.max))).collect())
+        .unwrap_or_default()
 }
 
 fn factors(set: Option<&std::sync::Arc<RuleSet>>) -> Vec<(String, String)> {
-    set.map(|s| s.factors.iter().map(|f| (f.id.clone(), format!("weight {} · {}", f.weight, f.description.trim()))).collect())
-        .unwrap_or_default()
+    set.map(|s| {
+        s.factors.iter().map(|f| (f.id.clone(), format!("weight {} · {}", f.weight, f.description.trim()))).collect()
+    })
+    .unwrap_or_default()
 }
 
 fn gates(set: Option<&std::sync::Arc<RuleSet>>) -> Vec<(String, String)> {
@@ -203,7 +215,11 @@ fn scale_spec() -> Vec<(String, String, Vec<String>)> {
         let description = alt.get("description").and_then(Value::as_str).unwrap_or_default().to_string();
         let Some(props) = alt.get("properties").and_then(Value::as_object) else { continue };
         for (kind, spec) in props {
-            let keys = spec.get("properties").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+            let keys = spec
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
             out.push((kind.clone(), description.clone(), keys));
         }
     }
@@ -215,7 +231,12 @@ fn scale_kinds() -> Vec<(String, String)> {
 }
 
 fn scale_keys(kind: &str) -> Vec<(String, String)> {
-    scale_spec().into_iter().filter(|(k, _, _)| k == kind).flat_map(|(_, _, keys)| keys).map(|k| (k, String::new())).collect()
+    scale_spec()
+        .into_iter()
+        .filter(|(k, _, _)| k == kind)
+        .flat_map(|(_, _, keys)| keys)
+        .map(|k| (k, String::new()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -229,11 +250,17 @@ mod tests {
     #[test]
     fn the_keys_above_the_cursor_come_from_indentation_and_braces() {
         let text = "factors:\n  - id: a\n    input: { attribute: da";
-        assert_eq!(at_end(text), Context { keys: vec!["factors".into(), "input".into(), "attribute".into()], value: true });
+        assert_eq!(
+            at_end(text),
+            Context { keys: vec!["factors".into(), "input".into(), "attribute".into()], value: true }
+        );
         let text = "gates:\n  - id: g\n    action: { cap: ";
         assert_eq!(at_end(text).keys, ["gates", "action", "cap"]);
         let text = "entities:\n  - id: x\n    exposure:\n      segment: { soc";
-        assert_eq!(at_end(text), Context { keys: vec!["entities".into(), "exposure".into(), "segment".into()], value: false });
+        assert_eq!(
+            at_end(text),
+            Context { keys: vec!["entities".into(), "exposure".into(), "segment".into()], value: false }
+        );
         let text = "remove:\n  - ";
         assert_eq!(at_end(text), Context { keys: vec!["remove".into()], value: true });
         let text = "remove: [a, ";

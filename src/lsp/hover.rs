@@ -25,13 +25,46 @@ pub(crate) fn hover(a: &Analysis, symbol: &Symbol, set: Option<&str>) -> Option<
             if let Some(base) = &s.extends {
                 let _ = write!(out, ", extends `{base}`");
             }
-            let _ = write!(out, "\n\n{}\n\n{} factors, {} gates, {} ratings", s.description.trim(), s.factors.len(), s.gates.len(), s.ratings.len());
+            let _ = write!(
+                out,
+                "\n\n{}\n\n{} factors, {} gates, {} ratings",
+                s.description.trim(),
+                s.factors.len(),
+                s.gates.len(),
+                s.ratings.len()
+            );
             Some(out)
         }
         Symbol::Entity(id) => entity(a, id),
         Symbol::Script(path) => Some(format!("script `{}`", crate::source::display_path(path))),
-        Symbol::Function { script, name } => Some(format!("function `{name}` of `{}`", crate::source::display_path(script))),
+        Symbol::Function { script, name } => {
+            Some(format!("function `{name}` of `{}`", crate::source::display_path(script)))
+        }
+        Symbol::Source(id) => source(a, id),
     }
+}
+
+/// A registry source: its title, publisher, date and address, and how many facts cite it.
+fn source(a: &Analysis, id: &str) -> Option<String> {
+    let p = a.project.as_ref()?;
+    let entry = p.ws.source_files.iter().find_map(|doc| {
+        doc.value
+            .get("sources")?
+            .as_sequence()?
+            .iter()
+            .find(|s| s.get("id").and_then(|v| v.as_str()) == Some(id))
+            .cloned()
+    })?;
+    let field = |k: &str| entry.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let mut out = format!("**{}** · source `{id}`", field("title").unwrap_or_default());
+    for (k, label) in [("publisher", "publisher"), ("published", "published"), ("grade", "grade"), ("url", "url")] {
+        if let Some(v) = field(k) {
+            let _ = write!(out, "\n- {label}: {v}");
+        }
+    }
+    let cited = a.mentions_of(&Symbol::Source(id.to_string())).iter().filter(|m| !m.declares).count();
+    let _ = write!(out, "\n- cited by {}", crate::fmt::count(cited, "fact"));
+    Some(out)
 }
 
 /// The scores of the kind `set` scores, with `set` chosen.
@@ -67,7 +100,8 @@ fn factor(a: &Analysis, set: &str, id: &str) -> Option<String> {
 /// Points min/median/max over the universe, who it helps and hurts most, who has no data.
 fn effect(ks: &KindScores, f: usize) -> String {
     let outcomes = factor_outcomes(ks, f);
-    let mut scored: Vec<(f64, usize)> = outcomes.iter().enumerate().filter_map(|(r, o)| o.points().map(|p| (p, r))).collect();
+    let mut scored: Vec<(f64, usize)> =
+        outcomes.iter().enumerate().filter_map(|(r, o)| o.points().map(|p| (p, r))).collect();
     let missing = outcomes.iter().filter(|o| !matches!(o, Outcome::Observed(_))).count();
     let n = ks.table.len();
     let mut out = format!("\n**Live effect** across {n} {}:\n\n", ks.kind().plural());
@@ -76,8 +110,15 @@ fn effect(ks: &KindScores, f: usize) -> String {
     } else {
         scored.sort_by(|x, y| x.0.total_cmp(&y.0).then(ks.table.id(x.1).cmp(ks.table.id(y.1))));
         let pts: Vec<f64> = scored.iter().map(|s| s.0).collect();
-        let median = if pts.len() % 2 == 1 { pts[pts.len() / 2] } else { (pts[pts.len() / 2 - 1] + pts[pts.len() / 2]) / 2.0 };
-        let _ = writeln!(out, "- points: min {} · median {} · max {}", number(pts[0]), number(median), number(pts[pts.len() - 1]));
+        let median =
+            if pts.len() % 2 == 1 { pts[pts.len() / 2] } else { (pts[pts.len() / 2 - 1] + pts[pts.len() / 2]) / 2.0 };
+        let _ = writeln!(
+            out,
+            "- points: min {} · median {} · max {}",
+            number(pts[0]),
+            number(median),
+            number(pts[pts.len() - 1])
+        );
         let name = |&(p, r): &(f64, usize)| format!("{} ({})", ks.table.name(r), number(p));
         let top: Vec<String> = scored.iter().rev().take(3).map(name).collect();
         let bottom: Vec<String> = scored.iter().take(3).map(name).collect();
@@ -109,7 +150,9 @@ fn attribute(a: &Analysis, kind: Kind, name: &str) -> Option<String> {
     let _ = write!(out, "\n\n- {have} of {} {} have it", table.len(), kind.plural());
     let mut sources: Vec<(usize, String)> = Vec::new();
     for r in 0..table.len() {
-        if let Some(src) = table.provenance(r, id).and_then(|pr| pr.source.clone()) {
+        let Some(pr) = table.provenance(r, id) else { continue };
+        let cites = pr.cite.iter().map(|c| format!("`{c}`"));
+        for src in pr.source.clone().into_iter().chain(cites) {
             match sources.iter_mut().find(|(_, s)| *s == src) {
                 Some(entry) => entry.0 += 1,
                 None => sources.push((1, src)),
@@ -140,9 +183,12 @@ fn rating(a: &Analysis, set: &str, label: &str) -> Option<String> {
     }
     if let Some((session, k)) = scored(a, rules) {
         let ks = &session.scores.kinds[k];
-        let now: Vec<&str> =
-            (0..ks.table.len()).filter(|&row| ks.results[row].rating == Some(band as u8)).map(|row| ks.table.name(row)).collect();
-        let _ = write!(out, "\n\n**Now** ({}): {}", now.len(), if now.is_empty() { "none".into() } else { now.join(", ") });
+        let now: Vec<&str> = (0..ks.table.len())
+            .filter(|&row| ks.results[row].rating == Some(band as u8))
+            .map(|row| ks.table.name(row))
+            .collect();
+        let _ =
+            write!(out, "\n\n**Now** ({}): {}", now.len(), if now.is_empty() { "none".into() } else { now.join(", ") });
     }
     Some(out)
 }
@@ -157,9 +203,16 @@ fn gate(a: &Analysis, set: &str, id: &str) -> Option<String> {
         && g < 64
     {
         let ks = &session.scores.kinds[k];
-        let now: Vec<&str> =
-            (0..ks.table.len()).filter(|&row| ks.results[row].gates_fired & (1 << g) != 0).map(|row| ks.table.name(row)).collect();
-        let _ = write!(out, "\n\n**Fires now** ({}): {}", now.len(), if now.is_empty() { "none".into() } else { now.join(", ") });
+        let now: Vec<&str> = (0..ks.table.len())
+            .filter(|&row| ks.results[row].gates_fired & (1 << g) != 0)
+            .map(|row| ks.table.name(row))
+            .collect();
+        let _ = write!(
+            out,
+            "\n\n**Fires now** ({}): {}",
+            now.len(),
+            if now.is_empty() { "none".into() } else { now.join(", ") }
+        );
     }
     Some(out)
 }
@@ -173,7 +226,8 @@ fn entity(a: &Analysis, id: &str) -> Option<String> {
         && let Some(ks) = session.scores.of(kind)
     {
         let r = &ks.results[row as usize];
-        let label = r.rating.and_then(|b| ks.plan.rules.ratings.get(b as usize)).map_or("unrated", |b| b.label.as_str());
+        let label =
+            r.rating.and_then(|b| ks.plan.rules.ratings.get(b as usize)).map_or("unrated", |b| b.label.as_str());
         let _ = write!(out, "\n\nscore {} · {label} under `{}`", number(r.total), ks.plan.rules.name);
     }
     Some(out)

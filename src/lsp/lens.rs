@@ -28,7 +28,12 @@ pub(crate) fn inlay_hints(a: &Analysis, file: FileId) -> Vec<InlayHint> {
     for (path, _, value) in doc.index.entries() {
         let was = match path.0.as_slice() {
             [Seg::Key(f), Seg::Index(i), Seg::Key(field)] if f == "factors" => {
-                let id = doc.value.get("factors").and_then(|fs| fs.get(*i)).and_then(|f| f.get("id")).and_then(|v| v.as_str());
+                let id = doc
+                    .value
+                    .get("factors")
+                    .and_then(|fs| fs.get(*i))
+                    .and_then(|f| f.get("id"))
+                    .and_then(|v| v.as_str());
                 let Some(old) = id.and_then(|id| base.factors.iter().find(|f| f.id == id)) else { continue };
                 match field.as_str() {
                     "weight" => number(old.weight),
@@ -40,7 +45,9 @@ pub(crate) fn inlay_hints(a: &Analysis, file: FileId) -> Vec<InlayHint> {
                 if path.0.len() == 3 && path.0[2] != Seg::Key("weight".into()) {
                     continue;
                 }
-                if doc.value.get("categories").and_then(|m| m.get(name)).is_some_and(|v| v.is_mapping()) && path.0.len() == 2 {
+                if doc.value.get("categories").and_then(|m| m.get(name)).is_some_and(|v| v.is_mapping())
+                    && path.0.len() == 2
+                {
                     continue;
                 }
                 let Some(old) = base.categories.iter().find(|c| &c.name == name) else { continue };
@@ -79,11 +86,18 @@ pub(crate) fn code_lenses(a: &Analysis, file: FileId) -> Vec<CodeLens> {
     match role {
         Role::Tests => {
             let cases = doc.value.get("cases").and_then(|c| c.as_sequence()).map_or(0, Vec::len);
-            let mut out = vec![lens(0, format!("▶ Run {}", crate::fmt::count(cases, "case")), RUN_TESTS, vec![path.clone()])];
+            let mut out =
+                vec![lens(0, format!("▶ Run {}", crate::fmt::count(cases, "case")), RUN_TESTS, vec![path.clone()])];
             for i in 0..cases {
-                let name = doc.value.get("cases").and_then(|c| c.get(i)).and_then(|c| c.get("name")).and_then(|n| n.as_str());
+                let name =
+                    doc.value.get("cases").and_then(|c| c.get(i)).and_then(|c| c.get("name")).and_then(|n| n.as_str());
                 if let (Some(name), Some(span)) = (name, doc.key_span(&crate::ypath!["cases", i, "name"])) {
-                    out.push(lens(span.start, "▶ Run".into(), RUN_TESTS, vec![path.clone(), Value::String(name.into())]));
+                    out.push(lens(
+                        span.start,
+                        "▶ Run".into(),
+                        RUN_TESTS,
+                        vec![path.clone(), Value::String(name.into())],
+                    ));
                 }
             }
             out
@@ -95,7 +109,7 @@ pub(crate) fn code_lenses(a: &Analysis, file: FileId) -> Vec<CodeLens> {
             }
             None => Vec::new(),
         },
-        Role::Data => Vec::new(),
+        Role::Data | Role::Sources => Vec::new(),
     }
 }
 

@@ -15,6 +15,7 @@ mod text;
 mod transport;
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crossbeam_channel::TryRecvError;
 use lsp_server::{Connection, Message, Notification, Request, Response};
@@ -58,7 +59,10 @@ struct Server<'c> {
     base: Options,
     docs: Docs,
     phase: Phase,
-    analysis: Option<Analysis>,
+    analysis: Option<Rc<Analysis>>,
+    /// The last analysis without errors: what hover and completion know while the files are
+    /// broken mid-edit (a rule set with an error is not in the current one's rule book).
+    good: Option<Rc<Analysis>>,
     /// The open documents (or edits on disk) changed since the last analysis.
     dirty: bool,
     /// What was last published per file, so only changes are sent again.
@@ -73,6 +77,7 @@ impl<'c> Server<'c> {
             docs: Docs::default(),
             phase: Phase::Uninitialized,
             analysis: None,
+            good: None,
             dirty: true,
             published: HashMap::new(),
         }
@@ -120,7 +125,9 @@ impl<'c> Server<'c> {
                 self.initialize(&req.params);
                 Ok(initialize_result())
             }
-            (Phase::Uninitialized, _) => Err((code::SERVER_NOT_INITIALIZED, "the server is not initialized yet".into())),
+            (Phase::Uninitialized, _) => {
+                Err((code::SERVER_NOT_INITIALIZED, "the server is not initialized yet".into()))
+            }
             (Phase::Running, "initialize") => Err((code::INVALID_REQUEST, "the server is already initialized".into())),
             (Phase::Running, "shutdown") => {
                 self.phase = Phase::ShutDown;
@@ -143,7 +150,8 @@ impl<'c> Server<'c> {
     /// Starts from the client's workspace folder when the server was started elsewhere.
     fn initialize(&mut self, params: &Value) {
         self.phase = Phase::Running;
-        let root = params.get("rootUri").and_then(Value::as_str).and_then(|u| Url::parse(u).ok()).and_then(|u| text::path(&u));
+        let root =
+            params.get("rootUri").and_then(Value::as_str).and_then(|u| Url::parse(u).ok()).and_then(|u| text::path(&u));
         let rules = self.base.rules.first().cloned().unwrap_or_default();
         if let Some(root) = root
             && rules.is_relative()
@@ -156,7 +164,8 @@ impl<'c> Server<'c> {
 
     fn answer(&mut self, req: &Request) -> Result<Value, (i32, String)> {
         let Some(a) = &self.analysis else { return Err((code::REQUEST_FAILED, "no analysis yet".into())) };
-        let done = requests::answer(a, &req.method, &req.params)?;
+        let known = self.good.as_deref().unwrap_or(a);
+        let done = requests::answer(a, known, &req.method, &req.params)?;
         if let Some((text, summary)) = &done.report {
             self.notify("window/logMessage", json!({ "type": 3, "message": text }));
             self.notify("window/showMessage", json!({ "type": 3, "message": summary }));
@@ -170,7 +179,8 @@ impl<'c> Server<'c> {
         }
         match n.method.as_str() {
             "textDocument/didOpen" => {
-                let (Some(uri), Some(text)) = (param_uri(&n.params), n.params.pointer("/textDocument/text").and_then(Value::as_str))
+                let (Some(uri), Some(text)) =
+                    (param_uri(&n.params), n.params.pointer("/textDocument/text").and_then(Value::as_str))
                 else {
                     return;
                 };
@@ -210,7 +220,8 @@ impl<'c> Server<'c> {
             }
         }
         doc.text = body.into();
-        doc.version = params.pointer("/textDocument/version").and_then(Value::as_i64).unwrap_or(doc.version as i64) as i32;
+        doc.version =
+            params.pointer("/textDocument/version").and_then(Value::as_i64).unwrap_or(doc.version as i64) as i32;
         self.dirty = true;
     }
 
@@ -242,6 +253,10 @@ impl<'c> Server<'c> {
         for line in a.unplaced() {
             self.notify("window/logMessage", json!({ "type": 1, "message": line }));
         }
+        let a = Rc::new(a);
+        if !a.diags.has_errors() && a.project.is_some() {
+            self.good = Some(Rc::clone(&a));
+        }
         self.analysis = Some(a);
     }
 }
@@ -263,7 +278,10 @@ fn initialize_result() -> Value {
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
-        rename_provider: Some(OneOf::Right(RenameOptions { prepare_provider: Some(true), work_done_progress_options: Default::default() })),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some([":", " ", "{", "[", ","].map(String::from).to_vec()),
             ..Default::default()

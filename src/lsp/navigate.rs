@@ -66,7 +66,11 @@ fn entity_origin(a: &Analysis, id: &str) -> Option<Location> {
 
 /// Every mention of `symbol`, with or without its declarations.
 pub(crate) fn references(a: &Analysis, symbol: &Symbol, declarations: bool) -> Vec<Location> {
-    a.mentions_of(symbol).into_iter().filter(|m| declarations || !m.declares).filter_map(|m| location(a, m.span)).collect()
+    a.mentions_of(symbol)
+        .into_iter()
+        .filter(|m| declarations || !m.declares)
+        .filter_map(|m| location(a, m.span))
+        .collect()
 }
 
 /// The edits that rename a factor everywhere its family mentions it: the base and its
@@ -76,7 +80,9 @@ pub(crate) fn rename(a: &Analysis, symbol: &Symbol, new: &str) -> Result<Workspa
         return Err("only factor ids can be renamed".into());
     };
     if !crate::model::is_valid_name(new) {
-        return Err(format!("`{new}` is not a valid id: letters, digits, `_`, `-` and `.`, starting with a letter or digit"));
+        return Err(format!(
+            "`{new}` is not a valid id: letters, digits, `_`, `-` and `.`, starting with a letter or digit"
+        ));
     }
     let taken = Symbol::Factor { family: family.clone(), id: new.to_string() };
     if new != id && !a.mentions_of(&taken).is_empty() {

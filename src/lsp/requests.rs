@@ -2,8 +2,8 @@
 //! panic), the position turned into a byte of the analysed text, the feature asked.
 
 use lsp_types::{
-    CompletionParams, ExecuteCommandParams, GotoDefinitionParams, Hover, HoverContents, HoverParams,
-    MarkupContent, MarkupKind, ReferenceParams, RenameParams, TextDocumentPositionParams, Url,
+    CompletionParams, ExecuteCommandParams, GotoDefinitionParams, Hover, HoverContents, HoverParams, MarkupContent,
+    MarkupKind, ReferenceParams, RenameParams, TextDocumentPositionParams, Url,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -29,23 +29,25 @@ fn params<T: DeserializeOwned>(v: &Value) -> Result<T, (i32, String)> {
     serde_json::from_value(v.clone()).map_err(|e| (code::INVALID_PARAMS, format!("invalid parameters: {e}")))
 }
 
-/// Answers one request of a running server.
-pub(crate) fn answer(a: &Analysis, method: &str, raw: &Value) -> Answer {
+/// Answers one request of a running server: positions are found in `a`, the analysis of the
+/// texts as they are; what is said about the names comes from `a` or, when it has nothing (the
+/// rule set has an error now), from `known`, the last analysis without errors.
+pub(crate) fn answer(a: &Analysis, known: &Analysis, method: &str, raw: &Value) -> Answer {
     match method {
         "textDocument/hover" => {
             let p: HoverParams = params(raw)?;
-            ok(hover(a, &p.text_document_position_params))
+            ok(hover(a, known, &p.text_document_position_params))
         }
         "textDocument/definition" => {
             let p: GotoDefinitionParams = params(raw)?;
-            let found = at(a, &p.text_document_position_params).and_then(|(_, m)| crate::lsp::navigate::definition(a, &m.symbol));
+            let found = at(a, &p.text_document_position_params)
+                .and_then(|(_, m)| crate::lsp::navigate::definition(a, &m.symbol));
             ok(found)
         }
         "textDocument/references" => {
             let p: ReferenceParams = params(raw)?;
-            let found = at(a, &p.text_document_position).map(|(_, m)| {
-                crate::lsp::navigate::references(a, &m.symbol, p.context.include_declaration)
-            });
+            let found = at(a, &p.text_document_position)
+                .map(|(_, m)| crate::lsp::navigate::references(a, &m.symbol, p.context.include_declaration));
             ok(found)
         }
         "textDocument/prepareRename" => {
@@ -62,7 +64,8 @@ pub(crate) fn answer(a: &Analysis, method: &str, raw: &Value) -> Answer {
             let Some((_, m)) = at(a, &p.text_document_position) else {
                 return Err((code::REQUEST_FAILED, "nothing to rename here: put the cursor on a factor id".into()));
             };
-            let edit = crate::lsp::navigate::rename(a, &m.symbol, &p.new_name).map_err(|e| (code::REQUEST_FAILED, e))?;
+            let edit =
+                crate::lsp::navigate::rename(a, &m.symbol, &p.new_name).map_err(|e| (code::REQUEST_FAILED, e))?;
             ok(edit)
         }
         "textDocument/completion" => {
@@ -70,7 +73,9 @@ pub(crate) fn answer(a: &Analysis, method: &str, raw: &Value) -> Answer {
             let pos = &p.text_document_position;
             let items = file_of(a, &pos.text_document.uri).and_then(|f| {
                 let text = a.text(f)?;
-                Some(crate::lsp::complete::complete(a, &text, crate::lsp::text::offset(&text, pos.position)))
+                let at = crate::lsp::text::offset(&text, pos.position);
+                let k = if a.diags.has_errors() { known } else { a };
+                Some(crate::lsp::complete::complete(k, &text, at))
             });
             ok(items.unwrap_or_default())
         }
@@ -88,7 +93,11 @@ pub(crate) fn answer(a: &Analysis, method: &str, raw: &Value) -> Answer {
             let p: ExecuteCommandParams = params(raw)?;
             let text = crate::lsp::lens::execute(a, &p.command, &p.arguments).map_err(|e| (code::REQUEST_FAILED, e))?;
             let summary = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default().to_string();
-            let summary = if p.command == crate::lsp::lens::RANK { text.lines().next().unwrap_or_default().to_string() } else { summary };
+            let summary = if p.command == crate::lsp::lens::RANK {
+                text.lines().next().unwrap_or_default().to_string()
+            } else {
+                summary
+            };
             Ok(Done { value: Value::String(text.clone()), report: Some((text, summary)) })
         }
         m if m.starts_with("$/") => ok(Value::Null),
@@ -109,13 +118,19 @@ fn at(a: &Analysis, p: &TextDocumentPositionParams) -> Option<(FileId, Mention)>
     Some((file, a.mention_at(file, byte)?))
 }
 
-fn hover(a: &Analysis, p: &TextDocumentPositionParams) -> Option<Hover> {
+fn hover(a: &Analysis, known: &Analysis, p: &TextDocumentPositionParams) -> Option<Hover> {
     let (file, m) = at(a, p)?;
     let set = a.doc(file).and_then(|(doc, role)| match role {
         Role::Rules | Role::Tests => doc.value.get("rule_set").and_then(|v| v.as_str()).map(str::to_string),
-        Role::Data => None,
+        Role::Data | Role::Sources => None,
     });
-    let markdown = crate::lsp::hover::hover(a, &m.symbol, set.as_deref())?;
+    let markdown = crate::lsp::hover::hover(a, &m.symbol, set.as_deref()).or_else(|| {
+        crate::lsp::hover::hover(known, &m.symbol, set.as_deref())
+            .map(|h| format!("{h}\n\n_as of the last check without errors_"))
+    })?;
     let range = crate::lsp::navigate::location(a, m.span).map(|l| l.range);
-    Some(Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: markdown }), range })
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: markdown }),
+        range,
+    })
 }

@@ -101,6 +101,9 @@ impl Analysis {
         if let Some(i) = find(&ws.test_files) {
             return Some((&ws.test_files[i], Role::Tests));
         }
+        if let Some(i) = find(&ws.source_files) {
+            return Some((&ws.source_files[i], Role::Sources));
+        }
         find(&ws.data_files).map(|i| (&ws.data_files[i], Role::Data))
     }
 
@@ -118,13 +121,19 @@ impl Analysis {
         let Some(p) = &self.project else { return Vec::new() };
         let book = &p.book;
         let mut out = Vec::new();
-        let roles = [(&p.ws.rule_files, Role::Rules), (&p.ws.test_files, Role::Tests), (&p.ws.data_files, Role::Data)];
+        let roles = [
+            (&p.ws.rule_files, Role::Rules),
+            (&p.ws.test_files, Role::Tests),
+            (&p.ws.data_files, Role::Data),
+            (&p.ws.source_files, Role::Sources),
+        ];
         for (docs, role) in roles {
             for doc in docs {
                 out.extend(crate::lsp::symbols::mentions(doc, role, book, &self.sources));
             }
         }
-        let kind_of = |name: &str| crate::model::Kind::ALL.into_iter().find(|&k| p.dataset.schema(k).get(name).is_some());
+        let kind_of =
+            |name: &str| crate::model::Kind::ALL.into_iter().find(|&k| p.dataset.schema(k).get(name).is_some());
         for (file, path) in &p.ws.scripts {
             out.extend(crate::lsp::symbols::script_mentions(*file, path, &self.sources, &kind_of));
         }
@@ -190,7 +199,10 @@ impl Analysis {
                 (s.file, crate::lsp::text::range(&text, s.start, s.end))
             }
             Location::LineCol { file, line, col } => {
-                let p = lsp_types::Position { line: line.saturating_sub(1) as u32, character: col.saturating_sub(1) as u32 };
+                let p = lsp_types::Position {
+                    line: line.saturating_sub(1) as u32,
+                    character: col.saturating_sub(1) as u32,
+                };
                 (*file, lsp_types::Range { start: p, end: p })
             }
         };
@@ -219,8 +231,13 @@ impl Analysis {
 
     /// Diagnostics that point at no file, as one line each (the server logs them).
     pub(crate) fn unplaced(&self) -> Vec<String> {
-        let mut v: Vec<String> =
-            self.diags.sorted().into_iter().filter(|d| d.location.is_none()).map(|d| format!("{}: {}", d.code.as_str(), d.message)).collect();
+        let mut v: Vec<String> = self
+            .diags
+            .sorted()
+            .into_iter()
+            .filter(|d| d.location.is_none())
+            .map(|d| format!("{}: {}", d.code.as_str(), d.message))
+            .collect();
         v.extend(self.failure.iter().map(|f| format!("cannot read the project: {f}")));
         v
     }

@@ -28,6 +28,8 @@ pub(crate) enum Symbol {
     Gate { family: String, id: String },
     /// A dataset entity, by id.
     Entity(String),
+    /// A source of the registry (`cite:`), by id.
+    Source(String),
 }
 
 /// One mention of a symbol: where, and whether this is where it is declared.
@@ -44,6 +46,7 @@ pub(crate) enum Role {
     Rules,
     Tests,
     Data,
+    Sources,
 }
 
 /// The base rule set of `name`'s family: `extends:` followed to its end.
@@ -75,6 +78,10 @@ pub(crate) fn mentions(doc: &YamlDoc, role: Role, book: &RuleBook, sources: &Sou
             Role::Rules => cx.in_rules(&shape, path),
             Role::Tests => cx.in_tests(&shape, path),
             Role::Data => cx.in_data(&shape, path),
+            Role::Sources => match shape.as_slice() {
+                ["sources", "#", "id"] => cx.value(path, true, |v, _| Symbol::Source(v)),
+                _ => None,
+            },
         };
         match found {
             Some(Found::Value(symbol, declares)) => {
@@ -96,7 +103,12 @@ pub(crate) fn mentions(doc: &YamlDoc, role: Role, book: &RuleBook, sources: &Sou
 
 /// Every mention in a script: the attributes it reads (`e.name`, `e.has("name")`) and the
 /// functions it declares.
-pub(crate) fn script_mentions(file: FileId, path: &Path, sources: &SourceMap, kind_of: &dyn Fn(&str) -> Option<Kind>) -> Vec<Mention> {
+pub(crate) fn script_mentions(
+    file: FileId,
+    path: &Path,
+    sources: &SourceMap,
+    kind_of: &dyn Fn(&str) -> Option<Kind>,
+) -> Vec<Mention> {
     let Some(text) = sources.get(file).text.clone() else { return Vec::new() };
     let mut out = Vec::new();
     let mut found = Vec::new();
@@ -154,7 +166,8 @@ fn attributes_in(text: &str, file: FileId, range: std::ops::Range<usize>, kind: 
 /// A span without the quotes of a quoted scalar.
 fn unquote(text: &str, span: Span) -> Span {
     let s = text.get(span.range()).unwrap_or_default();
-    let quoted = s.len() >= 2 && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\'')));
+    let quoted =
+        s.len() >= 2 && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\'')));
     if quoted { Span::new(span.file, span.start + 1..span.end - 1) } else { span }
 }
 
@@ -189,7 +202,7 @@ impl<'a> Cx<'a> {
         let named = match role {
             Role::Rules => get("extends").or_else(|| get("rule_set")),
             Role::Tests => get("rule_set").or_else(|| default_set(book, Kind::Company)),
-            Role::Data => None,
+            Role::Data | Role::Sources => None,
         };
         let family = named.as_deref().map(|n| family(book, n)).unwrap_or_default();
         let kind = get("kind")
@@ -233,7 +246,9 @@ impl<'a> Cx<'a> {
                 Some(Found::Expression(self.kind))
             }
             ["gates", "#", "id"] => self.value(path, true, |id, _| Symbol::Gate { family: fam, id }),
-            ["gates", "#", "action", "cap"] => self.value(path, false, |label, _| Symbol::Rating { family: fam, label }),
+            ["gates", "#", "action", "cap"] => {
+                self.value(path, false, |label, _| Symbol::Rating { family: fam, label })
+            }
             ["ratings", "#", "label"] => self.value(path, true, |label, _| Symbol::Rating { family: fam, label }),
             _ => None,
         }
@@ -293,6 +308,12 @@ impl<'a> Cx<'a> {
             }
             ["entities", "#", "exposure", _, _] => Some(Found::Key(Box::new(Symbol::Entity), false)),
             ["entities", "#", "headquarters"] => self.value(path, false, |v, _| Symbol::Entity(v)),
+            ["entities", "#", "attributes", _, "cite"]
+            | ["entities", "#", "attributes", _, "cite", "#"]
+            | ["entities", "#", "attributes", _, "series", "#", "cite"]
+            | ["entities", "#", "attributes", _, "series", "#", "cite", "#"] => {
+                self.value(path, false, |v, _| Symbol::Source(v))
+            }
             _ => None,
         }
     }

@@ -151,7 +151,8 @@ fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
         if let Some((name, value)) = text.split_once(':')
             && name.trim().eq_ignore_ascii_case("content-length")
         {
-            length = Some(value.trim().parse::<usize>().map_err(|_| format!("a bad Content-Length `{}`", value.trim())));
+            length =
+                Some(value.trim().parse::<usize>().map_err(|_| format!("a bad Content-Length `{}`", value.trim())));
         }
     }
     let size = match length {
@@ -193,7 +194,8 @@ mod tests {
 
     #[test]
     fn bad_frames_are_reported_and_reading_goes_on() {
-        let input = b"Content-Length: 2\r\n\r\n{}Content-Length: x\r\n\r\nX-Other: 1\r\n\r\nContent-Length: 3\r\n\r\n[1]";
+        let input =
+            b"Content-Length: 2\r\n\r\n{}Content-Length: x\r\n\r\nX-Other: 1\r\n\r\nContent-Length: 3\r\n\r\n[1]";
         let want = ["{}", "bad: a bad Content-Length `x`", "bad: a frame without Content-Length", "[1]"];
         assert_eq!(frames(input), want);
     }
