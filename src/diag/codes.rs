@@ -89,6 +89,7 @@ codes! {
     UnknownSource = "E801", "unknown-source", "a `cite:` names a source that no registry declares";
     BadUrl = "E802", "bad-url", "a source address that is not a well-formed http(s) URL";
     DuplicateSource = "E803", "duplicate-source", "two sources of the registry share an id";
+    BadLabel = "E804", "bad-label", "a factor label that is not a short name (one to four words)";
 
     UnusedAttribute = "W101", "unused-attribute", "an attribute that no rule of its kind reads";
     IrrelevantFactor = "W201", "irrelevant-factor", "a factor whose weight gives it under 1% of the total";

@@ -67,6 +67,8 @@ pub struct FactorLine {
     pub id: String,
     pub category: String,
     pub description: String,
+    /// Two to four words for tables and prose.
+    pub label: String,
     pub input: String,
     pub scale: String,
     /// The raw value, as JSON (number, bool, text) or null when missing.
@@ -219,6 +221,7 @@ fn factor_lines(
             id: factor.id.clone(),
             category: rules.categories[factor.category].name.clone(),
             description: factor.description.clone(),
+            label: factor.label.clone(),
             input: describe_input(&factor.input),
             scale: describe_scale(&factor.scale),
             raw: raw_json(&ks.raw[f], &ks.table, row),

@@ -139,6 +139,10 @@ pub(crate) struct FactorSpec {
     /// What it measures, for ledgers and memos.
     #[serde(default)]
     pub description: Option<String>,
+    /// A short name, two to four words, for tables, the index and memo prose (default: the id
+    /// in words).
+    #[serde(default)]
+    pub label: Option<String>,
     /// Where the raw value comes from: `{attribute: NAME}`, `{expr: RHAI}`, `{script: {file, function}}` or `{rollup: KIND}`.
     #[serde(default)]
     pub input: Option<Tagless<InputSpec>>,

@@ -70,6 +70,8 @@ pub struct Factor {
     pub category: usize,
     pub weight: f64,
     pub description: String,
+    /// Two to four words for tables and prose.
+    pub label: String,
     pub input: Input,
     pub scale: Scale,
     pub missing: Missing,

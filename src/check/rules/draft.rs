@@ -78,6 +78,17 @@ fn draft_factor(
     {
         diags.push(non_positive(doc, path, &format!("factor `{}`", spec.id), w.0));
     }
+    let label = spec.label.as_ref().filter(|l| match label_problem(l) {
+        Some(why) => {
+            diags.push(
+                Diagnostic::error(Code::BadLabel, format!("the label of factor `{}` {why}", spec.id))
+                    .at_opt(doc.span(&path.at("label")))
+                    .hint("name the factor in two to four words, such as `label: Compute supply`; the description says the rest"),
+            );
+            false
+        }
+        None => true,
+    });
     FactorDraft {
         id: spec.id.clone(),
         at: doc.span(path),
@@ -85,6 +96,7 @@ fn draft_factor(
         category: spec.category.clone().map(|c| located(c, doc.span(&path.at("category")))),
         weight: spec.weight.map(|w| located(w.0, doc.span(&path.at("weight")))),
         description: spec.description.clone(),
+        label: label.cloned(),
         input: spec
             .input
             .as_ref()
@@ -246,5 +258,27 @@ fn fail(
     diags.push(doc.error_diagnostic(path, e));
     if let Some(name) = lookup(&doc.value, &path.at(key)).and_then(serde_yaml::Value::as_str) {
         failed.insert(name.to_string());
+    }
+}
+
+/// The longest factor label, in words and in characters.
+const LABEL_WORDS: usize = 4;
+const LABEL_CHARS: usize = 40;
+
+/// Why a factor label is not a short name, or `None` when it is.
+fn label_problem(label: &str) -> Option<String> {
+    let words = label.split_whitespace().count();
+    if words == 0 {
+        Some("is empty".into())
+    } else if label.contains('\n') {
+        Some("spans several lines".into())
+    } else if words > LABEL_WORDS {
+        Some(format!("has {words} words, more than {LABEL_WORDS}"))
+    } else if label.chars().count() > LABEL_CHARS {
+        Some(format!("is longer than {LABEL_CHARS} characters"))
+    } else if label.trim_end().ends_with(['.', ':', ';', ',']) {
+        Some("ends in punctuation, which prose around it doubles".into())
+    } else {
+        None
     }
 }

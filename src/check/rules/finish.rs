@@ -224,12 +224,20 @@ fn finish_factor(
         category,
         weight: weight.v,
         description: description.clone(),
+        label: f.label.clone().unwrap_or_else(|| label_from_id(&f.id)),
         input,
         scale,
         missing: f.missing.as_ref().map_or(default_missing, |m| m.v),
         missing_explicit: f.missing.is_some(),
         span: f.at,
     })
+}
+
+/// A factor without `label:` is named by its id in words: `policy_regulatory` → "Policy regulatory".
+pub(crate) fn label_from_id(id: &str) -> String {
+    let words = id.replace(['_', '-', '.'], " ");
+    let mut chars = words.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// An error for each of the four fields a factor needs that its chain never gave.

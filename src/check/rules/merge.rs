@@ -128,6 +128,9 @@ fn override_factor(m: &mut FactorDraft, f: &FactorDraft) {
     if f.description.is_some() {
         m.description = f.description.clone();
     }
+    if f.label.is_some() {
+        m.label = f.label.clone();
+    }
     if f.input.is_some() {
         m.input = f.input.clone();
     }

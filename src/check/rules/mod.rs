@@ -50,6 +50,7 @@ struct FactorDraft {
     category: Option<Located<String>>,
     weight: Option<Located<f64>>,
     description: Option<String>,
+    label: Option<String>,
     input: Option<(Located<InputSpec>, PathBuf)>,
     scale: Option<Located<Scale>>,
     missing: Option<Located<Missing>>,
