@@ -86,6 +86,7 @@ codes! {
     EmptyTest = "E603", "empty-test", "a test case that expects nothing";
     DuplicateTest = "E604", "duplicate-test", "two test cases of one file share a name";
 
+    BadCoverageFloor = "E701", "bad-coverage-floor", "a coverage floor that is not a percentage from 0 to 100";
     UnknownSource = "E801", "unknown-source", "a `cite:` names a source that no registry declares";
     BadUrl = "E802", "bad-url", "a source address that is not a well-formed http(s) URL";
     DuplicateSource = "E803", "duplicate-source", "two sources of the registry share an id";

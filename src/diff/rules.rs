@@ -121,6 +121,7 @@ fn conditions(v: &Versions<'_>, out: &mut Vec<RuleChange>) {
         let action = |a: &GateAction, rs: &RuleSet| match a {
             GateAction::Exclude => "exclude".to_string(),
             GateAction::Flag => "flag".to_string(),
+            GateAction::NotRated => "not rated".to_string(),
             GateAction::Cap(r) => format!("cap at {}", rs.ratings.get(*r).map_or("?", |r| r.label.as_str())),
         };
         let fields = [

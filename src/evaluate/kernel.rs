@@ -9,13 +9,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::aggregate::{Combined, Model, Outcome, Sums, Weights};
+use super::bounds::{Bounds, base_bounds, is_firm, point_ranges, total_bounds};
+use super::conditions::apply_conditions;
 use super::factor::{FactorView, Raw, View, views};
+use super::floors::Floors;
 use super::inputs::{CHUNK, failure_diagnostic};
 use super::worker::Worker;
 use crate::compile::KindPlan;
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::model::GateMissing;
-use crate::model::{EntityTable, GateAction, KindSchema, RuleSet};
+use crate::model::{EntityTable, KindSchema, RuleSet};
 use crate::scale::{Scorer, linear_points};
 use crate::script::{Failure, Limits};
 use crate::source::SourceMap;
@@ -29,6 +31,19 @@ pub enum Status {
     Excluded(u16),
     /// No factor had a value: nothing to score.
     NoData,
+    /// Scored, but carrying no rating: below a coverage floor, or by a `not_rated` gate.
+    NotRated(NotRated),
+}
+
+/// Why an entity is not rated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotRated {
+    /// Its coverage is below the rule set's `coverage: {min}`.
+    Coverage,
+    /// The coverage of the category with this index is below its floor.
+    Category(u16),
+    /// The `not_rated` gate with this index fired.
+    Gate(u16),
 }
 
 impl serde::Serialize for Status {
@@ -38,12 +53,13 @@ impl serde::Serialize for Status {
 }
 
 impl Status {
-    /// `ranked`, `excluded` or `no_data`, as ledgers, CSV and diffs print it.
+    /// `ranked`, `excluded`, `no_data` or `not_rated`, as ledgers, CSV and diffs print it.
     pub fn word(self) -> &'static str {
         match self {
             Status::Scored => "ranked",
             Status::Excluded(_) => "excluded",
             Status::NoData => "no_data",
+            Status::NotRated(_) => "not_rated",
         }
     }
 }
@@ -57,6 +73,10 @@ pub struct EntityScore {
     pub total: f64,
     /// Share of the model's weight backed by observed data, in [0, 1].
     pub coverage: f64,
+    /// The lowest and highest total missing data allows (see `evaluate::bounds`).
+    pub bounds: Bounds,
+    /// Whether both bounds fall in the rating's band (see `evaluate::bounds`).
+    pub firm: bool,
     /// Index of the rating band (best first), after caps.
     pub rating: Option<u8>,
     pub status: Status,
@@ -187,7 +207,8 @@ pub(super) fn score_all(
     let n = table.len();
     let conditions = !stage.gate_programs.is_empty() || !stage.adjustment_programs.is_empty();
     let first_failure = AtomicUsize::new(usize::MAX);
-    let mut results = vec![EntityScore::no_data(0.0); n];
+    let frame = Frame { views: &views, model, ranges: point_ranges(rules), floors: Floors::new(rules) };
+    let mut results = vec![EntityScore::no_data(0.0, None); n];
     let chunks: Vec<ChunkResult> = results
         .par_chunks_mut(CHUNK)
         .enumerate()
@@ -198,7 +219,7 @@ pub(super) fn score_all(
             },
             |(worker, scratch), (c, out)| {
                 let rows = c * CHUNK..c * CHUNK + out.len();
-                score_chunk(stage, &views, model, rows, out, worker.as_mut(), scratch, &first_failure)
+                score_chunk(stage, &frame, rows, out, worker.as_mut(), scratch, &first_failure)
             },
         )
         .collect();
@@ -246,17 +267,31 @@ fn report(
     (!any_failed).then_some(())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What every chunk of a stage reads: the factor views, the aggregation, each factor's point
+/// range (for the bounds) and the coverage floors.
+struct Frame<'a> {
+    views: &'a [FactorView<'a>],
+    model: &'a Model,
+    ranges: Vec<(f64, f64)>,
+    floors: Floors,
+}
+
+/// What the aggregation of a row leaves for its total: the base's bounds and a floor it is below.
+pub(super) struct Pre {
+    pub(super) range: Option<(f64, f64)>,
+    pub(super) floor: Option<NotRated>,
+}
+
 fn score_chunk(
     stage: &KindPlan,
-    views: &[FactorView<'_>],
-    model: &Model,
+    frame: &Frame<'_>,
     rows: std::ops::Range<usize>,
     out: &mut [EntityScore],
     mut worker: Option<&mut Worker>,
     scratch: &mut Scratch,
     first_failure: &AtomicUsize,
 ) -> ChunkResult {
+    let (views, model) = (frame.views, frame.model);
     let mut report = ChunkResult { failure: None, failed: vec![(usize::MAX, 0); views.len()] };
     let additive = model.additive();
     let mut start = rows.start;
@@ -266,22 +301,36 @@ fn score_chunk(
         fill_block(views, &model.weights, block.clone(), scratch);
         for (k, row) in block.enumerate() {
             let Scratch { sums, points, states, complete, base } = &mut *scratch;
-            let combined = if complete[k] && additive {
-                Combined { base: Some(base[k]), coverage: model.weights.full_coverage }
+            let (combined, pre) = if complete[k] && additive {
+                let b = base[k];
+                (
+                    Combined { base: Some(b), coverage: model.weights.full_coverage },
+                    Pre { range: Some((b, b)), floor: None },
+                )
             } else {
                 if !complete[k] {
                     count_failed(&mut report.failed, states, nb, k, row);
                 }
-                model.score(|f| stored(points, states, f * nb + k), sums)
+                let outcome = |f| stored(points, states, f * nb + k);
+                let combined = model.score(outcome, sums);
+                let floor = frame.floors.check(&model.weights, combined.coverage, &sums.observed);
+                let range = match combined.base {
+                    Some(b) if complete[k] => Some((b, b)),
+                    _ => base_bounds(model, &frame.ranges, outcome, sums),
+                };
+                (combined, Pre { range, floor })
             };
             out[row - rows.start] = match (combined.base, worker.as_deref_mut()) {
-                (None, _) => EntityScore::no_data(combined.coverage),
-                (Some(base), None) => finish(&stage.rules, base, combined.coverage, 0.0, 0, 0),
+                (None, _) => EntityScore::no_data(combined.coverage, pre.range),
+                (Some(base), None) => {
+                    let s = finish(&stage.rules, base, combined.coverage, pre.range, Adjusted::default());
+                    settle(&stage.rules, s, pre.floor)
+                }
                 (Some(base), Some(w)) => {
                     if row > first_failure.load(Ordering::Relaxed) {
                         return report;
                     }
-                    match apply_conditions(stage, w, row, base, combined.coverage) {
+                    match apply_conditions(stage, w, row, base, combined.coverage, pre) {
                         Ok(s) => s,
                         Err((p, f)) => {
                             first_failure.fetch_min(row, Ordering::Relaxed);
@@ -329,11 +378,14 @@ fn fill_block(views: &[FactorView<'_>], w: &Weights, rows: std::ops::Range<usize
 }
 
 impl EntityScore {
-    fn no_data(coverage: f64) -> EntityScore {
+    fn no_data(coverage: f64, range: Option<(f64, f64)>) -> EntityScore {
+        let bounds = range.map_or(Bounds::exact(0.0), |r| total_bounds(r, 0.0, (0.0, 0.0), r.0.clamp(0.0, 100.0)));
         EntityScore {
             base: 0.0,
             total: 0.0,
             coverage,
+            bounds,
+            firm: false,
             rating: None,
             status: Status::NoData,
             gates_fired: 0,
@@ -344,93 +396,49 @@ impl EntityScore {
     }
 }
 
-/// Total after adjustments, clamped, with its rating before any gate.
-fn finish(rules: &RuleSet, base: f64, coverage: f64, adjust: f64, applied: u64, unknown: u64) -> EntityScore {
-    let total = (base + adjust).clamp(0.0, 100.0);
+/// The adjustments of one row: points of those that fired, what the undetermined ones could
+/// add to the low and high bound, and their masks.
+#[derive(Default)]
+pub(super) struct Adjusted {
+    pub(super) points: f64,
+    pub(super) undetermined: (f64, f64),
+    pub(super) applied: u64,
+    pub(super) unknown: u64,
+}
+
+/// Total after adjustments, clamped, with its bounds and its rating before any gate.
+pub(super) fn finish(
+    rules: &RuleSet,
+    base: f64,
+    coverage: f64,
+    range: Option<(f64, f64)>,
+    adj: Adjusted,
+) -> EntityScore {
+    let total = (base + adj.points).clamp(0.0, 100.0);
     EntityScore {
         base,
         total,
         coverage,
+        bounds: total_bounds(range.unwrap_or((base, base)), adj.points, adj.undetermined, total),
+        firm: false,
         rating: rules.rating_of(total).map(|r| r as u8),
         status: Status::Scored,
         gates_fired: 0,
         gates_unknown: 0,
-        adjustments_applied: applied,
-        adjustments_unknown: unknown,
+        adjustments_applied: adj.applied,
+        adjustments_unknown: adj.unknown,
     }
 }
 
-/// A condition's verdict: fired, not fired, or undetermined (it read missing data).
-fn verdict(
-    w: &mut Worker,
-    stage: &KindPlan,
-    p: usize,
-    row: usize,
-    score: f64,
-    rating: &str,
-) -> Result<Option<bool>, Failure> {
-    match w.run_condition(&stage.programs[p], row, score, rating) {
-        Ok(d) if d.is_unit() => Ok(None),
-        Ok(d) => d.as_bool().map(Some).map_err(|_| Failure::Error {
-            code: Code::ScriptType,
-            message: format!("returned {} where true or false was expected", d.type_name()),
-            at: None,
-        }),
-        Err(Failure::Missing(_)) => Ok(None),
-        Err(f) => Err(f),
+/// After the gates: a coverage floor withholds the rating of an entity still rated, and the
+/// rating is firm or provisional.
+pub(super) fn settle(rules: &RuleSet, mut s: EntityScore, floor: Option<NotRated>) -> EntityScore {
+    if let (Status::Scored, Some(why)) = (s.status, floor) {
+        s.status = Status::NotRated(why);
     }
-}
-
-fn resolve(v: Option<bool>, policy: GateMissing, label: &str) -> Result<(bool, bool), Failure> {
-    match (v, policy) {
-        (Some(b), _) => Ok((b, false)),
-        (None, GateMissing::Skip) => Ok((false, true)),
-        (None, GateMissing::Fire) => Ok((true, true)),
-        (None, GateMissing::Fail) => Err(Failure::Error {
-            code: Code::MissingData,
-            message: format!("{label} reads data the entity lacks, and its policy is `missing: fail`"),
-            at: None,
-        }),
+    if matches!(s.status, Status::NotRated(_)) {
+        s.rating = None;
     }
-}
-
-fn apply_conditions(
-    stage: &KindPlan,
-    w: &mut Worker,
-    row: usize,
-    base: f64,
-    coverage: f64,
-) -> Result<EntityScore, (usize, Failure)> {
-    let rules = &stage.rules;
-    let (mut adjust, mut applied, mut unknown) = (0.0, 0u64, 0u64);
-    for (i, (a, &p)) in rules.adjustments.iter().zip(&stage.adjustment_programs).enumerate() {
-        let v = verdict(w, stage, p, row, base, "").map_err(|f| (p, f))?;
-        let (fired, undetermined) = resolve(v, a.missing, &stage.programs[p].label).map_err(|f| (p, f))?;
-        if fired {
-            adjust += a.points;
-            applied |= 1 << i;
-        }
-        if undetermined {
-            unknown |= 1 << i;
-        }
-    }
-    let mut s = finish(rules, base, coverage, adjust, applied, unknown);
-    let label = s.rating.map_or("", |r| rules.ratings[r as usize].label.as_str()).to_string();
-    for (i, (g, &p)) in rules.gates.iter().zip(&stage.gate_programs).enumerate() {
-        let v = verdict(w, stage, p, row, s.total, &label).map_err(|f| (p, f))?;
-        let (fired, undetermined) = resolve(v, g.missing, &stage.programs[p].label).map_err(|f| (p, f))?;
-        if undetermined {
-            s.gates_unknown |= 1 << i;
-        }
-        if !fired {
-            continue;
-        }
-        s.gates_fired |= 1 << i;
-        match g.action {
-            GateAction::Exclude if s.status == Status::Scored => s.status = Status::Excluded(i as u16),
-            GateAction::Cap(cap) => s.rating = s.rating.map(|r| r.max(cap as u8)),
-            _ => {}
-        }
-    }
-    Ok(s)
+    s.firm = s.status == Status::Scored && is_firm(rules, s.bounds, s.gates_fired, s.gates_unknown);
+    s
 }

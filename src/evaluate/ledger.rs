@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::aggregate::{Breakdown, Outcome};
+use super::aggregate::Breakdown;
 use super::attribution::Attributor;
 use super::factor::{Raw, View};
 use super::kernel::Status;
@@ -16,6 +16,7 @@ use crate::model::{
     Adjustment, AttrId, Category, Condition, Dataset, Factor, Gate, GateAction, Input, Kind, Provenance, Scale,
 };
 
+use super::states::note;
 pub(crate) use super::states::{ConditionState, Effect, FactorState};
 
 #[derive(Clone, Debug, Serialize)]
@@ -77,6 +78,8 @@ pub struct FactorLine {
     pub state: FactorState,
     pub note: Option<String>,
     pub points: Option<f64>,
+    /// The least and most points the factor can get: what the bounds give it without observed data.
+    pub points_range: [f64; 2],
     pub weight: f64,
     /// Effective share of the total: (W꜀/ΣW)·(wᶠ/Σw꜀) over the factors with points.
     pub share: f64,
@@ -145,6 +148,17 @@ pub struct Ledger {
     pub recommendation: Option<String>,
     /// The weight share of the factors that had a value, in [0, 1].
     pub coverage: f64,
+    /// The lowest and highest total if every factor without observed data took its worst and
+    /// best points (`evaluate::bounds`).
+    pub bounds: super::Bounds,
+    /// Whether both bounds fall in the rating's band: the rating is firm, else provisional.
+    pub firm: bool,
+    /// Why a `not_rated` entity has no rating (the gate's reason, or the coverage floor).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What withheld the rating: the gate's id, `coverage` or `coverage:<category>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_rated_by: Option<String>,
     /// One line per category.
     pub categories: Vec<CategoryLine>,
     /// One line per factor: raw value, points, weight, contribution and evidence.
@@ -175,6 +189,10 @@ pub(crate) fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dat
     let conditions = if trace { trace_conditions(ks, row, dataset) } else { TracedConditions::default() };
     let factors = factor_lines(ks, row, b, &traced, scores);
     let rating = res.rating.map(|r| &rules.ratings[r as usize]);
+    let not_rated = match res.status {
+        Status::NotRated(why) => Some(super::not_rated_by(rules, why, res.coverage)),
+        _ => None,
+    };
     Ledger {
         id: table.id(row).to_string(),
         name: table.name(row).to_string(),
@@ -191,6 +209,10 @@ pub(crate) fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dat
         rating_before_caps: rules.rating_of(res.total).map(|r| rules.ratings[r].label.clone()),
         recommendation: rating.and_then(|r| r.recommendation.clone()),
         coverage: res.coverage,
+        bounds: res.bounds,
+        firm: res.firm,
+        not_rated_by: not_rated.as_ref().map(|n| n.0.clone()),
+        reason: not_rated.map(|n| n.1),
         clamp: clamp(ks, row),
         reason_codes: reason_codes(&factors, rules.reason_codes),
         profile: profile(ks, row, dataset),
@@ -228,6 +250,7 @@ fn factor_lines(
             state: FactorState::of(o),
             note: note(o, factor.missing, &ks.raw[f], &ks.table, row),
             points: o.points(),
+            points_range: factor.points_bounds().into(),
             weight: factor.weight,
             share: b.share[f],
             contribution: b.contribution[f],
@@ -308,6 +331,7 @@ fn gate_lines(ks: &KindScores, row: usize, traced: &TracedConditions) -> Vec<Con
         let effect = match g.action {
             GateAction::Exclude => Effect::Exclude,
             GateAction::Flag => Effect::Flag,
+            GateAction::NotRated => Effect::NotRated,
             GateAction::Cap(r) => Effect::Cap(rules.ratings[r].label.clone()),
         };
         let rule = Rule { id: &g.id, when: &g.when, reason: &g.reason, effect };
@@ -346,37 +370,6 @@ fn raw_json(raw: &Raw, table: &crate::model::EntityTable, row: usize) -> Json {
             View::Text(v) => v[row].as_ref().map_or(Json::Null, |s| Json::String(s.to_string())),
             _ => Json::Null,
         },
-    }
-}
-
-fn note(
-    o: Outcome,
-    policy: crate::model::Missing,
-    raw: &Raw,
-    table: &crate::model::EntityTable,
-    row: usize,
-) -> Option<String> {
-    use crate::model::Missing as M;
-    let withheld = match raw {
-        Raw::Attr(a) => table.withheld.get(&(row as u32, *a)).map(|(v, p)| {
-            format!("value {v} dated {} is after --as-of", p.as_of.map(|d| d.to_string()).unwrap_or_default())
-        }),
-        _ => None,
-    };
-    let unmapped = match (raw, o) {
-        (_, Outcome::Observed(_)) => None,
-        (r, _) => match r.view(table) {
-            View::Text(v) => v[row].as_ref().map(|s| format!("value `{s}` is not in the map")),
-            _ => None,
-        },
-    };
-    let why = withheld.or(unmapped).unwrap_or_else(|| "no value".to_string());
-    match (o, policy) {
-        (Outcome::Observed(_), _) => None,
-        (Outcome::Imputed(_), M::Assume(x)) => Some(format!("{why}; assumed {}", crate::fmt::number(x))),
-        (Outcome::Imputed(p), _) => Some(format!("{why}; given {} points", crate::fmt::number(p))),
-        (Outcome::Skipped, _) => Some(format!("{why}; skipped (its category renormalises)")),
-        (Outcome::Failed, _) => Some(format!("{why}; policy is fail")),
     }
 }
 

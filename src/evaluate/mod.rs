@@ -3,7 +3,10 @@
 
 pub(crate) mod aggregate;
 mod attribution;
+pub(crate) mod bounds;
+mod conditions;
 mod factor;
+mod floors;
 mod inputs;
 mod kernel;
 pub(crate) mod ledger;
@@ -12,9 +15,11 @@ mod states;
 mod worker;
 
 pub(crate) use aggregate::{Outcome, nominal_base, nominal_shares, nominal_swing};
+pub use bounds::Bounds;
 pub(crate) use factor::Raw;
+pub(crate) use floors::not_rated_by;
 pub(crate) use kernel::EntityScore;
-pub use kernel::Status;
+pub use kernel::{NotRated, Status};
 pub use ledger::Ledger;
 pub(crate) use ledger::ledger;
 pub(crate) use reasons::{ReasonScratch, RowSummary};

@@ -95,6 +95,8 @@ pub enum Effect {
     Exclude,
     /// The gate marks the entity.
     Flag,
+    /// The gate withholds the rating.
+    NotRated,
     /// Printed `cap:LABEL`.
     Cap(String),
 }
@@ -105,6 +107,7 @@ impl fmt::Display for Effect {
             Effect::Points(p) => write!(f, "{p:+}"),
             Effect::Exclude => f.write_str("exclude"),
             Effect::Flag => f.write_str("flag"),
+            Effect::NotRated => f.write_str("not_rated"),
             Effect::Cap(label) => write!(f, "cap:{label}"),
         }
     }
@@ -113,6 +116,38 @@ impl fmt::Display for Effect {
 impl Serialize for Effect {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+/// The ledger's note on a factor without observed data: why it has none, and what its policy did.
+pub(super) fn note(
+    o: Outcome,
+    policy: crate::model::Missing,
+    raw: &super::Raw,
+    table: &crate::model::EntityTable,
+    row: usize,
+) -> Option<String> {
+    use crate::model::Missing as M;
+    let withheld = match raw {
+        super::Raw::Attr(a) => table.withheld.get(&(row as u32, *a)).map(|(v, p)| {
+            format!("value {v} dated {} is after --as-of", p.as_of.map(|d| d.to_string()).unwrap_or_default())
+        }),
+        _ => None,
+    };
+    let unmapped = match (raw, o) {
+        (_, Outcome::Observed(_)) => None,
+        (r, _) => match r.view(table) {
+            super::factor::View::Text(v) => v[row].as_ref().map(|s| format!("value `{s}` is not in the map")),
+            _ => None,
+        },
+    };
+    let why = withheld.or(unmapped).unwrap_or_else(|| "no value".to_string());
+    match (o, policy) {
+        (Outcome::Observed(_), _) => None,
+        (Outcome::Imputed(_), M::Assume(x)) => Some(format!("{why}; assumed {}", crate::fmt::number(x))),
+        (Outcome::Imputed(p), _) => Some(format!("{why}; given {} points", crate::fmt::number(p))),
+        (Outcome::Skipped, _) => Some(format!("{why}; skipped (its category renormalises)")),
+        (Outcome::Failed, _) => Some(format!("{why}; policy is fail")),
     }
 }
 

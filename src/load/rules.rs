@@ -59,6 +59,22 @@ pub(crate) struct RuleFile {
     /// How factor points combine into the base: `weighted_sum` (default) or `weighted_product`.
     #[serde(default)]
     pub aggregation: Option<Aggregation>,
+    /// Coverage an entity needs to be rated, in percent: `{min: 60, categories: {risk: 50}}`.
+    /// Below it the entity is scored but "not rated". A profile overrides `min` and each category it names.
+    #[serde(default)]
+    pub coverage: Option<CoverageSpec>,
+}
+
+/// Coverage floors, in percent of the weight backed by observed data.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CoverageSpec {
+    /// The least overall coverage, 0 to 100.
+    #[serde(default)]
+    pub min: Option<Num>,
+    /// Category → the least share of its factor weight backed by observed data, 0 to 100.
+    #[serde(default)]
+    pub categories: IndexMap<String, Num>,
 }
 
 /// A category's weight, written `risk: 30` or `risk: {weight: 30, description: ...}`.
@@ -308,7 +324,7 @@ pub(crate) struct GateSpec {
     pub id: String,
     /// A Rhai condition over the entity `e`, its `score` and `rating` before caps.
     pub when: String,
-    /// `flag`, `exclude`, or `{cap: RATING}`.
+    /// `flag`, `exclude`, `not_rated`, or `{cap: RATING}`.
     pub action: Tagless<GateAction>,
     /// Why, for ledgers and memos.
     pub reason: String,
@@ -326,6 +342,8 @@ pub(crate) enum GateAction {
     Cap(String),
     /// Mark the entity.
     Flag,
+    /// Score the entity but give it no rating (listed apart with the gate's reason).
+    NotRated,
 }
 
 /// A condition that adds or removes points.

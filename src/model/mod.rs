@@ -20,7 +20,8 @@ pub use date::Date;
 pub use kind::Kind;
 pub(crate) use names::{ID_HINT, RESERVED_ATTRIBUTES, is_identifier, is_valid_name};
 pub(crate) use ruleset::{
-    Adjustment, Aggregation, Category, Condition, Factor, Gate, GateAction, GateMissing, Input, Missing, Rating,
+    Adjustment, Aggregation, Category, Condition, CoverageFloors, Factor, Gate, GateAction, GateMissing, Input,
+    Missing, Rating,
 };
 pub use ruleset::{RuleBook, RuleSet};
 pub(crate) use sources::{SourceEntry, Sources};

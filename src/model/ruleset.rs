@@ -98,6 +98,17 @@ pub enum GateAction {
     /// Cap the rating at this band (index into `ratings`, best first).
     Cap(usize),
     Flag,
+    /// Score the entity but give it no rating (listed apart, with the gate's reason).
+    NotRated,
+}
+
+/// The coverage a rule set requires before it rates an entity (`coverage:`), in percent.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CoverageFloors {
+    /// Overall coverage floor.
+    pub min: Option<f64>,
+    /// Per category (by index): its floor.
+    pub categories: Vec<(usize, f64)>,
 }
 
 #[derive(Clone, Debug)]
@@ -166,6 +177,8 @@ pub struct RuleSet {
     pub reason_codes: usize,
     /// How factor points combine into the base.
     pub aggregation: Aggregation,
+    /// Coverage below which an entity is not rated.
+    pub coverage: CoverageFloors,
     /// Where its name is written.
     pub span: Option<Span>,
 }

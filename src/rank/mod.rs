@@ -1,5 +1,8 @@
 //! Rank stage: order each kind's scored entities by total (ties share a rank and are listed by
-//! id), and list the excluded apart with the gate that excluded them. Produces a [`Ranking`].
+//! id), mark near-ties, and list the excluded and the not rated apart. Produces a [`Ranking`].
+//!
+//! A ranked entity is a **near-tie** when its score bounds (`evaluate::bounds`) overlap those
+//! of the entity ranked just above or just below it: the data cannot tell their order apart.
 
 use rayon::prelude::*;
 
@@ -21,8 +24,12 @@ pub struct Ranked {
 pub struct Ranking {
     /// The ranked entities, best first.
     pub ranked: Vec<Ranked>,
+    /// Per ranked entity (same order): whether its bounds overlap a neighbour's.
+    pub near_tie: Vec<bool>,
     /// Excluded by a gate, or without data, in id order.
     pub excluded: Vec<u32>,
+    /// Scored but not rated (a coverage floor or a `not_rated` gate), in id order.
+    pub not_rated: Vec<u32>,
     /// The rank of each row, 0 for rows not ranked.
     rank_of: Vec<u32>,
 }
@@ -52,14 +59,17 @@ pub(crate) fn rank(ks: &KindScores) -> Ranking {
     let table = &ks.table;
     let mut scored: Vec<(i64, u32)> = Vec::with_capacity(ks.results.len());
     let mut excluded: Vec<u32> = Vec::new();
+    let mut not_rated: Vec<u32> = Vec::new();
     for (r, res) in ks.results.iter().enumerate() {
         match res.status {
             Status::Scored => scored.push((tie_key(res.total), r as u32)),
+            Status::NotRated(_) => not_rated.push(r as u32),
             _ => excluded.push(r as u32),
         }
     }
     scored.par_sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| table.id(a.1 as usize).cmp(table.id(b.1 as usize))));
     excluded.par_sort_unstable_by(|&a, &b| table.id(a as usize).cmp(table.id(b as usize)));
+    not_rated.par_sort_unstable_by(|&a, &b| table.id(a as usize).cmp(table.id(b as usize)));
     let mut ranked = Vec::with_capacity(scored.len());
     let mut rank_of = vec![0; ks.results.len()];
     let mut rank = 0u32;
@@ -70,7 +80,20 @@ pub(crate) fn rank(ks: &KindScores) -> Ranking {
         ranked.push(Ranked { row, rank });
         rank_of[row as usize] = rank;
     }
-    Ranking { ranked, excluded, rank_of }
+    let near_tie = near_ties(ks, &ranked);
+    Ranking { ranked, near_tie, excluded, not_rated, rank_of }
+}
+
+/// Whether each ranked entity's bounds overlap the bounds of the one above or below it.
+fn near_ties(ks: &KindScores, ranked: &[Ranked]) -> Vec<bool> {
+    let bounds = |i: usize| &ks.results[ranked[i].row as usize].bounds;
+    (0..ranked.len())
+        .map(|i| {
+            let above = i > 0 && bounds(i).overlaps(bounds(i - 1));
+            let below = i + 1 < ranked.len() && bounds(i).overlaps(bounds(i + 1));
+            above || below
+        })
+        .collect()
 }
 
 #[cfg(test)]

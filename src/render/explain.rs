@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::encode::csv::Csv;
 use super::encode::table::text_table;
 use super::encode::{Column, Encoder, Value};
-use crate::evaluate::ledger::{CategoryLine, Evidence, FactorLine};
+use crate::evaluate::ledger::{CategoryLine, ConditionState, Evidence, FactorLine};
 use crate::evaluate::{Ledger, Status};
 use crate::fmt::{fixed, number, percent};
 
@@ -70,14 +70,15 @@ pub(crate) fn write_text(out: &mut dyn Write, l: &Ledger, position: Option<(u32,
         out,
         "{} · rating {} · {} · coverage {}",
         score_line(l),
-        l.rating.as_deref().unwrap_or("none"),
+        rating_text(l),
         place_text(position, l),
         percent(l.coverage)
     )?;
+    writeln!(out, "{}", bounds_line(l))?;
     if let Some(line) = basis_line(l) {
         writeln!(out, "{line}")?;
     }
-    if l.rating != l.rating_before_caps {
+    if l.rating != l.rating_before_caps && !matches!(l.status, Status::NotRated(_)) {
         writeln!(out, "rating capped from {} by a gate", l.rating_before_caps.as_deref().unwrap_or("none"))?;
     }
     if let Some(r) = &l.recommendation {
@@ -106,6 +107,47 @@ pub(crate) fn write_text(out: &mut dyn Write, l: &Ledger, position: Option<(u32,
     Ok(())
 }
 
+/// `Neutral (firm)`, `Neutral (provisional)`, `not rated`, or `none`.
+fn rating_text(l: &Ledger) -> String {
+    match (&l.rating, l.status) {
+        (_, Status::NotRated(_)) => match &l.rating_before_caps {
+            Some(r) => format!("not rated (the score alone rates {r})"),
+            None => "not rated".to_string(),
+        },
+        (Some(r), _) => format!("{r} ({})", if l.firm { "firm" } else { "provisional" }),
+        (None, _) => "none".to_string(),
+    }
+}
+
+/// `bounds 41.20 – 58.00: ...`: how far the factors without observed data (at the least and
+/// most points they can get) and the undetermined adjustments could move the score.
+fn bounds_line(l: &Ledger) -> String {
+    let (lo, hi) = (fixed(l.bounds.lo, 2), fixed(l.bounds.hi, 2));
+    let open: Vec<String> = l
+        .factors
+        .iter()
+        .filter(|f| f.state != crate::evaluate::ledger::FactorState::Observed)
+        .map(|f| format!("{} {}–{}", f.id, number(f.points_range[0]), number(f.points_range[1])))
+        .collect();
+    let undetermined: Vec<&str> = l
+        .adjustments
+        .iter()
+        .filter(|a| matches!(a.state, ConditionState::Undetermined | ConditionState::FiredOnMissing))
+        .map(|a| a.id.as_str())
+        .collect();
+    if open.is_empty() && undetermined.is_empty() {
+        return format!("bounds {lo} – {hi}: every factor has observed data");
+    }
+    let mut parts = Vec::new();
+    if !open.is_empty() {
+        parts.push(format!("factors without observed data at their least and most points ({})", open.join(", ")));
+    }
+    if !undetermined.is_empty() {
+        parts.push(format!("undetermined adjustments either way ({})", undetermined.join(", ")));
+    }
+    format!("bounds {lo} – {hi}: {}", parts.join("; "))
+}
+
 /// `score S = base B ± adjustments[ ± clamp]`.
 fn score_line(l: &Ledger) -> String {
     let adjust: f64 = l.adjustments.iter().filter(|a| a.fired).filter_map(|a| a.points).sum();
@@ -123,6 +165,9 @@ fn place_text(position: Option<(u32, usize, f64)>, l: &Ledger) -> String {
     match (position, l.status) {
         (Some((rank, n, pct)), _) => format!("rank {rank} of {n} (percentile {})", fixed(pct, 1)),
         (None, Status::Excluded(_)) => format!("excluded by gate {}", l.excluded_by.as_deref().unwrap_or("")),
+        (None, Status::NotRated(_)) => {
+            format!("not rated ({}): {}", l.not_rated_by.as_deref().unwrap_or(""), l.reason.as_deref().unwrap_or(""))
+        }
         (None, _) => "not ranked: no factor has a value".to_string(),
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::encode::csv::Csv;
 use super::encode::table::{TableText, Widths};
 use super::encode::{Column, Encoder, Value};
-use crate::evaluate::{KindScores, ReasonScratch, RowSummary, Scores, Status, ledger};
+use crate::evaluate::{KindScores, ReasonScratch, RowSummary, Scores, Status, ledger, not_rated_by};
 use crate::fmt::{fixed, json_number};
 use crate::model::{Dataset, GateAction};
 use crate::rank::{Ranking, percentile};
@@ -25,11 +25,13 @@ pub(crate) enum RankFormat {
 const ROWS_PER_TASK: usize = 2048;
 const TASKS_PER_BLOCK: usize = 32;
 
-/// One line of the output: a ranked entity (with its rank) or an excluded one.
+/// One line of the output: a ranked entity (with its rank and whether it is a near-tie) or an
+/// excluded or not rated one.
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     rank: Option<u32>,
     row: usize,
+    near_tie: bool,
 }
 
 fn rating(ks: &KindScores, row: usize) -> &str {
@@ -73,7 +75,17 @@ fn excluded_by(ks: &KindScores, row: usize) -> Option<(&str, &str)> {
             Some((gate.id.as_str(), gate.reason.as_str()))
         }
         Status::NoData => Some(("no_data", "no factor has a value")),
+        Status::NotRated(_) => Some(("not_rated", "not rated")),
         Status::Scored => None,
+    }
+}
+
+/// What withheld an entity's rating and why, if it is not rated.
+fn not_rated(ks: &KindScores, row: usize) -> Option<(String, String)> {
+    let res = &ks.results[row];
+    match res.status {
+        Status::NotRated(why) => Some(not_rated_by(&ks.plan.rules, why, res.coverage)),
+        _ => None,
     }
 }
 
@@ -88,14 +100,21 @@ pub(crate) fn write_ranking(
     dataset: &Dataset,
 ) -> io::Result<()> {
     let take = top.unwrap_or(usize::MAX);
-    let ranked: Vec<Entry> =
-        ranking.ranked.iter().take(take).map(|r| Entry { rank: Some(r.rank), row: r.row as usize }).collect();
-    let excluded: Vec<Entry> =
-        ranking.excluded.iter().take(take).map(|&r| Entry { rank: None, row: r as usize }).collect();
+    let ranked: Vec<Entry> = ranking
+        .ranked
+        .iter()
+        .zip(&ranking.near_tie)
+        .take(take)
+        .map(|(r, &near_tie)| Entry { rank: Some(r.rank), row: r.row as usize, near_tie })
+        .collect();
+    let apart = |rows: &[u32]| -> Vec<Entry> {
+        rows.iter().take(take).map(|&r| Entry { rank: None, row: r as usize, near_tie: false }).collect()
+    };
+    let (excluded, not_rated) = (apart(&ranking.excluded), apart(&ranking.not_rated));
     match format {
-        RankFormat::Table => write_table(out, ks, ranking, &ranked, &excluded, dataset.as_of),
-        RankFormat::Csv => write_csv(out, ks, &[ranked, excluded].concat()),
-        RankFormat::Json => write_json(out, ks, ranking, &ranked, &excluded, scores, dataset),
+        RankFormat::Table => write_table(out, ks, ranking, &ranked, &[excluded, not_rated], dataset.as_of),
+        RankFormat::Csv => write_csv(out, ks, &[ranked, excluded, not_rated].concat()),
+        RankFormat::Json => write_json(out, ks, ranking, &ranked, &[excluded, not_rated], scores, dataset),
     }
 }
 
@@ -128,6 +147,9 @@ struct RankRow<'a> {
     rating: &'a str,
     /// For the table: the rating with the gate that capped it, `Neutral (capped: gate)`.
     rating_capped: Option<String>,
+    firm: Option<bool>,
+    bounds: crate::evaluate::Bounds,
+    near_tie: bool,
     coverage: f64,
     status: &'static str,
     excluded_by: &'a str,
@@ -148,6 +170,9 @@ impl<'a> RankRow<'a> {
             score: res.total,
             rating: rating(ks, e.row),
             rating_capped: capped_by(ks, e.row).map(|g| format!("{} (capped: {g})", rating(ks, e.row))),
+            firm: res.rating.is_some().then_some(res.firm),
+            bounds: res.bounds,
+            near_tie: e.near_tie,
             coverage: res.coverage,
             status: res.status.word(),
             excluded_by: excluded_by(ks, e.row).map_or("", |x| x.0),
@@ -163,6 +188,24 @@ impl<'a> RankRow<'a> {
             (Some(marked), true) => marked.as_str(),
             _ => self.rating,
         };
+        let firm = match (self.firm, table) {
+            (None, _) => "",
+            (Some(true), true) => "firm",
+            (Some(false), true) => "provisional",
+            (Some(true), false) => "true",
+            (Some(false), false) => "false",
+        };
+        let near_tie = match (self.near_tie, table) {
+            (true, true) => "≈",
+            (false, true) => "",
+            (near, false) => {
+                if near {
+                    "true"
+                } else {
+                    "false"
+                }
+            }
+        };
         let mut v = vec![
             Value::Rank(self.rank),
             Value::Text(self.id),
@@ -170,6 +213,10 @@ impl<'a> RankRow<'a> {
             Value::Text(self.kind),
             Value::Score(self.score),
             Value::Text(rating),
+            Value::Text(firm),
+            Value::Score(self.bounds.lo),
+            Value::Score(self.bounds.hi),
+            Value::Text(near_tie),
             Value::Share(self.coverage),
             Value::Text(self.status),
             Value::Text(self.excluded_by),
@@ -191,6 +238,10 @@ fn columns(ks: &KindScores) -> Vec<Column> {
         col("kind", None, false),
         col("score", Some("score"), true),
         col("rating", Some("rating"), false),
+        col("firm", Some("firm"), false),
+        col("lo", Some("low"), true),
+        col("hi", Some("high"), true),
+        col("near_tie", Some("≈"), false),
         col("coverage", Some("coverage"), true),
         col("status", None, false),
         col("excluded_by", None, false),
@@ -220,13 +271,17 @@ fn write_table(
     ks: &KindScores,
     ranking: &Ranking,
     ranked: &[Entry],
-    excluded: &[Entry],
+    apart: &[Vec<Entry>; 2],
     as_of: Option<crate::model::Date>,
 ) -> io::Result<()> {
     let rules = &ks.plan.rules;
+    let not_rated = match ranking.not_rated.len() {
+        0 => String::new(),
+        n => format!(", {n} not rated"),
+    };
     writeln!(
         out,
-        "{} ranking · rule set {} {}{}{} · {} ranked, {} excluded",
+        "{} ranking · rule set {} {}{}{} · {} ranked, {} excluded{not_rated}",
         ks.kind(),
         rules.name,
         rules.version,
@@ -235,6 +290,7 @@ fn write_table(
         ranking.ranked.len(),
         ranking.excluded.len()
     )?;
+    let [excluded, not_rated] = apart;
     let columns = columns(ks);
     let widths = ranked
         .par_chunks(ROWS_PER_TASK)
@@ -261,7 +317,30 @@ fn write_table(
     if !excluded.is_empty() {
         write_excluded_table(out, ks, excluded)?;
     }
+    if !not_rated.is_empty() {
+        write_not_rated_table(out, ks, not_rated)?;
+    }
     Ok(())
+}
+
+/// The not rated, apart: their score (still computed), what withheld the rating and why.
+fn write_not_rated_table(out: &mut dyn Write, ks: &KindScores, entries: &[Entry]) -> io::Result<()> {
+    use comfy_table::{Cell, CellAlignment, Table, presets};
+    writeln!(out, "\nnot rated")?;
+    let mut t = Table::new();
+    t.load_style(presets::NOTHING);
+    t.set_header(["id", "name", "score", "by", "reason"]);
+    for e in entries {
+        let (by, reason) = not_rated(ks, e.row).unwrap_or_default();
+        t.add_row(vec![
+            Cell::new(super::clip(ks.table.id(e.row))),
+            Cell::new(super::clip(ks.table.name(e.row))),
+            Cell::new(fixed(ks.results[e.row].total, 2)).set_alignment(CellAlignment::Right),
+            Cell::new(by),
+            Cell::new(super::clip(&reason)),
+        ]);
+    }
+    write!(out, "{}", super::table_text(&t))
 }
 
 fn write_excluded_table(out: &mut dyn Write, ks: &KindScores, excluded: &[Entry]) -> io::Result<()> {
@@ -290,12 +369,15 @@ struct JsonHeader {
     as_of: Option<String>,
     ranked_count: usize,
     excluded_count: usize,
+    not_rated_count: usize,
 }
 
 #[derive(Serialize)]
 struct RankedJson<'a> {
     rank: Option<u32>,
     percentile: serde_json::Value,
+    /// Whether the entity's bounds overlap a ranked neighbour's.
+    near_tie: bool,
     #[serde(flatten)]
     ledger: &'a crate::evaluate::Ledger,
 }
@@ -306,7 +388,7 @@ fn write_json(
     ks: &KindScores,
     ranking: &Ranking,
     ranked: &[Entry],
-    excluded: &[Entry],
+    apart: &[Vec<Entry>; 2],
     scores: &Scores,
     dataset: &Dataset,
 ) -> io::Result<()> {
@@ -321,6 +403,7 @@ fn write_json(
         as_of: dataset.as_of.map(|d| d.to_string()),
         ranked_count: ranking.ranked.len(),
         excluded_count: ranking.excluded.len(),
+        not_rated_count: ranking.not_rated.len(),
     };
     let head = serde_json::to_string(&header)?;
     let n = ranking.ranked.len();
@@ -332,13 +415,16 @@ fn write_json(
                 buf.extend_from_slice(if first + i == 0 { b"\n" } else { b",\n" });
                 let l = ledger(ks, e.row, scores, dataset, false);
                 let pct = e.rank.map_or(serde_json::Value::Null, |r| json_number(percentile(r, n)));
-                serde_json::to_writer(&mut buf, &RankedJson { rank: e.rank, percentile: pct, ledger: &l })?;
+                let row = RankedJson { rank: e.rank, percentile: pct, near_tie: e.near_tie, ledger: &l };
+                serde_json::to_writer(&mut buf, &row)?;
             }
             Ok(buf)
         })
     };
     entries(out, ranked)?;
     write!(out, "],\"excluded\":[")?;
-    entries(out, excluded)?;
+    entries(out, &apart[0])?;
+    write!(out, "],\"not_rated\":[")?;
+    entries(out, &apart[1])?;
     writeln!(out, "]}}")
 }

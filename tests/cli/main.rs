@@ -19,6 +19,7 @@ mod sandbox;
 mod schema;
 mod shell;
 mod sources;
+mod trust;
 mod watch;
 
 use std::path::{Path, PathBuf};

@@ -215,6 +215,59 @@ proptest! {
         }
     }
 
+    /// Bounds contain the score; with every factor observed (and the adjustment unconditional)
+    /// they are the score itself; firm means both bounds rate as the entity does.
+    #[test]
+    fn bounds_contain_the_score_and_close_with_full_coverage(case in case(), product in any::<bool>()) {
+        let rules = if product {
+            case.rules().replacen("kind: company\n", "kind: company\naggregation: weighted_product\n", 1)
+        } else {
+            case.rules()
+        };
+        let s = run(&case.dataset(&case.order()), &rules);
+        let ks = s.scores.of(Kind::Company).expect("scored");
+        let rules = &ks.plan.rules;
+        for row in 0..ks.table.len() {
+            let l = s.ledger(Kind::Company, row, false).expect("a ledger");
+            let (lo, hi) = (l.bounds.lo, l.bounds.hi);
+            prop_assert!(lo <= l.score && l.score <= hi, "{} outside [{}, {}]", l.score, lo, hi);
+            prop_assert!((0.0..=100.0).contains(&lo) && (0.0..=100.0).contains(&hi));
+            let full = l.factors.iter().all(|f| f.state.word() == "observed");
+            if full && l.status != Status::NoData {
+                prop_assert_eq!(lo, l.score);
+                prop_assert_eq!(hi, l.score);
+                prop_assert!(l.firm, "a fully covered rating is firm");
+            }
+            if l.status == Status::Scored {
+                let same = rules.rating_of(lo) == rules.rating_of(hi);
+                prop_assert_eq!(l.firm, same, "firm iff both bounds share the band [{}, {}]", lo, hi);
+            }
+        }
+    }
+
+    /// Filling every missing value in at random never leaves the bounds (fixed scales only: a
+    /// relative scale's points move with the universe).
+    #[test]
+    fn filling_missing_values_stays_within_the_bounds(case in case(), fill in proptest::collection::vec(-100.0..200.0f64, 40)) {
+        prop_assume!(case.factors.iter().all(|f| matches!(f.scale, ScaleKind::Linear(..) | ScaleKind::Bands(..))));
+        let s = run(&case.dataset(&case.order()), &case.rules());
+        let ks = s.scores.of(Kind::Company).expect("scored");
+        let before: Vec<(f64, f64)> = ks.results.iter().map(|r| (r.bounds.lo, r.bounds.hi)).collect();
+        let mut filled = case.clone();
+        let mut k = 0;
+        for row in &mut filled.values {
+            for v in row.iter_mut().filter(|v| v.is_none()) {
+                *v = Some(fill[k % fill.len()]);
+                k += 1;
+            }
+        }
+        let after = results(&run(&filled.dataset(&filled.order()), &filled.rules()));
+        for (i, (lo, hi)) in before.iter().enumerate() {
+            let score = after[&format!("e{i}")].0;
+            prop_assert!(*lo - 1e-9 <= score && score <= *hi + 1e-9, "e{} filled scores {} outside [{}, {}]", i, score, lo, hi);
+        }
+    }
+
     #[test]
     fn input_order_never_changes_the_output(case in case()) {
         let forward = results(&run(&case.dataset(&case.order()), &case.rules()));

@@ -44,6 +44,7 @@ pub(super) fn draft_file(doc: &YamlDoc, f: &RuleFile, diags: &mut Vec<Diagnostic
         d.factors.push(draft_factor(doc, &path, spec, &dir, diags));
     }
     draft_conditions(doc, f, &mut d, diags);
+    draft_coverage(doc, f, &mut d, diags);
     if let Some(items) = &f.ratings {
         d.ratings = Some((draft_ratings(doc, items, &mut d.failed, diags), doc.key_span(&ypath!["ratings"])));
     }
@@ -186,6 +187,31 @@ fn draft_ratings(
     ratings.into_iter().rev().map(|(_, r)| r).collect()
 }
 
+/// The coverage floors, each in [0, 100].
+fn draft_coverage(doc: &YamlDoc, f: &RuleFile, d: &mut Draft, diags: &mut Vec<Diagnostic>) {
+    let Some(c) = &f.coverage else { return };
+    let mut floor = |path: YamlPath, v: f64| {
+        let at = doc.span(&path);
+        if !(0.0..=100.0).contains(&v) {
+            diags.push(
+                Diagnostic::error(Code::BadCoverageFloor, format!("coverage floor {} is not a percentage", number(v)))
+                    .at_opt(at)
+                    .hint("write a percentage from 0 to 100 (`min: 60` requires 60% of the weight backed by data)"),
+            );
+            return None;
+        }
+        Some(located(v, at))
+    };
+    if let Some(m) = &c.min {
+        d.coverage_min = floor(ypath!["coverage", "min"], m.0);
+    }
+    for (name, m) in &c.categories {
+        if let Some(v) = floor(ypath!["coverage", "categories", name.as_str()], m.0) {
+            d.coverage_categories.insert(name.clone(), v);
+        }
+    }
+}
+
 fn draft_conditions(doc: &YamlDoc, f: &RuleFile, d: &mut Draft, diags: &mut Vec<Diagnostic>) {
     for (path, g) in unique_by_id(doc, "gates", &f.gates, "gate", |g| &g.id, &mut d.failed, diags) {
         let cap = match &g.action.0 {
@@ -195,6 +221,7 @@ fn draft_conditions(doc: &YamlDoc, f: &RuleFile, d: &mut Draft, diags: &mut Vec<
         let action = match &g.action.0 {
             GateActionSpec::Exclude => GateAction::Exclude,
             GateActionSpec::Flag => GateAction::Flag,
+            GateActionSpec::NotRated => GateAction::NotRated,
             GateActionSpec::Cap(_) => GateAction::Cap(usize::MAX),
         };
         let gate = Gate {

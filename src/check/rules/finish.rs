@@ -9,7 +9,8 @@ use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::load::rules::{InputSpec, RuleFile};
 use crate::load::yaml::{YamlDoc, YamlPath};
 use crate::model::{
-    AttrType, Category, Condition, Dataset, Factor, Gate, GateAction, Input, Kind, Missing, Rating, RuleSet, Scale,
+    AttrType, Category, Condition, CoverageFloors, Dataset, Factor, Gate, GateAction, Input, Kind, Missing, Rating,
+    RuleSet, Scale,
 };
 use crate::scale::Expect;
 use crate::source::Span;
@@ -61,6 +62,7 @@ pub(super) fn finish(
     }
     let ratings = merged.ratings.as_ref().map_or_else(default_ratings, |r| r.0.clone());
     let gates = finish_gates(merged, &ratings, &mut errors);
+    let coverage = coverage_floors(merged, &categories, &mut errors);
     let dropped: Vec<String> =
         merged.gates.iter().map(|(g, _)| &g.id).filter(|id| !gates.iter().any(|g| &g.id == *id)).cloned().collect();
     merged.failed.extend(dropped);
@@ -85,6 +87,7 @@ pub(super) fn finish(
         ratings,
         reason_codes: merged.reason_codes.unwrap_or(DEFAULT_REASON_CODES),
         aggregation: merged.aggregation.unwrap_or_default(),
+        coverage,
         span: doc.span(&ypath!["rule_set"]),
     })
 }
@@ -385,4 +388,30 @@ fn finish_gates(merged: &Draft, ratings: &[Rating], diags: &mut Vec<Diagnostic>)
             Some(g)
         })
         .collect()
+}
+
+/// The coverage floors by category index; a floor naming no category of the rule set is E202.
+fn coverage_floors(merged: &Draft, categories: &[Category], diags: &mut Vec<Diagnostic>) -> CoverageFloors {
+    let mut floors = CoverageFloors { min: merged.coverage_min.as_ref().map(|m| m.v), categories: Vec::new() };
+    for (name, v) in &merged.coverage_categories {
+        match categories.iter().position(|c| &c.name == name) {
+            Some(i) => floors.categories.push((i, v.v)),
+            None if merged.failed.contains(name) => {}
+            None => {
+                let d = Diagnostic::error(
+                    Code::UnknownCategory,
+                    format!("a coverage floor names category `{name}`, which the rule set does not weight"),
+                )
+                .at_opt(v.at);
+                diags.push(match did_you_mean(name, categories.iter().map(|c| c.name.as_str())) {
+                    Some(s) => d.hint(format!("did you mean `{s}`?")),
+                    None => d.hint(format!(
+                        "categories are {}",
+                        categories.iter().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(", ")
+                    )),
+                });
+            }
+        }
+    }
+    floors
 }

@@ -115,6 +115,12 @@ fn merge_one(merged: &mut Draft, d: &Draft) {
     if d.aggregation.is_some() {
         merged.aggregation = d.aggregation;
     }
+    if d.coverage_min.is_some() {
+        merged.coverage_min = d.coverage_min.clone();
+    }
+    for (name, v) in &d.coverage_categories {
+        merged.coverage_categories.insert(name.clone(), v.clone());
+    }
 }
 
 fn override_factor(m: &mut FactorDraft, f: &FactorDraft) {

@@ -71,6 +71,9 @@ struct Draft {
     /// their own errors are reported, so what names them is not reported again.
     failed: std::collections::BTreeSet<String>,
     aggregation: Option<Aggregation>,
+    /// The overall coverage floor, and each category's, in percent, with where each is written.
+    coverage_min: Option<Located<f64>>,
+    coverage_categories: IndexMap<String, Located<f64>>,
 }
 
 /// Checks every rule file of the workspace against the dataset's declarations.

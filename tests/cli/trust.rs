@@ -1,0 +1,85 @@
+//! Ratings you can trust: score bounds and firm/provisional ratings, coverage floors and the
+//! `not_rated` gate, near-ties, in `rank` (table, CSV, JSON) and `explain`, on
+//! tests/fixtures/trust (four kinds of entity: full data, partial, below a floor, unlisted).
+
+use crate::{Thesis, fixture};
+
+fn trust() -> Thesis {
+    Thesis::new()
+        .args(["--rules".as_ref(), fixture("trust/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("trust/datasets").as_os_str()])
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let run = trust().args(args).run().success();
+    serde_json::from_str(&run.stdout).expect("one JSON document")
+}
+
+fn entity<'a>(doc: &'a serde_json::Value, list: &str, id: &str) -> &'a serde_json::Value {
+    doc[list].as_array().expect("a list").iter().find(|e| e["id"] == id).unwrap_or_else(|| panic!("{id} in {list}"))
+}
+
+#[test]
+fn the_rank_table_shows_bounds_firmness_near_ties_and_the_not_rated_apart() {
+    let run = trust().args(["rank"]).run().success();
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn json_carries_bounds_firm_and_not_rated_status_with_its_reason() {
+    let doc = json(&["rank", "--format", "json"]);
+    assert_eq!(doc["not_rated_count"], 3);
+    let full = entity(&doc, "ranked", "full");
+    assert_eq!(full["bounds"]["lo"], full["score"], "full coverage: lo = score");
+    assert_eq!(full["bounds"]["hi"], full["score"], "full coverage: hi = score");
+    assert_eq!(full["firm"], true);
+    let partial = entity(&doc, "ranked", "partial");
+    assert_eq!(partial["bounds"]["lo"], 66.0);
+    assert_eq!(partial["bounds"]["hi"], 86.0);
+    assert_eq!(partial["near_tie"], true, "66–86 overlaps full's 82");
+    let private = entity(&doc, "not_rated", "private");
+    assert_eq!(private["status"], "not_rated");
+    assert_eq!(private["reason"], "No listed security an investor can buy");
+    assert_eq!(private["not_rated_by"], "unlisted");
+    assert_eq!(private["rating"], serde_json::Value::Null);
+    assert_eq!(private["score"], 60.0, "the score is still computed");
+    let thin = entity(&doc, "not_rated", "thin");
+    assert_eq!(thin["not_rated_by"], "coverage");
+    assert!(thin["reason"].as_str().expect("reason").contains("below the floor of 70%"));
+    assert_eq!(entity(&doc, "not_rated", "riskgap")["not_rated_by"], "coverage:risk");
+}
+
+#[test]
+fn a_profile_overrides_the_floors() {
+    let doc = json(&["rank", "--format", "json", "--rule-set", "trust-lenient"]);
+    assert_eq!(doc["not_rated_count"], 1, "only the not_rated gate is left");
+    let thin = entity(&doc, "ranked", "thin");
+    assert_eq!(thin["firm"], false, "60–100 spans two bands");
+    assert_eq!(entity(&doc, "ranked", "riskgap")["status"], "ranked");
+}
+
+#[test]
+fn csv_has_lo_hi_firm_and_near_tie_columns() {
+    let run = trust().args(["rank", "--format", "csv"]).run().success();
+    let header = run.stdout.lines().next().expect("a header");
+    assert!(header.starts_with("rank,id,name,kind,score,rating,firm,lo,hi,near_tie,coverage,status"), "{header}");
+    assert!(run.stdout.contains("\n,thin,Thin Data,company,100,,,60,100,false,0.6,not_rated,"), "{}", run.stdout);
+}
+
+#[test]
+fn explain_shows_the_bounds_derivation_and_a_not_rated_score() {
+    let run = trust().args(["explain", "thin"]).run().success();
+    assert!(run.stdout.contains("score 100.00 = base 100.00"), "{}", run.stdout);
+    assert!(run.stdout.contains("rating not rated (the score alone rates Overweight)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "bounds 60.00 – 100.00: factors without observed data at their least and most points (margin 0–100, leverage 0–100)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("capped"), "a withheld rating is not a cap: {}", run.stdout);
+    let full = trust().args(["explain", "full"]).run().success();
+    assert!(full.stdout.contains("rating Overweight (firm)"), "{}", full.stdout);
+    assert!(full.stdout.contains("bounds 82.00 – 82.00: every factor has observed data"), "{}", full.stdout);
+}
