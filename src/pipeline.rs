@@ -31,7 +31,7 @@ fn load_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
     };
     let ws = load(&paths, &root, &opts.overlay, sources, diags)?;
     clock.mark("load");
-    let dataset = crate::check::check_dataset(&ws, opts.as_of, diags);
+    let dataset = crate::check::check_dataset(&ws, opts.as_of, opts.keep_observations, diags);
     clock.mark("check datasets");
     let book = crate::check::check_rules(&ws, &dataset, diags);
     crate::check::check_finite(&book, diags);
@@ -116,6 +116,8 @@ fn test_here(
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<(Project, TestRun), Error> {
+    // Cases may pin their own view date: keep the observations to resolve them again.
+    let opts = &Options { keep_observations: true, ..opts.clone() };
     let project = load_here(opts, sources, diags)?;
     if diags.has_errors() {
         return Err(Error::Invalid { errors: diags.error_count() });

@@ -25,8 +25,12 @@ pub struct Options {
     pub extra: Vec<PathBuf>,
     /// Rule sets chosen by name (`--rule-set`), at most one per kind.
     pub rule_sets: Vec<String>,
-    /// Leave out facts dated after this day.
+    /// The view date: leave out facts not yet known on this day (default: the latest
+    /// publication in the data).
     pub as_of: Option<Date>,
+    /// Keep every observation as written, to view the data at other dates (`thesis history`,
+    /// rule tests that pin their own `as_of`).
+    pub keep_observations: bool,
     /// The script sandbox's limits.
     pub limits: Limits,
     /// Worker threads (`None`: one per core). Results do not depend on it.
@@ -52,6 +56,7 @@ impl Default for Options {
             extra: Vec::new(),
             rule_sets: Vec::new(),
             as_of: None,
+            keep_observations: false,
             limits: Limits::default(),
             threads: None,
             root: None,

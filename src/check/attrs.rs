@@ -8,31 +8,9 @@ use crate::diag::{Code, Diagnostic, Problem, did_you_mean};
 use crate::load::dataset::SourcedValue;
 use crate::load::values::{describe, number_from_value};
 use crate::load::yaml::{YamlDoc, YamlPath, from_value};
-use crate::model::{AttrDecl, AttrType, Column, Date, Provenance};
+use crate::model::{AttrDecl, AttrType, Date, Provenance};
 
-/// A value converted to its declared type.
-#[derive(Clone, Debug)]
-pub(crate) enum Cell {
-    Missing,
-    Number(f64),
-    Bool(bool),
-    Text(Arc<str>),
-    Date(Date),
-    List(Arc<[Arc<str>]>),
-}
-
-impl Cell {
-    pub(crate) fn store(self, column: &mut Column, row: usize) {
-        match (column, self) {
-            (Column::Number(v), Cell::Number(x)) => v[row] = x,
-            (Column::Bool(v), Cell::Bool(b)) => v[row] = Some(b),
-            (Column::Text(v), Cell::Text(s)) => v[row] = Some(s),
-            (Column::Date(v), Cell::Date(d)) => v[row] = Some(d),
-            (Column::List(v), Cell::List(l)) => v[row] = Some(l),
-            _ => {}
-        }
-    }
-}
+pub(crate) use crate::model::series::Cell;
 
 /// Splits `{value: ..., source: ...}` into the bare value and its provenance.
 pub(crate) fn split_sourced(
@@ -45,9 +23,9 @@ pub(crate) fn split_sourced(
     if !is_sourced {
         if raw.is_mapping() {
             diags.push(
-                Diagnostic::error(Code::MissingKey, "an attribute given as a mapping needs `value:`")
+                Diagnostic::error(Code::MissingKey, "an attribute given as a mapping needs `value:` (or `series:`)")
                     .at_opt(doc.span(path))
-                    .hint("write `{value: 12.5, source: ..., as_of: 2025-06-30, grade: B}`"),
+                    .hint("write `{value: 12.5, source: ..., period: 2025-06-30, published: 2025-08-20, grade: B}`"),
             );
             return None;
         }
@@ -60,16 +38,20 @@ pub(crate) fn split_sourced(
             return None;
         }
     };
-    let as_of = match &sv.as_of {
-        None => None,
-        Some(t) => match Date::parse(&t.0) {
-            Some(d) => Some(d),
-            None => {
-                diags.push(bad_date(doc, &path.at("as_of"), &t.0));
-                return None;
-            }
-        },
+    if sv.period.is_some() && sv.as_of.is_some() {
+        diags.push(
+            Diagnostic::error(Code::ConflictingDates, "`as_of` and `period` both given")
+                .at_opt(doc.span(&path.at("as_of")))
+                .hint("`as_of` is the old name of `period`: keep one"),
+        );
+        return None;
+    }
+    let (period_key, period_text) = match (&sv.period, &sv.as_of) {
+        (Some(t), _) => ("period", Some(t)),
+        (None, t) => ("as_of", t.as_ref()),
     };
+    let period = parse_date(doc, &path.at(period_key), period_text, diags)?;
+    let published = parse_date(doc, &path.at("published"), sv.published.as_ref(), diags)?;
     if let Some(g) = &sv.grade
         && !is_grade(&g.0)
     {
@@ -82,13 +64,31 @@ pub(crate) fn split_sourced(
     }
     let prov = Provenance {
         source: sv.source,
+        period,
+        published,
         cite: sv.cite.map(|c| c.0).unwrap_or_default(),
-        as_of,
         grade: sv.grade.map(|g| g.0),
         judgment: sv.judgment,
         note: sv.note,
     };
     Some((sv.value, prov, path.at("value")))
+}
+
+/// An optional date; `None` when it is malformed (reported).
+fn parse_date(
+    doc: &YamlDoc,
+    path: &YamlPath,
+    text: Option<&crate::load::values::Text>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Option<Date>> {
+    let Some(t) = text else { return Some(None) };
+    match Date::parse(&t.0) {
+        Some(d) => Some(Some(d)),
+        None => {
+            diags.push(bad_date(doc, path, &t.0));
+            None
+        }
+    }
 }
 
 /// `A`, `B`, `C`, or a split such as `A/B`.

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::attrs::{Cell, convert, split_sourced, undeclared};
+use super::attrs::undeclared;
 use super::relations::resolve_relations;
+use super::series::{Written, check_value};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::load::Workspace;
 use crate::load::dataset::DatasetFile;
@@ -19,9 +20,11 @@ use crate::model::{
 use crate::source::SourceMap;
 use crate::ypath;
 
-/// Builds the dataset from every dataset file of the workspace. Values dated after `as_of`
-/// are withheld (kept for the ledger, but missing for scoring).
-pub(crate) fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Diagnostics) -> Dataset {
+/// Builds the dataset from every dataset file of the workspace, resolved at the view date:
+/// `as_of`, else the latest publication in the data. Values not yet known then are withheld
+/// (kept for the ledger, but missing for scoring). `keep` keeps the observations as written,
+/// for views at other dates ([`Dataset::at`]).
+pub(crate) fn check_dataset(ws: &Workspace, as_of: Option<Date>, keep: bool, diags: &mut Diagnostics) -> Dataset {
     let mut found = Vec::new();
     let mut unloaded = ws.unparsed.clone();
     let files: Vec<(&YamlDoc, DatasetFile)> = ws
@@ -49,10 +52,10 @@ pub(crate) fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Dia
     check_unique_ids(&builders, &ws.sources, &mut found);
     let tables = resolve_relations(builders, &unloaded, &mut found);
     found.retain(|d| !unloaded.explains(d.code));
+    let view = as_of.or_else(|| crate::model::derived_view(&tables));
+    let raw = keep.then(|| tables.each_ref().map(|t| Arc::new(t.duplicate())));
     let tables = tables.map(|mut t| {
-        if let Some(cutoff) = as_of {
-            withhold_after(&mut t, cutoff);
-        }
+        t.resolve_at(view);
         Arc::new(t)
     });
     diags.extend(found);
@@ -60,7 +63,9 @@ pub(crate) fn check_dataset(ws: &Workspace, as_of: Option<Date>, diags: &mut Dia
         schemas,
         tables,
         files: ws.data_files.iter().map(|d| d.file).chain(ws.csv_files.iter().map(|c| c.0)).collect(),
-        as_of,
+        as_of: view,
+        derived: as_of.is_none(),
+        raw,
         unloaded,
         sources,
     }
@@ -206,18 +211,16 @@ fn add_values(
         if schema.is_conflicted(attr) {
             continue;
         }
-        let Some((value, prov, vpath)) = split_sourced(doc, &apath, raw, diags) else {
-            continue;
-        };
-        match convert(&value, schema.decl(attr)) {
-            Ok(Cell::Missing) => {}
-            Ok(cell) => cell.store(&mut b.table.columns[attr as usize], row as usize),
-            Err(p) => {
-                diags.push(p.at(doc.span(&vpath)));
-                continue;
+        match check_value(doc, &apath, raw, schema.decl(attr), diags) {
+            None => {}
+            Some(Written::One(cell, prov)) => {
+                cell.store(&mut b.table.columns[attr as usize], row as usize);
+                b.set_provenance(row, attr, prov);
+            }
+            Some(Written::Series(obs)) => {
+                b.table.series.insert((row, attr), obs.into());
             }
         }
-        b.set_provenance(row, attr, prov);
     }
 }
 
@@ -277,14 +280,5 @@ fn check_unique_ids(builders: &[TableBuilder; 3], sources: &SourceMap, diags: &m
             None => "ids must be unique across all kinds".to_string(),
         });
         diags.push(d);
-    }
-}
-
-/// Moves values dated after the cut-off out of scoring, keeping them for the ledger.
-fn withhold_after(t: &mut crate::model::EntityTable, cutoff: Date) {
-    let late: Vec<_> =
-        t.provenance.iter().filter(|(_, p)| p.is_after(cutoff)).map(|(k, p)| (*k, Arc::clone(p))).collect();
-    for ((row, attr), prov) in late {
-        t.withhold(row, attr, prov);
     }
 }

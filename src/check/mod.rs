@@ -8,6 +8,7 @@ mod finite;
 pub(crate) mod lints;
 mod relations;
 mod rules;
+mod series;
 mod sources;
 
 pub(crate) use dataset::check_dataset;

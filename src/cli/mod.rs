@@ -206,6 +206,7 @@ impl Common {
             extra: Vec::new(),
             rule_sets: self.rule_sets.clone(),
             as_of: self.as_of,
+            keep_observations: false,
             limits: Default::default(),
             root: self.root.clone(),
             allow_outside_root: self.allow_outside_root,

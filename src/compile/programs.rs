@@ -47,6 +47,7 @@ pub struct Program {
 pub(super) fn scope_for(condition: bool) -> Scope<'static> {
     let mut scope = Scope::new();
     scope.push("e", ());
+    scope.push(crate::script::dates::AS_OF, ""); // not a constant: the optimiser would inline it
     if condition {
         scope.push("score", 0.0_f64);
         scope.push("rating", "");

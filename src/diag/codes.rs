@@ -85,6 +85,9 @@ codes! {
     UnknownTestName = "E602", "unknown-test-name", "a test case expects a factor, gate, adjustment or rating its rule set lacks";
     EmptyTest = "E603", "empty-test", "a test case that expects nothing";
     DuplicateTest = "E604", "duplicate-test", "two test cases of one file share a name";
+    ConflictingDates = "E610", "conflicting-dates", "an observation gives both `as_of` and `period`";
+    RepeatedObservation = "E611", "repeated-observation", "two observations of one attribute share period and publication date";
+    LongFormat = "E612", "long-format", "a long-format CSV row that names no entity, attribute or value it can hold";
 
     BadCoverageFloor = "E701", "bad-coverage-floor", "a coverage floor that is not a percentage from 0 to 100";
     UnknownSource = "E801", "unknown-source", "a `cite:` names a source that no registry declares";
@@ -101,5 +104,6 @@ codes! {
     GateNeverFires = "W401", "gate-never-fires", "a gate that fires for no entity of the data";
     GateAlwaysFires = "W402", "gate-always-fires", "a gate that fires for every entity of the data";
     SparseData = "W403", "sparse-data", "a rule that reads data most entities lack, and skips them";
+    UndatedObservation = "W610", "undated-observation", "an observation in a series of several with no date";
     UnusedSource = "W801", "unused-source", "a registry source that no observation cites";
 }

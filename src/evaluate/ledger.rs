@@ -33,8 +33,43 @@ pub struct Evidence {
     pub value: Option<String>,
     #[serde(flatten)]
     pub provenance: Provenance,
-    /// Dated after `--as-of`, so left out of the score.
+    /// Not yet known at the view date (published after it, or about a later period), so
+    /// left out of the score.
     pub withheld: bool,
+    /// The earlier publication of the same period this value restated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previously: Option<Other>,
+    /// A fresher observation in the data that was not yet known at the view date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_yet_published: Option<Other>,
+}
+
+/// Another observation of the same attribute: its value and dates.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Other {
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<crate::model::Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<crate::model::Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Known at the view date but about a period that has not begun (a listing, a deadline).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub scheduled: bool,
+}
+
+impl Other {
+    fn of((value, p): &(String, std::sync::Arc<Provenance>), view: Option<crate::model::Date>) -> Other {
+        let published = crate::model::series::published(p);
+        Other {
+            value: value.clone(),
+            period: crate::model::series::period(p),
+            published,
+            source: p.source.clone(),
+            scheduled: view.is_some_and(|v| published.is_none_or(|d| d <= v)),
+        }
+    }
 }
 
 impl Evidence {
@@ -373,21 +408,39 @@ fn raw_json(raw: &Raw, table: &crate::model::EntityTable, row: usize) -> Json {
     }
 }
 
+/// Why a value is left out at the view date: published after it, or about a later period.
+pub(crate) fn withheld_why(value: &str, p: &Provenance, view: Option<crate::model::Date>) -> String {
+    use crate::model::series::{period, published};
+    let Some(view) = view else { return format!("value {value} is not known at the view date") };
+    match (published(p), period(p)) {
+        (Some(publ), _) if publ > view => format!("value {value} published {publ}, after the view date {view}"),
+        (_, Some(per)) => format!("value {value} is for {per}, which begins after the view date {view}"),
+        _ => format!("value {value} is not known at the view date {view}"),
+    }
+}
+
 fn attribute_evidence(table: &crate::model::EntityTable, schema_name: &str, attr: AttrId, row: usize) -> Evidence {
     let key = (row as u32, attr);
-    if let Some((v, p)) = table.withheld.get(&key) {
+    let value = table.columns[attr as usize].display(row);
+    if value.is_none()
+        && let Some((v, p)) = table.withheld.get(&key)
+    {
         return Evidence {
             attribute: schema_name.to_string(),
             value: Some(v.clone()),
             provenance: (**p).clone(),
             withheld: true,
+            previously: None,
+            not_yet_published: None,
         };
     }
     Evidence {
         attribute: schema_name.to_string(),
-        value: table.columns[attr as usize].display(row),
+        value,
         provenance: table.provenance(row, attr).map(|p| (**p).clone()).unwrap_or_default(),
         withheld: false,
+        previously: table.superseded.get(&key).map(|o| Other::of(o, None)),
+        not_yet_published: table.withheld.get(&key).map(|o| Other::of(o, table.view)),
     }
 }
 

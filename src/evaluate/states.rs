@@ -129,9 +129,9 @@ pub(super) fn note(
 ) -> Option<String> {
     use crate::model::Missing as M;
     let withheld = match raw {
-        super::Raw::Attr(a) => table.withheld.get(&(row as u32, *a)).map(|(v, p)| {
-            format!("value {v} dated {} is after --as-of", p.as_of.map(|d| d.to_string()).unwrap_or_default())
-        }),
+        super::Raw::Attr(a) => {
+            table.withheld.get(&(row as u32, *a)).map(|(v, p)| super::ledger::withheld_why(v, p, table.view))
+        }
         _ => None,
     };
     let unmapped = match (raw, o) {

@@ -48,9 +48,12 @@ impl Worker {
         let cursor = Arc::new(Cursor::new(trace));
         let entity = Dynamic::from(EntityRef { table: Arc::clone(table), cursor: Arc::clone(&cursor) });
         let mut input_scope = Scope::new();
+        let as_of = crate::script::dates::as_of_value(table.view);
         input_scope.push_dynamic("e", entity.clone());
+        input_scope.push_constant_dynamic(crate::script::dates::AS_OF, as_of.clone());
         let mut condition_scope = Scope::new();
         condition_scope.push_dynamic("e", entity.clone());
+        condition_scope.push_constant_dynamic(crate::script::dates::AS_OF, as_of);
         condition_scope.push("score", 0.0_f64);
         condition_scope.push("rating", ImmutableString::new());
         let mut engine = crate::script::engine(Some(schema), limits);

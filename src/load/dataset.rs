@@ -83,9 +83,10 @@ impl JsonSchema for AttrValue {
 
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let sourced = g.subschema_for::<SourcedValue>();
+        let series = g.subschema_for::<SeriesSpec>();
         schemars::json_schema!({
-            "description": "A bare value (number, true/false, text, date, a list of words; null for missing) or `{value, source, cite, as_of, grade, judgment, note}`.",
-            "anyOf": [BareValue::json_schema(g), sourced]
+            "description": "A bare value (number, true/false, text, date, a list of words; null for missing), `{value, source, cite, period, published, grade, judgment, note}`, or `{series: [...]}` of such observations.",
+            "anyOf": [BareValue::json_schema(g), sourced, series]
         })
     }
 }
@@ -176,15 +177,36 @@ pub(crate) struct SourcedValue {
     /// The id (or ids) of sources declared in a registry file (`kind: sources`).
     #[serde(default)]
     pub cite: Option<Cite>,
-    /// The date it refers to: YYYY, YYYY-MM or YYYY-MM-DD.
+    /// What the value describes (fiscal period end, event date): YYYY, YYYY-MM or YYYY-MM-DD.
+    /// Without it, the publication date.
+    #[serde(default)]
+    pub period: Option<Text>,
+    /// The old name of `period`, still read.
     #[serde(default)]
     pub as_of: Option<Text>,
+    /// When the value became public. Without it, the period: known as soon as it happened.
+    #[serde(default)]
+    pub published: Option<Text>,
     /// `A` primary, `B` reputable secondary, `C` indicative; `A/B` for a split.
     #[serde(default)]
     pub grade: Option<Text>,
     /// The value is an analyst's judgment, not a sourced fact: the rationale.
     #[serde(default)]
     pub judgment: Option<String>,
+    /// Anything else a reader should know.
+    #[serde(default)]
+    #[allow(dead_code, reason = "for readers and the schema; nothing scores it")]
+    pub note: Option<String>,
+}
+
+/// An attribute's dated observations: `{series: [{value, period, published, ...}, ...]}`.
+/// Resolution at a view date picks one (see the README, "Facts with history").
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SeriesSpec {
+    /// The observations, in any order.
+    #[schemars(with = "Vec<SourcedValue>")]
+    pub series: Vec<Value>,
     /// Anything else a reader should know.
     #[serde(default)]
     #[allow(dead_code, reason = "for readers and the schema; nothing scores it")]

@@ -22,6 +22,10 @@ pub(crate) struct TestFile {
     /// The rule set (or profile) every case of this file uses unless it names its own.
     #[serde(default)]
     pub rule_set: Option<String>,
+    /// The view date (YYYY-MM-DD) every case of this file is scored at unless it pins its own;
+    /// default: the run's (`--as-of`, else the latest publication in the data).
+    #[serde(default)]
+    pub as_of: Option<super::values::Text>,
     /// The cases, run in order.
     pub cases: Vec<Parsed<CaseSpec>>,
 }
@@ -37,6 +41,9 @@ pub(crate) struct CaseSpec {
     pub rule_set: Option<String>,
     /// The entity: a dataset id, or a mapping (inline attributes, or `from:` an id with overrides).
     pub entity: CaseEntity,
+    /// The view date (YYYY-MM-DD) to score the case at; default: the file's, else the run's.
+    #[serde(default)]
+    pub as_of: Option<super::values::Text>,
     /// Ids of dataset entities of the same kind to score and rank it among (default: all of them).
     #[serde(default)]
     pub universe: Option<Vec<String>>,

@@ -167,7 +167,7 @@ fn fact(e: &crate::evaluate::ledger::Evidence, schema: &KindSchema, factors: Vec
         basis: basis(e),
         attribute: e.attribute.clone(),
         source: p.source.clone(),
-        as_of: p.as_of.map(|d| d.to_string()),
+        as_of: p.dated().map(|d| d.to_string()),
         grade: p.grade.clone(),
         judgment: p.judgment.clone(),
         note: p.note.clone(),

@@ -118,8 +118,12 @@ pub struct Provenance {
     /// Ids of registry sources (`cite:`), checked to exist.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cite: Vec<String>,
+    /// What the value describes: a fiscal period end, an event date (`as_of:` is an alias).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_of: Option<Date>,
+    pub period: Option<Date>,
+    /// When the value became public.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
     /// An analyst's judgment rather than a sourced fact: the rationale.
@@ -134,10 +138,16 @@ impl Provenance {
         *self == Provenance::default()
     }
 
-    /// Dated after the cut-off: what `--as-of` withholds. Undated facts are never withheld
-    /// (dates compare as [`Date`] orders them: a month or year is its first day).
+    /// Not yet published, or about a period not yet begun, at the view date: what `--as-of`
+    /// withholds. Undated facts are never withheld (dates compare as [`Date`] orders them: a
+    /// month or year is its first day). See [`super::series`].
     pub fn is_after(&self, cutoff: Date) -> bool {
-        self.as_of.is_some_and(|d| d > cutoff)
+        super::series::is_after(self, cutoff)
+    }
+
+    /// The date the value describes, for ledgers: its period, else its publication.
+    pub fn dated(&self) -> Option<Date> {
+        super::series::period(self)
     }
 }
 
@@ -334,15 +344,23 @@ pub struct EntityTable {
     pub columns: Vec<Column>,
     /// Provenance of individual values, keyed by (row, attribute).
     pub provenance: HashMap<(Row, AttrId), Arc<Provenance>>,
-    /// Values withheld because they are dated after `--as-of`: their text and provenance.
+    /// Values withheld at the view date (not yet published, or about a later period): the
+    /// freshest one's text and provenance.
     pub withheld: HashMap<(Row, AttrId), (String, Arc<Provenance>)>,
+    /// Attributes with several observations, all of them as written (resolved into `columns`
+    /// at the view date).
+    pub(crate) series: HashMap<(Row, AttrId), Arc<[super::series::Observation]>>,
+    /// The earlier publication a restatement replaced at the view date: its text and provenance.
+    pub superseded: HashMap<(Row, AttrId), (String, Arc<Provenance>)>,
+    /// The view date the table is resolved at (`None`: undated data, everything known).
+    pub view: Option<Date>,
     /// Exposure to other kinds, by the target kind's index.
     pub exposure: [Option<Exposure>; 3],
     /// Headquarters region of each entity.
     pub headquarters: Option<Vec<Option<Row>>>,
     /// (first row, origin) blocks in row order.
     pub origins: Vec<(Row, Origin)>,
-    index: OnceLock<HashMap<Box<str>, Row>>,
+    pub(super) index: OnceLock<HashMap<Box<str>, Row>>,
 }
 
 impl EntityTable {
@@ -355,6 +373,9 @@ impl EntityTable {
             columns: Vec::new(),
             provenance: HashMap::new(),
             withheld: HashMap::new(),
+            series: HashMap::new(),
+            superseded: HashMap::new(),
+            view: None,
             exposure: [None, None, None],
             headquarters: None,
             origins: Vec::new(),
@@ -442,8 +463,13 @@ pub struct Dataset {
     pub tables: [Arc<EntityTable>; 3],
     /// The dataset files read.
     pub files: Vec<FileId>,
-    /// The `--as-of` date applied, if any.
+    /// The view date: `--as-of`, else the latest publication in the data (`None`: no fact is dated).
     pub as_of: Option<Date>,
+    /// Whether the view date was derived from the data rather than given with `--as-of`.
+    pub derived: bool,
+    /// Every observation as written, unresolved, when the run asked to view several dates
+    /// (`thesis history`): [`Dataset::at`] resolves it again without re-reading the files.
+    pub(crate) raw: Option<[Arc<EntityTable>; 3]>,
     /// Entities that the user wrote but that failed to load.
     pub unloaded: super::Unloaded,
     /// The source registry that observations cite by id.
@@ -488,7 +514,7 @@ mod tests {
     use crate::model::{Date, Kind};
 
     fn dated(s: Option<&str>) -> Provenance {
-        Provenance { as_of: s.and_then(Date::parse), ..Provenance::default() }
+        Provenance { period: s.and_then(Date::parse), ..Provenance::default() }
     }
 
     #[test]

@@ -49,6 +49,47 @@ impl Date {
     pub fn year(&self) -> i32 {
         self.year
     }
+
+    /// The month, 1 to 12 (the first of a bare year).
+    pub fn month(&self) -> u8 {
+        self.month.unwrap_or(1)
+    }
+
+    /// The first day of the period, as a day (`2025-06` → `2025-06-01`).
+    pub fn first_day(self) -> Date {
+        let (year, month, day) = self.key();
+        Date { year, month: Some(month), day: Some(day) }
+    }
+
+    /// Whether the date names a day (not a month or a year).
+    pub fn is_day(&self) -> bool {
+        self.day.is_some()
+    }
+
+    /// Days since 1970-01-01 of the period's first day (civil calendar, proleptic Gregorian).
+    pub fn days(&self) -> i64 {
+        let (y, m, d) = self.key();
+        let y = i64::from(y) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (i64::from(m) + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Whole calendar months from `self` to `to` (days ignored): 2025-07 → 2025-12-31 is 5.
+    pub fn months_until(&self, to: Date) -> i64 {
+        (i64::from(to.year) - i64::from(self.year)) * 12 + i64::from(to.month()) - i64::from(self.month())
+    }
+
+    /// The last day of the month `months` after this date's month (the next view date of a
+    /// `--every month|quarter|year` schedule).
+    pub fn month_end_after(&self, months: i64) -> Date {
+        let index = i64::from(self.year) * 12 + i64::from(self.month()) - 1 + months;
+        let (year, month) = (index.div_euclid(12) as i32, (index.rem_euclid(12) + 1) as u8);
+        Date { year, month: Some(month), day: Some(days_in_month(year, month)) }
+    }
 }
 
 fn parse_part(s: &str, len: usize) -> Option<i32> {
@@ -115,6 +156,16 @@ mod tests {
         assert_eq!(Date::parse("2024-13"), None);
         assert_eq!(Date::parse("24-01-01"), None);
         assert_eq!(Date::parse("2024-1-01"), None);
+    }
+
+    #[test]
+    fn days_months_and_month_ends() {
+        let d = |s| Date::parse(s).expect("valid date");
+        assert_eq!(d("1970-01-01").days(), 0);
+        assert_eq!(d("2025-01-01").days() - d("2024-01-01").days(), 366);
+        assert_eq!(d("2025-07").months_until(d("2025-12-31")), 5);
+        assert_eq!(d("2024-12-31").month_end_after(2).to_string(), "2025-02-28");
+        assert_eq!(d("2025-06").first_day().to_string(), "2025-06-01");
     }
 
     #[test]

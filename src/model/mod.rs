@@ -7,8 +7,10 @@ pub(crate) mod exposure;
 mod kind;
 mod names;
 mod ruleset;
+pub(crate) mod series;
 mod sources;
 mod unloaded;
+mod view;
 
 pub(crate) use crate::scale::{Direction, Scale};
 pub(crate) use builder::{RawRelation, TableBuilder};
@@ -26,3 +28,4 @@ pub(crate) use ruleset::{
 pub use ruleset::{RuleBook, RuleSet};
 pub(crate) use sources::{SourceEntry, Sources};
 pub(crate) use unloaded::Unloaded;
+pub(crate) use view::derived_view;

@@ -25,4 +25,5 @@ pub(crate) fn is_identifier(s: &str) -> bool {
 }
 
 /// Attribute names taken by the entity itself.
-pub(crate) const RESERVED_ATTRIBUTES: &[&str] = &["id", "name", "kind", "headquarters", "exposure", "has", "get"];
+pub(crate) const RESERVED_ATTRIBUTES: &[&str] =
+    &["id", "name", "kind", "headquarters", "exposure", "has", "get", "as_of"];

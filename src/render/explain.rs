@@ -23,14 +23,28 @@ pub(crate) fn provenance_text(e: &Evidence) -> String {
     if let Some(s) = &p.source {
         parts.push(format!("source: {s}"));
     }
-    if let Some(d) = &p.as_of {
-        parts.push(format!("as of {d}"));
+    match (&p.period, &p.published) {
+        (Some(d), None) => parts.push(format!("as of {d}")),
+        (Some(d), Some(p)) => parts.push(format!("period {d}, published {p}")),
+        (None, Some(p)) => parts.push(format!("published {p}")),
+        (None, None) => {}
     }
     if let Some(g) = &p.grade {
         parts.push(format!("grade {g}"));
     }
     if e.withheld {
-        parts.push("withheld: dated after --as-of".into());
+        parts.push("withheld: not yet known at the view date".into());
+    }
+    if let Some(o) = &e.previously {
+        let when = p.published.or(p.period).map(|d| format!(" {d}")).unwrap_or_default();
+        parts.push(format!("restated{when}; previously {}", o.value));
+    }
+    if let Some(o) = &e.not_yet_published {
+        let show = |d: Option<crate::model::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+        parts.push(match o.scheduled {
+            true => format!("scheduled: {} from {} (known since {})", o.value, show(o.period), show(o.published)),
+            false => format!("not yet published at the view date: {} (published {})", o.value, show(o.published)),
+        });
     }
     if let Some(n) = &p.note {
         parts.push(format!("note: {n}"));

@@ -1,6 +1,7 @@
 //! The Rhai sandbox (compile and evaluate stages): one engine configuration with hard limits,
 //! the entity exposed to scripts as a registered type, and script errors turned into diagnostics.
 
+pub(crate) mod dates;
 mod entity;
 mod errors;
 mod sort;
@@ -78,6 +79,7 @@ pub(crate) fn engine(schema: Option<&KindSchema>, limits: &Limits) -> Engine {
     engine.set_max_modules(0);
     entity::register(&mut engine, schema);
     sort::register(&mut engine);
+    dates::register(&mut engine);
     engine
 }
 

@@ -39,6 +39,8 @@ pub(crate) struct Case {
     pub subject: Subject,
     /// Rows of the kind's table to score it among (`None`: every entity of the kind).
     pub universe: Option<Vec<Row>>,
+    /// The view date the case pins (`None`: the run's).
+    pub as_of: Option<crate::model::Date>,
     pub expect: ExpectSpec,
 }
 
@@ -150,7 +152,13 @@ fn plan_for(
 }
 
 fn run_case(project: &Project, plan: &Plan, case: &Case, coverage: &mut Coverage, diags: &mut Diagnostics) -> Verdict {
-    let (dataset, row) = universe::case_dataset(&project.dataset, case);
+    let pinned = case.as_of.filter(|&d| Some(d) != project.dataset.as_of).map(|d| project.dataset.at(d));
+    let base = match &pinned {
+        None => &project.dataset,
+        Some(Some(view)) => view,
+        Some(None) => return Verdict::Error("the observations were not kept to view another date".into()),
+    };
+    let (dataset, row) = universe::case_dataset(base, case);
     let Some(scores) = evaluate(plan, &dataset, &project.ws.sources, diags) else {
         return Verdict::Error("scoring failed (see the diagnostics)".into());
     };

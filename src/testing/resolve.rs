@@ -54,6 +54,12 @@ fn check_file(doc: &YamlDoc, p: &Project<'_>, diags: &mut Diagnostics) -> TestFi
         }
     };
     let cx = Cx { doc, dataset: p.dataset, book: p.book, defaults: p.defaults };
+    let mut found = Vec::new();
+    let file_as_of = match &spec.as_of {
+        Some(t) => view_date(doc, &ypath!["as_of"], &t.0, &mut found),
+        None => Some(None),
+    };
+    diags.extend(found);
     let mut names: Vec<&str> = Vec::new();
     for (i, item) in spec.cases.iter().enumerate() {
         let path = ypath!["cases", i];
@@ -68,7 +74,7 @@ fn check_file(doc: &YamlDoc, p: &Project<'_>, diags: &mut Diagnostics) -> TestFi
                     );
                 }
                 names.push(&c.name);
-                check_case(&cx, &path, c, spec.rule_set.as_deref(), &mut found)
+                check_case(&cx, &path, c, (spec.rule_set.as_deref(), file_as_of), &mut found)
             }
             Parsed::Err(e) => {
                 found.push(doc.error_diagnostic(&path, e));
@@ -93,9 +99,13 @@ fn check_case(
     cx: &Cx<'_>,
     path: &YamlPath,
     spec: &CaseSpec,
-    file_rule_set: Option<&str>,
+    (file_rule_set, file_as_of): (Option<&str>, Option<Option<crate::model::Date>>),
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Case> {
+    let as_of = match &spec.as_of {
+        Some(t) => view_date(cx.doc, &path.at("as_of"), &t.0, diags),
+        None => file_as_of,
+    };
     if spec.expect.is_empty() {
         diags.push(
             Diagnostic::error(Code::EmptyTest, format!("case `{}` expects nothing", spec.name))
@@ -118,6 +128,7 @@ fn check_case(
         kind,
         subject: subject?,
         universe: universe.ok()?,
+        as_of: as_of?,
         expect: spec.expect.clone(),
     })
 }
@@ -407,4 +418,24 @@ fn unknown_name(
         None if known.is_empty() => d.hint(format!("it has no {what}s")),
         None => d.hint(format!("its {what}s: {}", known.join(", "))),
     })
+}
+
+/// A test's `as_of:`: a complete day, like `--as-of`; `None` if it is not one (reported).
+fn view_date(
+    doc: &crate::load::yaml::YamlDoc,
+    path: &YamlPath,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Option<crate::model::Date>> {
+    match crate::model::Date::parse(text) {
+        Some(d) if d.is_day() => Some(Some(d)),
+        _ => {
+            diags.push(
+                Diagnostic::error(Code::BadDate, format!("`{text}` is not a view date"))
+                    .at_opt(doc.span(path))
+                    .hint("write a day, YYYY-MM-DD, as `--as-of` takes"),
+            );
+            None
+        }
+    }
 }

@@ -23,6 +23,7 @@ pub(super) fn case_dataset(ds: &Dataset, case: &Case) -> (Dataset, usize) {
         rows.push(r);
     }
     let mut t = EntityTable::new(case.kind);
+    t.view = src.view;
     t.columns = src.columns.iter().map(|c| c.empty_like(rows.len() + 1)).collect();
     let mut exposure: [Option<Exposure>; 3] = Kind::ALL.map(|k| wants_exposure(src, case, k).then(Exposure::new));
     let mut hq = (src.headquarters.is_some() || built(case).is_some_and(|n| n.headquarters.is_some())).then(Vec::new);
@@ -58,6 +59,8 @@ pub(super) fn case_dataset(ds: &Dataset, case: &Case) -> (Dataset, usize) {
             tables,
             files: ds.files.clone(),
             as_of: ds.as_of,
+            derived: ds.derived,
+            raw: None,
             unloaded: ds.unloaded.clone(),
             sources: ds.sources.clone(),
         },
@@ -79,6 +82,8 @@ fn retarget(t: &EntityTable, kind: Kind, moved: &[Option<Row>]) -> EntityTable {
     copy.columns = t.columns.clone();
     copy.provenance = t.provenance.clone();
     copy.withheld = t.withheld.clone();
+    copy.superseded = t.superseded.clone();
+    copy.view = t.view;
     copy.origins = t.origins.clone();
     copy.exposure = t.exposure.clone();
     copy.headquarters = t.headquarters.clone();
@@ -144,6 +149,9 @@ fn copy_row(
         }
         if let Some(w) = src.withheld.get(&(r as Row, a)) {
             t.withheld.insert((new, a), w.clone());
+        }
+        if let Some(w) = src.superseded.get(&(r as Row, a)) {
+            t.superseded.insert((new, a), w.clone());
         }
     }
     for k in Kind::ALL {

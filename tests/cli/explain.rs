@@ -21,7 +21,7 @@ fn json_ledgers_carry_provenance_and_related_entities() {
     assert_eq!(v.as_array().map(Vec::len), Some(2));
     let growth = &v[0]["factors"][0];
     assert_eq!(growth["evidence"][0]["source"], "annual report");
-    assert_eq!(growth["evidence"][0]["as_of"], "2024-12-31");
+    assert_eq!(growth["evidence"][0]["period"], "2024-12-31", "`as_of:` is read as the period");
     assert_eq!(growth["evidence"][0]["grade"], "A");
     let segments =
         v[0]["factors"].as_array().expect("factors").iter().find(|f| f["id"] == "segments").expect("segments");

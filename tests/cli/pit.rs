@@ -1,0 +1,122 @@
+//! Point in time: series resolved at a view date (the README's worked example as the golden
+//! look-ahead test), restatements and withheld facts in the ledger, the derived view date, the
+//! view date in scripts, and `--as-of` refusing anything but a day on every command.
+
+use serde_json::Value;
+
+use crate::{Thesis, fixture};
+
+fn pit() -> Thesis {
+    Thesis::new()
+        .args(["--rules".as_ref(), fixture("pit/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("pit/datasets").as_os_str()])
+}
+
+fn ledger(as_of: Option<&str>, id: &str) -> Value {
+    let mut t = pit();
+    if let Some(d) = as_of {
+        t = t.args(["--as-of", d]);
+    }
+    let run = t.args(["explain", id, "--format", "json"]).run().success();
+    let v: Value = serde_json::from_str(&run.stdout).expect("json");
+    v[0].clone()
+}
+
+fn evidence(l: &Value, attr: &str) -> Value {
+    for f in l["factors"].as_array().expect("factors") {
+        for e in f["evidence"].as_array().expect("evidence") {
+            if e["attribute"] == attr {
+                return e.clone();
+            }
+        }
+    }
+    panic!("no evidence {attr} in {l}")
+}
+
+/// The classic look-ahead bug (ML4T #376): Q4 filed late with the annual report must not
+/// displace the fresher Q1 already known; a restatement replaces its period's figure.
+#[test]
+fn golden_look_ahead_the_freshest_period_known_wins() {
+    let used = |d: &str| evidence(&ledger(Some(d), "acme"), "revenue_growth");
+    let jan = used("2025-01-31");
+    assert_eq!((jan["value"].clone(), jan["withheld"].clone()), (Value::from("12.9"), Value::Bool(true)), "{jan}");
+    assert_eq!(used("2025-03-01")["value"], "12", "the only publication of Q4 so far");
+    let restated = used("2025-03-14");
+    assert_eq!(restated["value"], "12.6");
+    assert_eq!(restated["previously"]["value"], "12", "{restated}");
+    let may = used("2025-05-01");
+    assert_eq!(may["value"], "12.9", "Q1 stays: the late annual report of Q4 does not displace it: {may}");
+    assert_eq!(may["period"], "2025-03-31");
+}
+
+#[test]
+fn the_ledger_names_the_restatement_and_what_is_not_yet_known() {
+    let text = pit().args(["--as-of", "2025-03-14", "explain", "acme"]).run().success().stdout;
+    assert!(text.contains("restated 2025-03-14; previously 12"), "{text}");
+    assert!(text.contains("not yet published at the view date: 12.9 (published 2025-04-20)"), "{text}");
+    let text = pit().args(["--as-of", "2025-07-01", "explain", "acme"]).run().success().stdout;
+    assert!(text.contains("scheduled: true from 2025-09-15 (known since 2025-06-02)"), "{text}");
+    let early = pit().args(["--as-of", "2025-01-31", "explain", "acme", "--format", "json"]).run().success().stdout;
+    assert!(early.contains("published 2025-04-20, after the view date 2025-01-31"), "{early}");
+}
+
+#[test]
+fn without_as_of_the_view_date_is_the_latest_publication_and_every_output_names_it() {
+    let table = pit().args(["rank"]).run().success().stdout;
+    assert!(table.starts_with("company ranking · rule set pit-company 1.0.0 · as of 2025-09-15 ·"), "{table}");
+    let json: Value =
+        serde_json::from_str(&pit().args(["rank", "--format", "json"]).run().success().stdout).expect("json");
+    assert_eq!(json["as_of"], "2025-09-15");
+    let l = ledger(None, "bolt");
+    assert_eq!(evidence(&l, "revenue_growth")["value"], "18");
+}
+
+#[test]
+fn expressions_measure_durations_from_the_view_date() {
+    let points = |d: &str| {
+        let l = ledger(Some(d), "acme");
+        let f = l["factors"].as_array().expect("factors").iter().find(|f| f["id"] == "freshness").cloned();
+        f.expect("freshness")["raw"].as_f64().expect("raw")
+    };
+    assert_eq!(points("2025-03-01"), 2.0, "2025-01 → 2025-03");
+    assert_eq!(points("2025-12-31"), 11.0);
+}
+
+#[test]
+fn as_of_takes_only_a_complete_day_on_every_command() {
+    let commands: [&[&str]; 6] = [
+        &["rank"],
+        &["explain", "acme"],
+        &["check"],
+        &["test"],
+        &["memo", "--out", "/nonexistent"],
+        &["diff", "--base", "HEAD"],
+    ];
+    for cmd in commands {
+        for bad in ["2025", "2025-06", "2025-02-30", "yesterday"] {
+            let run = pit().args(["--as-of", bad]).args(cmd).run();
+            assert_eq!(run.code, 2, "{cmd:?} --as-of {bad}: {}", run.stderr);
+            assert!(run.stderr.contains("YYYY-MM-DD"), "{cmd:?} --as-of {bad}: {}", run.stderr);
+        }
+    }
+}
+
+#[test]
+fn a_series_with_a_repeated_observation_or_two_period_keys_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("bad.yaml");
+    std::fs::write(
+        &data,
+        "kind: company\nentities:\n  - id: c1\n    name: C1\n    attributes:\n      revenue_growth:\n        series:\n          - { value: 1, period: 2024-12-31 }\n          - { value: 2, period: 2024-12-31, published: 2024-12-31 }\n      listed: { value: true, as_of: 2020, period: 2020 }\n",
+    )
+    .expect("write");
+    let run = pit().args(["--data".as_ref(), data.as_os_str()]).args(["--diagnostic-format", "short", "check"]).run();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error[E611]: `revenue_growth` has two observations for period 2024-12-31 published 2024-12-31"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("error[E610]"), "{}", run.stderr);
+}
