@@ -23,7 +23,10 @@ fn neovim_s_client_gets_the_typo_s_diagnostic_a_hover_and_a_definition() {
             std::env::var_os("THESIS_REQUIRE_NVIM").is_none(),
             "THESIS_REQUIRE_NVIM is set but nvim is not installed"
         );
-        eprintln!("skipped: nvim is not installed (set THESIS_REQUIRE_NVIM to make this a failure)");
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("skipped: nvim is not installed (set THESIS_REQUIRE_NVIM to make this a failure)");
+        }
         return;
     }
     let work = tempfile::tempdir().expect("temp dir");
