@@ -75,6 +75,7 @@ impl Other {
 impl Evidence {
     /// `judgment` (an analyst's call), `sourced`, `unsourced` (a bare value) or `missing`.
     pub fn basis(&self) -> &'static str {
+        // A value cites its pages by registry id (`cite:`) or names them in words (`source:`).
         let sourced = self.provenance.source.is_some() || !self.provenance.cite.is_empty();
         match (&self.provenance.judgment, sourced, &self.value) {
             (Some(_), _, _) => "judgment",

@@ -316,9 +316,10 @@ fn as_of_the_baseline_withholds_every_later_fact_and_only_those() {
             for (id, l) in explain_kind(kind, None, as_of) {
                 for f in l["factors"].as_array().expect("factors") {
                     for ev in f["evidence"].as_array().expect("evidence") {
-                        let date = ev["period"].as_str().unwrap_or("");
-                        // A period compares as its first day, so "2026" is after the baseline.
-                        let later = !date.is_empty() && date > BASELINE;
+                        // Known from its publication date, or from its period when none is given;
+                        // a period compares as its first day, so "2026" is after the baseline.
+                        let known = ev["published"].as_str().or(ev["period"].as_str()).unwrap_or("");
+                        let later = !known.is_empty() && known > BASELINE;
                         let expect = view == "2025" && later;
                         assert_eq!(ev["withheld"] == true, expect, "{view} view, {id}: {ev}");
                         if expect {
@@ -329,8 +330,12 @@ fn as_of_the_baseline_withholds_every_later_fact_and_only_those() {
             }
         }
     }
-    for fact in ["zhipu.ipo_date", "zhipu.price_to_sales", "beijing.compute_vouchers", "beijing.model_vouchers"] {
-        assert!(withheld.contains(fact), "{fact} is post-baseline; withheld: {withheld:?}");
+    // Published after the baseline: Zhipu's listing, Haidian's model vouchers, the 2025 advertising
+    // market (published 2026-01-08) and the smart-marketing series (2026-01).
+    for fact in
+        ["zhipu.ipo_date", "beijing.model_vouchers", "advertising.market_growth", "smart_marketing.market_growth"]
+    {
+        assert!(withheld.contains(fact), "{fact} is published after the baseline; withheld: {withheld:?}");
     }
 }
 
@@ -338,7 +343,7 @@ fn as_of_the_baseline_withholds_every_later_fact_and_only_those() {
 fn the_baseline_view_scores_the_2025_facts() {
     let today = rank("region", None, None);
     let then = rank("region", None, Some(BASELINE));
-    // Beijing's vouchers are sourced from 2026 documents: without them it scores lower.
+    // Haidian's model vouchers are sourced from 2026 documents: without them Beijing scores lower.
     assert!(score(&then["beijing"]) < score(&today["beijing"]));
     for id in ["shanghai", "guangdong_shenzhen", "united_states"] {
         assert_eq!(score(&then[id]), score(&today[id]), "{id} has no post-baseline fact");
