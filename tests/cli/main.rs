@@ -1,5 +1,6 @@
 //! The one integration-test binary: runs the real `thesis` CLI on fixture files.
 
+mod columnar;
 mod diagnostics;
 mod diff;
 mod domain;
@@ -8,6 +9,7 @@ mod fuzz;
 mod hostile;
 mod layout;
 mod lints;
+mod lsp;
 mod mcda;
 mod memo;
 mod pit;
