@@ -58,7 +58,7 @@ mod testing;
 mod watch;
 
 pub use diag::{Code, Diagnostic, Diagnostics, Location, Severity};
-pub use evaluate::{Bounds, Ledger, NotRated, Scores, Status};
+pub use evaluate::{Basis, Bounds, Ledger, NotRated, Scores, Status};
 pub use load::schema::{Format as SchemaFormat, schema, schema_text};
 pub use model::{Column, Dataset, Date, Kind, RuleBook, RuleSet};
 pub use pipeline::{check, load_project, score, score_reported, test};
