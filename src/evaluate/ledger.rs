@@ -78,6 +78,7 @@ impl Evidence {
         match (&self.provenance.judgment, &self.provenance.source, &self.value) {
             (Some(_), _, _) => "judgment",
             (None, Some(_), _) => "sourced",
+            (None, None, _) if !self.provenance.cite.is_empty() => "sourced",
             (None, None, None) => "missing",
             (None, None, Some(_)) => "unsourced",
         }

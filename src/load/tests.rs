@@ -154,6 +154,22 @@ pub(crate) struct ExpectSpec {
     /// Points of individual factors: factor id → a number or `{min, max}`.
     #[serde(default)]
     pub points: IndexMap<String, Bound>,
+    /// Flip points (`thesis robust`): factor id → the change of its points that moves the
+    /// rating a band `up` or `down`, each a number or `{min, max}`.
+    #[serde(default)]
+    pub flips: IndexMap<String, FlipSpec>,
+}
+
+/// The flip points a case expects of one factor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FlipSpec {
+    /// The change of the factor's points that lifts the rating a band.
+    #[serde(default)]
+    pub up: Option<Bound>,
+    /// The change (negative) that lowers it a band.
+    #[serde(default)]
+    pub down: Option<Bound>,
 }
 
 impl ExpectSpec {

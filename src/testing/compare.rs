@@ -23,6 +23,8 @@ pub(super) struct Place<'a> {
     pub rank: Option<u32>,
     pub ranked: usize,
     pub peer: &'a dyn Fn(&str) -> Option<u32>,
+    /// The entity's flip points: (factor, `up` or `down`) → the change, or why there is none.
+    pub flip: &'a dyn Fn(&str, &str) -> Result<f64, String>,
 }
 
 /// Every expectation of `e` that the ledger (and place in the ranking) does not meet.
@@ -77,6 +79,16 @@ pub(super) fn compare(e: &ExpectSpec, l: &Ledger, place: &Place<'_>) -> Vec<Mism
                 (None, None) => "no such factor".into(),
             };
             out.push(mismatch(format!("points.{id}"), bound_text(b), actual));
+        }
+    }
+    for (id, spec) in &e.flips {
+        for (dir, b) in [("up", spec.up), ("down", spec.down)] {
+            let Some(b) = b else { continue };
+            match (place.flip)(id, dir) {
+                Ok(d) if b.contains(d) => {}
+                Ok(d) => out.push(mismatch(format!("flips.{id}.{dir}"), bound_text(&b), number_2(d))),
+                Err(why) => out.push(mismatch(format!("flips.{id}.{dir}"), bound_text(&b), why)),
+            }
         }
     }
     out

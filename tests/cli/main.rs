@@ -15,6 +15,7 @@ mod pit;
 mod properties;
 mod rank;
 mod readme;
+mod robust;
 mod rule_tests;
 mod sandbox;
 mod schema;
@@ -23,6 +24,7 @@ mod shipped;
 mod sources;
 mod trust;
 mod watch;
+mod writing;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
