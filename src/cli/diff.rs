@@ -22,9 +22,14 @@ use crate::render::diff::{DiffFormat, write_diffs};
   thesis diff --base main --format markdown    a table to paste into a pull request
   thesis diff --base ../rules-before --rule-set company-growth")]
 pub(crate) struct DiffArgs {
-    /// The old rules: a path (file or directory), or a git revision whose `--rules` paths are used.
-    #[arg(long, value_name = "PATH|REV")]
-    pub base: String,
+    /// The old rules: a path (file or directory), or a git revision whose `--rules` paths are used
+    /// (default: the head's rules, to compare two view dates with `--base-as-of`).
+    #[arg(long, value_name = "PATH|REV", required_unless_present = "base_as_of")]
+    pub base: Option<String>,
+    /// The view date of the old side (default: the head's): with the same rules, what the data
+    /// changed between two dates; with `--base REV`, a past rating under the rules of its day.
+    #[arg(long = "base-as-of", value_name = "DATE", value_parser = super::parse_date)]
+    pub base_as_of: Option<crate::model::Date>,
     /// The new rules (default: the `--rules` paths of the working tree).
     #[arg(long, value_name = "PATH")]
     pub head: Option<PathBuf>,
@@ -53,10 +58,13 @@ pub(super) fn run(common: &Common, args: &DiffArgs) -> Result<ExitCode, Error> {
     // The rules of a revision lie in a temporary directory: their scripts may come from there
     // or from the project (the working tree's root), nowhere else.
     let mut base_roots = Vec::new();
-    let base_rules = if Path::new(&args.base).exists() {
-        vec![PathBuf::from(&args.base)]
+    let base_arg = args.base.clone().unwrap_or_default();
+    let base_rules = if args.base.is_none() {
+        opts.rules.clone()
+    } else if Path::new(&base_arg).exists() {
+        vec![PathBuf::from(&base_arg)]
     } else {
-        checkout = revision::checkout(&args.base, &opts.rules)?;
+        checkout = revision::checkout(&base_arg, &opts.rules)?;
         let mut given = opts.rules.clone();
         given.extend(opts.data.iter().cloned());
         base_roots.push(checkout.dir.path().to_path_buf());
@@ -65,11 +73,13 @@ pub(super) fn run(common: &Common, args: &DiffArgs) -> Result<ExitCode, Error> {
     };
     let head_rules = args.head.clone().map_or_else(|| opts.rules.clone(), |h| vec![h]);
     let head_label = args.head.as_ref().map_or_else(|| "working tree".to_string(), |h| crate::source::display_path(h));
+    let base_label = args.base.clone().unwrap_or_else(|| head_label.clone());
+    let base_as_of = args.base_as_of.or(common.as_of);
     let score_with = |rule_sets: &[String]| -> Result<Sides, Error> {
         Ok(Sides {
-            base: score(common, base_rules.clone(), &base_roots, rule_sets, &args.base)?,
-            head: score(common, head_rules.clone(), &[], rule_sets, &head_label)?,
-            base_label: args.base.clone(),
+            base: score(common, (base_rules.clone(), base_as_of), &base_roots, rule_sets, &base_label)?,
+            head: score(common, (head_rules.clone(), common.as_of), &[], rule_sets, &head_label)?,
+            base_label: base_label.clone(),
             head_label: head_label.clone(),
             base_rules: base_rules.clone(),
             head_rules: head_rules.clone(),
@@ -154,12 +164,12 @@ fn version_lint(base: &RuleSet, head: &RuleSet, changes: &[RuleChange]) -> Optio
 
 fn score(
     common: &Common,
-    rules: Vec<PathBuf>,
+    (rules, as_of): (Vec<PathBuf>, Option<crate::model::Date>),
     roots: &[PathBuf],
     rule_sets: &[String],
     label: &str,
 ) -> Result<Session, Error> {
-    let opts = Options { rules, rule_sets: rule_sets.to_vec(), root_dirs: roots.to_vec(), ..common.options() };
+    let opts = Options { rules, as_of, rule_sets: rule_sets.to_vec(), root_dirs: roots.to_vec(), ..common.options() };
     // Only a side with problems reports, so a clean diff in JSON or SARIF prints one document
     // (its lints), and the document carries its own file names.
     let scored = crate::pipeline::score_reported(&opts, |diags, sources| {

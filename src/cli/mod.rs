@@ -3,6 +3,7 @@
 mod check;
 mod diff;
 mod explain;
+mod history;
 mod lsp;
 mod memo;
 pub(crate) mod output;
@@ -167,6 +168,8 @@ pub(crate) enum Command {
     Robust(robust::RobustArgs),
     /// Compare how two versions of the rules score the same data, entity by entity.
     Diff(diff::DiffArgs),
+    /// Score, rank and rating at several view dates, each rating change with its causes, and the outlook.
+    History(history::HistoryArgs),
     /// Re-check, re-test and re-rank on every save of a rule, script or dataset file.
     Watch(watch::WatchArgs),
     /// Serve the Language Server Protocol on stdin/stdout: diagnostics as you type, hover,
@@ -335,6 +338,7 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Schema(args) => schema::run(args),
         Command::Diff(args) => diff::run(&cli.common, args),
         Command::Robust(args) => robust::run(&cli.common, args),
+        Command::History(args) => history::run(&cli.common, args),
         Command::Watch(args) => watch::run(&cli.common, args),
         Command::Lsp => lsp::run(&cli.common),
         Command::Completions { shell } => shell::completions(*shell),

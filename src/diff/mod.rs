@@ -6,8 +6,8 @@ pub(crate) mod rules;
 
 use serde::Serialize;
 
-use crate::evaluate::{KindScores, Ledger, Status, ledger};
-use crate::model::Kind;
+use crate::evaluate::{KindScores, Ledger, Scores, Status, ledger};
+use crate::model::{Dataset, Date, Kind};
 use crate::project::Session;
 use crate::rank::rank;
 
@@ -23,6 +23,8 @@ pub(crate) struct Side {
     pub label: String,
     pub rule_set: String,
     pub version: String,
+    /// The view date the side was scored at.
+    pub as_of: Option<Date>,
 }
 
 /// An entity's standing under one version.
@@ -54,6 +56,35 @@ pub(crate) struct EntityChange {
     pub head: Option<Standing>,
     pub score_delta: Option<f64>,
     pub drivers: Vec<Driver>,
+    /// The facts behind the score whose value changed (data changes, or views at two dates).
+    pub facts: Vec<FactChange>,
+}
+
+/// A fact whose value differs between the two sides: old → new, with the new one's provenance.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub(crate) struct FactChange {
+    pub attribute: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<Date>,
+}
+
+/// What one side scored: the scores and the dataset they were scored on.
+#[derive(Clone, Copy)]
+pub(crate) struct View<'a> {
+    pub scores: &'a Scores,
+    pub dataset: &'a Dataset,
+}
+
+impl<'a> View<'a> {
+    pub(crate) fn of(session: &'a Session) -> View<'a> {
+        View { scores: &session.scores, dataset: &session.project.dataset }
+    }
 }
 
 /// How many entities went from one rating to another.
@@ -83,8 +114,13 @@ impl EntityChange {
     }
 }
 
-/// Compares the scores of `kind` under two sessions over the same data.
+/// Compares the scores of `kind` under two sessions (rules, data and view date of each).
 pub(crate) fn diff(kind: Kind, base: (&str, &Session), head: (&str, &Session)) -> Option<KindDiff> {
+    diff_views(kind, (base.0, View::of(base.1)), (head.0, View::of(head.1)))
+}
+
+/// [`diff`] of two views however they were scored.
+pub(crate) fn diff_views(kind: Kind, base: (&str, View<'_>), head: (&str, View<'_>)) -> Option<KindDiff> {
     let (b, h) = (base.1.scores.of(kind)?, head.1.scores.of(kind)?);
     let (bs, hs) = (standings(b), standings(h));
     let mut ids: Vec<&str> =
@@ -122,7 +158,7 @@ pub(crate) fn diff(kind: Kind, base: (&str, &Session), head: (&str, &Session)) -
 
 fn side(label: &str, ks: &KindScores) -> Side {
     let r = &ks.plan.rules;
-    Side { label: label.to_string(), rule_set: r.name.clone(), version: r.version.clone() }
+    Side { label: label.to_string(), rule_set: r.name.clone(), version: r.version.clone(), as_of: ks.table.view }
 }
 
 /// Same standing up to a score change too small to show.
@@ -140,7 +176,7 @@ fn unchanged(a: &Option<(usize, Standing)>, b: &Option<(usize, Standing)>) -> bo
 }
 
 /// (id, row, standing) of every entity of a kind.
-fn standings(ks: &KindScores) -> Vec<(String, usize, Standing)> {
+pub(crate) fn standings(ks: &KindScores) -> Vec<(String, usize, Standing)> {
     let ranking = rank(ks);
     (0..ks.table.len())
         .map(|row| {
@@ -156,12 +192,13 @@ fn standings(ks: &KindScores) -> Vec<(String, usize, Standing)> {
         .collect()
 }
 
-type SideRow<'a> = (&'a Session, &'a KindScores, Option<(usize, Standing)>);
+/// One side of one entity: the view, its kind's scores, and the entity's row and standing.
+pub(crate) type SideRow<'a> = (View<'a>, &'a KindScores, Option<(usize, Standing)>);
 
-fn change(id: &str, base: SideRow<'_>, head: SideRow<'_>) -> EntityChange {
-    let ledger_of = |(session, ks, at): &SideRow<'_>| {
-        at.as_ref().map(|(row, _)| ledger(ks, *row, &session.scores, &session.project.dataset, false))
-    };
+/// How one entity moved between two sides, and why: factor moves and changed facts.
+pub(crate) fn change(id: &str, base: SideRow<'_>, head: SideRow<'_>) -> EntityChange {
+    let ledger_of =
+        |(view, ks, at): &SideRow<'_>| at.as_ref().map(|(row, _)| ledger(ks, *row, view.scores, view.dataset, false));
     let (lb, lh) = (ledger_of(&base), ledger_of(&head));
     let name = lh.as_ref().or(lb.as_ref()).map_or_else(String::new, |l| l.name.clone());
     let (sb, sh) = (base.2.map(|x| x.1), head.2.map(|x| x.1));
@@ -176,7 +213,45 @@ fn change(id: &str, base: SideRow<'_>, head: SideRow<'_>) -> EntityChange {
         head: sh,
         score_delta,
         drivers: drivers(lb.as_ref(), lh.as_ref()),
+        facts: facts(lb.as_ref(), lh.as_ref()),
     }
+}
+
+/// Every fact a ledger's factors read, once each: (attribute, value, provenance).
+fn evidence(l: Option<&Ledger>) -> Vec<&crate::evaluate::ledger::Evidence> {
+    let Some(l) = l else { return Vec::new() };
+    let mut out: Vec<&crate::evaluate::ledger::Evidence> = Vec::new();
+    for e in l.factors.iter().flat_map(|f| &f.evidence) {
+        if !out.iter().any(|x| x.attribute == e.attribute) {
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// The facts whose value (as scored: withheld counts as missing) differs, by attribute.
+fn facts(base: Option<&Ledger>, head: Option<&Ledger>) -> Vec<FactChange> {
+    let (b, h) = (evidence(base), evidence(head));
+    let scored = |e: &crate::evaluate::ledger::Evidence| e.value.clone().filter(|_| !e.withheld);
+    let mut names: Vec<&str> = b.iter().chain(&h).map(|e| e.attribute.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let (x, y) = (b.iter().find(|e| e.attribute == name), h.iter().find(|e| e.attribute == name));
+            let (from, to) = (x.and_then(|e| scored(e)), y.and_then(|e| scored(e)));
+            let p = y.filter(|_| to.is_some()).map(|e| &e.provenance);
+            (from != to).then(|| FactChange {
+                attribute: name.to_string(),
+                from,
+                to,
+                source: p.and_then(|p| p.source.clone().or_else(|| p.cite.first().cloned())),
+                period: p.and_then(|p| p.period),
+                published: p.and_then(|p| p.published),
+            })
+        })
+        .collect()
 }
 
 /// Contributions by factor id (adjustments and clamping as their own lines).

@@ -3,6 +3,7 @@
 
 pub(crate) mod aggregate;
 mod attribution;
+mod basis;
 pub(crate) mod bounds;
 mod conditions;
 mod factor;
@@ -15,6 +16,7 @@ mod states;
 mod worker;
 
 pub(crate) use aggregate::{Outcome, nominal_base, nominal_shares, nominal_swing};
+pub use basis::Basis;
 pub use bounds::Bounds;
 pub(crate) use factor::Raw;
 pub(crate) use floors::not_rated_by;

@@ -88,13 +88,24 @@ pub(crate) fn is_after(p: &Provenance, view: Date) -> bool {
 }
 
 /// Resolves observations at `view` (`None`: everything known). O(observations).
+#[cfg(test)]
 pub(crate) fn resolve<'a>(obs: impl IntoIterator<Item = &'a Provenance>, view: Option<Date>) -> Resolution {
+    resolve_with(obs, view, view)
+}
+
+/// Resolves observations known by `known_by`, in effect if their period begins by `begun_by`
+/// (`None`: no limit; the projection of a watch puts every scheduled fact known in effect).
+pub(crate) fn resolve_with<'a>(
+    obs: impl IntoIterator<Item = &'a Provenance>,
+    known_by: Option<Date>,
+    begun_by: Option<Date>,
+) -> Resolution {
     let mut r = Resolution::default();
     let obs: Vec<&Provenance> = obs.into_iter().collect();
     let key = |i: usize| (period(obs[i]), published(obs[i]), i);
     for (i, p) in obs.iter().enumerate() {
-        let known = view.is_none_or(|v| published(p).is_none_or(|d| d <= v));
-        let begun = view.is_none_or(|v| period(p).is_none_or(|d| d <= v));
+        let known = known_by.is_none_or(|v| published(p).is_none_or(|d| d <= v));
+        let begun = begun_by.is_none_or(|v| period(p).is_none_or(|d| d <= v));
         match (known, begun) {
             (false, _) => r.withheld.push(i),
             (true, false) => r.scheduled.push(i),

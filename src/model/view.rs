@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use super::series::{Observation, latest_publication, resolve};
+use super::series::{Observation, latest_publication, published, resolve_with};
 use super::{Dataset, Date, EntityTable, Provenance, Row};
 
 impl EntityTable {
@@ -29,12 +29,21 @@ impl EntityTable {
     /// Resolves the table at `view` in place: single values dated after it are withheld,
     /// and each series puts the observation in effect into its cell (see [`super::series`]).
     pub(crate) fn resolve_at(&mut self, view: Option<Date>) {
+        self.resolve_with(view, false);
+    }
+
+    /// [`Self::resolve_at`]; `projected`: with every scheduled fact known at `view` in effect.
+    fn resolve_with(&mut self, view: Option<Date>, projected: bool) {
         self.view = view;
+        let late = |p: &Provenance, cutoff: Date| match projected {
+            true => published(p).is_some_and(|d| d > cutoff),
+            false => p.is_after(cutoff),
+        };
         if let Some(cutoff) = view {
             let late: Vec<_> = self
                 .provenance
                 .iter()
-                .filter(|(k, p)| p.is_after(cutoff) && !self.series.contains_key(k))
+                .filter(|(k, p)| late(p, cutoff) && !self.series.contains_key(k))
                 .map(|(k, p)| (*k, Arc::clone(p)))
                 .collect();
             for ((row, attr), prov) in late {
@@ -45,12 +54,17 @@ impl EntityTable {
         keys.sort_unstable();
         for key in keys {
             let obs = Arc::clone(&self.series[&key]);
-            self.resolve_series(key, &obs, view);
+            self.resolve_series(key, &obs, (view, if projected { None } else { view }));
         }
     }
 
-    fn resolve_series(&mut self, (row, attr): (Row, u32), obs: &[Observation], view: Option<Date>) {
-        let r = resolve(obs.iter().map(|o| &*o.prov), view);
+    fn resolve_series(
+        &mut self,
+        (row, attr): (Row, u32),
+        obs: &[Observation],
+        (known, begun): (Option<Date>, Option<Date>),
+    ) {
+        let r = resolve_with(obs.iter().map(|o| &*o.prov), known, begun);
         let note = |i: usize| (obs[i].cell.display(), Arc::clone(&obs[i].prov));
         match r.used {
             Some(u) => {
@@ -92,10 +106,20 @@ impl Dataset {
     /// The same dataset seen at `view`, resolved from the observations as written (kept when
     /// the run was loaded for several dates); `None` if they were not kept.
     pub(crate) fn at(&self, view: Date) -> Option<Dataset> {
+        self.resolved(view, false)
+    }
+
+    /// The dataset at `view` with every scheduled fact known then already in effect: what the
+    /// rating will be once the listings and deadlines the data announces have happened.
+    pub(crate) fn projected(&self, view: Date) -> Option<Dataset> {
+        self.resolved(view, true)
+    }
+
+    fn resolved(&self, view: Date, projected: bool) -> Option<Dataset> {
         let raw = self.raw.as_ref()?;
         let tables = raw.each_ref().map(|t| {
             let mut t = t.duplicate();
-            t.resolve_at(Some(view));
+            t.resolve_with(Some(view), projected);
             Arc::new(t)
         });
         Some(Dataset {

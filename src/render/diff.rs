@@ -51,14 +51,16 @@ pub(crate) fn write_diff(out: &mut dyn Write, d: &KindDiff, format: DiffFormat) 
 
 fn heading(d: &KindDiff) -> String {
     format!(
-        "{} diff · {} ({} {}) → {} ({} {}) · {} compared, {} changed, {} rating change{}",
+        "{} diff · {} ({} {}{}) → {} ({} {}{}) · {} compared, {} changed, {} rating change{}",
         d.kind,
         d.base.label,
         d.base.rule_set,
         d.base.version,
+        d.base.as_of.map(|v| format!(", as of {v}")).unwrap_or_default(),
         d.head.label,
         d.head.rule_set,
         d.head.version,
+        d.head.as_of.map(|v| format!(", as of {v}")).unwrap_or_default(),
         d.compared,
         d.changes.len(),
         rating_change_count(d),

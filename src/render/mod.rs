@@ -3,6 +3,7 @@
 pub(crate) mod diff;
 pub(crate) mod encode;
 pub(crate) mod explain;
+pub(crate) mod history;
 pub(crate) mod rank;
 pub(crate) mod robust;
 pub(crate) mod test_report;

@@ -81,6 +81,7 @@ pub(super) fn compare(e: &ExpectSpec, l: &Ledger, place: &Place<'_>) -> Vec<Mism
             out.push(mismatch(format!("points.{id}"), bound_text(b), actual));
         }
     }
+    trust(e, l, &mut out);
     for (id, spec) in &e.flips {
         for (dir, b) in [("up", spec.up), ("down", spec.down)] {
             let Some(b) = b else { continue };
@@ -92,6 +93,33 @@ pub(super) fn compare(e: &ExpectSpec, l: &Ledger, place: &Place<'_>) -> Vec<Mism
         }
     }
     out
+}
+
+/// The expectations on firmness, bounds and status that the ledger does not meet.
+fn trust(e: &ExpectSpec, l: &Ledger, out: &mut Vec<Mismatch>) {
+    let firmness = |firm: bool| if firm { "firm" } else { "provisional" };
+    if let Some(firm) = e.firm
+        && firm != l.firm
+    {
+        let actual =
+            if l.rating.is_some() { firmness(l.firm).to_string() } else { format!("no rating ({})", l.status.word()) };
+        out.push(mismatch("firm", firmness(firm).to_string(), actual));
+    }
+    if let Some(b) = &e.bounds {
+        for (what, expected, actual) in [("bounds.lo", b.lo, l.bounds.lo), ("bounds.hi", b.hi, l.bounds.hi)] {
+            if let Some(expected) = expected
+                && !expected.contains(actual)
+            {
+                out.push(mismatch(what, bound_text(&expected), number_2(actual)));
+            }
+        }
+    }
+    if let Some(s) = e.status
+        && s.word() != l.status.word()
+    {
+        let why = l.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+        out.push(mismatch("status", s.word().to_string(), format!("{}{why}", l.status.word())));
+    }
 }
 
 /// A relative rank's parts that do not hold for an entity ranked `r`.

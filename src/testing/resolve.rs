@@ -110,7 +110,7 @@ fn check_case(
         diags.push(
             Diagnostic::error(Code::EmptyTest, format!("case `{}` expects nothing", spec.name))
                 .at_opt(cx.doc.span(&path.at("expect")))
-                .hint("expect a `score`, `rating`, `rank`, `gates`, `flags`, `adjustments`, `reasons`, `points` or `flips`"),
+                .hint("expect a `score`, `rating`, `rank`, `gates`, `flags`, `adjustments`, `reasons`, `points`, `flips`, `firm`, `bounds` or `status`"),
         );
     }
     let requested = spec.rule_set.as_deref().or(file_rule_set);

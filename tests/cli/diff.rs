@@ -109,7 +109,10 @@ fn a_profile_edit_is_diffed_without_naming_the_profile() {
     let run = profile_versions("diff/profile-edit", "table");
     let out = &run.stdout;
     assert!(out.starts_with("company diff · "), "{out}");
-    assert!(out.contains("(ctx-growth 1.0.0) → tests/fixtures/diff/profile-edit (ctx-growth 1.0.0)"), "{out}");
+    assert!(
+        out.contains("(ctx-growth 1.0.0, as of 2024-12-31) → tests/fixtures/diff/profile-edit (ctx-growth 1.0.0, as of 2024-12-31)"),
+        "{out}"
+    );
     assert!(out.contains("rule changes in ctx-growth\n  tests/fixtures/diff/profile-edit/profiles/growth.yaml:7:5  factor growth: weight 4 → 1\n"), "{out}");
     assert!(out.contains("Neutral → Overweight: 1 (c1)"), "{out}");
     assert!(!out.contains("ctx-company"), "the base did not change: {out}");

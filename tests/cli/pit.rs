@@ -120,3 +120,96 @@ fn a_series_with_a_repeated_observation_or_two_period_keys_is_an_error() {
     );
     assert!(run.stderr.contains("error[E610]"), "{}", run.stderr);
 }
+
+const DATES: &str = "2025-01-31,2025-03-14,2025-05-01,2025-08-31";
+
+#[test]
+fn history_lists_each_rating_change_with_the_facts_and_factors_that_moved_it() {
+    let text = pit().args(["history", "--dates", DATES]).run().success().stdout;
+    assert!(text.starts_with("company history · rule set pit-company 1.0.0 · as of 2025-01-31, 2025-03-14,"), "{text}");
+    assert!(text.contains("rating changes (2)"), "{text}");
+    assert!(text.contains(" bolt 2025-05-01 → 2025-08-31: Neutral → Overweight (+36.88)"), "{text}");
+    assert!(
+        text.contains("    fact revenue_growth: 2 → 18 (H1 report; period 2025-06-30; published 2025-08-15)"),
+        "{text}"
+    );
+    assert!(text.contains("    factor growth: +40.00 points"), "{text}");
+    assert!(text.contains(" bolt  improving (+36.88 since 2025-05-01)"), "{text}");
+    assert!(
+        text.contains(
+            " acme  deteriorating (-3.12 since 2025-05-01) · watch: Overweight once listed = true from 2025-09-15"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn history_json_and_csv_carry_every_date_and_the_outlook() {
+    let run = pit().args(["history", "acme", "--dates", DATES, "--format", "json"]).run().success();
+    let v: Value = serde_json::from_str(&run.stdout).expect("json");
+    let acme = &v["entities"][0];
+    assert_eq!(acme["points"].as_array().map(Vec::len), Some(4));
+    assert_eq!(acme["points"][1]["score"].as_f64().map(|x| (x * 100.0).round()), Some(5442.0));
+    assert_eq!(acme["outlook"]["watch"], true);
+    assert_eq!(acme["outlook"]["scheduled"][0]["attribute"], "listed");
+    let csv = pit().args(["history", "--dates", DATES, "--format", "csv"]).run().success().stdout;
+    assert_eq!(csv.lines().next(), Some("id,name,date,score,rank,rating,status"));
+    assert_eq!(csv.lines().count(), 1 + 2 * 4);
+    assert!(csv.contains("bolt,Bolt Models,2025-08-31,80.41666666666667,1,Overweight,ranked"), "{csv}");
+}
+
+#[test]
+fn history_schedules_month_ends_and_is_the_same_on_one_thread_and_four() {
+    let args = ["history", "--from", "2025-01-01", "--to", "2025-09-15", "--every", "quarter", "--format", "json"];
+    let one = pit().args(["--threads", "1"]).args(args).run().success().stdout;
+    let four = pit().args(["--threads", "4"]).args(args).run().success().stdout;
+    assert_eq!(one, four);
+    let v: Value = serde_json::from_str(&one).expect("json");
+    let dates: Vec<&str> = v["dates"].as_array().expect("dates").iter().filter_map(Value::as_str).collect();
+    assert_eq!(dates, ["2025-01-31", "2025-04-30", "2025-07-31", "2025-09-15"]);
+    let run = pit().args(["history", "nobody", "--dates", "2025-01-31"]).run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
+fn the_shipped_history_shows_real_movement_with_real_causes() {
+    let run = Thesis::new().args(["history", "--dates", "2023-12-31,2024-12-31,2025-12-31", "--format", "json"]).run();
+    let v: Value = serde_json::from_str(&run.success().stdout).expect("json");
+    let changes: usize =
+        v["entities"].as_array().expect("entities").iter().map(|e| e["changes"].as_array().map_or(0, Vec::len)).sum();
+    assert!(changes > 0, "no rating moved over three years: {v}");
+    let with_facts = v["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .flat_map(|e| e["changes"].as_array().cloned().unwrap_or_default())
+        .filter(|c| c["facts"].as_array().is_some_and(|f| !f.is_empty()))
+        .count();
+    assert!(with_facts > 0, "rating changes name the facts that changed: {v}");
+}
+
+#[test]
+fn diff_across_dates_names_both_view_dates_and_the_facts_that_changed() {
+    let run = pit().args(["--as-of", "2025-08-31", "diff", "--base-as-of", "2025-05-01"]).run().success();
+    assert!(
+        run.stdout.starts_with("company diff · working tree (pit-company 1.0.0, as of 2025-05-01) → working tree (pit-company 1.0.0, as of 2025-08-31)"),
+        "{}",
+        run.stdout
+    );
+    let json = pit().args(["--as-of", "2025-08-31", "diff", "--base-as-of", "2025-05-01", "--format", "json"]).run();
+    let v: Value = serde_json::from_str(&json.success().stdout).expect("json");
+    let bolt = v["changes"].as_array().expect("changes").iter().find(|c| c["id"] == "bolt").cloned().expect("bolt");
+    assert_eq!(bolt["facts"][0]["attribute"], "revenue_growth");
+    assert_eq!((bolt["facts"][0]["from"].clone(), bolt["facts"][0]["to"].clone()), ("2".into(), "18".into()));
+    assert_eq!(bolt["facts"][0]["published"], "2025-08-15");
+}
+
+#[test]
+fn diff_reproduces_a_past_rating_with_the_rules_of_a_revision_and_the_facts_of_its_date() {
+    let run = Thesis::new().args(["diff", "--base", "HEAD", "--base-as-of", "2024-12-31", "--format", "json"]).run();
+    let v: Value = serde_json::from_str(&run.success().stdout).expect("json");
+    let first = if v.is_array() { v[0].clone() } else { v };
+    assert_eq!(first["base"]["label"], "HEAD");
+    assert_eq!(first["base"]["as_of"], "2024-12-31");
+    assert!(first["head"]["as_of"].as_str().is_some_and(|d| d > "2024-12-31"), "{first}");
+}

@@ -46,7 +46,12 @@ fn json_carries_bounds_firm_and_not_rated_status_with_its_reason() {
     let thin = entity(&doc, "not_rated", "thin");
     assert_eq!(thin["not_rated_by"], "coverage");
     assert!(thin["reason"].as_str().expect("reason").contains("below the floor of 70%"));
-    assert_eq!(entity(&doc, "not_rated", "riskgap")["not_rated_by"], "coverage:risk");
+    let riskgap = entity(&doc, "not_rated", "riskgap");
+    assert_eq!(riskgap["not_rated_by"], "coverage:risk");
+    let basis = &riskgap["basis"];
+    assert_eq!((basis["sourced"].as_f64(), basis["unsourced"].as_f64()), (Some(0.6), Some(0.2)), "{basis}");
+    assert_eq!(entity(&doc, "ranked", "partial")["basis"]["judged"], 0.2, "leverage is a judgment");
+    assert_eq!(entity(&doc, "not_rated", "private")["basis"]["grade_c"], 0.6, "three grade C facts of four");
 }
 
 #[test]
@@ -82,4 +87,19 @@ fn explain_shows_the_bounds_derivation_and_a_not_rated_score() {
     let full = trust().args(["explain", "full"]).run().success();
     assert!(full.stdout.contains("rating Overweight (firm)"), "{}", full.stdout);
     assert!(full.stdout.contains("bounds 82.00 – 82.00: every factor has observed data"), "{}", full.stdout);
+}
+
+#[test]
+fn rule_tests_assert_firmness_bounds_and_status() {
+    let run = trust().args(["test"]).run().success();
+    assert!(run.stdout.contains("5 passed, 0 failed"), "{}", run.stdout);
+}
+
+#[test]
+fn a_wrong_firmness_bounds_or_status_expectation_fails_and_says_what_it_saw() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let case = "rule_set: trust-company\ncases:\n  - name: wrong\n    entity: thin\n    expect:\n      status: ranked\n      firm: true\n      bounds: { lo: 90 }\n";
+    std::fs::write(dir.path().join("wrong.yaml"), case).expect("write the case");
+    let run = trust().args(["test".as_ref(), dir.path().join("wrong.yaml").as_os_str()]).run().code(1);
+    insta::assert_snapshot!(run.stdout.replace(&dir.path().display().to_string(), "<tmp>"));
 }
