@@ -12,9 +12,11 @@ use crate::render::robust::{flip_json, flip_table};
 use crate::robust::Flip;
 
 pub(super) fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<ExitCode, Error> {
-    let (session, _sources) = common.score(&common.options())?;
+    let opts = crate::project::Options { keep_observations: true, ..common.options() };
+    let (session, sources) = common.score(&opts)?;
     let dataset = &session.project.dataset;
     let mut found = Vec::new();
+    let mut outlooks = Vec::new();
     let mut rankings = std::collections::HashMap::new();
     for id in ids {
         let Some((kind, row)) = dataset.find(id) else {
@@ -30,6 +32,7 @@ pub(super) fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Res
         let flips = crate::robust::entity_flips(ks, row as usize);
         let flips_json: Vec<serde_json::Value> = flips.iter().map(|f| flip_json(ks, f)).collect();
         found.push((l, position, flips_json, (ks, flips)));
+        outlooks.push(outlook(&session, kind, row, &sources, common)?);
     }
     to_stdout_as(format == ExplainFormat::Text, |out| match format {
         ExplainFormat::Text => {
@@ -39,6 +42,9 @@ pub(super) fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Res
                 }
                 write_text(out, l, *position)?;
                 write_flips(out, ks, flips)?;
+                if let Some(o) = &outlooks[i] {
+                    writeln!(out, "\n{}", crate::render::history::outlook_line(o))?;
+                }
             }
             Ok(())
         }
@@ -46,9 +52,11 @@ pub(super) fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Res
         ExplainFormat::Json => {
             let items = found
                 .iter()
-                .map(|(l, position, flips, _)| {
+                .zip(&outlooks)
+                .map(|((l, position, flips, _), o)| {
                     let mut v = serde_json::to_value(l)?;
                     if let Some(obj) = v.as_object_mut() {
+                        obj.insert("outlook".into(), serde_json::to_value(o)?);
                         obj.insert("rank".into(), position.map_or(serde_json::Value::Null, |p| p.0.into()));
                         obj.insert(
                             "percentile".into(),
@@ -88,4 +96,26 @@ fn write_flips(out: &mut dyn Write, ks: &crate::evaluate::KindScores, flips: &[F
         )?;
     }
     Ok(())
+}
+
+/// The entity's outlook at the view date: its score a year before, and the rating once the
+/// scheduled facts known at the view date are in effect (see `thesis history`).
+fn outlook(
+    session: &crate::project::Session,
+    kind: crate::model::Kind,
+    row: crate::model::Row,
+    sources: &crate::source::SourceMap,
+    common: &Common,
+) -> Result<Option<crate::history::Outlook>, Error> {
+    let Some(view) = session.project.dataset.as_of else { return Ok(None) };
+    let inputs = crate::history::Inputs {
+        dataset: &session.project.dataset,
+        plan: &session.plan,
+        sources: &session.project.ws.sources,
+    };
+    let mut diags = crate::diag::Diagnostics::new();
+    let dates = [view.month_end_after(-12).min(view), view];
+    let h = crate::history::history(&inputs, kind, &dates, Some(&[row]), &mut diags);
+    common.report(&diags, sources);
+    Ok(h.and_then(|mut h| h.entities.pop()).map(|e| e.outlook))
 }

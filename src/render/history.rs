@@ -85,7 +85,21 @@ fn write_table(out: &mut dyn Write, h: &History) -> io::Result<()> {
     }
     writeln!(out, "\noutlook at {}", dates.last().map_or("", String::as_str))?;
     for e in &h.entities {
-        let o = &e.outlook;
+        writeln!(out, " {:id_w$}  {}", e.id, outlook_text(&e.outlook))?;
+    }
+    Ok(())
+}
+
+/// `outlook: improving (+3.20 since 2024-12-31) · watch: ...`, as the ledger prints it.
+pub(crate) fn outlook_line(o: &crate::history::Outlook) -> String {
+    format!(
+        "outlook: {} (improving or deteriorating at ±2.5 points over the year to the view date; watch when facts scheduled after it change the rating)",
+        outlook_text(o)
+    )
+}
+
+fn outlook_text(o: &crate::history::Outlook) -> String {
+    {
         let moved = match (o.points, o.since) {
             (Some(p), Some(d)) => format!(" ({}{} since {d})", if p >= 0.0 { "+" } else { "" }, fixed(p, 2)),
             _ => String::new(),
@@ -108,9 +122,8 @@ fn write_table(out: &mut dyn Write, h: &History) -> io::Result<()> {
             }
             _ => String::new(),
         };
-        writeln!(out, " {:id_w$}  {}{moved}{watch}", e.id, o.direction)?;
+        format!("{}{moved}{watch}", o.direction)
     }
-    Ok(())
 }
 
 fn write_change(out: &mut dyn Write, e: &EntityHistory, c: &Change) -> io::Result<()> {
