@@ -98,6 +98,9 @@ codes! {
     DuplicateSource = "E803", "duplicate-source", "two sources of the registry share an id";
     BadLabel = "E804", "bad-label", "a factor label that is not a short name (one to four words)";
 
+    ColumnarFile = "E901", "columnar-file", "a Parquet or Arrow IPC file that cannot be read";
+    ColumnType = "E902", "column-type", "a Parquet or Arrow column whose type does not fit its role or attribute";
+
     UnusedAttribute = "W101", "unused-attribute", "an attribute that no rule of its kind reads";
     IrrelevantFactor = "W201", "irrelevant-factor", "a factor whose weight gives it under 1% of the total";
     UnreachableRating = "W202", "unreachable-rating", "a rating band that no total can reach";
