@@ -224,6 +224,6 @@ fn the_ledger_shows_the_outlook_and_the_watch_from_a_scheduled_listing() {
         "{text}"
     );
     let l = ledger(Some("2025-08-31"), "bolt");
-    assert_eq!(l["outlook"]["direction"], "improving", "{l}");
+    assert_eq!(l["outlook"]["direction"], "deteriorating", "a year of ageing releases outweighs the growth: {l}");
     assert_eq!(l["outlook"]["watch"], false);
 }
