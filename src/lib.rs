@@ -50,6 +50,7 @@ mod pool;
 mod project;
 mod rank;
 mod render;
+mod robust;
 mod scale;
 mod script;
 mod source;

@@ -8,6 +8,8 @@ use super::{Common, ExplainFormat};
 use crate::Error;
 use crate::evaluate::ledger;
 use crate::render::explain::{write_factor_csv, write_text};
+use crate::render::robust::{flip_json, flip_table};
+use crate::robust::Flip;
 
 pub(super) fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<ExitCode, Error> {
     let opts = crate::project::Options { keep_observations: true, ..common.options() };
@@ -27,28 +29,31 @@ pub(super) fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Res
         let ranking = rankings.entry(kind).or_insert_with(|| crate::rank::rank(ks));
         let l = ledger(ks, row as usize, &session.scores, dataset, true);
         let position = ranking.position(row as usize).map(|(rank, pct)| (rank, ranking.ranked.len(), pct));
-        found.push((l, position));
+        let flips = crate::robust::entity_flips(ks, row as usize);
+        let flips_json: Vec<serde_json::Value> = flips.iter().map(|f| flip_json(ks, f)).collect();
+        found.push((l, position, flips_json, (ks, flips)));
         outlooks.push(outlook(&session, kind, row, &sources, common)?);
     }
     to_stdout_as(format == ExplainFormat::Text, |out| match format {
         ExplainFormat::Text => {
-            for (i, (l, position)) in found.iter().enumerate() {
+            for (i, (l, position, _, (ks, flips))) in found.iter().enumerate() {
                 if i > 0 {
                     writeln!(out)?;
                 }
                 write_text(out, l, *position)?;
+                write_flips(out, ks, flips)?;
                 if let Some(o) = &outlooks[i] {
                     writeln!(out, "\n{}", crate::render::history::outlook_line(o))?;
                 }
             }
             Ok(())
         }
-        ExplainFormat::Csv => write_factor_csv(out, &found.iter().map(|(l, _)| l).collect::<Vec<_>>()),
+        ExplainFormat::Csv => write_factor_csv(out, &found.iter().map(|(l, ..)| l).collect::<Vec<_>>()),
         ExplainFormat::Json => {
             let items = found
                 .iter()
                 .zip(&outlooks)
-                .map(|((l, position), o)| {
+                .map(|((l, position, flips, _), o)| {
                     let mut v = serde_json::to_value(l)?;
                     if let Some(obj) = v.as_object_mut() {
                         obj.insert("outlook".into(), serde_json::to_value(o)?);
@@ -57,6 +62,7 @@ pub(super) fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Res
                             "percentile".into(),
                             position.map_or(serde_json::Value::Null, |p| crate::fmt::json_number(p.2)),
                         );
+                        obj.insert("flips".into(), serde_json::Value::Array(flips.clone()));
                     }
                     Ok(v)
                 })
@@ -88,4 +94,28 @@ fn outlook(
     let h = crate::history::history(&inputs, kind, &dates, Some(&[row]), &mut diags);
     common.report(&diags, sources);
     Ok(h.and_then(|mut h| h.entities.pop()).map(|e| e.outlook))
+}
+
+/// The flips that can happen (or that a cap holds), and how many factors cannot flip alone.
+fn write_flips(out: &mut dyn Write, ks: &crate::evaluate::KindScores, flips: &[Flip]) -> std::io::Result<()> {
+    if flips.is_empty() {
+        return Ok(());
+    }
+    let (shown, unreachable): (Vec<Flip>, Vec<Flip>) =
+        flips.iter().cloned().partition(|f| f.points.is_some() || f.capped_by.is_some());
+    writeln!(
+        out,
+        "\nwhat would change the rating (one factor's points at a time, the rest held; `thesis robust` for more)"
+    )?;
+    if !shown.is_empty() {
+        out.write_all(&flip_table(ks, &shown)?)?;
+    }
+    if !unreachable.is_empty() {
+        writeln!(
+            out,
+            "  {} more factor-direction pairs cannot move the rating a band on their own",
+            unreachable.len()
+        )?;
+    }
+    Ok(())
 }

@@ -8,6 +8,7 @@ mod memo;
 pub(crate) mod output;
 mod rank;
 mod reports;
+mod robust;
 mod schema;
 mod shell;
 mod test;
@@ -162,6 +163,8 @@ pub(crate) enum Command {
     Check(check::CheckArgs),
     /// Run the rule tests: cases that score an entity and state what must come out.
     Test(test::TestArgs),
+    /// What would change each rating: flip points, one weight at a time, SMAA-2, leave one out.
+    Robust(robust::RobustArgs),
     /// Compare how two versions of the rules score the same data, entity by entity.
     Diff(diff::DiffArgs),
     /// Score, rank and rating at several view dates, each rating change with its causes, and the outlook.
@@ -327,6 +330,7 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Schema(args) => schema::run(args),
         Command::Diff(args) => diff::run(&cli.common, args),
         Command::History(args) => history::run(&cli.common, args),
+        Command::Robust(args) => robust::run(&cli.common, args),
         Command::Watch(args) => watch::run(&cli.common, args),
         Command::Completions { shell } => shell::completions(*shell),
         Command::Man => shell::man(),

@@ -75,11 +75,13 @@ impl Other {
 impl Evidence {
     /// `judgment` (an analyst's call), `sourced`, `unsourced` (a bare value) or `missing`.
     pub fn basis(&self) -> &'static str {
-        match (&self.provenance.judgment, &self.provenance.source, &self.value) {
+        // A value cites its pages by registry id (`cite:`) or names them in words (`source:`).
+        let sourced = self.provenance.source.is_some() || !self.provenance.cite.is_empty();
+        match (&self.provenance.judgment, sourced, &self.value) {
             (Some(_), _, _) => "judgment",
-            (None, Some(_), _) => "sourced",
-            (None, None, None) => "missing",
-            (None, None, Some(_)) => "unsourced",
+            (None, true, _) => "sourced",
+            (None, false, None) => "missing",
+            (None, false, Some(_)) => "unsourced",
         }
     }
 }

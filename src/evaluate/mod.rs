@@ -107,3 +107,39 @@ pub(crate) fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diag
     }
     Some(scores)
 }
+
+/// Every row's factor outcomes under `scorers`, row-major (`[row * factors + f]`): the points
+/// matrix a sensitivity analysis reweights without scoring again.
+pub(crate) fn outcomes(ks: &KindScores, scorers: &[Scorer]) -> Vec<Outcome> {
+    let views = factor::views(&ks.table, &ks.raw, scorers, &ks.plan.rules);
+    let nf = views.len();
+    let mut out = vec![Outcome::Skipped; ks.table.len() * nf];
+    use rayon::prelude::*;
+    out.par_chunks_mut(nf.max(1) * inputs::CHUNK).enumerate().for_each(|(c, chunk)| {
+        for (k, row_out) in chunk.chunks_mut(nf.max(1)).enumerate() {
+            let row = c * inputs::CHUNK + k;
+            for (f, v) in views.iter().enumerate() {
+                row_out[f] = v.outcome(row);
+            }
+        }
+    });
+    out
+}
+
+/// Each factor's scale resolved against the rows `keep` admits only (relative scales see that
+/// universe; the others do not depend on it): how the kind scores with some entities removed.
+pub(crate) fn scorers_without(ks: &KindScores, keep: impl Fn(usize) -> bool) -> Vec<Scorer> {
+    ks.plan
+        .rules
+        .factors
+        .iter()
+        .zip(&ks.raw)
+        .zip(&ks.scorers)
+        .map(|((f, r), s)| match r.view(&ks.table) {
+            factor::View::Number(v) if f.scale.is_relative() => {
+                Scorer::new(&f.scale, &mut v.iter().enumerate().filter(|(row, _)| keep(*row)).map(|(_, x)| *x)).0
+            }
+            _ => s.clone(),
+        })
+        .collect()
+}

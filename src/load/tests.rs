@@ -154,6 +154,69 @@ pub(crate) struct ExpectSpec {
     /// Points of individual factors: factor id → a number or `{min, max}`.
     #[serde(default)]
     pub points: IndexMap<String, Bound>,
+    /// Flip points (`thesis robust`): factor id → the change of its points that moves the
+    /// rating a band `up` or `down`, each a number or `{min, max}`.
+    #[serde(default)]
+    pub flips: IndexMap<String, FlipSpec>,
+    /// Whether the rating is firm (both score bounds in its band) rather than provisional.
+    #[serde(default)]
+    pub firm: Option<bool>,
+    /// The score bounds missing data allows: `{lo, hi}`, each a number or `{min, max}`.
+    #[serde(default)]
+    pub bounds: Option<BoundsSpec>,
+    /// `ranked`, `excluded`, `no_data` or `not_rated`.
+    #[serde(default)]
+    pub status: Option<StatusSpec>,
+}
+
+/// The score bounds a case expects.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BoundsSpec {
+    /// The low bound.
+    #[serde(default)]
+    pub lo: Option<Bound>,
+    /// The high bound.
+    #[serde(default)]
+    pub hi: Option<Bound>,
+}
+
+/// The status a case expects, as ledgers print it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum StatusSpec {
+    /// Scored and ranked.
+    Ranked,
+    /// Excluded by a gate.
+    Excluded,
+    /// No factor has data.
+    NoData,
+    /// Scored but not rated (a coverage floor or a `not_rated` gate).
+    NotRated,
+}
+
+impl StatusSpec {
+    /// The word ledgers use.
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            StatusSpec::Ranked => "ranked",
+            StatusSpec::Excluded => "excluded",
+            StatusSpec::NoData => "no_data",
+            StatusSpec::NotRated => "not_rated",
+        }
+    }
+}
+
+/// The flip points a case expects of one factor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FlipSpec {
+    /// The change of the factor's points that lifts the rating a band.
+    #[serde(default)]
+    pub up: Option<Bound>,
+    /// The change (negative) that lowers it a band.
+    #[serde(default)]
+    pub down: Option<Bound>,
 }
 
 impl ExpectSpec {

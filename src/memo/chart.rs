@@ -15,6 +15,8 @@ const ROW: f64 = 22.0;
 const BAR: f64 = 14.0;
 const TOP: f64 = 26.0;
 const BOTTOM: f64 = 22.0;
+/// The height of each further row of band labels under a chart.
+const BAND_ROW: f64 = 13.0;
 /// Colour classes for categories cycle through this many.
 const PALETTE: usize = 6;
 /// Chart labels longer than this are shortened (the full text is in the bar's title).
@@ -25,6 +27,8 @@ const LABEL_CHARS: usize = 30;
 pub(crate) struct Guide {
     pub x: String,
     pub label: String,
+    /// The baseline of the label: each band label has a row of its own, so none overlaps.
+    pub y: String,
 }
 
 /// A dashed line joining one waterfall step to the next.
@@ -245,17 +249,26 @@ fn bar(axis: &Axis, row: usize, from: f64, to: f64, label: &str, title: &str, cl
 
 fn chart(title: String, axis: &Axis, rows: usize, rules: &RuleSet, legend: Vec<Legend>, bars: Vec<Bar>) -> Chart {
     let bottom = TOP + rows as f64 * ROW;
-    let ticks = (0..=4).map(|i| f64::from(i) * 25.0).map(|v| Guide { x: px(axis.x(v)), label: number(v) }).collect();
-    let bands = rules
+    let ticks = (0..=4)
+        .map(|i| f64::from(i) * 25.0)
+        .map(|v| Guide { x: px(axis.x(v)), label: number(v), y: px(TOP - 9.0) })
+        .collect();
+    let bands: Vec<Guide> = rules
         .ratings
         .iter()
         .filter(|r| r.min > 0.0 && r.min < 100.0)
-        .map(|r| Guide { x: px(axis.x(r.min)), label: format!("{} ≥ {}", r.label, number(r.min)) })
+        .enumerate()
+        .map(|(i, r)| Guide {
+            x: px(axis.x(r.min)),
+            label: format!("{} ≥ {}", r.label, number(r.min)),
+            y: px(bottom + 14.0 + i as f64 * BAND_ROW),
+        })
         .collect();
+    let band_rows = bands.len().saturating_sub(1) as f64 * BAND_ROW;
     Chart {
         title,
         width: px(LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH),
-        height: px(bottom + BOTTOM),
+        height: px(bottom + BOTTOM + band_rows),
         label_x: px(LABEL_WIDTH - 8.0),
         plot_top: px(TOP - 4.0),
         plot_bottom: px(bottom),

@@ -26,7 +26,7 @@ pub(super) fn positions(ranking: &Ranking, rows: usize) -> Vec<Option<(u32, usiz
 }
 
 fn named(f: &FactorLine) -> Named {
-    Named { factor: f.id.clone(), description: f.description.clone() }
+    Named { factor: f.id.clone(), label: f.label.clone(), description: f.description.clone() }
 }
 
 /// The index's view of one ledger.
@@ -36,8 +36,8 @@ pub(super) fn row_summary(l: &Ledger, reason_codes: usize) -> IndexRow {
         (id.clone(), reason)
     });
     IndexRow {
-        top_driver: drivers(&l.factors, reason_codes.max(1)).first().map(|f| named(f)),
-        top_risk: risks(l).first().map(|f| named(f)),
+        top_driver: drivers(&l.factors, l.base, reason_codes.max(1)).first().map(|f| named(f)),
+        top_risk: risks(&l.factors, l.base, 1).first().map(|f| named(f)),
         flags: l.flags.clone(),
         rating: l.rating.clone(),
         coverage: l.coverage,
@@ -52,6 +52,7 @@ pub(super) fn kind_index(ks: &KindScores, ranking: &Ranking, rows: &[Option<Inde
         rule_set: rule_set_info(&ks.plan.rules),
         ranked: ranking.ranked.iter().filter_map(|r| entry(ks, r.rank, ranking, rows, r.row as usize)).collect(),
         excluded: ranking.excluded.iter().filter_map(|&r| apart(ks, rows, r as usize)).collect(),
+        methodology: super::methodology::methodology(ks),
     }
 }
 

@@ -8,6 +8,7 @@ use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
+use super::model::Memo;
 use super::templates::Templates;
 use super::{Book, Built};
 use crate::diag::Diagnostics;
@@ -46,6 +47,11 @@ pub(crate) fn index_path(format: MemoFormat) -> PathBuf {
     PathBuf::from(format!("index.{}", format.ext()))
 }
 
+/// `methodology.EXT`: rating definitions, weights, policies and disclosures, linked from every memo.
+pub(crate) fn methodology_path(format: MemoFormat) -> PathBuf {
+    PathBuf::from(format!("methodology.{}", format.ext()))
+}
+
 /// `KIND/ID.EXT`.
 /// The memo's path under the output directory. Ids are checked names (letters, digits, `_`,
 /// `-`, `.`, never starting with `.`), so the path cannot leave its kind's directory.
@@ -67,10 +73,15 @@ pub(crate) fn render(
     for &format in formats {
         if let Some((index, charts)) = &book.index {
             let cx = context! { index => Serde(index), charts => Serde(charts), root => "", ext => dot(format) };
-            let text = produce(format, "index", index, cx, templates, sources, diags);
+            let text = produce(format, "index", index, cx.clone(), templates, sources, diags);
             out.extend(text.map(|text| Rendered { path: index_path(format), text }));
+            if format != MemoFormat::Json {
+                let text = templates.render(&format!("methodology.{}", format.ext()), cx, sources, diags);
+                out.extend(text.map(|text| Rendered { path: methodology_path(format), text }));
+            }
         }
         for Built { memo, chart } in &book.memos {
+            let memo = &worded(memo, templates, sources, diags);
             let cx = context! { memo => Serde(memo), chart => Serde(chart), root => "../", ext => dot(format) };
             let text = produce(format, "memo", memo, cx, templates, sources, diags);
             out.extend(text.map(|text| Rendered { path: memo_path(memo.kind, &memo.id, format), text }));
@@ -109,4 +120,13 @@ fn produce(
         },
         _ => templates.render(&format!("{name}.{}", format.ext()), cx, sources, diags),
     }
+}
+
+/// The memo with its recommendation in words, from template `recommendation.txt`: trimmed,
+/// one sentence ending in one full stop.
+fn worded(memo: &Memo, templates: &Templates, sources: &SourceMap, diags: &mut Diagnostics) -> Memo {
+    let mut memo = memo.clone();
+    let text = templates.render("recommendation.txt", context! { memo => Serde(&memo) }, sources, diags);
+    memo.wording = text.map(|t| format!("{}.", super::phrase::clause(&t))).filter(|t| t.len() > 1);
+    memo
 }

@@ -6,7 +6,9 @@ mod chart;
 mod entity;
 mod index;
 pub(crate) mod layout;
+mod methodology;
 pub(crate) mod model;
+mod peers;
 mod phrase;
 mod stamp;
 pub(crate) mod templates;
@@ -132,8 +134,15 @@ fn build_kind(
             let l = ledger(ks, row, &session.scores, dataset, wanted[row]);
             let summary = index::row_summary(&l, rules.reason_codes);
             let memo = wanted[row].then(|| {
-                let cx = entity::Context { rules, schema: dataset.schema(ks.kind()), position: positions[row], stamp };
-                let memo = entity::memo(l, &cx);
+                let cx = entity::Context {
+                    rules,
+                    schema: dataset.schema(ks.kind()),
+                    position: positions[row],
+                    stamp,
+                    sources: &dataset.sources,
+                    peers: peers::peers(ks, &positions, row),
+                };
+                let memo = entity::memo(l, cx);
                 let chart = chart::waterfall(&memo, rules);
                 Built { memo, chart }
             });

@@ -40,6 +40,7 @@ pub(crate) struct Recommendation {
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct Point {
     pub factor: String,
+    pub label: String,
     pub description: String,
     pub category: String,
     pub points: Option<f64>,
@@ -81,6 +82,35 @@ pub(crate) struct Exposure {
     pub entities: Vec<Linked>,
 }
 
+/// One numbered source of a memo: a registry entry (with its address) or an inline `source:`
+/// text (without one).
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct SourceRef {
+    /// 1-based, in the order the evidence first cites it.
+    pub n: usize,
+    pub id: Option<String>,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub grade: Option<String>,
+}
+
+/// A peer: an entity of the same kind that shares the main segment or the home region.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Peer {
+    pub id: String,
+    pub name: String,
+    pub path: String,
+    /// `segment` or `region`: what it shares.
+    pub shares: String,
+    pub rank: Option<u32>,
+    pub score: f64,
+    pub rating: Option<String>,
+    /// Whether this row is the memo's own entity.
+    pub itself: bool,
+}
+
 /// One fact behind the score, with its provenance and the factors that read it.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct Fact {
@@ -94,6 +124,8 @@ pub(crate) struct Fact {
     /// The analyst's rationale, when the value is a judgment rather than a sourced fact.
     pub judgment: Option<String>,
     pub note: Option<String>,
+    /// The numbers of its sources in the memo's source list.
+    pub refs: Vec<usize>,
     /// `sourced`, `judgment` (an analyst's call), `unsourced` (a bare value) or `missing`.
     pub basis: &'static str,
     /// Dated after `--as-of`, so left out of the score.
@@ -157,11 +189,25 @@ pub(crate) struct Memo {
     pub base: f64,
     pub rating: Option<String>,
     pub rating_before_caps: Option<String>,
+    /// The lowest and highest score the factors without observed data allow.
+    pub bounds: (f64, f64),
+    /// Both bounds in the rating's band: firm; else provisional.
+    pub firm: bool,
+    /// Why a not-rated entity has no rating.
+    pub not_rated_reason: Option<String>,
     /// Cap gates that fired.
     pub capped_by: Vec<GateRef>,
     pub excluded_by: Option<GateRef>,
     pub recommendation: Option<Recommendation>,
+    /// The recommendation in words, from template `recommendation.txt` (filled when rendered).
+    pub wording: Option<String>,
+    /// `not_rated`, `capped`, `unlisted` or `listed`: what the recommendation wording turns on.
+    pub situation: &'static str,
+    /// The rating band's place from the top (0) and the number of bands.
+    pub band: Option<(usize, usize)>,
     pub thesis: Thesis,
+    /// The entity and its peers, best first.
+    pub peers: Vec<Peer>,
     pub categories: Vec<CategoryLine>,
     pub exposure: Vec<Exposure>,
     pub factors: Vec<FactorLine>,
@@ -174,6 +220,8 @@ pub(crate) struct Memo {
     pub profile: Vec<Fact>,
     pub coverage: Coverage,
     pub reason_codes: Vec<ReasonCode>,
+    /// Every source the evidence cites, numbered.
+    pub sources: Vec<SourceRef>,
     pub stamp: Stamp,
 }
 
@@ -181,6 +229,7 @@ pub(crate) struct Memo {
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct Named {
     pub factor: String,
+    pub label: String,
     pub description: String,
 }
 
@@ -220,6 +269,7 @@ pub(crate) struct KindIndex {
     pub rule_set: RuleSetInfo,
     pub ranked: Vec<IndexEntry>,
     pub excluded: Vec<Apart>,
+    pub methodology: super::methodology::Methodology,
 }
 
 /// The index of every scored kind.

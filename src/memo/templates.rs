@@ -21,6 +21,9 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("memo.html", include_str!("templates/memo.html")),
     ("charts.html", include_str!("templates/charts.html")),
     ("style.css", include_str!("templates/style.css")),
+    ("recommendation.txt", include_str!("templates/recommendation.txt")),
+    ("methodology.md", include_str!("templates/methodology.md")),
+    ("methodology.html", include_str!("templates/methodology.html")),
 ];
 
 const MARKDOWN: &str = "markdown";
@@ -175,6 +178,7 @@ fn environment() -> Environment<'static> {
         None => format!("{kind}s"),
     });
     env.add_filter("raw", raw_value);
+    env.add_filter("lowerfirst", |s: String| super::phrase::lower_first(&s));
     env.add_filter("code", |s: String| Value::from_safe_string(code_span(&s)));
     env
 }

@@ -5,6 +5,7 @@ pub(crate) mod encode;
 pub(crate) mod explain;
 pub(crate) mod history;
 pub(crate) mod rank;
+pub(crate) mod robust;
 pub(crate) mod test_report;
 
 /// Most characters a table cell shows: a 50 MB name must not widen every row of a table to

@@ -182,6 +182,9 @@ impl ScaleKind for Bands {
         };
         Some(RawValue::Number(x))
     }
+    fn levels(&self) -> Option<Vec<f64>> {
+        Some(super::ascending(self.0.iter().map(|b| b.points)))
+    }
 }
 
 #[cfg(test)]

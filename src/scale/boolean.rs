@@ -40,6 +40,9 @@ impl ScaleKind for Bool {
             None
         }
     }
+    fn levels(&self) -> Option<Vec<f64>> {
+        Some(vec![0.0, 100.0])
+    }
 }
 
 #[cfg(test)]

@@ -51,6 +51,9 @@ impl ScaleKind for Map {
     fn invert(&self, points: f64) -> Option<RawValue> {
         self.0.iter().find(|(_, p)| **p == points).map(|(k, _)| RawValue::Text(k.clone()))
     }
+    fn levels(&self) -> Option<Vec<f64>> {
+        Some(super::ascending(self.0.values().copied()))
+    }
 }
 
 #[cfg(test)]

@@ -133,6 +133,19 @@ pub trait ScaleKind {
     /// A raw value that scores `points`, if one does; `None` for the universe-relative kinds,
     /// whose points depend on the other entities.
     fn invert(&self, points: f64) -> Option<RawValue>;
+    /// The only points the scale gives, ascending, when it gives a few (bands, map, bool);
+    /// `None` for the continuous kinds.
+    fn levels(&self) -> Option<Vec<f64>> {
+        None
+    }
+}
+
+/// Sorted, deduplicated points.
+fn ascending(points: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut v: Vec<f64> = points.collect();
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    v
 }
 
 /// Declares [`Scale`], one variant per kind, and its dispatch to [`ScaleKind`].

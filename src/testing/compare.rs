@@ -23,6 +23,8 @@ pub(super) struct Place<'a> {
     pub rank: Option<u32>,
     pub ranked: usize,
     pub peer: &'a dyn Fn(&str) -> Option<u32>,
+    /// The entity's flip points: (factor, `up` or `down`) → the change, or why there is none.
+    pub flip: &'a dyn Fn(&str, &str) -> Result<f64, String>,
 }
 
 /// Every expectation of `e` that the ledger (and place in the ranking) does not meet.
@@ -79,7 +81,45 @@ pub(super) fn compare(e: &ExpectSpec, l: &Ledger, place: &Place<'_>) -> Vec<Mism
             out.push(mismatch(format!("points.{id}"), bound_text(b), actual));
         }
     }
+    trust(e, l, &mut out);
+    for (id, spec) in &e.flips {
+        for (dir, b) in [("up", spec.up), ("down", spec.down)] {
+            let Some(b) = b else { continue };
+            match (place.flip)(id, dir) {
+                Ok(d) if b.contains(d) => {}
+                Ok(d) => out.push(mismatch(format!("flips.{id}.{dir}"), bound_text(&b), number_2(d))),
+                Err(why) => out.push(mismatch(format!("flips.{id}.{dir}"), bound_text(&b), why)),
+            }
+        }
+    }
     out
+}
+
+/// The expectations on firmness, bounds and status that the ledger does not meet.
+fn trust(e: &ExpectSpec, l: &Ledger, out: &mut Vec<Mismatch>) {
+    let firmness = |firm: bool| if firm { "firm" } else { "provisional" };
+    if let Some(firm) = e.firm
+        && firm != l.firm
+    {
+        let actual =
+            if l.rating.is_some() { firmness(l.firm).to_string() } else { format!("no rating ({})", l.status.word()) };
+        out.push(mismatch("firm", firmness(firm).to_string(), actual));
+    }
+    if let Some(b) = &e.bounds {
+        for (what, expected, actual) in [("bounds.lo", b.lo, l.bounds.lo), ("bounds.hi", b.hi, l.bounds.hi)] {
+            if let Some(expected) = expected
+                && !expected.contains(actual)
+            {
+                out.push(mismatch(what, bound_text(&expected), number_2(actual)));
+            }
+        }
+    }
+    if let Some(s) = e.status
+        && s.word() != l.status.word()
+    {
+        let why = l.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+        out.push(mismatch("status", s.word().to_string(), format!("{}{why}", l.status.word())));
+    }
 }
 
 /// A relative rank's parts that do not hold for an entity ranked `r`.

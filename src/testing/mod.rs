@@ -170,7 +170,34 @@ fn run_case(project: &Project, plan: &Plan, case: &Case, coverage: &mut Coverage
     coverage.record(ks, &l);
     let table = dataset.table(case.kind);
     let peer = |id: &str| table.find(id).and_then(|r| ranking.position(r as usize)).map(|p| p.0);
-    let place = compare::Place { rank: ranking.position(row).map(|p| p.0), ranked: ranking.ranked.len(), peer: &peer };
+    let flips = if case.expect.flips.is_empty() { Vec::new() } else { crate::robust::entity_flips(ks, row) };
+    let flip = |factor: &str, dir: &str| flip_of(ks, &flips, factor, dir);
+    let place = compare::Place {
+        rank: ranking.position(row).map(|p| p.0),
+        ranked: ranking.ranked.len(),
+        peer: &peer,
+        flip: &flip,
+    };
     let mismatches = compare::compare(&case.expect, &l, &place);
     if mismatches.is_empty() { Verdict::Passed } else { Verdict::Failed(mismatches) }
+}
+
+/// A factor's flip in one direction, or what keeps it from having one.
+fn flip_of(
+    ks: &crate::evaluate::KindScores,
+    flips: &[crate::robust::Flip],
+    factor: &str,
+    dir: &str,
+) -> Result<f64, String> {
+    let rules = &ks.plan.rules;
+    let found = flips.iter().find(|f| rules.factors[f.factor].id == factor && f.direction.word() == dir);
+    match found {
+        Some(f) => match (f.points, f.capped_by) {
+            (Some(d), _) => Ok(d),
+            (None, Some(g)) => Err(format!("none (capped by gate `{}`)", rules.gates[g].id)),
+            (None, None) => Err("out of reach (no points of this factor alone move the rating)".into()),
+        },
+        None if flips.is_empty() => Err("none (not rated, or a condition reads the score)".into()),
+        None => Err(format!("none (no band {dir}, or the factor has no points)")),
+    }
 }

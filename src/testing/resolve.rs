@@ -110,7 +110,7 @@ fn check_case(
         diags.push(
             Diagnostic::error(Code::EmptyTest, format!("case `{}` expects nothing", spec.name))
                 .at_opt(cx.doc.span(&path.at("expect")))
-                .hint("expect a `score`, `rating`, `rank`, `gates`, `flags`, `adjustments`, `reasons` or `points`"),
+                .hint("expect a `score`, `rating`, `rank`, `gates`, `flags`, `adjustments`, `reasons`, `points`, `flips`, `firm`, `bounds` or `status`"),
         );
     }
     let requested = spec.rule_set.as_deref().or(file_rule_set);
@@ -392,9 +392,11 @@ fn check_expectations(cx: &Cx<'_>, path: &YamlPath, spec: &CaseSpec, rules: &Rul
     {
         diags.extend(unknown_name(cx, &path.at("rating"), r, &ratings, "rating", &rules.name));
     }
-    for id in e.points.keys() {
-        if !factors.contains(&id.as_str()) {
-            diags.extend(unknown_name(cx, &path.at("points").at(id.as_str()), id, &factors, "factor", &rules.name));
+    for (key, ids) in [("points", e.points.keys().collect::<Vec<_>>()), ("flips", e.flips.keys().collect())] {
+        for id in ids {
+            if !factors.contains(&id.as_str()) {
+                diags.extend(unknown_name(cx, &path.at(key).at(id.as_str()), id, &factors, "factor", &rules.name));
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ mod pit;
 mod properties;
 mod rank;
 mod readme;
+mod robust;
 mod rule_tests;
 mod sandbox;
 mod schema;
@@ -22,6 +23,7 @@ mod shipped;
 mod sources;
 mod trust;
 mod watch;
+mod writing;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -62,7 +62,7 @@ fn tree(dir: &Path) -> Vec<PathBuf> {
 fn fixture_memos_and_index_match_their_snapshots() {
     let dir = tempfile::tempdir().expect("temp dir");
     let run = memo(dir.path(), &[]).success();
-    assert!(run.stderr.contains("33 written, 0 unchanged, 0 removed"), "{}", run.stderr);
+    assert!(run.stderr.contains("35 written, 0 unchanged, 0 removed"), "{}", run.stderr);
     let pinned = [
         "index.md",
         "index.json",
@@ -91,6 +91,7 @@ fn the_layout_is_an_index_and_one_memo_per_entity_in_each_format() {
         .chain(["index"]);
     let mut expected: Vec<PathBuf> =
         entities.flat_map(|e| ["html", "json", "md"].map(|x| PathBuf::from(format!("{e}.{x}")))).collect();
+    expected.extend(["methodology.html", "methodology.md"].map(PathBuf::from));
     expected.sort();
     assert_eq!(tree(dir.path()), expected);
 }
@@ -114,7 +115,7 @@ fn check_passes_on_fresh_memos_and_names_stale_and_missing_files() {
     let out = dir.path();
     memo(out, &[]).success();
     let fresh = memo(out, &["--check"]).success();
-    assert!(fresh.stderr.contains("33 memo files under"), "{}", fresh.stderr);
+    assert!(fresh.stderr.contains("35 memo files under"), "{}", fresh.stderr);
 
     let stale = out.join("company/bravo.md");
     let text = read(out, "company/bravo.md").replacen("Neutral", "Overweight", 1);
@@ -129,10 +130,10 @@ fn check_passes_on_fresh_memos_and_names_stale_and_missing_files() {
     );
     assert!(run.stderr.contains("segment/driving.json: missing"), "{}", run.stderr);
     assert!(!run.stderr.contains("notes.html"), "a file thesis did not write is not its business:\n{}", run.stderr);
-    assert!(run.stderr.contains("2 of 33 files differ"), "{}", run.stderr);
+    assert!(run.stderr.contains("2 of 35 files differ"), "{}", run.stderr);
 
     let fix = memo(out, &[]).success();
-    assert!(fix.stderr.contains("2 written, 31 unchanged, 0 removed"), "{}", fix.stderr);
+    assert!(fix.stderr.contains("2 written, 33 unchanged, 0 removed"), "{}", fix.stderr);
     assert!(out.join("company/notes.html").exists(), "a person's file is never removed");
     memo(out, &["--check"]).success();
 }
@@ -165,7 +166,7 @@ fn a_kind_option_writes_only_that_kind() {
     let dir = tempfile::tempdir().expect("temp dir");
     memo(dir.path(), &["--kind", "segment", "--format", "markdown"]).success();
     let files = tree(dir.path());
-    assert_eq!(files, ["index.md", "segment/avatars.md", "segment/driving.md"].map(PathBuf::from));
+    assert_eq!(files, ["index.md", "methodology.md", "segment/avatars.md", "segment/driving.md"].map(PathBuf::from));
 }
 
 #[test]
@@ -178,7 +179,13 @@ fn a_profile_gives_its_own_recommendation_wording() {
         .run()
         .success();
     let text = read(dir.path(), "company/alpha.md");
-    assert!(text.contains("**Overweight** (Growth profile): Accumulate; size positions for volatility."), "{text}");
+    assert!(
+        text.contains(
+            "**Recommendation.** Overweight for a Growth mandate: build or add to a position in Alpha Vision, on \
+             the strength of growth; the rule set's reading of the band: accumulate; size positions for volatility"
+        ),
+        "{text}"
+    );
     assert!(text.contains("| rule set | company-growth 1.2.0, profile Growth |"), "{text}");
 }
 
@@ -362,5 +369,78 @@ mod browser {
         assert!(count_colour(&shot, [0x12, 0xa4, 0xb6]) > 100, "adjustment steps are drawn (cyan)");
         assert!(count_colour(&shot, [0xc0, 0x39, 0x2b]) > 50, "the clamp step is drawn (red)");
         assert!(read(dir.path(), "company/alpha.html").contains("@media print"));
+    }
+
+    /// Measures a page in Chromium with a probe script (the page itself runs none, and its
+    /// policy forbids scripts, so the probe goes into a copy): every pair of SVG text boxes of
+    /// one chart that intersect, and whether a Chinese name draws real glyphs in the page's font
+    /// (different pixels from a code point no font has, and from another character).
+    #[cfg(unix)]
+    fn probe(bin: &Path, page: &Path) -> serde_json::Value {
+        const SCRIPT: &str = r#"<script>(function(){var out=[];
+document.querySelectorAll('svg').forEach(function(svg){var ts=[].slice.call(svg.querySelectorAll('text'));
+var bs=ts.map(function(t){return t.getBoundingClientRect();});
+for(var i=0;i<bs.length;i++)for(var j=i+1;j<bs.length;j++){var a=bs[i],b=bs[j];
+if(a.width&&b.width&&a.left<b.right-0.5&&b.left<a.right-0.5&&a.top<b.bottom-0.5&&b.top<a.bottom-0.5)out.push(ts[i].textContent+' / '+ts[j].textContent);}});
+var c=document.createElement('canvas');c.width=c.height=64;var x=c.getContext('2d');
+var font='48px '+getComputedStyle(document.body).fontFamily;
+function img(s){x.clearRect(0,0,64,64);x.font=font;x.fillText(s,4,52);return [].join.call(x.getImageData(0,0,64,64).data,',');}
+var cjk=img('智')!==img('\u{10FFFD}')&&img('智')!==img('谱');
+var p=document.createElement('pre');p.id='probe';p.textContent=JSON.stringify({overlaps:out,cjk:cjk});document.body.appendChild(p);})();</script>"#;
+        let html = std::fs::read_to_string(page).expect("page");
+        let csp = html.find("<meta http-equiv=\"Content-Security-Policy\"").expect("a CSP meta");
+        let csp_end = csp + html[csp..].find('>').expect("end of meta") + 1;
+        let probed = format!("{}{}", &html[..csp], &html[csp_end..]).replace("</body>", &format!("{SCRIPT}</body>"));
+        let copy = page.with_file_name(format!("probe-{}", page.file_name().and_then(|n| n.to_str()).unwrap_or("p")));
+        std::fs::write(&copy, probed).expect("write probe copy");
+        let (dom, _) = headless(bin, &copy, &["--dump-dom"]);
+        let start = dom.find("<pre id=\"probe\">").expect("the probe ran") + "<pre id=\"probe\">".len();
+        let end = start + dom[start..].find("</pre>").expect("probe end");
+        serde_json::from_str(&dom[start..end].replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+            .expect("probe JSON")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn chart_labels_never_overlap_chinese_renders_and_the_front_page_fits_one_a4_page() {
+        let Some(bin) = chromium() else {
+            assert!(
+                std::env::var_os("THESIS_REQUIRE_BROWSER").is_none(),
+                "THESIS_REQUIRE_BROWSER is set but no chromium"
+            );
+            return;
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        memo(dir.path(), &["--format", "html"]).success();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
+        let work = tempfile::tempdir().expect("work dir");
+        let mut pages = vec![dir.path().join("index.html"), dir.path().join("company/alpha.html")];
+        pages.extend(["index.html", "company/huawei.html", "region/beijing.html"].map(|p| shipped.join(p)));
+        for page in &pages {
+            let local = work.path().join(page.file_name().expect("name"));
+            std::fs::copy(page, &local).expect("copy page");
+            let found = probe(&bin, &local);
+            assert_eq!(found["overlaps"], serde_json::json!([]), "{}: chart labels overlap", page.display());
+            if std::env::var_os("THESIS_REQUIRE_BROWSER").is_some() || found["cjk"] == true {
+                assert_eq!(
+                    found["cjk"],
+                    true,
+                    "{}: Chinese text renders as boxes (install fonts-noto-cjk)",
+                    page.display()
+                );
+            }
+        }
+        // The front page alone (everything after its section cut) prints to exactly one A4 page.
+        let html = std::fs::read_to_string(shipped.join("company/huawei.html")).expect("memo");
+        let cut = html.find("</section>").expect("a front section") + "</section>".len();
+        let front = work.path().join("front.html");
+        std::fs::write(&front, format!("{}</body></html>", &html[..cut])).expect("write front");
+        let pdf = work.path().join("front.pdf");
+        let (_, err) =
+            headless(&bin, &front, &[&format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer"]);
+        let bytes = std::fs::read(&pdf).unwrap_or_else(|_| panic!("no PDF: {err}"));
+        let text = String::from_utf8_lossy(&bytes);
+        let count = text.split("/Count ").nth(1).and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next());
+        assert_eq!(count, Some("1"), "the front page prints to more than one A4 page");
     }
 }

@@ -276,13 +276,16 @@ fn an_infinite_exposure_weight_is_a_bad_exposure() {
 /// F-23 and F-24: the table says as of which day it is, and a capped rating names its gate.
 #[test]
 fn the_table_shows_the_view_date_and_which_gate_capped_a_rating() {
-    // The defensive profile caps Entity-List companies (Huawei's pending filing caps nothing).
-    let run =
-        crate::Thesis::new().args(["--as-of", "2025-12-31", "rank", "--rule-set", "company-defensive"]).run().success();
+    // No shipped case is capped at the baseline (Huawei's 2023 filing was pending, not refused):
+    // the fixture adds Baidu as if it had never filed.
+    let run = crate::Thesis::new()
+        .args(["--data", "datasets", "--data", "tests/fixtures/capped", "--as-of", "2025-12-31", "rank"])
+        .run()
+        .success();
     let first = run.stdout.lines().next().unwrap_or_default();
     assert!(first.contains(" · as of 2025-12-31 · "), "{first}");
-    let huawei = run.stdout.lines().find(|l| l.contains(" huawei ")).unwrap_or_default();
-    assert!(huawei.contains("Neutral (capped: entity_list)"), "{huawei}");
+    let capped = run.stdout.lines().find(|l| l.contains(" unfiled_baidu ")).unwrap_or_default();
+    assert!(capped.contains("Neutral (capped: unfiled_service)"), "{capped}");
     let baidu = run.stdout.lines().find(|l| l.contains(" baidu ")).unwrap_or_default();
     assert!(!baidu.contains("capped"), "{baidu}");
 }

@@ -178,8 +178,13 @@ fn a_relative_rank_peer_must_exist() {
 /// dataset) ranks among them and every shipped case still passes.
 #[test]
 fn adding_a_13th_company_keeps_the_shipped_tests_passing() {
-    let rank = Thesis::new().args(["--data", "datasets", "--data", "tests/fixtures/growth", "rank"]).run().success();
-    assert!(rank.stdout.contains("13 ranked"), "{}", rank.stdout);
+    let rank = Thesis::new()
+        .args(["--data", "datasets", "--data", "tests/fixtures/growth", "rank", "--format", "json"])
+        .run()
+        .success();
+    let out: serde_json::Value = serde_json::from_str(&rank.stdout).expect("json");
+    let scored: usize = ["ranked", "not_rated", "excluded"].iter().map(|k| out[k].as_array().map_or(0, Vec::len)).sum();
+    assert_eq!(scored, 13, "{}", rank.stdout);
     let run = Thesis::new().args(["--data", "datasets", "--data", "tests/fixtures/growth", "test"]).run();
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.ends_with(" passed, 0 failed\n"), "{}", run.stdout);

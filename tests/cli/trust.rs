@@ -83,3 +83,18 @@ fn explain_shows_the_bounds_derivation_and_a_not_rated_score() {
     assert!(full.stdout.contains("rating Overweight (firm)"), "{}", full.stdout);
     assert!(full.stdout.contains("bounds 82.00 – 82.00: every factor has observed data"), "{}", full.stdout);
 }
+
+#[test]
+fn rule_tests_assert_firmness_bounds_and_status() {
+    let run = trust().args(["test"]).run().success();
+    assert!(run.stdout.contains("5 passed, 0 failed"), "{}", run.stdout);
+}
+
+#[test]
+fn a_wrong_firmness_bounds_or_status_expectation_fails_and_says_what_it_saw() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let case = "rule_set: trust-company\ncases:\n  - name: wrong\n    entity: thin\n    expect:\n      status: ranked\n      firm: true\n      bounds: { lo: 90 }\n";
+    std::fs::write(dir.path().join("wrong.yaml"), case).expect("write the case");
+    let run = trust().args(["test".as_ref(), dir.path().join("wrong.yaml").as_os_str()]).run().code(1);
+    insta::assert_snapshot!(run.stdout.replace(&dir.path().display().to_string(), "<tmp>"));
+}

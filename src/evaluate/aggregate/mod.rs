@@ -83,21 +83,28 @@ pub struct Weights {
 impl Weights {
     /// The weights of `rules`.
     pub fn new(rules: &RuleSet) -> Weights {
-        let nc = rules.categories.len();
-        let mut cat_sum = vec![0.0; nc];
-        for f in &rules.factors {
-            cat_sum[f.category] += f.weight;
+        let category = rules.factors.iter().map(|f| f.category).collect();
+        let factor = rules.factors.iter().map(|f| f.weight).collect();
+        Weights::of(category, factor, rules.categories.iter().map(|c| c.weight).collect())
+    }
+
+    /// The weights with each factor's category, factor weights wᶠ and category weights W꜀ given
+    /// (a rule set's, or the varied ones of a sensitivity analysis).
+    pub fn of(category: Vec<usize>, factor: Vec<f64>, category_weight: Vec<f64>) -> Weights {
+        let mut cat_sum = vec![0.0; category_weight.len()];
+        for (&c, &w) in category.iter().zip(&factor) {
+            cat_sum[c] += w;
         }
-        let category_weight: Vec<f64> = rules.categories.iter().map(|c| c.weight).collect();
         let present = present_weight(&cat_sum, &category_weight);
+        let full = category
+            .iter()
+            .zip(&factor)
+            .map(|(&c, &w)| contribution_scale(category_weight[c], present, cat_sum[c]) * w)
+            .collect();
         let mut w = Weights {
-            category: rules.factors.iter().map(|f| f.category).collect(),
-            factor: rules.factors.iter().map(|f| f.weight).collect(),
-            full: rules
-                .factors
-                .iter()
-                .map(|f| contribution_scale(category_weight[f.category], present, cat_sum[f.category]) * f.weight)
-                .collect(),
+            category,
+            factor,
+            full,
             category_weight,
             category_total: cat_sum,
             total: present,
@@ -267,6 +274,10 @@ pub(crate) trait Aggregator: Sized {
     /// The most a factor with this nominal share and points in [lo, hi] moves a base of 100,
     /// as a fraction (the W201 lint); the weighted sum's is its share.
     fn nominal_swing(share: f64, lo: f64, hi: f64) -> f64;
+    /// The points factor `f` would need for the row's base to be `target`, the others held,
+    /// after `score` filled `sums` and gave `base` (`points`: NaN where a factor has none).
+    /// Solved in closed form; the caller checks the result against `score`.
+    fn solve(&self, w: &Weights, points: &[f64], sums: &Sums, f: usize, base: f64, target: f64) -> f64;
     /// Each factor's nominal share, with every factor present.
     fn nominal_shares(w: &Weights) -> Vec<f64> {
         w.full.clone()
@@ -324,6 +335,25 @@ impl Model {
             Aggregation::WeightedProduct => Method::WeightedProduct(WeightedProduct::prepare(&weights)),
         };
         Model { weights, method }
+    }
+
+    /// The same method under other factor and category weights (each factor keeps its
+    /// category): what a sensitivity analysis rescores with.
+    pub fn reweighted(&self, factor: &[f64], category: &[f64]) -> Model {
+        let weights = Weights::of(self.weights.category.clone(), factor.to_vec(), category.to_vec());
+        let method = match self.method {
+            Method::WeightedSum(_) => Method::WeightedSum(WeightedSum::prepare(&weights)),
+            Method::WeightedProduct(_) => Method::WeightedProduct(WeightedProduct::prepare(&weights)),
+        };
+        Model { weights, method }
+    }
+
+    /// The points factor `f` of a row with `points` would need for a base of `target` (see
+    /// [`Aggregator::solve`]); `None` when the row has no base.
+    pub fn solve(&self, sums: &mut Sums, points: &[f64], f: usize, target: f64) -> Option<f64> {
+        let outcome = |g: usize| if points[g].is_nan() { Outcome::Skipped } else { Outcome::Imputed(points[g]) };
+        let base = self.score(outcome, sums).base?;
+        Some(dispatch!(&self.method, m => m.solve(&self.weights, points, sums, f, base, target)))
     }
 
     /// Whether the kernel may sum complete rows directly (see [`Aggregator::ADDITIVE`]).

@@ -66,6 +66,15 @@ impl Aggregator for WeightedProduct {
         }
     }
 
+    /// ln(target/100) = Σ over the others of share·ln(points/100) + share_f·ln(p/100), for p.
+    fn solve(&self, w: &Weights, points: &[f64], sums: &Sums, f: usize, _: f64, target: f64) -> f64 {
+        let rest: f64 = (0..points.len())
+            .filter(|&g| g != f && !points[g].is_nan())
+            .map(|g| sums.share(w, g) * (points[g] / 100.0).ln())
+            .sum();
+        100.0 * (((target / 100.0).ln() - rest) / sums.share(w, f)).exp()
+    }
+
     /// (hi/100)^share − (lo/100)^share: with every other factor at 100, the base moves
     /// between these (a factor that can reach 0 can zero the base).
     fn nominal_swing(share: f64, lo: f64, hi: f64) -> f64 {

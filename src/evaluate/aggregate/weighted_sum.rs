@@ -48,6 +48,11 @@ impl Aggregator for WeightedSum {
         }
     }
 
+    /// Linear in the factor's points: points + (target − base)/share.
+    fn solve(&self, w: &Weights, points: &[f64], sums: &Sums, f: usize, base: f64, target: f64) -> f64 {
+        points[f] + (target - base) / sums.share(w, f)
+    }
+
     /// The share itself: a factor moves the base by at most share·100 points.
     fn nominal_swing(share: f64, _: f64, _: f64) -> f64 {
         share

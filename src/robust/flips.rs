@@ -1,0 +1,174 @@
+//! Flip points: per entity and factor, the smallest change of the factor's points that moves
+//! the rating one band up and one band down, the others held. Solved in closed form by the
+//! aggregation ([`Model::solve`]), then checked against the scoring itself to the last bit: the
+//! reported points flip the rating and the next float toward the current points does not.
+//! Where the scale can be inverted (linear, bands, bool, map), also the raw value that does it.
+
+use rayon::prelude::*;
+
+use super::matrix::Matrix;
+use crate::evaluate::KindScores;
+use crate::evaluate::aggregate::{Model, Sums};
+use crate::model::RuleSet;
+use crate::scale::RawValue;
+
+/// Up a band (better) or down a band (worse).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Direction {
+    Up,
+    Down,
+}
+
+impl Direction {
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+        }
+    }
+}
+
+/// What would move one entity's rating a band through one factor.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Flip {
+    /// The entity's row.
+    pub row: usize,
+    /// The factor.
+    pub factor: usize,
+    pub direction: Direction,
+    /// The band it would move into (index, best first).
+    pub band: usize,
+    /// The factor's points now.
+    pub from: f64,
+    /// The smallest change of the factor's points that moves it there; `None` when no points
+    /// the factor can get do (or a cap holds the rating).
+    pub points: Option<f64>,
+    /// The raw value that gives those points, where the scale can be inverted.
+    pub value: Option<RawValue>,
+    /// The cap gate that holds the rating, when one keeps it from rising.
+    pub capped_by: Option<usize>,
+}
+
+/// The flips of every ranked entity of a kind (rows in table order, factors in rule order).
+pub(crate) fn flips(ks: &KindScores, m: &Matrix) -> Vec<Flip> {
+    let rules = &ks.plan.rules;
+    (0..m.rows())
+        .into_par_iter()
+        .with_min_len(256)
+        .map_init(|| Sums::new(rules.categories.len()), |sums, row| of_row(rules, &ks.model, m, sums, row))
+        .flatten_iter()
+        .collect()
+}
+
+/// The flips of one row (none when it is excluded or has no score).
+pub(crate) fn of_row(rules: &RuleSet, model: &Model, m: &Matrix, sums: &mut Sums, row: usize) -> Vec<Flip> {
+    let mut out = Vec::new();
+    let Some(total) = m.total(model, sums, row) else { return out };
+    let Some(r) = m.rating(rules, row, total) else { return out };
+    let points = m.row(row);
+    for f in 0..m.nf {
+        if points[f].is_nan() {
+            continue;
+        }
+        if r > 0 {
+            out.push(flip(rules, model, m, sums, row, points, f, r, Direction::Up));
+        }
+        if r + 1 < rules.ratings.len() {
+            out.push(flip(rules, model, m, sums, row, points, f, r, Direction::Down));
+        }
+    }
+    out
+}
+
+/// One factor's flip in one direction from band `r`.
+#[allow(clippy::too_many_arguments)]
+fn flip(
+    rules: &RuleSet,
+    model: &Model,
+    m: &Matrix,
+    sums: &mut Sums,
+    row: usize,
+    points: &[f64],
+    f: usize,
+    r: usize,
+    dir: Direction,
+) -> Flip {
+    let from = points[f];
+    let band = if dir == Direction::Up { r - 1 } else { r + 1 };
+    let fixed = m.fixed[row];
+    let mut flip = Flip { row, factor: f, direction: dir, band, from, points: None, value: None, capped_by: None };
+    if dir == Direction::Up && fixed.cap.is_some_and(|c| band < c) {
+        flip.capped_by = fixed.cap_gate;
+        return flip;
+    }
+    // The band edge to cross: the upper band's minimum, or this band's (to fall below it).
+    let edge = if dir == Direction::Up { rules.ratings[band].min } else { rules.ratings[r].min };
+    let Some(estimate) = model.solve(sums, points, f, edge - fixed.adjust) else { return flip };
+    let sums = &mut Sums::new(rules.categories.len());
+    let (lo, hi) = rules.factors[f].points_bounds();
+    // Solved and checked as a change of the points, so that from + change is what flips.
+    let mut probe = points.to_vec();
+    let mut moved = |d: f64| {
+        probe[f] = from + d;
+        m.total_of(model, sums, row, &probe).and_then(|t| m.rating(rules, row, t)).is_some_and(|b| match dir {
+            Direction::Up => b < r,
+            Direction::Down => b > r,
+        })
+    };
+    if let Some(d) = exact(estimate.clamp(lo, hi) - from, lo - from, hi - from, dir, &mut moved) {
+        flip.points = Some(d);
+        flip.value = raw_value(rules, f, from + d, dir);
+    }
+    flip
+}
+
+/// Most steps of one float taken from the closed-form estimate (rounding moves it a few).
+const MAX_STEPS: usize = 64;
+
+/// The change nearest 0 at which `moved` holds, from a closed-form estimate in [lo, hi]:
+/// stepped outward (away from 0) until it holds, then inward while it still does. `None` when
+/// even the bound does not move the rating.
+fn exact(estimate: f64, lo: f64, hi: f64, dir: Direction, mut moved: impl FnMut(f64) -> bool) -> Option<f64> {
+    if !estimate.is_finite() {
+        return None;
+    }
+    let (out, back): (fn(f64) -> f64, fn(f64) -> f64) = match dir {
+        Direction::Up => (f64::next_up, f64::next_down),
+        Direction::Down => (f64::next_down, f64::next_up),
+    };
+    let inside = |p: f64| (lo..=hi).contains(&p);
+    let mut p = estimate;
+    let mut steps = 0;
+    while !moved(p) {
+        p = out(p);
+        steps += 1;
+        if !inside(p) || steps > MAX_STEPS {
+            return None;
+        }
+    }
+    for _ in 0..MAX_STEPS {
+        let q = back(p);
+        if !inside(q) || !moved(q) {
+            break;
+        }
+        p = q;
+    }
+    Some(p)
+}
+
+/// The raw value that gives points `p` (or, on a scale of few points, the nearest of them that
+/// still flips), where the scale can be inverted.
+fn raw_value(rules: &RuleSet, f: usize, p: f64, dir: Direction) -> Option<RawValue> {
+    let kind = rules.factors[f].scale.kind();
+    if kind.is_relative() {
+        return None;
+    }
+    let target = match kind.levels() {
+        None => p,
+        Some(levels) => match dir {
+            Direction::Up => levels.into_iter().find(|&l| l >= p)?,
+            Direction::Down => levels.into_iter().rev().find(|&l| l <= p)?,
+        },
+    };
+    kind.invert(target)
+}

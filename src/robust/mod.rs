@@ -1,0 +1,106 @@
+//! Robustness (after rank): what would change each rating, and how much the ranking rests on
+//! the weights. Flip points per entity and factor ([`flips`]), one-at-a-time weight
+//! sensitivity ([`oat`]), SMAA-2 rank acceptability ([`smaa`]) and leave-one-out rank reversal
+//! ([`loo`]), all from one points matrix ([`matrix`]) computed once per kind: weights enter
+//! the aggregation linearly once points are known, and gate and adjustment verdicts do not
+//! depend on them (a condition that reads `score` or `rating` is refused, E750).
+//!
+//! The pub(crate) API the memo and explain read: [`analyse`] → [`Report`], and [`entity_flips`]
+//! for one entity.
+
+pub(crate) mod flips;
+pub(crate) mod loo;
+pub(crate) mod matrix;
+pub(crate) mod oat;
+pub(crate) mod smaa;
+mod stats;
+
+#[cfg(test)]
+pub(crate) use flips::Direction;
+pub(crate) use flips::Flip;
+pub(crate) use loo::LeftOut;
+pub(crate) use matrix::Matrix;
+pub(crate) use oat::{Oat, WeightId};
+pub(crate) use smaa::{Acceptability, Sampling};
+
+use crate::diag::{Code, Diagnostic};
+use crate::evaluate::KindScores;
+use crate::evaluate::aggregate::Sums;
+
+/// Which analyses to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Analysis {
+    Flips,
+    Oat,
+    Smaa,
+    Loo,
+}
+
+/// What `thesis robust` was asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Settings {
+    pub analyses: Vec<Analysis>,
+    /// One-at-a-time deltas, as fractions.
+    pub deltas: Vec<f64>,
+    pub sampling: Sampling,
+}
+
+/// Every analysis of one kind.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Report {
+    pub flips: Vec<Flip>,
+    pub oat: Vec<Oat>,
+    pub smaa: Option<(Sampling, Vec<Acceptability>)>,
+    pub leave_one_out: Vec<LeftOut>,
+}
+
+/// The weights SMAA varies by default: the only category's factor weights when the rule set
+/// has one category (the textbook SMAA-2), else the category weights.
+pub(crate) fn default_vary(ks: &KindScores) -> Vec<WeightId> {
+    let w = &ks.model.weights;
+    let with_factors: Vec<usize> = (0..w.category_weight.len()).filter(|&c| w.category_total[c] > 0.0).collect();
+    match with_factors.as_slice() {
+        [c] => factors_of(ks, *c),
+        _ => with_factors.into_iter().map(WeightId::Category).collect(),
+    }
+}
+
+/// The factor weights of category `c`.
+pub(crate) fn factors_of(ks: &KindScores, c: usize) -> Vec<WeightId> {
+    (0..ks.model.weights.factor.len()).filter(|&f| ks.model.weights.category[f] == c).map(WeightId::Factor).collect()
+}
+
+/// Runs the analyses on a scored kind; E750 when a gate or adjustment reads the score.
+pub(crate) fn analyse(ks: &KindScores, settings: &Settings) -> Result<Report, Vec<Diagnostic>> {
+    let refused = matrix::check_conditions(&ks.plan.rules);
+    if !refused.is_empty() {
+        return Err(refused);
+    }
+    if settings.sampling.vary.is_empty() && settings.analyses.contains(&Analysis::Smaa) {
+        return Err(vec![
+            Diagnostic::error(Code::RobustNothingToVary, "SMAA has no weights to vary")
+                .hint("`--vary` names `categories` or a category with factors"),
+        ]);
+    }
+    let m = Matrix::new(ks, &ks.scorers);
+    let on = |a| settings.analyses.contains(&a);
+    Ok(Report {
+        flips: if on(Analysis::Flips) { flips::flips(ks, &m) } else { Vec::new() },
+        oat: if on(Analysis::Oat) { oat::oat(ks, &m, &settings.deltas) } else { Vec::new() },
+        smaa: on(Analysis::Smaa).then(|| (settings.sampling.clone(), smaa::smaa(ks, &m, &settings.sampling))),
+        leave_one_out: if on(Analysis::Loo) { loo::leave_one_out(ks, &m) } else { Vec::new() },
+    })
+}
+
+/// The flip points of one entity (for `explain` and memos); empty when a condition reads the
+/// score (the verdicts could not be held) or the entity is not ranked.
+pub(crate) fn entity_flips(ks: &KindScores, row: usize) -> Vec<Flip> {
+    if !matrix::check_conditions(&ks.plan.rules).is_empty() {
+        return Vec::new();
+    }
+    let m = Matrix::new(ks, &ks.scorers);
+    flips::of_row(&ks.plan.rules, &ks.model, &m, &mut Sums::new(ks.plan.rules.categories.len()), row)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,140 @@
+//! The analyses on the fixture projects of `tests/fixtures/robust/`: flip points checked by
+//! rescoring (each invertible scale, a capped entity, entities at 0 and 100), the points
+//! matrix against the kernel, SMAA across thread counts.
+
+use std::path::PathBuf;
+
+use super::*;
+use crate::diag::Diagnostics;
+use crate::project::{Options, Session};
+use crate::scale::{RawValue, Scorer};
+use crate::source::SourceMap;
+
+fn session(dir: &str, threads: usize) -> Session {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/robust").join(dir);
+    let opts = Options {
+        rules: vec![root.join("rules")],
+        data: vec![root.join("datasets")],
+        threads: Some(threads),
+        ..Default::default()
+    };
+    let mut diags = Diagnostics::new();
+    crate::pipeline::score(&opts, &SourceMap::new(), &mut diags).expect("the fixture scores")
+}
+
+fn kind(s: &Session) -> &KindScores {
+    s.scores.of(crate::model::Kind::Company).expect("companies")
+}
+
+/// The rating of a row with factor `f` at `p` points.
+fn rating_with(ks: &KindScores, m: &Matrix, row: usize, f: usize, p: f64) -> Option<usize> {
+    let mut points = m.row(row).to_vec();
+    points[f] = p;
+    let mut sums = Sums::new(ks.plan.rules.categories.len());
+    m.total_of(&ks.model, &mut sums, row, &points).and_then(|t| m.rating(&ks.plan.rules, row, t))
+}
+
+fn moved(flip: &Flip, now: usize, to: Option<usize>) -> bool {
+    to.is_some_and(|b| match flip.direction {
+        Direction::Up => b < now,
+        Direction::Down => b > now,
+    })
+}
+
+#[test]
+fn the_points_matrix_rescored_gives_the_kernels_totals_bit_for_bit() {
+    for dir in ["scales", "."] {
+        let s = session(dir, 2);
+        let ks = kind(&s);
+        let m = Matrix::new(ks, &ks.scorers);
+        let mut sums = Sums::new(ks.plan.rules.categories.len());
+        for row in 0..m.rows() {
+            let total = m.total(&ks.model, &mut sums, row).expect("scored");
+            assert_eq!(total.to_bits(), ks.results[row].total.to_bits(), "{dir} row {row}");
+            assert_eq!(m.rating(&ks.plan.rules, row, total), ks.results[row].rating.map(usize::from));
+        }
+    }
+}
+
+#[test]
+fn moving_a_factor_by_its_flip_amount_changes_the_rating_and_by_less_does_not() {
+    let s = session("scales", 1);
+    let ks = kind(&s);
+    let m = Matrix::new(ks, &ks.scorers);
+    let all = flips::flips(ks, &m);
+    let found = all.iter().filter(|f| f.points.is_some()).count();
+    assert!(found >= 12, "{found} flips with points");
+    for flip in &all {
+        let now = ks.results[flip.row].rating.expect("rated") as usize;
+        let Some(d) = flip.points else { continue };
+        let at = flip.from + d;
+        assert!(moved(flip, now, rating_with(ks, &m, flip.row, flip.factor, at)), "{flip:?}");
+        assert_eq!(rating_with(ks, &m, flip.row, flip.factor, at), Some(flip.band), "{flip:?}");
+        // The next change toward none: the reported change is the smallest that flips.
+        let less = flip.from + if d > 0.0 { d.next_down() } else { d.next_up() };
+        assert_eq!(rating_with(ks, &m, flip.row, flip.factor, less), Some(now), "{flip:?} by less");
+        assert_eq!(rating_with(ks, &m, flip.row, flip.factor, flip.from + 0.99 * d), Some(now), "{flip:?}");
+    }
+}
+
+/// The points a scorer gives a raw value.
+fn points_of(scorer: &Scorer, v: &RawValue) -> Option<f64> {
+    match v {
+        RawValue::Number(x) => scorer.number(*x),
+        RawValue::Bool(b) => scorer.boolean(*b),
+        RawValue::Text(t) => scorer.text(t),
+    }
+}
+
+#[test]
+fn the_raw_value_of_each_invertible_scale_flips_the_rating_too() {
+    let s = session("scales", 1);
+    let ks = kind(&s);
+    let m = Matrix::new(ks, &ks.scorers);
+    let all = flips::flips(ks, &m);
+    let mut kinds = std::collections::BTreeSet::new();
+    for flip in all.iter().filter(|f| f.points.is_some()) {
+        let now = ks.results[flip.row].rating.expect("rated") as usize;
+        let value = flip.value.as_ref().unwrap_or_else(|| panic!("{flip:?} has a value"));
+        let p = points_of(&ks.scorers[flip.factor], value).expect("the value scores");
+        assert!(moved(flip, now, rating_with(ks, &m, flip.row, flip.factor, p)), "{flip:?} at {p}");
+        kinds.insert(ks.plan.rules.factors[flip.factor].scale.name());
+    }
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["bands", "bool", "linear", "map"]);
+}
+
+#[test]
+fn a_capped_entity_says_the_cap_holds_and_entities_at_100_and_0_have_one_direction() {
+    let s = session("scales", 1);
+    let ks = kind(&s);
+    let row = |id: &str| (0..ks.table.len()).find(|&r| ks.table.id(r) == id).expect(id);
+    let capped = entity_flips(ks, row("capped"));
+    let gate = ks.plan.rules.gates.iter().position(|g| g.id == "unfiled");
+    let ups: Vec<&Flip> = capped.iter().filter(|f| f.direction == Direction::Up).collect();
+    assert_eq!(ups.len(), 4);
+    assert!(ups.iter().all(|f| f.points.is_none() && f.capped_by == gate), "{ups:?}");
+    let perfect = entity_flips(ks, row("perfect"));
+    assert_eq!(ks.results[row("perfect")].total, 100.0);
+    assert!(perfect.iter().all(|f| f.direction == Direction::Down), "{perfect:?}");
+    assert!(perfect.iter().any(|f| f.points.is_some_and(|d| d < 0.0)));
+    let nothing = entity_flips(ks, row("nothing"));
+    assert_eq!(ks.results[row("nothing")].total, 0.0);
+    assert!(nothing.iter().all(|f| f.direction == Direction::Up && f.points.is_none()), "{nothing:?}");
+}
+
+#[test]
+fn smaa_is_identical_for_one_and_two_threads() {
+    let run = |threads| {
+        let s = session(".", threads);
+        let ks = kind(&s);
+        let sampling = Sampling { samples: 3001, seed: 9, vary: default_vary(ks), spread: None, ranks: 7 };
+        let settings = Settings { analyses: vec![Analysis::Smaa], deltas: vec![], sampling };
+        let r = crate::pool::in_pool(Some(threads), || analyse(ks, &settings)).expect("pool").expect("analysed");
+        r.smaa.expect("ran").1
+    };
+    let one = run(1);
+    assert_eq!(one, run(2));
+    for a in &one {
+        assert!((a.shares.iter().sum::<f64>() - 1.0).abs() < 1e-12, "all ranks listed: {a:?}");
+    }
+}

@@ -1,0 +1,171 @@
+//! `thesis robust` against references: with one category, min-max scales and a weighted sum,
+//! the one-at-a-time top entities and Kendall values and the leave-one-out results equal
+//! pymcdm 1.4's, and SMAA-2 acceptabilities agree with an independent numpy computation within
+//! four Monte Carlo standard errors (`tests/fixtures/robust/reference.py` and its output).
+
+use serde_json::Value;
+
+use crate::{Thesis, fixture};
+
+fn robust(dir: &str, args: &[&str]) -> crate::Run {
+    Thesis::new()
+        .args(["--rules".as_ref(), fixture(&format!("{dir}/rules")).as_os_str()])
+        .args(["--data".as_ref(), fixture(&format!("{dir}/datasets")).as_os_str()])
+        .arg("robust")
+        .args(args)
+        .run()
+}
+
+fn reference() -> Value {
+    let text = std::fs::read_to_string(fixture("robust/reference.json")).expect("reference.json");
+    serde_json::from_str(&text).expect("reference JSON")
+}
+
+fn report(args: &[&str]) -> Value {
+    let run = robust("robust", &[&["--format", "json"], args].concat()).success();
+    serde_json::from_str(&run.stdout).expect("robust JSON")
+}
+
+#[test]
+fn the_json_document_has_the_four_analyses_as_its_keys() {
+    let r = report(&["--samples", "100"]);
+    let mut keys: Vec<&str> = r.as_object().expect("object").keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["flips", "leave_one_out", "oat", "smaa"]);
+    let flip = &r["flips"][0];
+    for key in ["entity", "factor", "direction", "points"] {
+        assert!(flip.get(key).is_some(), "{flip}");
+    }
+}
+
+#[test]
+fn one_at_a_time_tops_and_kendall_equal_pymcdm() {
+    let ours = report(&["--analyses", "oat"]);
+    let theirs = reference();
+    let (ours, theirs) = (ours["oat"].as_array().expect("oat"), theirs["oat"].as_array().expect("oat"));
+    assert_eq!(ours.len(), theirs.len());
+    for (o, t) in ours.iter().zip(theirs) {
+        assert_eq!(o["weight"], t["weight"]);
+        assert!((o["delta"].as_f64().expect("delta") - t["delta"].as_f64().expect("delta")).abs() < 1e-12);
+        assert_eq!(o["top"], t["top"], "{o} vs {t}");
+        let (a, b) = (o["kendall_tau"].as_f64().expect("tau"), t["kendall_tau"].as_f64().expect("tau"));
+        assert!((a - b).abs() < 1e-9, "{o} vs {t}");
+    }
+}
+
+#[test]
+fn leave_one_out_equals_pymcdm() {
+    let ours = report(&["--analyses", "loo"]);
+    let theirs = reference();
+    let (ours, theirs) =
+        (ours["leave_one_out"].as_array().expect("loo"), theirs["leave_one_out"].as_array().expect("loo"));
+    assert_eq!(ours.len(), 7);
+    for t in theirs {
+        let o = ours.iter().find(|o| o["removed"] == t["removed"]).expect("removed");
+        assert_eq!(o["order_changed"], t["order_changed"], "{o} vs {t}");
+        let (a, b) = (o["spearman"].as_f64().expect("rho"), t["spearman"].as_f64().expect("rho"));
+        assert!((a - b).abs() < 1e-9, "{o} vs {t}");
+    }
+    assert!(ours.iter().any(|o| o["order_changed"] == true), "the fixture shows rank reversal");
+}
+
+#[test]
+fn smaa_acceptabilities_agree_with_numpy_within_four_standard_errors() {
+    let ours = report(&["--analyses", "smaa", "--samples", "20000", "--seed", "11"]);
+    let theirs = reference();
+    let (ours, theirs) = (&ours["smaa"]["entities"], &theirs["smaa"]["entities"]);
+    let mut compared = 0;
+    for t in theirs.as_array().expect("entities") {
+        let o = ours.as_array().expect("entities").iter().find(|o| o["id"] == t["id"]).expect("entity");
+        let shares = |v: &Value, key: &str| -> Vec<f64> {
+            v[key].as_array().expect(key).iter().map(|x| x.as_f64().expect("share")).collect()
+        };
+        let (a, sa) = (shares(o, "acceptability"), shares(o, "standard_error"));
+        let (b, sb) = (shares(t, "acceptability"), shares(t, "standard_error"));
+        assert_eq!(a.len(), 7, "every rank of seven");
+        for r in 0..7 {
+            let se = (sa[r] * sa[r] + sb[r] * sb[r]).sqrt().max(1e-4);
+            assert!((a[r] - b[r]).abs() <= 4.0 * se, "{} rank {}: {} vs {} (s.e. {se})", t["id"], r + 1, a[r], b[r]);
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 49);
+}
+
+#[test]
+fn smaa_with_a_seed_is_byte_identical_for_one_and_two_threads() {
+    let run = |threads: &str| {
+        Thesis::new()
+            .args(["--threads", threads])
+            .args(["--rules".as_ref(), fixture("robust/rules").as_os_str()])
+            .args(["--data".as_ref(), fixture("robust/datasets").as_os_str()])
+            .args(["robust", "--format", "json", "--samples", "5003", "--seed", "3"])
+            .run()
+            .success()
+            .stdout
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+#[test]
+fn flips_name_the_raw_value_and_csv_and_table_carry_them() {
+    let run = robust("robust/scales", &["--analyses", "flips", "--format", "csv"]).success();
+    assert!(run.stdout.starts_with("analysis,entity,item,direction,delta,rank,number,error,text\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("flips,capped,growth,up,,,,,capped: unfiled\n"), "{}", run.stdout);
+    let listed = run.stdout.lines().find(|l| l.starts_with("flips,adjusted,listed,up,")).expect("listed");
+    assert!(listed.ends_with(",,true"), "{listed}");
+    let table = robust("robust/scales", &["--analyses", "flips,oat"]).success();
+    assert!(table.stdout.contains("Flip points"), "{}", table.stdout);
+    assert!(table.stdout.contains("capped by unfiled"), "{}", table.stdout);
+    assert!(table.stdout.contains("kendall tau"), "{}", table.stdout);
+}
+
+#[test]
+fn a_condition_that_reads_the_score_is_refused_with_e750() {
+    let rules = std::fs::read_to_string(fixture("robust/scales/rules/scales.yaml")).expect("rules");
+    let data = std::fs::read_to_string(fixture("robust/scales/datasets/companies.yaml")).expect("data");
+    let rules = rules.replace("when: \"e.unfiled\"", "when: \"e.unfiled || score > 99\"");
+    let dir = crate::project(&[("rules/scales.yaml", &rules), ("datasets/companies.yaml", &data)]);
+    let run = Thesis::new()
+        .args(["--rules".as_ref(), dir.path().join("rules").as_os_str()])
+        .args(["--data".as_ref(), dir.path().join("datasets").as_os_str()])
+        .args(["--diagnostic-format", "short", "robust"])
+        .run()
+        .code(1);
+    assert!(run.stderr.contains("E750"), "{}", run.stderr);
+    assert!(run.stderr.contains("gate `unfiled` reads `score` or `rating`"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unknown_vary_category_is_a_usage_error_with_a_suggestion() {
+    let run = robust("robust/scales", &["--vary", "financal"]).code(2);
+    assert!(run.stderr.contains("did you mean `financial`?"), "{}", run.stderr);
+}
+
+#[test]
+fn rule_tests_assert_flip_points_and_say_why_a_flip_is_missing() {
+    let run = robust_test(&["-v", "tests/fixtures/robust/scales/flips.yaml"]).code(1);
+    assert!(run.stdout.contains("ok     tests/fixtures/robust/scales/flips.yaml:5"), "{}", run.stdout);
+    assert!(run.stdout.contains("actual    none (capped by gate `unfiled`)"), "{}", run.stdout);
+    assert!(run.stdout.contains("actual    out of reach"), "{}", run.stdout);
+    assert!(run.stdout.ends_with("1 passed, 2 failed\n"), "{}", run.stdout);
+}
+
+#[test]
+fn a_flip_expectation_for_an_unknown_factor_is_e602() {
+    let cases =
+        "rule_set: scales\ncases:\n  - name: typo\n    entity: middling\n    expect: { flips: { grwth: { up: 1 } } }\n";
+    let dir = crate::project(&[("cases.yaml", cases)]);
+    let run = robust_test(&[dir.path().join("cases.yaml").to_str().expect("utf-8"), "--allow-outside-root"]).code(1);
+    assert!(run.stderr.contains("E602"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `growth`?"), "{}", run.stderr);
+}
+
+fn robust_test(args: &[&str]) -> crate::Run {
+    Thesis::new()
+        .args(["--rules".as_ref(), fixture("robust/scales/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("robust/scales/datasets").as_os_str()])
+        .args(["--diagnostic-format", "short", "--color", "never", "test"])
+        .args(args)
+        .run()
+}
