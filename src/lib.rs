@@ -43,6 +43,7 @@ mod fmt;
 pub mod fuzz;
 mod history;
 mod load;
+mod lsp;
 mod memo;
 mod model;
 mod pipeline;
