@@ -100,6 +100,28 @@ pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, Refusal> {
 /// The largest text file thesis reads whole (rule files, datasets, scripts, templates).
 pub(crate) const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Unsaved texts of files open in an editor (`thesis lsp`), by canonical path: the loader reads
+/// a file's text from here instead of the disk. A file is still found by walking the disk and
+/// judged against the root before its text is taken, so the overlay widens nothing.
+#[derive(Clone, Debug, Default)]
+pub struct Overlay(std::sync::Arc<std::collections::HashMap<PathBuf, std::sync::Arc<str>>>);
+
+impl Overlay {
+    /// An overlay of these texts, keyed by canonical path.
+    pub(crate) fn new(texts: std::collections::HashMap<PathBuf, std::sync::Arc<str>>) -> Overlay {
+        Overlay(std::sync::Arc::new(texts))
+    }
+
+    /// The unsaved text of `path`, if the editor holds one.
+    pub(crate) fn text(&self, path: &Path) -> Option<std::sync::Arc<str>> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let real = std::fs::canonicalize(path).ok()?;
+        self.0.get(&real).cloned()
+    }
+}
+
 /// The directories every input must lie in, and whether the user allowed files outside.
 #[derive(Clone, Debug, Default)]
 pub struct Root {

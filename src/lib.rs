@@ -43,6 +43,7 @@ mod fmt;
 pub mod fuzz;
 mod history;
 mod load;
+mod lsp;
 mod memo;
 mod model;
 mod pipeline;
@@ -58,7 +59,7 @@ mod testing;
 mod watch;
 
 pub use diag::{Code, Diagnostic, Diagnostics, Location, Severity};
-pub use evaluate::{Bounds, Ledger, NotRated, Scores, Status};
+pub use evaluate::{Basis, Bounds, Ledger, NotRated, Scores, Status};
 pub use load::schema::{Format as SchemaFormat, schema, schema_text};
 pub use model::{Column, Dataset, Date, Kind, RuleBook, RuleSet};
 pub use pipeline::{check, load_project, score, score_reported, test};

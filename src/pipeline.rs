@@ -29,7 +29,7 @@ fn load_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
     } else {
         crate::files::Root::dirs(&opts.root_dirs, opts.allow_outside_root)
     };
-    let ws = load(&paths, &root, sources, diags)?;
+    let ws = load(&paths, &root, &opts.overlay, sources, diags)?;
     clock.mark("load");
     let dataset = crate::check::check_dataset(&ws, opts.as_of, opts.keep_observations, diags);
     clock.mark("check datasets");

@@ -44,6 +44,8 @@ pub struct Options {
     pub root_dirs: Vec<PathBuf>,
     /// Called as each stage ends, with how long it took (`--timings`).
     pub on_stage: Option<StageHook>,
+    /// Texts to read instead of the files on disk (an editor's unsaved buffers).
+    pub overlay: crate::files::Overlay,
 }
 
 impl Default for Options {
@@ -61,6 +63,7 @@ impl Default for Options {
             allow_outside_root: false,
             root_dirs: Vec::new(),
             on_stage: None,
+            overlay: crate::files::Overlay::default(),
         }
     }
 }

@@ -4,6 +4,7 @@ mod check;
 mod diff;
 mod explain;
 mod history;
+mod lsp;
 mod memo;
 pub(crate) mod output;
 mod rank;
@@ -171,6 +172,12 @@ pub(crate) enum Command {
     History(history::HistoryArgs),
     /// Re-check, re-test and re-rank on every save of a rule, script or dataset file.
     Watch(watch::WatchArgs),
+    /// Serve the Language Server Protocol on stdin/stdout: diagnostics as you type, hover,
+    /// definition, references, rename, completion, inlay hints and code lenses.
+    #[command(after_help = "Examples:
+  thesis lsp                       started by the editor in the project directory
+  thesis --rules rules --data datasets lsp")]
+    Lsp,
     /// Print the JSON Schema of rule, dataset, test or source-registry files (for editors), or write all four.
     Schema(schema::SchemaArgs),
     /// Print a shell completion script (bash, zsh, fish or powershell).
@@ -212,6 +219,7 @@ impl Common {
             root_dirs: Vec::new(),
             threads: self.threads,
             on_stage: self.timings.then(|| StageHook::new(print_stage)),
+            overlay: Default::default(),
         };
         if let Some(ops) = self.max_operations {
             o.limits.operations = ops;
@@ -329,9 +337,10 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Test(args) => test::run(&cli.common, args),
         Command::Schema(args) => schema::run(args),
         Command::Diff(args) => diff::run(&cli.common, args),
-        Command::History(args) => history::run(&cli.common, args),
         Command::Robust(args) => robust::run(&cli.common, args),
+        Command::History(args) => history::run(&cli.common, args),
         Command::Watch(args) => watch::run(&cli.common, args),
+        Command::Lsp => lsp::run(&cli.common),
         Command::Completions { shell } => shell::completions(*shell),
         Command::Man => shell::man(),
     }

@@ -190,6 +190,9 @@ pub struct Ledger {
     pub bounds: super::Bounds,
     /// Whether both bounds fall in the rating's band: the rating is firm, else provisional.
     pub firm: bool,
+    /// What the observed part rests on: sourced, judged and unsourced shares of the model, and
+    /// the share on grade C facts (`None` when a script factor's facts were not traced).
+    pub basis: Option<super::Basis>,
     /// Why a `not_rated` entity has no rating (the gate's reason, or the coverage floor).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -248,6 +251,9 @@ pub(crate) fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dat
         coverage: res.coverage,
         bounds: res.bounds,
         firm: res.firm,
+        basis: super::basis::basis(&factors, &ks.model.weights.full, |f| {
+            matches!(ks.plan.inputs[f], InputPlan::Rollup { .. })
+        }),
         not_rated_by: not_rated.as_ref().map(|n| n.0.clone()),
         reason: not_rated.map(|n| n.1),
         clamp: clamp(ks, row),

@@ -3,6 +3,7 @@
 
 pub(crate) mod aggregate;
 mod attribution;
+mod basis;
 pub(crate) mod bounds;
 mod conditions;
 mod factor;
@@ -15,6 +16,7 @@ mod states;
 mod worker;
 
 pub(crate) use aggregate::{Outcome, nominal_base, nominal_shares, nominal_swing};
+pub use basis::Basis;
 pub use bounds::Bounds;
 pub(crate) use factor::Raw;
 pub(crate) use floors::not_rated_by;
@@ -64,8 +66,13 @@ impl KindScores {
 
 /// How many entities have no value for factor `f` (skipped, imputed or failed).
 pub(crate) fn factor_missing_count(ks: &KindScores, f: usize) -> usize {
+    factor_outcomes(ks, f).iter().filter(|o| !matches!(o, Outcome::Observed(_))).count()
+}
+
+/// How factor `f` fared for each entity, by row.
+pub(crate) fn factor_outcomes(ks: &KindScores, f: usize) -> Vec<Outcome> {
     let views = factor::views(&ks.table, &ks.raw, &ks.scorers, &ks.plan.rules);
-    (0..ks.table.len()).filter(|&row| !matches!(views[f].outcome(row), Outcome::Observed(_))).count()
+    (0..ks.table.len()).map(|row| views[f].outcome(row)).collect()
 }
 
 /// Every evaluated kind, in evaluation order.

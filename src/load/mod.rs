@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::files::{MAX_TEXT_BYTES, Refusal, Root, read_capped};
+use crate::files::{MAX_TEXT_BYTES, Overlay, Refusal, Root, read_capped};
 use crate::source::{FileId, SourceMap};
 use yaml::YamlDoc;
 
@@ -44,6 +44,8 @@ pub struct Workspace {
     pub scripts: Vec<(FileId, PathBuf)>,
     /// Where the files may come from.
     pub root: Root,
+    /// Unsaved editor texts read in place of the files on disk.
+    pub overlay: Overlay,
     /// What the files that did not parse still name (rule sets, entity ids), so that what
     /// refers to them is not reported missing as well.
     pub unparsed: crate::model::Unloaded,
@@ -55,10 +57,12 @@ pub struct Workspace {
 pub(crate) fn load(
     paths: &[PathBuf],
     root: &Root,
+    overlay: &Overlay,
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<Workspace, Error> {
-    let mut ws = Workspace { sources: sources.clone(), root: root.clone(), ..Workspace::default() };
+    let mut ws =
+        Workspace { sources: sources.clone(), root: root.clone(), overlay: overlay.clone(), ..Workspace::default() };
     let mut walk =
         Walk { root, files: Vec::new(), outside: Vec::new(), seen_dirs: HashSet::new(), seen_files: HashSet::new() };
     for p in paths {
@@ -157,7 +161,7 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
             return Ok(());
         }
         Some(FileRole::Script) => {
-            let text = read_text(path, &ws.sources, diags)?;
+            let text = read_text(path, &ws.overlay, &ws.sources, diags)?;
             let id = ws.sources.add(path, text);
             ws.scripts.push((id, path.to_path_buf()));
             return Ok(());
@@ -173,7 +177,7 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
             return Ok(());
         }
     }
-    let Some(text) = read_text(path, &ws.sources, diags)? else {
+    let Some(text) = read_text(path, &ws.overlay, &ws.sources, diags)? else {
         ws.unparsed.unread();
         return Ok(());
     };
@@ -206,9 +210,28 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
     Ok(())
 }
 
-/// Reads a file as UTF-8 text. Returns `Ok(None)` (with a diagnostic) for a file that is not
-/// a regular file, is too large, or is not UTF-8.
-pub(crate) fn read_text(path: &Path, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Option<Arc<str>>, Error> {
+/// Reads a file as UTF-8 text: the editor's unsaved text when the overlay holds one, else the
+/// file. Returns `Ok(None)` (with a diagnostic) for a file that is not a regular file, is too
+/// large, or is not UTF-8.
+pub(crate) fn read_text(
+    path: &Path,
+    overlay: &Overlay,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<Option<Arc<str>>, Error> {
+    let unsaved = overlay.text(path).map(|t| {
+        let size = t.len() as u64;
+        if size > MAX_TEXT_BYTES { Err(Refusal::TooLarge { size, cap: MAX_TEXT_BYTES }) } else { Ok(t) }
+    });
+    match unsaved {
+        Some(Ok(text)) => return Ok(Some(text)),
+        Some(Err(refusal)) => {
+            let id = sources.add(path, None);
+            diags.push(refused(&refusal, crate::source::Span::new(id, 0..0)));
+            return Ok(None);
+        }
+        None => {}
+    }
     let bytes = match read_capped(path, MAX_TEXT_BYTES) {
         Ok(bytes) => bytes,
         Err(Refusal::Io(e)) => return Err(Error::io(path, e)),

@@ -72,7 +72,16 @@ fn basis_line(l: &Ledger) -> Option<String> {
     if bare > 0 {
         parts.push(format!("{bare} unsourced (bare values)"));
     }
-    Some(format!("facts behind the score: {}", parts.join(", ")))
+    let shares = l.basis.map_or(String::new(), |b| {
+        format!(
+            " · weight sourced {}, judged {}, unsourced {}; on grade C facts {}",
+            percent(b.sourced),
+            percent(b.judged),
+            percent(b.unsourced),
+            percent(b.grade_c)
+        )
+    });
+    Some(format!("facts behind the score: {}{shares}", parts.join(", ")))
 }
 
 /// Writes one ledger as text.

@@ -8,6 +8,7 @@ mod fuzz;
 mod hostile;
 mod layout;
 mod lints;
+mod lsp;
 mod mcda;
 mod memo;
 mod pit;

@@ -46,7 +46,12 @@ fn json_carries_bounds_firm_and_not_rated_status_with_its_reason() {
     let thin = entity(&doc, "not_rated", "thin");
     assert_eq!(thin["not_rated_by"], "coverage");
     assert!(thin["reason"].as_str().expect("reason").contains("below the floor of 70%"));
-    assert_eq!(entity(&doc, "not_rated", "riskgap")["not_rated_by"], "coverage:risk");
+    let riskgap = entity(&doc, "not_rated", "riskgap");
+    assert_eq!(riskgap["not_rated_by"], "coverage:risk");
+    let basis = &riskgap["basis"];
+    assert_eq!((basis["sourced"].as_f64(), basis["unsourced"].as_f64()), (Some(0.6), Some(0.2)), "{basis}");
+    assert_eq!(entity(&doc, "ranked", "partial")["basis"]["judged"], 0.2, "leverage is a judgment");
+    assert_eq!(entity(&doc, "not_rated", "private")["basis"]["grade_c"], 0.6, "three grade C facts of four");
 }
 
 #[test]

@@ -142,6 +142,12 @@ impl YamlIndex {
     pub fn file(&self) -> Option<FileId> {
         self.file
     }
+
+    /// Every indexed path with the spans of its key (none for a list item) and value, in no
+    /// particular order (what the language server walks to find names).
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&YamlPath, Option<Span>, Span)> {
+        self.entries.iter().map(|(p, e)| (p, e.key, e.value))
+    }
 }
 
 /// A parsed YAML document: its value tree and the index that locates its parts.
