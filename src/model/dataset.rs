@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Date, Kind};
+use super::{Date, Kind, Provenance, Strings};
 use crate::source::{FileId, Span};
 
 /// The type of an attribute, declared once per kind: `number`, `bool`, `text`, `date` (YYYY,
@@ -107,84 +107,6 @@ impl KindSchema {
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.attrs.iter().map(|a| a.name.as_str())
-    }
-}
-
-/// Where a fact comes from.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Provenance {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// Ids of registry sources (`cite:`), checked to exist.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub cite: Vec<String>,
-    /// What the value describes: a fiscal period end, an event date (`as_of:` is an alias).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub period: Option<Date>,
-    /// When the value became public.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published: Option<Date>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub grade: Option<String>,
-    /// An analyst's judgment rather than a sourced fact: the rationale.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub judgment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-impl Provenance {
-    pub fn is_empty(&self) -> bool {
-        *self == Provenance::default()
-    }
-
-    /// Not yet published, or about a period not yet begun, at the view date: what `--as-of`
-    /// withholds. Undated facts are never withheld (dates compare as [`Date`] orders them: a
-    /// month or year is its first day). See [`super::series`].
-    pub fn is_after(&self, cutoff: Date) -> bool {
-        super::series::is_after(self, cutoff)
-    }
-
-    /// The date the value describes, for ledgers: its period, else its publication.
-    pub fn dated(&self) -> Option<Date> {
-        super::series::period(self)
-    }
-}
-
-/// Many short strings in one buffer (ids and names of millions of entities).
-#[derive(Clone, Debug, Default)]
-pub struct Strings {
-    bytes: String,
-    ends: Vec<usize>,
-}
-
-impl Strings {
-    pub fn with_capacity(n: usize, bytes: usize) -> Strings {
-        Strings { bytes: String::with_capacity(bytes), ends: Vec::with_capacity(n) }
-    }
-
-    pub fn push(&mut self, s: &str) {
-        self.bytes.push_str(s);
-        self.ends.push(self.bytes.len());
-    }
-
-    pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.bytes[start..self.ends[i]]
-    }
-
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    pub fn append(&mut self, other: &Strings) {
-        let base = self.bytes.len();
-        self.bytes.push_str(&other.bytes);
-        self.ends.extend(other.ends.iter().map(|e| e + base));
     }
 }
 

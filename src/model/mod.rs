@@ -7,6 +7,7 @@ pub(crate) mod exposure;
 mod kind;
 mod names;
 mod ruleset;
+mod strings;
 pub(crate) mod series;
 mod sources;
 mod unloaded;
@@ -15,7 +16,7 @@ mod view;
 pub(crate) use crate::scale::{Direction, Scale};
 pub(crate) use builder::{RawRelation, TableBuilder};
 pub(crate) use dataset::{
-    AttrDecl, AttrId, AttrType, EntityTable, Exposure, KindSchema, Origin, Provenance, Row, Strings,
+    AttrDecl, AttrId, AttrType, EntityTable, Exposure, KindSchema, Origin, Row,
 };
 pub use dataset::{Column, Dataset};
 pub use date::Date;
@@ -27,5 +28,7 @@ pub(crate) use ruleset::{
 };
 pub use ruleset::{RuleBook, RuleSet};
 pub(crate) use sources::{SourceEntry, Sources};
+pub(crate) use series::Provenance;
+pub(crate) use strings::Strings;
 pub(crate) use unloaded::Unloaded;
 pub(crate) use view::derived_view;

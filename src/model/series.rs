@@ -13,7 +13,50 @@
 
 use std::sync::Arc;
 
-use super::{Column, Date, Provenance};
+use serde::Serialize;
+
+use super::{Column, Date};
+
+/// Where a fact comes from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Provenance {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Ids of registry sources (`cite:`), checked to exist.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cite: Vec<String>,
+    /// What the value describes: a fiscal period end, an event date (`as_of:` is an alias).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<Date>,
+    /// When the value became public.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+    /// An analyst's judgment rather than a sourced fact: the rationale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judgment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Provenance {
+    pub fn is_empty(&self) -> bool {
+        *self == Provenance::default()
+    }
+
+    /// Not yet published, or about a period not yet begun, at the view date: what `--as-of`
+    /// withholds. Undated facts are never withheld (dates compare as [`Date`] orders them: a
+    /// month or year is its first day). See [`super::series`].
+    pub fn is_after(&self, cutoff: Date) -> bool {
+        super::series::is_after(self, cutoff)
+    }
+
+    /// The date the value describes, for ledgers: its period, else its publication.
+    pub fn dated(&self) -> Option<Date> {
+        super::series::period(self)
+    }
+}
 
 /// A value converted to its declared type.
 #[derive(Clone, Debug, PartialEq)]

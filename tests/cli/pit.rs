@@ -213,3 +213,17 @@ fn diff_reproduces_a_past_rating_with_the_rules_of_a_revision_and_the_facts_of_i
     assert_eq!(first["base"]["as_of"], "2024-12-31");
     assert!(first["head"]["as_of"].as_str().is_some_and(|d| d > "2024-12-31"), "{first}");
 }
+
+#[test]
+fn the_ledger_shows_the_outlook_and_the_watch_from_a_scheduled_listing() {
+    let text = pit().args(["--as-of", "2025-08-31", "explain", "acme"]).run().success().stdout;
+    assert!(
+        text.contains(
+            "outlook: stable (-0.04 since 2024-08-31) · watch: Overweight once listed = true from 2025-09-15"
+        ),
+        "{text}"
+    );
+    let l = ledger(Some("2025-08-31"), "bolt");
+    assert_eq!(l["outlook"]["direction"], "deteriorating", "a year of ageing releases outweighs the growth: {l}");
+    assert_eq!(l["outlook"]["watch"], false);
+}
