@@ -88,6 +88,8 @@ codes! {
     ConflictingDates = "E610", "conflicting-dates", "an observation gives both `as_of` and `period`";
     RepeatedObservation = "E611", "repeated-observation", "two observations of one attribute share period and publication date";
     LongFormat = "E612", "long-format", "a long-format CSV row that names no entity, attribute or value it can hold";
+
+    BadCoverageFloor = "E701", "bad-coverage-floor", "a coverage floor that is not a percentage from 0 to 100";
     RobustConditionReadsScore = "E750", "robust-condition-reads-score", "`thesis robust` cannot hold a gate or adjustment that reads `score` or `rating` fixed while weights vary";
     RobustNothingToVary = "E751", "robust-nothing-to-vary", "`thesis robust --vary` names no weights SMAA can vary";
 
