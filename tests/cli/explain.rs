@@ -104,7 +104,7 @@ fn explain_separates_sourced_facts_from_bare_values() {
     assert!(line.contains(" unsourced (bare values)"), "{}", bare.stdout);
     let sourced = crate::Thesis::new().args(["explain", "baidu"]).run().success();
     let line = sourced.stdout.lines().find(|l| l.starts_with("facts behind the score: ")).unwrap_or_default();
-    assert!(line.contains(" sourced") && !line.contains("unsourced"), "{line}");
+    assert!(line.contains(" sourced") && !line.contains("(bare values)") && line.contains("unsourced 0.0%"), "{line}");
 }
 
 #[test]

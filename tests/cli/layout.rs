@@ -68,7 +68,7 @@ fn top_level_imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
         .filter(|n| !matches!(n.as_str(), "lib" | "main"))
         .collect();
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for file in rust_files(src) {
+    for file in rust_files(src).into_iter().filter(|f| !is_test_module(f)) {
         let rel = file.strip_prefix(src).expect("under src");
         let from = rel.iter().next().and_then(|c| c.to_str()).unwrap_or_default().trim_end_matches(".rs").to_string();
         let text = std::fs::read_to_string(&file).expect("read");
@@ -87,6 +87,14 @@ fn top_level_imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
         }
     }
     edges
+}
+
+/// A file its parent declares as `#[cfg(test)] mod name;` (a unit-test module, which may build
+/// its fixtures through the pipeline like any user of the crate).
+fn is_test_module(file: &Path) -> bool {
+    let (Some(dir), Some(stem)) = (file.parent(), file.file_stem().and_then(|s| s.to_str())) else { return false };
+    let parent = std::fs::read_to_string(dir.join("mod.rs")).unwrap_or_default();
+    parent.contains(&format!("#[cfg(test)]\nmod {stem};"))
 }
 
 /// Regression: `check/lints` ↔ `pipeline` ↔ `testing`, `render` as everyone's number
