@@ -155,8 +155,9 @@ impl State {
             return;
         };
         let ranking = crate::rank::rank(ks);
+        let mut table = Vec::new();
         let _ = crate::render::rank::write_ranking(
-            out,
+            &mut table,
             crate::render::rank::RankFormat::Table,
             ks,
             &ranking,
@@ -164,6 +165,7 @@ impl State {
             &session.scores,
             &session.project.dataset,
         );
+        let _ = out.write_all(&table);
         if let Some(prev) = &self.previous {
             moved(w.kind, prev, &session, out);
         }

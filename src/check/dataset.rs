@@ -47,7 +47,7 @@ pub(crate) fn check_dataset(ws: &Workspace, as_of: Option<Date>, keep: bool, dia
         add_entities(doc, file, &schemas, &mut builders, &mut unloaded, &mut found);
     }
     for (file, path) in &ws.csv_files {
-        crate::load::csv::read_csv(path, *file, &schemas, &mut builders, &mut found);
+        crate::load::columnar::read_universe(path, *file, &schemas, &mut builders, &mut found);
     }
     check_unique_ids(&builders, &ws.sources, &mut found);
     let tables = resolve_relations(builders, &unloaded, &mut found);

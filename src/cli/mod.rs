@@ -130,7 +130,8 @@ pub(crate) enum Command {
   thesis rank                                  the companies under the default rule set
   thesis rank --rule-set company-growth --top 5
   thesis rank --as-of 2025-12-31 --format csv > ranking.csv
-  thesis rank --kind segment --format json -o segments.json")]
+  thesis rank --kind segment --format json -o segments.json
+  thesis rank --format parquet -o ranking.parquet")]
     Rank {
         /// Which kind to rank.
         #[arg(long, default_value = "company")]
@@ -138,7 +139,7 @@ pub(crate) enum Command {
         /// Show only the first N ranked entities.
         #[arg(long, value_name = "N")]
         top: Option<usize>,
-        /// How to print the ranking: a table, CSV or JSON.
+        /// How to print the ranking: a table, CSV, JSON, Parquet or Arrow (IPC file).
         #[arg(long, default_value = "table")]
         format: RankFormat,
         /// Write to this file (atomically) instead of standard output.

@@ -28,8 +28,18 @@ pub(super) fn run(
     };
     match output {
         Some(path) => write_output(path, write)?,
+        None if binary(format) && std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            return Err(Error::Usage(format!(
+                "{format:?} is a binary format; write it to a file with --output FILE, or redirect standard output"
+            )));
+        }
         None => to_stdout_as(format == RankFormat::Table, write)?,
     }
     clock.mark("write");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Formats whose bytes are not text (never written to a terminal).
+fn binary(format: RankFormat) -> bool {
+    matches!(format, RankFormat::Parquet | RankFormat::Arrow)
 }

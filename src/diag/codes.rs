@@ -90,6 +90,7 @@ codes! {
     LongFormat = "E612", "long-format", "a long-format CSV row that names no entity, attribute or value it can hold";
 
     BadCoverageFloor = "E701", "bad-coverage-floor", "a coverage floor that is not a percentage from 0 to 100";
+
     RobustConditionReadsScore = "E750", "robust-condition-reads-score", "`thesis robust` cannot hold a gate or adjustment that reads `score` or `rating` fixed while weights vary";
     RobustNothingToVary = "E751", "robust-nothing-to-vary", "`thesis robust --vary` names no weights SMAA can vary";
 
@@ -97,6 +98,9 @@ codes! {
     BadUrl = "E802", "bad-url", "a source address that is not a well-formed http(s) URL";
     DuplicateSource = "E803", "duplicate-source", "two sources of the registry share an id";
     BadLabel = "E804", "bad-label", "a factor label that is not a short name (one to four words)";
+
+    ColumnarFile = "E901", "columnar-file", "a Parquet or Arrow IPC file that cannot be read";
+    ColumnType = "E902", "column-type", "a Parquet or Arrow column whose type does not fit its role or attribute";
 
     UnusedAttribute = "W101", "unused-attribute", "an attribute that no rule of its kind reads";
     IrrelevantFactor = "W201", "irrelevant-factor", "a factor whose weight gives it under 1% of the total";

@@ -14,6 +14,7 @@ use super::conditions::apply_conditions;
 use super::factor::{FactorView, Raw, View, views};
 use super::floors::Floors;
 use super::inputs::{CHUNK, failure_diagnostic};
+use super::reasons::{Summaries, Summarizer};
 use super::worker::Worker;
 use crate::compile::KindPlan;
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -201,7 +202,7 @@ pub(super) fn score_all(
     limits: &Limits,
     sources: &SourceMap,
     diags: &mut Diagnostics,
-) -> Option<Vec<EntityScore>> {
+) -> Option<(Vec<EntityScore>, Summaries)> {
     let rules = &stage.rules;
     let views = views(table, raw, scorers, rules);
     let n = table.len();
@@ -209,22 +210,34 @@ pub(super) fn score_all(
     let first_failure = AtomicUsize::new(usize::MAX);
     let frame = Frame { views: &views, model, ranges: point_ranges(rules), floors: Floors::new(rules) };
     let mut results = vec![EntityScore::no_data(0.0, None); n];
+    let mut summaries = Summaries::new(n, rules.reason_codes, rules.categories.len());
+    let layout = summaries.clone_layout();
     let chunks: Vec<ChunkResult> = results
         .par_chunks_mut(CHUNK)
+        .zip(summaries.par_chunks_mut(CHUNK))
         .enumerate()
         .map_init(
             || {
                 let worker = conditions.then(|| Worker::new(table, schema, limits, false));
-                (worker, Scratch::new(rules.categories.len()))
+                (worker, Scratch::new(rules.categories.len()), Summarizer::new(model, rules))
             },
-            |(worker, scratch), (c, out)| {
+            |(worker, scratch, summarizer), (c, (out, (reasons, categories)))| {
                 let rows = c * CHUNK..c * CHUNK + out.len();
-                score_chunk(stage, &frame, rows, out, worker.as_mut(), scratch, &first_failure)
+                let keep = Keep { layout: &layout, summarizer, reasons, categories };
+                score_chunk(stage, &frame, rows, out, worker.as_mut(), scratch, keep, &first_failure)
             },
         )
         .collect();
     report(stage, table, &chunks, sources, diags)?;
-    Some(results)
+    Some((results, summaries))
+}
+
+/// Where a chunk keeps its rows' reason codes and category scores.
+struct Keep<'s, 'a> {
+    layout: &'s Summaries,
+    summarizer: &'s mut Summarizer<'a>,
+    reasons: &'s mut [u16],
+    categories: &'s mut [f64],
 }
 
 fn report(
@@ -289,6 +302,7 @@ fn score_chunk(
     out: &mut [EntityScore],
     mut worker: Option<&mut Worker>,
     scratch: &mut Scratch,
+    keep: Keep<'_, '_>,
     first_failure: &AtomicUsize,
 ) -> ChunkResult {
     let (views, model) = (frame.views, frame.model);
@@ -320,6 +334,8 @@ fn score_chunk(
                 };
                 (combined, Pre { range, floor })
             };
+            let (reasons, categories) = keep.layout.slots(keep.reasons, keep.categories, row - rows.start);
+            keep.summarizer.row(sums, |f| stored(points, states, f * nb + k), reasons, categories);
             out[row - rows.start] = match (combined.base, worker.as_deref_mut()) {
                 (None, _) => EntityScore::no_data(combined.coverage, pre.range),
                 (Some(base), None) => {

@@ -49,6 +49,8 @@ pub struct KindScores {
     pub stats: Vec<Option<UniverseStats>>,
     /// Each entity's result, by row.
     pub results: Vec<EntityScore>,
+    /// Each entity's reason codes and category scores, kept by the kernel.
+    pub(crate) summaries: reasons::Summaries,
     /// The rule set's aggregation, prepared once for the kind.
     pub model: aggregate::Model,
     /// Attribute names of the kind, by id.
@@ -99,7 +101,8 @@ pub(crate) fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diag
         let raw = inputs::raw_inputs(stage, &table, schema, &scores, &plan.limits, sources, diags)?;
         let (scorers, stats) = inputs::scorers(stage, &table, &raw);
         let model = aggregate::Model::new(&stage.rules);
-        let results = kernel::score_all(stage, &table, schema, &raw, &scorers, &model, &plan.limits, sources, diags)?;
+        let (results, summaries) =
+            kernel::score_all(stage, &table, schema, &raw, &scorers, &model, &plan.limits, sources, diags)?;
         scores.kinds.push(KindScores {
             model,
             plan: Arc::clone(stage),
@@ -108,6 +111,7 @@ pub(crate) fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diag
             scorers,
             stats,
             results,
+            summaries,
             attr_names: schema.names().map(str::to_string).collect(),
             limits: plan.limits,
         });
@@ -115,18 +119,18 @@ pub(crate) fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diag
     Some(scores)
 }
 
-/// Every row's factor outcomes under `scorers`, row-major (`[row * factors + f]`): the points
-/// matrix a sensitivity analysis reweights without scoring again.
-pub(crate) fn outcomes(ks: &KindScores, scorers: &[Scorer]) -> Vec<Outcome> {
-    let views = factor::views(&ks.table, &ks.raw, scorers, &ks.plan.rules);
-    let nf = views.len();
-    let mut out = vec![Outcome::Skipped; ks.table.len() * nf];
+/// Every row's factor points under `scorers`, row-major (`[row * factors + f]`), observed or
+/// imputed alike, NaN where a factor has none: the points matrix a sensitivity analysis
+/// reweights without scoring again.
+pub(crate) fn points(ks: &KindScores, scorers: &[Scorer]) -> Vec<f64> {
     use rayon::prelude::*;
-    out.par_chunks_mut(nf.max(1) * inputs::CHUNK).enumerate().for_each(|(c, chunk)| {
-        for (k, row_out) in chunk.chunks_mut(nf.max(1)).enumerate() {
-            let row = c * inputs::CHUNK + k;
+    let views = factor::views(&ks.table, &ks.raw, scorers, &ks.plan.rules);
+    let nf = views.len().max(1);
+    let mut out = vec![f64::NAN; ks.table.len() * views.len()];
+    out.par_chunks_mut(nf * inputs::CHUNK).enumerate().for_each(|(c, chunk)| {
+        for (k, row_out) in chunk.chunks_mut(nf).enumerate() {
             for (f, v) in views.iter().enumerate() {
-                row_out[f] = v.outcome(row);
+                row_out[f] = v.outcome(c * inputs::CHUNK + k).points().unwrap_or(f64::NAN);
             }
         }
     });

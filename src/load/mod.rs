@@ -1,6 +1,7 @@
 //! Load stage: find the rule, dataset and script files under the given paths, read them, and
 //! parse YAML into documents with positions. Nothing here judges the content.
 
+pub(crate) mod columnar;
 pub(crate) mod csv;
 pub(crate) mod dataset;
 pub(crate) mod rules;
@@ -139,7 +140,7 @@ fn normalize(p: &Path) -> PathBuf {
 fn role_by_extension(p: &Path) -> Option<FileRole> {
     match p.extension()?.to_str()? {
         "yaml" | "yml" => Some(FileRole::Dataset),
-        "csv" => Some(FileRole::Csv),
+        "csv" | "parquet" | "pq" | "arrow" | "feather" | "ipc" | "arrows" => Some(FileRole::Csv),
         "rhai" => Some(FileRole::Script),
         _ => None,
     }
@@ -170,9 +171,9 @@ fn add_file(ws: &mut Workspace, path: &Path, diags: &mut Diagnostics) -> Result<
         None => {
             let id = ws.sources.add(path, None);
             diags.push(
-                Diagnostic::error(Code::UnknownFile, "not a YAML, CSV or Rhai file")
+                Diagnostic::error(Code::UnknownFile, "not a YAML, CSV, Parquet, Arrow or Rhai file")
                     .at(crate::source::Span::new(id, 0..0))
-                    .hint("rule sets and datasets are .yaml files, universes .csv, scripts .rhai"),
+                    .hint("rule sets and datasets are .yaml files, universes .csv, .parquet or .arrow, scripts .rhai"),
             );
             return Ok(());
         }

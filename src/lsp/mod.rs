@@ -37,13 +37,18 @@ pub(crate) mod code {
 }
 
 /// Serves the protocol on standard input and output until the client sends `exit` or closes
-/// the input. Returns an error when `exit` came without a `shutdown` first.
+/// the input. Returns an error (exit code 1) when the session ended without `shutdown`.
 pub(crate) fn serve(opts: &Options) -> Result<(), Error> {
     let (conn, threads) = transport::stdio();
     let clean = Server::new(opts, &conn).run();
     drop(conn);
     threads.join();
-    if clean { Ok(()) } else { Err(Error::Usage("the client ended the session without `shutdown`".into())) }
+    if clean {
+        return Ok(());
+    }
+    // LSP: exit code 1 when the session ended without `shutdown`.
+    crate::say!("thesis lsp: the client ended the session without `shutdown`");
+    Err(Error::Invalid { errors: 0 })
 }
 
 /// Where the session is in its life.

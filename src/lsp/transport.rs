@@ -60,10 +60,25 @@ impl Threads {
 
 fn write_loop(messages: Receiver<Message>, raw: Receiver<Value>) {
     let stdout = io::stdout();
+    // Once the reader is gone its channel stays ready with an error: stop selecting on it.
+    let mut reader_open = true;
     loop {
-        let out = crossbeam_channel::select! {
-            recv(messages) -> m => match m { Ok(m) => Out::Message(m), Err(_) => break },
-            recv(raw) -> v => match v { Ok(v) => Out::Raw(v), Err(_) => continue },
+        let out = if reader_open {
+            crossbeam_channel::select! {
+                recv(messages) -> m => match m { Ok(m) => Out::Message(m), Err(_) => break },
+                recv(raw) -> v => match v {
+                    Ok(v) => Out::Raw(v),
+                    Err(_) => {
+                        reader_open = false;
+                        continue;
+                    }
+                },
+            }
+        } else {
+            match messages.recv() {
+                Ok(m) => Out::Message(m),
+                Err(_) => break,
+            }
         };
         let mut lock = stdout.lock();
         let written = match out {

@@ -6,7 +6,10 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::encode::arrow::ArrowIpc;
+use super::encode::columnar::{BatchEncoder, BatchSink, empty_schema, io_error};
 use super::encode::csv::Csv;
+use super::encode::parquet::Parquet;
 use super::encode::table::{TableText, Widths};
 use super::encode::{Column, Encoder, Value};
 use crate::evaluate::{KindScores, ReasonScratch, RowSummary, Scores, Status, ledger, not_rated_by};
@@ -19,6 +22,10 @@ pub(crate) enum RankFormat {
     Table,
     Json,
     Csv,
+    /// Parquet, one row per entity (the CSV columns, typed).
+    Parquet,
+    /// The Arrow IPC file format (Feather v2).
+    Arrow,
 }
 
 /// Rows formatted per parallel task, and tasks per block written at once.
@@ -91,7 +98,7 @@ fn not_rated(ks: &KindScores, row: usize) -> Option<(String, String)> {
 
 /// Writes the ranking of one kind.
 pub(crate) fn write_ranking(
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     format: RankFormat,
     ks: &KindScores,
     ranking: &Ranking,
@@ -114,6 +121,9 @@ pub(crate) fn write_ranking(
     match format {
         RankFormat::Table => write_table(out, ks, ranking, &ranked, &[excluded, not_rated], dataset.as_of),
         RankFormat::Csv => write_csv(out, ks, &[ranked, excluded, not_rated].concat()),
+        RankFormat::Parquet | RankFormat::Arrow => {
+            write_columnar(out, format, ks, &[ranked, excluded, not_rated].concat())
+        }
         RankFormat::Json => write_json(out, ks, ranking, &ranked, &[excluded, not_rated], scores, dataset),
     }
 }
@@ -263,6 +273,60 @@ fn write_csv(out: &mut dyn Write, ks: &KindScores, entries: &[Entry]) -> io::Res
             enc.row(&RankRow::new(ks, scratch, e).values(false))?;
         }
         enc.into_bytes()
+    })
+}
+
+/// Parquet or Arrow IPC: the CSV's columns as record batches, built in parallel blocks of
+/// fixed size and written in order.
+fn write_columnar(
+    out: &mut (dyn Write + Send),
+    format: RankFormat,
+    ks: &KindScores,
+    entries: &[Entry],
+) -> io::Result<()> {
+    let columns = columns(ks);
+    // The writer opens on the first batch (its schema); a ranking without rows gets one of text.
+    let mut out = Some(out);
+    let mut sink: Option<Box<dyn BatchSink + '_>> = None;
+    for block in entries.chunks(ROWS_PER_TASK * TASKS_PER_BLOCK) {
+        let batches: Vec<io::Result<arrow_array::RecordBatch>> = block
+            .par_chunks(ROWS_PER_TASK)
+            .map_init(
+                || ReasonScratch::new(ks),
+                |s, part| {
+                    let mut enc = BatchEncoder::new(&columns, part.len());
+                    for e in part {
+                        enc.row(&RankRow::new(ks, s, e).values(false));
+                    }
+                    enc.finish().map_err(io_error)
+                },
+            )
+            .collect();
+        for batch in batches {
+            let batch = batch?;
+            if let Some(o) = out.take() {
+                sink = Some(open_sink(format, o, batch.schema())?);
+            }
+            if let Some(s) = &mut sink {
+                s.write(&batch)?;
+            }
+        }
+    }
+    if let Some(o) = out.take() {
+        sink = Some(open_sink(format, o, empty_schema(&columns))?);
+    }
+    sink.map_or(Ok(()), |s| s.finish())
+}
+
+/// The Parquet or Arrow IPC writer of a ranking, writing into `out`.
+fn open_sink<'w>(
+    format: RankFormat,
+    out: &'w mut (dyn Write + Send),
+    schema: arrow_schema::SchemaRef,
+) -> io::Result<Box<dyn BatchSink + 'w>> {
+    Ok(match format {
+        RankFormat::Parquet => Box::new(Parquet::new(out, schema)?),
+        _ => Box::new(ArrowIpc::new(out, schema)?),
     })
 }
 

@@ -6,7 +6,7 @@
 
 use rayon::prelude::*;
 
-use super::matrix::Matrix;
+use super::matrix::{Matrix, outcome};
 use crate::evaluate::KindScores;
 use crate::evaluate::aggregate::{Model, Sums};
 use crate::model::RuleSet;
@@ -63,18 +63,24 @@ pub(crate) fn flips(ks: &KindScores, m: &Matrix) -> Vec<Flip> {
 /// The flips of one row (none when it is excluded or has no score).
 pub(crate) fn of_row(rules: &RuleSet, model: &Model, m: &Matrix, sums: &mut Sums, row: usize) -> Vec<Flip> {
     let mut out = Vec::new();
-    let Some(total) = m.total(model, sums, row) else { return out };
-    let Some(r) = m.rating(rules, row, total) else { return out };
+    if !m.fixed[row].ranked {
+        return out;
+    }
     let points = m.row(row);
+    // The row's base and shares, once: a change of one factor's points leaves the shares.
+    let Some(base) = model.score(|f| outcome(points[f]), sums).base else { return out };
+    let total = (base + m.fixed[row].adjust).clamp(0.0, 100.0);
+    let Some(r) = m.rating(rules, row, total) else { return out };
+    let mut probe = Probe { points: points.to_vec(), sums: Sums::new(rules.categories.len()) };
     for f in 0..m.nf {
         if points[f].is_nan() {
             continue;
         }
         if r > 0 {
-            out.push(flip(rules, model, m, sums, row, points, f, r, Direction::Up));
+            out.push(flip(rules, model, m, sums, &mut probe, base, row, f, r, Direction::Up));
         }
         if r + 1 < rules.ratings.len() {
-            out.push(flip(rules, model, m, sums, row, points, f, r, Direction::Down));
+            out.push(flip(rules, model, m, sums, &mut probe, base, row, f, r, Direction::Down));
         }
     }
     out
@@ -86,13 +92,15 @@ fn flip(
     rules: &RuleSet,
     model: &Model,
     m: &Matrix,
-    sums: &mut Sums,
+    sums: &Sums,
+    probe: &mut Probe,
+    base: f64,
     row: usize,
-    points: &[f64],
     f: usize,
     r: usize,
     dir: Direction,
 ) -> Flip {
+    let points = m.row(row);
     let from = points[f];
     let band = if dir == Direction::Up { r - 1 } else { r + 1 };
     let fixed = m.fixed[row];
@@ -103,14 +111,13 @@ fn flip(
     }
     // The band edge to cross: the upper band's minimum, or this band's (to fall below it).
     let edge = if dir == Direction::Up { rules.ratings[band].min } else { rules.ratings[r].min };
-    let Some(estimate) = model.solve(sums, points, f, edge - fixed.adjust) else { return flip };
-    let sums = &mut Sums::new(rules.categories.len());
+    let estimate = model.solve(sums, points, f, base, edge - fixed.adjust);
     let (lo, hi) = rules.factors[f].points_bounds();
     // Solved and checked as a change of the points, so that from + change is what flips.
-    let mut probe = points.to_vec();
     let mut moved = |d: f64| {
-        probe[f] = from + d;
-        m.total_of(model, sums, row, &probe).and_then(|t| m.rating(rules, row, t)).is_some_and(|b| match dir {
+        probe.points[f] = from + d;
+        let t = m.total_of(model, &mut probe.sums, row, &probe.points);
+        t.and_then(|t| m.rating(rules, row, t)).is_some_and(|b| match dir {
             Direction::Up => b < r,
             Direction::Down => b > r,
         })
@@ -119,7 +126,14 @@ fn flip(
         flip.points = Some(d);
         flip.value = raw_value(rules, f, from + d, dir);
     }
+    probe.points[f] = from;
     flip
+}
+
+/// A row's points with one factor's moved, and the buffers to rescore it.
+struct Probe {
+    points: Vec<f64>,
+    sums: Sums,
 }
 
 /// Most steps of one float taken from the closed-form estimate (rounding moves it a few).

@@ -17,7 +17,7 @@ pub(crate) struct Fixed {
     pub cap: Option<usize>,
     /// The fired cap gate that caps hardest.
     pub cap_gate: Option<usize>,
-    /// Whether the row takes part in the ranking (scored, not excluded by a gate).
+    /// Whether the row takes part in the ranking (scored: not excluded, not "not rated").
     pub ranked: bool,
 }
 
@@ -91,7 +91,7 @@ impl Fixed {
             adjust,
             cap: cap.map(|c| c.0),
             cap_gate: cap.map(|c| c.1),
-            ranked: !matches!(res.status, Status::Excluded(_)),
+            ranked: matches!(res.status, Status::Scored | Status::NoData),
         }
     }
 }
@@ -100,8 +100,7 @@ impl Matrix {
     /// The matrix of a scored kind under `scorers` (its own, or re-resolved on a smaller universe).
     pub(crate) fn new(ks: &KindScores, scorers: &[Scorer]) -> Matrix {
         let nf = ks.plan.rules.factors.len();
-        let outcomes = crate::evaluate::outcomes(ks, scorers);
-        let points: Vec<f64> = outcomes.iter().map(|o| o.points().unwrap_or(f64::NAN)).collect();
+        let points = crate::evaluate::points(ks, scorers);
         let complete = points.chunks(nf.max(1)).map(|r| r.iter().all(|p| !p.is_nan())).collect();
         let fixed = (0..ks.table.len()).map(|row| Fixed::of(&ks.plan.rules, ks, row)).collect();
         Matrix { nf, points, complete, fixed }

@@ -1,5 +1,6 @@
 //! The one integration-test binary: runs the real `thesis` CLI on fixture files.
 
+mod columnar;
 mod diagnostics;
 mod diff;
 mod domain;

@@ -348,12 +348,11 @@ impl Model {
         Model { weights, method }
     }
 
-    /// The points factor `f` of a row with `points` would need for a base of `target` (see
-    /// [`Aggregator::solve`]); `None` when the row has no base.
-    pub fn solve(&self, sums: &mut Sums, points: &[f64], f: usize, target: f64) -> Option<f64> {
-        let outcome = |g: usize| if points[g].is_nan() { Outcome::Skipped } else { Outcome::Imputed(points[g]) };
-        let base = self.score(outcome, sums).base?;
-        Some(dispatch!(&self.method, m => m.solve(&self.weights, points, sums, f, base, target)))
+    /// The points factor `f` of a row with `points` (NaN: no points) and this `base` would need
+    /// for a base of `target` (see [`Aggregator::solve`]), after `score` filled `sums` for the
+    /// row (a change of one factor's points leaves them as they are).
+    pub fn solve(&self, sums: &Sums, points: &[f64], f: usize, base: f64, target: f64) -> f64 {
+        dispatch!(&self.method, m => m.solve(&self.weights, points, sums, f, base, target))
     }
 
     /// Whether the kernel may sum complete rows directly (see [`Aggregator::ADDITIVE`]).

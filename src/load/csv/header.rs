@@ -4,13 +4,14 @@
 //! place in the header.
 
 use super::MAX_ERRORS;
+
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::{AttrId, AttrType, Kind, KindSchema};
 use crate::source::FileId;
 
 /// What a column of the file holds.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(super) enum ColumnRole {
+pub(crate) enum ColumnRole {
     Id,
     Name,
     Kind,
@@ -20,26 +21,37 @@ pub(super) enum ColumnRole {
 }
 
 /// The header, resolved: what each column holds and, per kind, which attribute it fills.
-pub(super) struct Plan {
-    pub(super) file: FileId,
-    pub(super) roles: Vec<ColumnRole>,
-    pub(super) attrs: [Vec<Option<(AttrId, AttrType)>>; 3],
-    pub(super) id: usize,
-    pub(super) name: usize,
-    pub(super) kind: usize,
+pub(crate) struct Plan {
+    pub(crate) file: FileId,
+    pub(crate) roles: Vec<ColumnRole>,
+    pub(crate) attrs: [Vec<Option<(AttrId, AttrType)>>; 3],
+    pub(crate) id: usize,
+    pub(crate) name: usize,
+    pub(crate) kind: usize,
 }
 
 /// Resolves the header: each column's role, every undeclared or repeated column reported at
 /// its place, `None` when the file cannot be read with it.
-pub(super) fn plan_header(
+pub(crate) fn plan_header(
     header: &str,
+    file: FileId,
+    schemas: &[KindSchema; 3],
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Plan> {
+    plan_columns(header_fields(header), file, schemas, errors)
+}
+
+/// Resolves named columns (each with the column it is reported at: a character column in a
+/// CSV header, the field's place from 1 in a Parquet or Arrow schema) into a [`Plan`].
+pub(crate) fn plan_columns(
+    fields: Vec<(String, usize)>,
     file: FileId,
     schemas: &[KindSchema; 3],
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Plan> {
     let mut roles = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (name, col) in header_fields(header) {
+    for (name, col) in fields {
         let name = name.trim();
         let role = match name {
             "id" => ColumnRole::Id,

@@ -18,14 +18,14 @@ use crate::model::{RawRelation, TableBuilder};
 use crate::source::FileId;
 
 /// Most diagnostics reported for one CSV file before the rest are summarised.
-const MAX_ERRORS: usize = 100;
+pub(crate) const MAX_ERRORS: usize = 100;
 /// Bytes read and parsed at a time on the parallel path.
 const BLOCK_BYTES: usize = 8 << 20;
 /// The longest line (header or record) read: a file without newlines must not be gathered
 /// into memory whole.
 const MAX_LINE_BYTES: usize = 256 << 20;
 
-mod header;
+pub(crate) mod header;
 mod quoted;
 
 use header::{ColumnRole, Plan, plan_header};
@@ -43,6 +43,12 @@ pub(crate) fn read_csv(
     if let Err(e) = read_csv_inner(path, file, schemas, builders, &mut errors) {
         errors.push(Diagnostic::error(Code::CsvFormat, format!("cannot read: {e}")).at_line_col(file, 1, 1));
     }
+    cap_errors(file, &mut errors);
+    diags.extend(errors);
+}
+
+/// Keeps the first [`MAX_ERRORS`] problems of a file and says how many more there were.
+pub(crate) fn cap_errors(file: FileId, errors: &mut Vec<Diagnostic>) {
     if errors.len() > MAX_ERRORS {
         let more = errors.len() - MAX_ERRORS;
         errors.truncate(MAX_ERRORS);
@@ -51,7 +57,6 @@ pub(crate) fn read_csv(
                 .at_line_col(file, 1, 1),
         );
     }
-    diags.extend(errors);
 }
 
 fn read_csv_inner(
@@ -82,7 +87,7 @@ fn read_csv_inner(
 }
 
 /// Opens a regular file (a pipe or device is refused before it is opened).
-fn open(path: &Path) -> std::io::Result<File> {
+pub(crate) fn open(path: &Path) -> std::io::Result<File> {
     crate::files::open_regular(path).map_err(|e| match e {
         crate::files::Refusal::Io(e) => e,
         other => std::io::Error::other(other.to_string()),
@@ -126,23 +131,23 @@ fn long_line(file: FileId, line: usize) -> Diagnostic {
 
 /// What one block of records produced, per kind, before it is appended in order.
 #[derive(Default)]
-struct Parsed {
-    kinds: [PartRows; 3],
-    errors: Vec<Diagnostic>,
+pub(crate) struct Parsed {
+    pub(crate) kinds: [PartRows; 3],
+    pub(crate) errors: Vec<Diagnostic>,
 }
 
 #[derive(Default)]
-struct PartRows {
-    ids: Strings,
-    names: Strings,
-    lines: Vec<u32>,
-    columns: Vec<Column>,
-    exposures: Vec<RawRelation>,
-    headquarters: Vec<RawRelation>,
+pub(crate) struct PartRows {
+    pub(crate) ids: Strings,
+    pub(crate) names: Strings,
+    pub(crate) lines: Vec<u32>,
+    pub(crate) columns: Vec<Column>,
+    pub(crate) exposures: Vec<RawRelation>,
+    pub(crate) headquarters: Vec<RawRelation>,
 }
 
 impl Parsed {
-    fn new(plan: &Plan, builders: &[TableBuilder; 3], capacity: usize) -> Parsed {
+    pub(crate) fn new(plan: &Plan, builders: &[TableBuilder; 3], capacity: usize) -> Parsed {
         let mut p = Parsed::default();
         for k in Kind::ALL {
             let cols = &builders[k.index()].table.columns;
@@ -258,7 +263,7 @@ fn column_of(fields: &[&str], i: usize) -> usize {
 }
 
 /// Stores a non-empty cell in the last row of its column.
-fn store_cell(col: &mut Column, ty: AttrType, field: &str, name: &str) -> Result<(), Problem> {
+pub(crate) fn store_cell(col: &mut Column, ty: AttrType, field: &str, name: &str) -> Result<(), Problem> {
     match (col, ty) {
         (Column::Number(v), _) => {
             let x = fast_float2::parse::<f64, _>(field).map_err(|_| {
@@ -303,7 +308,7 @@ fn set_last<T>(v: &mut [T], x: T) {
 }
 
 /// Appends a parsed block to the builders, in order.
-fn append(parsed: Parsed, plan: &Plan, builders: &mut [TableBuilder; 3], errors: &mut Vec<Diagnostic>) {
+pub(crate) fn append(parsed: Parsed, plan: &Plan, builders: &mut [TableBuilder; 3], errors: &mut Vec<Diagnostic>) {
     errors.extend(parsed.errors);
     for (k, part) in parsed.kinds.into_iter().enumerate() {
         if part.ids.is_empty() {

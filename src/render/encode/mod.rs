@@ -3,8 +3,11 @@
 //! decides how each type of value reads (a score is `71.25` in a table and its shortest
 //! round-trip text in CSV), so a new format is one file here plus the variant that selects it.
 
+pub(crate) mod arrow;
+pub(crate) mod columnar;
 pub(crate) mod csv;
 pub(crate) mod markdown;
+pub(crate) mod parquet;
 pub(crate) mod table;
 
 use std::io;

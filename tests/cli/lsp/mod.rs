@@ -304,7 +304,7 @@ fn malformed_input_gets_errors_and_the_server_keeps_serving() {
 fn exit_without_shutdown_is_an_error_and_closed_input_ends_the_server() {
     let mut c = Client::start(&fixture());
     c.notify("exit", Value::Null);
-    assert_ne!(c.close(), 0);
+    assert_eq!(c.close(), 1);
 }
 
 fn copy_dir(from: &Path, to: &Path) {

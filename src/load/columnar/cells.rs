@@ -1,0 +1,337 @@
+//! One record batch into rows per kind: kinds and ids first, then each column's cells into the
+//! kinds' attribute columns, checked as CSV cells are (their messages and codes), each problem
+//! naming the row group and row.
+
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::*;
+use arrow_array::{Array, ArrayRef};
+use arrow_schema::DataType;
+
+use super::Located;
+use crate::diag::{Code, Diagnostic, Problem};
+use crate::load::csv::header::{ColumnRole, Plan};
+use crate::load::csv::{Parsed, store_cell};
+use crate::model::{AttrType, Column, Date, Kind, RawRelation, Row, TableBuilder};
+
+/// A cell reader: the value of a row, `None` when null.
+type Get<'a, T> = Box<dyn Fn(usize) -> Option<T> + 'a>;
+
+/// Converts one batch into rows per kind, with the problems of its cells.
+pub(super) fn convert(b: &Located, plan: &Plan, builders: &[TableBuilder; 3]) -> Parsed {
+    let mut out = Parsed::new(plan, builders, 0);
+    let cols = b.batch.columns();
+    let rows = entities(b, plan, &mut out);
+    for k in Kind::ALL {
+        let n = rows[k.index()].len();
+        let part = &mut out.kinds[k.index()];
+        part.columns = builders[k.index()].table.columns.iter().map(|c| missing_like(c, n)).collect();
+    }
+    for (i, role) in plan.roles.iter().enumerate() {
+        let at = |r: u32| Cell { b, plan, row: r as usize, col: i };
+        match role {
+            ColumnRole::Attribute(name) => attribute(&cols[i], name, i, &rows, plan, &mut out, &at),
+            ColumnRole::Exposure(kind, target) => {
+                let get = numbers(cols[i].as_ref());
+                for k in Kind::ALL {
+                    for (local, &r) in rows[k.index()].iter().enumerate() {
+                        if let Some(weight) = get(r as usize) {
+                            out.kinds[k.index()].exposures.push(RawRelation {
+                                row: local as Row,
+                                target_kind: *kind,
+                                target: target.clone(),
+                                weight,
+                                span: None,
+                                line_col: Some(at(r).line_col()),
+                                group: None,
+                            });
+                        }
+                    }
+                }
+            }
+            ColumnRole::Headquarters => {
+                let get = strings(cols[i].as_ref());
+                for k in Kind::ALL {
+                    for (local, &r) in rows[k.index()].iter().enumerate() {
+                        if let Some(region) = get(r as usize).map(str::trim).filter(|s| !s.is_empty()) {
+                            out.kinds[k.index()].headquarters.push(RawRelation {
+                                row: local as Row,
+                                target_kind: Kind::Region,
+                                target: region.to_string(),
+                                weight: 1.0,
+                                span: None,
+                                line_col: Some(at(r).line_col()),
+                                group: None,
+                            });
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // Relations are read row by row, as the CSV reader gives them (each row's together).
+    for part in &mut out.kinds {
+        part.exposures.sort_by_key(|r| r.row);
+    }
+    out
+}
+
+/// Where a cell is: its batch, row within the batch and column.
+struct Cell<'a> {
+    b: &'a Located,
+    plan: &'a Plan,
+    row: usize,
+    col: usize,
+}
+
+impl Cell<'_> {
+    /// The line a CSV export would put the row on (the schema is line 1), and the column.
+    fn line_col(&self) -> (crate::source::FileId, usize, usize) {
+        (self.plan.file, self.b.first_in_file + self.row + 2, self.col + 1)
+    }
+
+    /// A problem of this cell, located, its row group and row named.
+    fn diagnostic(&self, p: Problem) -> Diagnostic {
+        let (file, line, col) = self.line_col();
+        let group = self.b.group;
+        let row = self.b.first_in_group + self.row;
+        let mut d = p.at_line_col(file, line, col);
+        d.message = format!("{} ({} {group}, row {row})", d.message, self.b.unit);
+        d
+    }
+}
+
+/// Reads each row's kind and id; returns the batch rows of each kind, in order.
+fn entities(b: &Located, plan: &Plan, out: &mut Parsed) -> [Vec<u32>; 3] {
+    let cols = b.batch.columns();
+    let (ids, names, kinds) =
+        (strings(cols[plan.id].as_ref()), strings(cols[plan.name].as_ref()), strings(cols[plan.kind].as_ref()));
+    let mut rows: [Vec<u32>; 3] = Default::default();
+    for r in 0..b.batch.num_rows() {
+        let cell = |col| Cell { b, plan, row: r, col };
+        let kind_text = kinds(r).unwrap_or_default().trim();
+        let Some(kind) = Kind::parse(kind_text) else {
+            let p = Problem::new(Code::UnknownValue, format!("unknown kind `{kind_text}`"));
+            out.errors.push(cell(plan.kind).diagnostic(p).hint("kind is company, segment or region"));
+            continue;
+        };
+        let id = ids(r).unwrap_or_default().trim();
+        if !crate::model::is_valid_name(id) {
+            let p = Problem::new(Code::BadName, format!("`{id}` cannot be an id"));
+            out.errors.push(cell(plan.id).diagnostic(p).hint(crate::model::ID_HINT));
+            continue;
+        }
+        let part = &mut out.kinds[kind.index()];
+        part.ids.push(id);
+        part.names.push(names(r).unwrap_or_default().trim());
+        part.lines.push(cell(0).line_col().1 as u32);
+        rows[kind.index()].push(r as u32);
+    }
+    rows
+}
+
+/// Stores one attribute column's cells into the attribute columns of the kinds declaring it.
+fn attribute<'a>(
+    array: &ArrayRef,
+    name: &str,
+    i: usize,
+    rows: &[Vec<u32>; 3],
+    plan: &Plan,
+    out: &mut Parsed,
+    at: &dyn Fn(u32) -> Cell<'a>,
+) {
+    for k in Kind::ALL {
+        let rows = &rows[k.index()];
+        let Some((attr, ty)) = plan.attrs[k.index()][i] else {
+            for &r in rows.iter().filter(|&&r| array.is_valid(r as usize)) {
+                let p = Problem::new(Code::UndeclaredAttribute, format!("attribute `{name}` is not declared for {k}"));
+                let hint = "leave the cell null for this kind, or declare the attribute for it";
+                out.errors.push(at(r).diagnostic(p).hint(hint));
+            }
+            continue;
+        };
+        let col = &mut out.kinds[k.index()].columns[attr as usize];
+        let errors = &mut out.errors;
+        let mut report = |r: u32, p: Problem| {
+            if !super::enough(errors) {
+                errors.push(at(r).diagnostic(p));
+            }
+        };
+        match (col, ty) {
+            (Column::Number(v), _) => {
+                let get = numbers(array.as_ref());
+                for (local, &r) in rows.iter().enumerate() {
+                    match get(r as usize) {
+                        Some(x) if x.is_finite() => v[local] = x,
+                        Some(x) => report(r, Problem::new(Code::BadNumber, format!("`{x}` is not a finite number"))),
+                        None => {}
+                    }
+                }
+            }
+            (Column::Bool(v), _) => {
+                let get = booleans(array.as_ref());
+                for (local, &r) in rows.iter().enumerate() {
+                    v[local] = get(r as usize);
+                }
+            }
+            (Column::Date(v), _) if matches!(array.data_type(), DataType::Date32 | DataType::Date64) => {
+                let get = dates(array.as_ref());
+                for (local, &r) in rows.iter().enumerate() {
+                    v[local] = get(r as usize);
+                }
+            }
+            (Column::List(v), AttrType::List)
+                if matches!(array.data_type(), DataType::List(_) | DataType::LargeList(_)) =>
+            {
+                for (local, &r) in rows.iter().enumerate() {
+                    v[local] = list(array.as_ref(), r as usize);
+                }
+            }
+            (col, _) => {
+                // Text, and dates or lists written as text: the CSV cell rules.
+                let get = strings(array.as_ref());
+                for (local, &r) in rows.iter().enumerate() {
+                    let Some(text) = get(r as usize).map(str::trim).filter(|s| !s.is_empty()) else { continue };
+                    let mut one = missing_like(col, 1);
+                    match store_cell(&mut one, ty, text, name) {
+                        Ok(()) => put(col, local, one),
+                        Err(p) => report(r, p),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A column of the same type as `c` with `n` missing values.
+fn missing_like(c: &Column, n: usize) -> Column {
+    let mut m = c.empty_like(n);
+    for _ in 0..n {
+        m.push_missing();
+    }
+    m
+}
+
+/// Moves the one value of `one` into row `row` of `col`.
+fn put(col: &mut Column, row: usize, one: Column) {
+    match (col, one) {
+        (Column::Text(v), Column::Text(mut o)) => v[row] = o.pop().flatten(),
+        (Column::Date(v), Column::Date(mut o)) => v[row] = o.pop().flatten(),
+        (Column::List(v), Column::List(mut o)) => v[row] = o.pop().flatten(),
+        (Column::Bool(v), Column::Bool(mut o)) => v[row] = o.pop().flatten(),
+        (Column::Number(v), Column::Number(mut o)) => v[row] = o.pop().unwrap_or(f64::NAN),
+        _ => {}
+    }
+}
+
+/// Numbers of any float or integer column.
+fn numbers(a: &dyn Array) -> Get<'_, f64> {
+    macro_rules! prim {
+        ($t:ty) => {{
+            let p = a.as_primitive::<$t>();
+            Box::new(move |i| p.is_valid(i).then(|| p.value(i) as f64))
+        }};
+    }
+    match a.data_type() {
+        DataType::Float64 => prim!(Float64Type),
+        DataType::Float32 => prim!(Float32Type),
+        DataType::Int8 => prim!(Int8Type),
+        DataType::Int16 => prim!(Int16Type),
+        DataType::Int32 => prim!(Int32Type),
+        DataType::Int64 => prim!(Int64Type),
+        DataType::UInt8 => prim!(UInt8Type),
+        DataType::UInt16 => prim!(UInt16Type),
+        DataType::UInt32 => prim!(UInt32Type),
+        DataType::UInt64 => prim!(UInt64Type),
+        _ => Box::new(|_| None),
+    }
+}
+
+/// Text of a string column: plain, large, view or dictionary-encoded.
+fn strings(a: &dyn Array) -> Get<'_, &str> {
+    match a.data_type() {
+        DataType::Utf8 => {
+            let s = a.as_string::<i32>();
+            Box::new(move |i| s.is_valid(i).then(|| s.value(i)))
+        }
+        DataType::LargeUtf8 => {
+            let s = a.as_string::<i64>();
+            Box::new(move |i| s.is_valid(i).then(|| s.value(i)))
+        }
+        DataType::Utf8View => {
+            let s = a.as_string_view();
+            Box::new(move |i| s.is_valid(i).then(|| s.value(i)))
+        }
+        DataType::Dictionary(..) => match a.as_any_dictionary_opt() {
+            Some(d) => {
+                let keys = d.normalized_keys();
+                let values = strings(d.values().as_ref());
+                Box::new(move |i| if d.keys().is_valid(i) { values(keys[i]) } else { None })
+            }
+            None => Box::new(|_| None),
+        },
+        _ => Box::new(|_| None),
+    }
+}
+
+fn booleans(a: &dyn Array) -> Get<'_, bool> {
+    match a.as_boolean_opt() {
+        Some(b) => Box::new(move |i| b.is_valid(i).then(|| b.value(i))),
+        None => Box::new(|_| None),
+    }
+}
+
+/// Dates of a date32 (days) or date64 (milliseconds) column.
+fn dates(a: &dyn Array) -> Get<'_, Date> {
+    match a.data_type() {
+        DataType::Date32 => {
+            let p = a.as_primitive::<Date32Type>();
+            Box::new(move |i| p.is_valid(i).then(|| from_days(i64::from(p.value(i)))).flatten())
+        }
+        DataType::Date64 => {
+            let p = a.as_primitive::<Date64Type>();
+            Box::new(move |i| p.is_valid(i).then(|| from_days(p.value(i).div_euclid(86_400_000))).flatten())
+        }
+        _ => Box::new(|_| None),
+    }
+}
+
+/// The calendar date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn from_days(days: i64) -> Option<Date> {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Date::parse(&format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The words of a list-of-strings cell.
+fn list(a: &dyn Array, i: usize) -> Option<Arc<[Arc<str>]>> {
+    if !a.is_valid(i) {
+        return None;
+    }
+    let items: ArrayRef = match a.data_type() {
+        DataType::List(_) => a.as_list::<i32>().value(i),
+        DataType::LargeList(_) => a.as_list::<i64>().value(i),
+        _ => return None,
+    };
+    let get = strings(items.as_ref());
+    Some((0..items.len()).filter_map(|j| get(j).map(|s| Arc::from(s.trim()))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn days_count_from_the_unix_epoch() {
+        assert_eq!(super::from_days(0).map(|d| d.to_string()), Some("1970-01-01".into()));
+        assert_eq!(super::from_days(20_089).map(|d| d.to_string()), Some("2025-01-01".into()));
+        assert_eq!(super::from_days(-1).map(|d| d.to_string()), Some("1969-12-31".into()));
+    }
+}

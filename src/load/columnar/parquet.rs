@@ -1,0 +1,80 @@
+//! Parquet universes: the schema planned once, then each row group decoded on its own thread
+//! (a reader per row group) and converted, appended in row-group order.
+
+use std::path::Path;
+
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
+use parquet::errors::ParquetError;
+use rayon::prelude::*;
+
+use super::{BATCH_ROWS, Located, append_batches, plan_schema};
+use crate::diag::Diagnostic;
+use crate::model::{KindSchema, TableBuilder};
+use crate::source::FileId;
+
+/// Row groups decoded at once: bounds the decoded batches held before they are appended.
+const GROUPS_AT_ONCE: usize = 8;
+
+pub(super) fn read(
+    path: &Path,
+    file: FileId,
+    schemas: &[KindSchema; 3],
+    builders: &mut [TableBuilder; 3],
+    errors: &mut Vec<Diagnostic>,
+) -> Result<(), ParquetError> {
+    let f = super::super::csv::open(path)?;
+    let meta = ArrowReaderMetadata::load(&f, Default::default())?;
+    let Some(plan) = plan_schema(meta.schema(), file, schemas, errors) else {
+        return Ok(());
+    };
+    let groups = meta.metadata().row_groups();
+    let firsts: Vec<usize> = groups
+        .iter()
+        .scan(0usize, |n, g| {
+            let first = *n;
+            *n += g.num_rows() as usize;
+            Some(first)
+        })
+        .collect();
+    let total: usize = groups.iter().map(|g| g.num_rows() as usize).sum();
+    for b in builders.iter_mut() {
+        if plan.attrs[b.table.kind.index()].iter().any(Option::is_some) {
+            b.reserve(total);
+        }
+    }
+    let indices: Vec<usize> = (0..groups.len()).collect();
+    for chunk in indices.chunks(GROUPS_AT_ONCE) {
+        let decoded: Vec<Result<Vec<Located>, ParquetError>> = chunk
+            .par_iter()
+            .map(|&g| {
+                let f = super::super::csv::open(path)?;
+                let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
+                    .with_row_groups(vec![g])
+                    .with_batch_size(BATCH_ROWS)
+                    .build()?;
+                let mut out = Vec::new();
+                let mut in_group = 0;
+                for batch in reader {
+                    let batch = batch?;
+                    let n = batch.num_rows();
+                    out.push(Located {
+                        batch,
+                        unit: "row group",
+                        group: g,
+                        first_in_group: in_group,
+                        first_in_file: firsts[g] + in_group,
+                    });
+                    in_group += n;
+                }
+                Ok(out)
+            })
+            .collect();
+        for d in decoded {
+            append_batches(d?, &plan, builders, errors);
+            if super::enough(errors) {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
