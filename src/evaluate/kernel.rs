@@ -295,6 +295,9 @@ pub(super) struct Pre {
     pub(super) floor: Option<NotRated>,
 }
 
+// The chunk's inputs travel together through the parallel loop; bundling them into one more
+// struct would only rename the arguments.
+#[allow(clippy::too_many_arguments)]
 fn score_chunk(
     stage: &KindPlan,
     frame: &Frame<'_>,

@@ -7,17 +7,15 @@ pub(crate) mod exposure;
 mod kind;
 mod names;
 mod ruleset;
-mod strings;
 pub(crate) mod series;
 mod sources;
+mod strings;
 mod unloaded;
 mod view;
 
 pub(crate) use crate::scale::{Direction, Scale};
 pub(crate) use builder::{RawRelation, TableBuilder};
-pub(crate) use dataset::{
-    AttrDecl, AttrId, AttrType, EntityTable, Exposure, KindSchema, Origin, Row,
-};
+pub(crate) use dataset::{AttrDecl, AttrId, AttrType, EntityTable, Exposure, KindSchema, Origin, Row};
 pub use dataset::{Column, Dataset};
 pub use date::Date;
 pub use kind::Kind;
@@ -27,8 +25,8 @@ pub(crate) use ruleset::{
     Missing, Rating,
 };
 pub use ruleset::{RuleBook, RuleSet};
-pub(crate) use sources::{SourceEntry, Sources};
 pub(crate) use series::Provenance;
+pub(crate) use sources::{SourceEntry, Sources};
 pub(crate) use strings::Strings;
 pub(crate) use unloaded::Unloaded;
 pub(crate) use view::derived_view;

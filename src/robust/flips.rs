@@ -72,8 +72,8 @@ pub(crate) fn of_row(rules: &RuleSet, model: &Model, m: &Matrix, sums: &mut Sums
     let total = (base + m.fixed[row].adjust).clamp(0.0, 100.0);
     let Some(r) = m.rating(rules, row, total) else { return out };
     let mut probe = Probe { points: points.to_vec(), sums: Sums::new(rules.categories.len()) };
-    for f in 0..m.nf {
-        if points[f].is_nan() {
+    for (f, p) in points.iter().enumerate().take(m.nf) {
+        if p.is_nan() {
             continue;
         }
         if r > 0 {
@@ -142,11 +142,14 @@ const MAX_STEPS: usize = 64;
 /// The change nearest 0 at which `moved` holds, from a closed-form estimate in [lo, hi]:
 /// stepped outward (away from 0) until it holds, then inward while it still does. `None` when
 /// even the bound does not move the rating.
+/// One float step in a direction.
+type Step = fn(f64) -> f64;
+
 fn exact(estimate: f64, lo: f64, hi: f64, dir: Direction, mut moved: impl FnMut(f64) -> bool) -> Option<f64> {
     if !estimate.is_finite() {
         return None;
     }
-    let (out, back): (fn(f64) -> f64, fn(f64) -> f64) = match dir {
+    let (out, back): (Step, Step) = match dir {
         Direction::Up => (f64::next_up, f64::next_down),
         Direction::Down => (f64::next_down, f64::next_up),
     };

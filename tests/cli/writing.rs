@@ -30,10 +30,9 @@ fn shipped(ext: &str) -> Vec<PathBuf> {
 /// ellipses left out (`../index.md` and `0..100` in code are not punctuation).
 fn prose(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
     let (mut in_tag, mut in_code, mut in_target) = (false, false, false);
     let mut prev = ' ';
-    while let Some(c) = chars.next() {
+    for c in text.chars() {
         match c {
             '<' if !in_code => in_tag = true,
             '>' if in_tag => in_tag = false,
@@ -54,8 +53,8 @@ fn doubled(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for bad in ["..", ".:", ";;", ",,", ":.", ";.", ",.", ". ."] {
         for (i, _) in p.match_indices(bad) {
-            let start = p.floor_char_boundary(i.saturating_sub(50));
-            let end = p.ceil_char_boundary((i + 30).min(p.len()));
+            let start = (0..=i.saturating_sub(50)).rev().find(|&k| p.is_char_boundary(k)).unwrap_or(0);
+            let end = ((i + 30).min(p.len())..=p.len()).find(|&k| p.is_char_boundary(k)).unwrap_or(p.len());
             found.push(format!("`{bad}` in …{}…", &p[start..end]));
         }
     }
