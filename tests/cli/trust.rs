@@ -28,7 +28,7 @@ fn the_rank_table_shows_bounds_firmness_near_ties_and_the_not_rated_apart() {
 #[test]
 fn json_carries_bounds_firm_and_not_rated_status_with_its_reason() {
     let doc = json(&["rank", "--format", "json"]);
-    assert_eq!(doc["not_rated_count"], 3);
+    assert_eq!(doc["not_rated_count"], 4);
     let full = entity(&doc, "ranked", "full");
     assert_eq!(full["bounds"]["lo"], full["score"], "full coverage: lo = score");
     assert_eq!(full["bounds"]["hi"], full["score"], "full coverage: hi = score");
@@ -46,8 +46,11 @@ fn json_carries_bounds_firm_and_not_rated_status_with_its_reason() {
     let thin = entity(&doc, "not_rated", "thin");
     assert_eq!(thin["not_rated_by"], "coverage");
     assert!(thin["reason"].as_str().expect("reason").contains("below the floor of 70%"));
+    let riskonly = entity(&doc, "not_rated", "riskonly");
+    assert_eq!(riskonly["not_rated_by"], "coverage:risk");
+    assert_eq!(riskonly["coverage"], 0.8);
     let riskgap = entity(&doc, "not_rated", "riskgap");
-    assert_eq!(riskgap["not_rated_by"], "coverage:risk");
+    assert_eq!(riskgap["not_rated_by"], "coverage", "riskonly's data, but margin is a bare value");
     let basis = &riskgap["basis"];
     let share = |k: &str| basis[k].as_f64().expect("a share");
     assert!((share("sourced") - 0.6).abs() < 1e-12 && (share("unsourced") - 0.2).abs() < 1e-12, "{basis}");
@@ -107,4 +110,34 @@ fn a_wrong_firmness_bounds_or_status_expectation_fails_and_says_what_it_saw() {
     std::fs::write(dir.path().join("wrong.yaml"), case).expect("write the case");
     let run = trust().args(["test".as_ref(), dir.path().join("wrong.yaml").as_os_str()]).run().code(1);
     insta::assert_snapshot!(run.stdout.replace(&dir.path().display().to_string(), "<tmp>"));
+}
+
+/// A bare value (no source, no judgment) scores, but backs no coverage and no coverage floor,
+/// and bounds like missing data: riskgap is riskonly with margin given bare.
+#[test]
+fn an_unsourced_value_covers_nothing_and_bounds_like_missing_data() {
+    let doc = json(&["rank", "--format", "json"]);
+    let (gap, only) = (entity(&doc, "not_rated", "riskgap"), entity(&doc, "not_rated", "riskonly"));
+    assert_eq!(gap["score"], only["score"], "the bare margin still scores: 0.6·(2·60 + 87.5)/3 + 0.4·100");
+    assert_eq!(gap["score"], 81.5);
+    assert_eq!(gap["coverage"], 0.6, "growth 0.4 + listed 0.2; margin's 0.2 is not covered");
+    assert!(gap["reason"].as_str().expect("reason").contains("60.0% of the weight is backed by data"), "{gap}");
+    // margin and leverage range 0–100: lo = 0.6·(120 + 0)/3 + 0.4·(0 + 100)/2 = 44,
+    // hi = 0.6·(120 + 100)/3 + 0.4·100 = 84; riskonly's margin is fixed at 87.5.
+    assert_eq!(gap["bounds"]["lo"], 44.0);
+    assert_eq!(gap["bounds"]["hi"], 84.0);
+    assert_eq!(only["bounds"]["lo"], 61.5);
+    assert_eq!(only["bounds"]["hi"], 81.5);
+}
+
+#[test]
+fn check_names_each_unsourced_value_at_its_place() {
+    let run = trust().args(["--diagnostic-format", "short", "check"]).run().success();
+    let w701: Vec<&str> = run.stderr.lines().filter(|l| l.contains("warning[W701]")).collect();
+    assert_eq!(w701.len(), 1, "{}", run.stderr);
+    assert!(
+        w701[0].contains("companies.yaml:30:15: warning[W701]: `riskgap`'s `margin` (35) feeds factor `margin`"),
+        "{}",
+        run.stderr
+    );
 }
