@@ -20,7 +20,7 @@ pub(crate) use aggregate::{Outcome, nominal_base, nominal_shares, nominal_swing}
 pub use basis::Basis;
 pub use bounds::Bounds;
 pub(crate) use factor::Raw;
-pub(crate) use floors::not_rated_by;
+pub(crate) use floors::{Floors, not_rated_by};
 pub(crate) use kernel::EntityScore;
 pub use kernel::{NotRated, Status};
 pub use ledger::Ledger;
@@ -140,6 +140,19 @@ pub(crate) fn points(ks: &KindScores, scorers: &[Scorer]) -> Vec<f64> {
         }
     });
     out
+}
+
+/// Every row's backed factors, row-major like [`points`]: observed data that is not unsourced,
+/// what coverage and the coverage floors count (see `evaluate::sourcing`).
+pub(crate) fn backed(ks: &KindScores) -> Vec<bool> {
+    let views = factor::views(&ks.table, &ks.raw, &ks.scorers, &ks.plan.rules);
+    let nf = views.len();
+    (0..ks.table.len() * nf)
+        .map(|i| {
+            let (row, f) = (i / nf, i % nf);
+            matches!(views[f].outcome(row), Outcome::Observed(_)) && !ks.unsourced[f].at(row)
+        })
+        .collect()
 }
 
 /// Each factor's scale resolved against the rows `keep` admits only (relative scales see that

@@ -141,3 +141,49 @@ fn check_names_each_unsourced_value_at_its_place() {
         run.stderr
     );
 }
+
+/// Each row's acceptability shares and their sum, by id, from `robust --analyses smaa`.
+fn acceptability(extra: &[&str]) -> std::collections::BTreeMap<String, (Vec<f64>, f64)> {
+    let mut args = vec!["robust", "--analyses", "smaa", "--samples", "20000", "--ranks", "5", "--format", "json"];
+    args.extend_from_slice(extra);
+    let doc = json(&args);
+    let rows = doc["smaa"]["entities"].as_array().expect("entities").iter();
+    rows.map(|e| {
+        let shares: Vec<f64> =
+            e["acceptability"].as_array().expect("shares").iter().filter_map(|x| x.as_f64()).collect();
+        let sum = shares.iter().sum();
+        (e["id"].as_str().expect("id").to_string(), (shares, sum))
+    })
+    .collect()
+}
+
+/// Under the category weights SMAA varies by default, no sample lifts a floored entity over
+/// its floor (thin and riskgap cover at most 2/3 < 70% whatever the categories weigh; riskonly's
+/// risk coverage, 1/2 < 60%, does not depend on them): they stay not rated, with no rank.
+#[test]
+fn robust_keeps_an_entity_below_a_coverage_floor_unranked_under_varied_weights() {
+    let a = acceptability(&[]);
+    for id in ["thin", "riskgap", "riskonly"] {
+        assert_eq!(a[id].1, 0.0, "{id} never ranks: {:?}", a[id]);
+    }
+    assert!(!a.contains_key("private"), "a not_rated gate holds under any weights");
+    assert!((a["full"].1 - 1.0).abs() < 1e-12, "{a:?}");
+    // partial (margin missing) covers 2/3·x + (1 − x) with opportunity's share x uniform: it
+    // falls below 70% when x > 0.9, and is not rated in those samples.
+    assert!((a["partial"].1 - 0.9).abs() < 4.0 * 0.0022, "{a:?}");
+}
+
+/// Coverage moves with the factor weights: varying the risk factors (Dirichlet(1, 1) over
+/// leverage and listed; leverage is missing for thin, riskgap and riskonly) gives listed a
+/// share w of risk. riskonly meets its risk floor when w ≥ 0.6 (probability 0.4); thin and
+/// riskgap, with 2/3 of opportunity backed, reach 70% overall when 0.4 + 0.4·w ≥ 0.7, w ≥ 0.75
+/// (probability 0.25). Within four standard errors of 20,000 samples (≤ 0.0035 each).
+#[test]
+fn robust_rates_a_floored_entity_only_in_the_samples_whose_weights_meet_the_floor() {
+    let a = acceptability(&["--vary", "risk"]);
+    let near = |id: &str, p: f64| assert!((a[id].1 - p).abs() < 4.0 * 0.0035, "{id}: {:?} vs {p}", a[id]);
+    near("riskonly", 0.4);
+    near("thin", 0.25);
+    near("riskgap", 0.25);
+    assert_eq!(a["thin"].0[0], a["thin"].1, "thin (100 points) is first whenever it is rated");
+}
