@@ -7,7 +7,11 @@ cd "$(dirname "$0")/.."
 ROWS=${ROWS:-20000}
 ATTRS=${ATTRS:-12}
 OUT=${OUT:-target/agree}
-cargo build --quiet --bin thesis --example gen_universe
+# CI passes AGREE_PREBUILT=1: `cargo test` built both already, and a `cargo build` here would
+# compile a second copy of the dependencies whose features the dev-dependencies change.
+if [ -z "${AGREE_PREBUILT:-}" ] || [ ! -x target/debug/examples/gen_universe ]; then
+  cargo build --quiet --bin thesis --example gen_universe
+fi
 THESIS=target/debug/thesis
 target/debug/examples/gen_universe --rows "$ROWS" --attrs "$ATTRS" --out "$OUT"
 # shellcheck source=bench/peers.sh

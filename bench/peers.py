@@ -81,7 +81,9 @@ def duckdb(rules, src, dst):
     cat_exprs = []
     for c in cats:
         fs = [f for f in factors if f["cat"] == c]
-        num = " + ".join(f"coalesce({pts(f)} * {f['w']!r}, 0)" for f in fs)
+        # greatest/least skip NULLs in DuckDB (greatest(NULL, 0) is 0), so a missing value is
+        # kept out of the sum by its own test, not by NULL propagation.
+        num = " + ".join(f"(CASE WHEN {f['attr']} IS NULL THEN 0 ELSE {pts(f)} * {f['w']!r} END)" for f in fs)
         den = " + ".join(f"(CASE WHEN {f['attr']} IS NULL THEN 0 ELSE {f['w']!r} END)" for f in fs)
         cat_exprs.append(f"CASE WHEN ({den}) > 0 THEN ({num}) / ({den}) END AS score_{c}")
     present = " + ".join(f"(CASE WHEN score_{c} IS NULL THEN 0 ELSE {w!r} END)" for c, w in cats.items())
@@ -109,27 +111,33 @@ def agree(thesis, *peers):
     def load(p):
         df = pl.read_parquet(p) if p.endswith(".parquet") else pl.read_csv(p, infer_schema_length=0)
         if "status" in df.columns:
-            df = df.filter(pl.col("status") == "scored")
+            df = df.filter(pl.col("status") == "ranked")
+        scores = ["score"] + sorted(c for c in df.columns if c.startswith("score_"))
         return df.select(
-            pl.col("rank").cast(pl.Int64), pl.col("id").cast(pl.String), pl.col("score").cast(pl.Float64),
-            pl.col("rating").cast(pl.String).fill_null(""),
+            pl.col("rank").cast(pl.Int64), pl.col("id").cast(pl.String),
+            pl.col("rating").cast(pl.String).fill_null(""), *(pl.col(c).cast(pl.Float64) for c in scores),
         )
 
     t = load(thesis)
-    ok = True
+    ok = t.height > 0
+    if not ok:
+        print(f"DISAGREE {thesis}: no ranked rows")
     for p in peers:
         q = load(p)
-        if t.height != q.height:
-            print(f"DISAGREE {p}: {q.height} ranked rows, thesis {t.height}")
+        if t.height != q.height or t.columns != q.columns:
+            print(f"DISAGREE {p}: {q.height} ranked rows {q.columns}, thesis {t.height} {t.columns}")
             ok = False
             continue
         ids = (t["id"] != q["id"]).sum()
         ranks = (t["rank"] != q["rank"]).sum()
         ratings = (t["rating"] != q["rating"]).sum()
-        diff = (t["score"] - q["score"]).abs().max() or 0.0
-        good = ids == 0 and ranks == 0 and ratings == 0 and diff <= 1e-9
+        # Every score, total and per category; a category without values is missing in both.
+        nulls = sum(int((t[c].is_null() != q[c].is_null()).sum()) for c in t.columns if c.startswith("score"))
+        diff = max((t[c] - q[c]).abs().max() or 0.0 for c in t.columns if c.startswith("score"))
+        good = ids == 0 and ranks == 0 and ratings == 0 and nulls == 0 and diff <= 1e-9
         ok &= good
-        print(f"{'agree' if good else 'DISAGREE'} {p}: {t.height} rows, order differs at {ids}, ranks at {ranks}, ratings at {ratings}, max |score diff| {diff:.2e}")
+        print(f"{'agree' if good else 'DISAGREE'} {p}: {t.height} rows, order differs at {ids}, ranks at {ranks}, "
+              f"ratings at {ratings}, missing scores at {nulls}, max |score diff| {diff:.2e} (total and categories)")
     return ok
 
 
