@@ -87,7 +87,7 @@ codes! {
     DuplicateTest = "E604", "duplicate-test", "two test cases of one file share a name";
     ConflictingDates = "E610", "conflicting-dates", "an observation gives both `as_of` and `period`";
     RepeatedObservation = "E611", "repeated-observation", "two observations of one attribute share period and publication date";
-    LongFormat = "E612", "long-format", "a long-format CSV row that names no entity, attribute or value it can hold";
+    LongFormat = "E612", "long-format", "a long-layout row that names no entity or attribute, an entity it cannot define, or a value another file gives";
 
     BadCoverageFloor = "E701", "bad-coverage-floor", "a coverage floor that is not a percentage from 0 to 100";
 

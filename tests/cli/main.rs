@@ -9,6 +9,7 @@ mod fuzz;
 mod hostile;
 mod layout;
 mod lints;
+mod long;
 mod lsp;
 mod mcda;
 mod memo;
