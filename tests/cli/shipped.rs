@@ -81,3 +81,25 @@ fn the_readme_weight_example_quotes_its_profile_file() {
         Thesis::new().args(["test", "--rules", "rules", "--rules", "examples/one-weight/leaderboards.yaml"]).run();
     assert!(run.stdout.contains(" 0 failed"), "the shipped rule tests still pass beside the example: {}", run.stdout);
 }
+
+#[test]
+fn memo_prose_under_every_company_profile_names_no_command_line_option() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for profile in ["company-balanced", "company-defensive", "company-growth", "company-policy-aligned"] {
+        let out = dir.path().join(profile);
+        Thesis::new()
+            .args(["--as-of", "2025-12-31", "memo", "--kind", "company", "--rule-set", profile, "--out"])
+            .arg(&out)
+            .run()
+            .success();
+        for entry in std::fs::read_dir(out.join("company")).expect("company memos") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "md") {
+                let text = std::fs::read_to_string(&path).expect("memo");
+                for option in ["--as-of", "--rule-set", "--rules", "--data"] {
+                    assert!(!text.contains(option), "{}: research prose names `{option}`", path.display());
+                }
+            }
+        }
+    }
+}
