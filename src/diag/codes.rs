@@ -111,6 +111,7 @@ codes! {
     GateNeverFires = "W401", "gate-never-fires", "a gate that fires for no entity of the data";
     GateAlwaysFires = "W402", "gate-always-fires", "a gate that fires for every entity of the data";
     SparseData = "W403", "sparse-data", "a rule that reads data most entities lack, and skips them";
+    UnsourcedValue = "W701", "unsourced-value", "a value that feeds a factor but cites no source and marks no judgment";
     UndatedObservation = "W610", "undated-observation", "an observation in a series of several with no date";
     UnusedSource = "W801", "unused-source", "a registry source that no observation cites";
 }
