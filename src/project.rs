@@ -126,11 +126,6 @@ impl Session {
         (row < ks.table.len()).then(|| ledger(ks, row, &self.scores, &self.project.dataset, trace))
     }
 
-    /// What `crate::history` needs to view this session's data at other dates.
-    pub(crate) fn history_inputs(&self) -> crate::history::Inputs<'_> {
-        crate::history::Inputs { dataset: &self.project.dataset, plan: &self.plan, sources: &self.project.ws.sources }
-    }
-
     /// Evaluates the compiled plan over the dataset again (what a benchmark of the kernel
     /// times); problems go to `diags`, and `None` means there were errors. It runs on the
     /// worker pool it is called in (see [`crate::pool::in_pool`]), else on a new one.

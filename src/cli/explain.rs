@@ -134,7 +134,7 @@ fn outlook(
 ) -> Result<Option<crate::history::Outlook>, Error> {
     let Some(view) = session.project.dataset.as_of else { return Ok(None) };
     let mut diags = crate::diag::Diagnostics::new();
-    let o = crate::history::outlooks(&session.history_inputs(), kind, view, Some(&[row]), &mut diags);
+    let o = crate::history::outlooks(&crate::history::Inputs::of(session), kind, view, Some(&[row]), &mut diags);
     common.report(&diags, sources);
     Ok(o.and_then(|mut o| o.pop()))
 }

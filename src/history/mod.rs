@@ -61,6 +61,13 @@ pub(crate) struct Inputs<'a> {
     pub sources: &'a SourceMap,
 }
 
+impl<'a> Inputs<'a> {
+    /// What a session holds for viewing its data at other dates.
+    pub(crate) fn of(session: &'a crate::project::Session) -> Inputs<'a> {
+        Inputs { dataset: &session.project.dataset, plan: &session.plan, sources: &session.project.ws.sources }
+    }
+}
+
 /// The history of `rows` of `kind` (all if `None`) at `dates` (sorted, deduplicated here).
 /// `None` with diagnostics if scoring a date failed, or if the observations were not kept.
 pub(crate) fn history(

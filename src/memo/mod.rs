@@ -175,7 +175,7 @@ fn histories(
 ) -> (Vec<crate::history::EntityHistory>, Vec<crate::history::Outlook>) {
     let dataset = &session.project.dataset;
     let (Some(view), true) = (dataset.as_of, wanted.iter().any(|&w| w)) else { return (Vec::new(), Vec::new()) };
-    let inputs = session.history_inputs();
+    let inputs = crate::history::Inputs::of(session);
     let mut diags = crate::diag::Diagnostics::new();
     let dates = crate::history::event_dates(dataset, view);
     let h = crate::history::history(&inputs, ks.kind(), &dates, None, &mut diags);
