@@ -204,6 +204,13 @@ fn diff_across_dates_names_both_view_dates_and_the_facts_that_changed() {
     assert_eq!(bolt["facts"][0]["attribute"], "revenue_growth");
     assert_eq!((bolt["facts"][0]["from"].clone(), bolt["facts"][0]["to"].clone()), ("2".into(), "18".into()));
     assert_eq!(bolt["facts"][0]["published"], "2025-08-15");
+    let want = "revenue_growth: 2 → 18 (H1 report; period 2025-06-30; published 2025-08-15)";
+    assert!(run.stdout.contains(&format!("\nchanged facts\n  bolt  {want}\n")), "{}", run.stdout);
+    let md = pit().args(["--as-of", "2025-08-31", "diff", "--base-as-of", "2025-05-01", "--format", "markdown"]).run();
+    assert!(
+        md.success().stdout.contains(&format!("**Changed facts**\n\n- `bolt` {want}\n")),
+        "markdown lists them too"
+    );
 }
 
 #[test]
