@@ -107,6 +107,8 @@ pub(crate) struct Peer {
     pub rank: Option<u32>,
     pub score: f64,
     pub rating: Option<String>,
+    /// Its category scores, in the order of the memo's `categories` (`None`: no points).
+    pub categories: Vec<Option<f64>>,
     /// Whether this row is the memo's own entity.
     pub itself: bool,
 }

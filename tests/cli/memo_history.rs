@@ -2,7 +2,7 @@
 //! lifts the rating, the memo lists each rating change with the fact and factors behind it,
 //! the evidence names the restatement, the HTML draws the history chart, the JSON carries every
 //! date, and the output is the same on one thread and four. On the shipped universe: dated
-//! catalysts on the front page, and the index's firm/provisional, outlook, rating distribution
+//! catalysts on the front page, peers' category scores, and the index's firm/provisional, outlook, rating distribution
 //! and not-rated list.
 
 use serde_json::Value;
@@ -76,6 +76,16 @@ fn the_shipped_memos_list_catalysts_and_the_index_lists_firmness_outlook_and_the
         "{catalysts}"
     );
     assert!(!catalysts.split("##").next().unwrap_or("").contains("2027-08-02"), "more than twelve months ahead");
+    let baidu = read(dir.path(), "company/baidu.md");
+    let peers = baidu.split("## Peers").nth(1).and_then(|s| s.split("## ").next()).expect("peers");
+    assert!(
+        peers.contains("| rank | name | shares | rating | score | risk | opportunity | segment | region |"),
+        "{peers}"
+    );
+    let own = baidu.split("## Categories").nth(1).expect("categories");
+    let risk = own.lines().find(|l| l.starts_with("| risk |")).and_then(|l| l.split('|').nth(4)).expect("risk score");
+    let row = peers.lines().find(|l| l.contains("**Baidu (ERNIE)**")).expect("own row");
+    assert_eq!(row.split('|').nth(6).map(str::trim), Some(risk.trim()), "peers show the same category scores: {row}");
     let index = read(dir.path(), "index.md");
     assert!(index.contains("| rank | name | rating | firm | outlook | score |"), "{index}");
     assert!(index.contains("Rating distribution: "), "{index}");
