@@ -8,6 +8,7 @@ use crate::diag::{Code, Diagnostic, Problem, did_you_mean};
 use crate::load::dataset::SourcedValue;
 use crate::load::values::{describe, number_from_value};
 use crate::load::yaml::{YamlDoc, YamlPath, from_value};
+pub(crate) use crate::model::is_grade;
 use crate::model::{AttrDecl, AttrType, Date, Provenance};
 
 pub(crate) use crate::model::series::Cell;
@@ -58,7 +59,7 @@ pub(crate) fn split_sourced(
         diags.push(
             Diagnostic::error(Code::BadGrade, format!("grade `{}` is not A, B or C", g.0))
                 .at_opt(doc.span(&path.at("grade")))
-                .hint("A: primary source; B: reputable secondary; C: indicative. `A/B` marks a split"),
+                .hint(crate::model::GRADE_HINT),
         );
         return None;
     }
@@ -89,12 +90,6 @@ fn parse_date(
             None
         }
     }
-}
-
-/// `A`, `B`, `C`, or a split such as `A/B`.
-pub(crate) fn is_grade(g: &str) -> bool {
-    let parts: Vec<&str> = g.split('/').collect();
-    parts.len() <= 2 && parts.iter().all(|p| matches!(*p, "A" | "B" | "C"))
 }
 
 pub(crate) fn bad_date(doc: &YamlDoc, path: &YamlPath, text: &str) -> Diagnostic {

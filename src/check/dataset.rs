@@ -40,15 +40,23 @@ pub(crate) fn check_dataset(ws: &Workspace, as_of: Option<Date>, keep: bool, dia
             }
         })
         .collect();
-    let sources = Arc::new(super::sources::check_sources(ws, &mut found));
+    let (sources, unused) = super::sources::check_sources(ws, &mut found);
     let schemas = declare_attributes(&files, &mut found);
     let mut builders = Kind::ALL.map(|k| TableBuilder::new(k, &schemas[k.index()]));
     for (doc, file) in &files {
         add_entities(doc, file, &schemas, &mut builders, &mut unloaded, &mut found);
     }
-    for (file, path) in &ws.csv_files {
+    // Long files come last: their rows may name entities the other files define.
+    let (long, wide): (Vec<_>, Vec<_>) = ws.csv_files.iter().partition(|(_, p)| crate::load::columnar::is_long(p));
+    for (file, path) in wide {
         crate::load::columnar::read_universe(path, *file, &schemas, &mut builders, &mut found);
     }
+    let mut cited = std::collections::HashSet::new();
+    for (file, path) in long {
+        crate::load::columnar::read_long(path, *file, (&schemas, &sources), &mut builders, &mut cited, &mut found);
+    }
+    found.extend(unused.into_iter().filter(|(id, _)| !cited.contains(id)).map(|(_, d)| d));
+    let sources = Arc::new(sources);
     check_unique_ids(&builders, &ws.sources, &mut found);
     let tables = resolve_relations(builders, &unloaded, &mut found);
     found.retain(|d| !unloaded.explains(d.code));

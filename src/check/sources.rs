@@ -15,8 +15,10 @@ use crate::load::yaml::{YamlDoc, YamlPath};
 use crate::model::{Date, ID_HINT, SourceEntry, Sources, is_valid_name};
 use crate::ypath;
 
-/// The registry of every `kind: sources` file, and the diagnostics of its citations.
-pub(crate) fn check_sources(ws: &Workspace, diags: &mut Vec<Diagnostic>) -> Sources {
+/// The registry of every `kind: sources` file, and the diagnostics of its citations; the
+/// warnings of sources no dataset file cites (W801), by id, for the caller to drop those a
+/// long-layout file cites.
+pub(crate) fn check_sources(ws: &Workspace, diags: &mut Vec<Diagnostic>) -> (Sources, Vec<(String, Diagnostic)>) {
     let mut sources = Sources::default();
     // Ids written in entries (or files) that failed to load: citing them is not an error too.
     let mut unloaded: HashSet<String> = HashSet::new();
@@ -32,14 +34,17 @@ pub(crate) fn check_sources(ws: &Workspace, diags: &mut Vec<Diagnostic>) -> Sour
     }
     let used = check_citations(ws, &sources, &unloaded, whole_file_failed, diags);
     // A source declared twice already has its error; it is not also reported unused.
-    for s in sources.iter().filter(|s| !used.contains(s.id.as_str()) && !unloaded.contains(&s.id)) {
-        diags.push(
-            Diagnostic::warning(Code::UnusedSource, format!("source `{}` is cited by no observation", s.id))
+    let unused = sources
+        .iter()
+        .filter(|s| !used.contains(s.id.as_str()) && !unloaded.contains(&s.id))
+        .map(|s| {
+            let d = Diagnostic::warning(Code::UnusedSource, format!("source `{}` is cited by no observation", s.id))
                 .at_opt(s.span)
-                .hint("cite it from a fact (`cite: <id>`), or delete the entry"),
-        );
-    }
-    sources
+                .hint("cite it from a fact (`cite: <id>`), or delete the entry");
+            (s.id.clone(), d)
+        })
+        .collect();
+    (sources, unused)
 }
 
 fn declare_all(
@@ -103,7 +108,7 @@ fn entry(doc: &YamlDoc, path: &YamlPath, spec: &SourceSpec) -> Result<SourceEntr
     {
         return Err(Diagnostic::error(Code::BadGrade, format!("grade `{}` is not A, B or C", g.0))
             .at_opt(doc.span(&path.at("grade")))
-            .hint("A: primary source; B: reputable secondary; C: indicative. `A/B` marks a split"));
+            .hint(crate::model::GRADE_HINT));
     }
     Ok(SourceEntry {
         id: spec.id.clone(),

@@ -8,7 +8,7 @@ use super::{Common, ExplainFormat};
 use crate::Error;
 use crate::evaluate::ledger;
 use crate::render::explain::{write_factor_csv, write_text};
-use crate::render::robust::{flip_json, flip_table};
+use crate::render::robust::{flip_json, flip_table, weight_flip_json, weight_flip_table};
 use crate::robust::Flip;
 
 pub(super) fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Result<ExitCode, Error> {
@@ -30,18 +30,21 @@ pub(super) fn run(common: &Common, ids: &[String], format: ExplainFormat) -> Res
         let l = ledger(ks, row as usize, &session.scores, dataset, true);
         let position = ranking.position(row as usize).map(|(rank, pct)| (rank, ranking.ranked.len(), pct));
         let flips = crate::robust::entity_flips(ks, row as usize);
-        let flips_json: Vec<serde_json::Value> = flips.iter().map(|f| flip_json(ks, f)).collect();
-        found.push((l, position, flips_json, (ks, flips)));
+        let weights = crate::robust::entity_weight_flips(ks, row as usize);
+        let flips_json: Vec<serde_json::Value> =
+            flips.iter().map(|f| flip_json(ks, f)).chain(weights.iter().map(|f| weight_flip_json(ks, f))).collect();
+        found.push((l, position, flips_json, (ks, flips, weights)));
         outlooks.push(outlook(&session, kind, row, &sources, common)?);
     }
     to_stdout_as(format == ExplainFormat::Text, |out| match format {
         ExplainFormat::Text => {
-            for (i, (l, position, _, (ks, flips))) in found.iter().enumerate() {
+            for (i, (l, position, _, (ks, flips, weights))) in found.iter().enumerate() {
                 if i > 0 {
                     writeln!(out)?;
                 }
                 write_text(out, l, *position)?;
                 write_flips(out, ks, flips)?;
+                write_weight_flips(out, ks, weights)?;
                 if let Some(o) = &outlooks[i] {
                     writeln!(out, "\n{}", crate::render::history::outlook_line(o))?;
                 }
@@ -98,6 +101,28 @@ fn write_flips(out: &mut dyn Write, ks: &crate::evaluate::KindScores, flips: &[F
     Ok(())
 }
 
+/// The weights that alone would move the rating a band (or that a cap holds).
+fn write_weight_flips(
+    out: &mut dyn Write,
+    ks: &crate::evaluate::KindScores,
+    flips: &[crate::robust::WeightFlip],
+) -> std::io::Result<()> {
+    let shown: Vec<_> = flips.iter().filter(|f| f.to.is_some() || f.capped_by.is_some()).cloned().collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nwhat one weight would have to be to change the rating (the others held)")?;
+    out.write_all(&weight_flip_table(ks, &shown)?)?;
+    let more = flips.len() - shown.len();
+    if more > 0 {
+        writeln!(
+            out,
+            "  {more} more weight-direction pairs cannot move the rating a band within 0 to 1000 times the weight"
+        )?;
+    }
+    Ok(())
+}
+
 /// The entity's outlook at the view date: its score a year before, and the rating once the
 /// scheduled facts known at the view date are in effect (see `thesis history`).
 fn outlook(
@@ -108,14 +133,8 @@ fn outlook(
     common: &Common,
 ) -> Result<Option<crate::history::Outlook>, Error> {
     let Some(view) = session.project.dataset.as_of else { return Ok(None) };
-    let inputs = crate::history::Inputs {
-        dataset: &session.project.dataset,
-        plan: &session.plan,
-        sources: &session.project.ws.sources,
-    };
     let mut diags = crate::diag::Diagnostics::new();
-    let dates = [view.month_end_after(-12).min(view), view];
-    let h = crate::history::history(&inputs, kind, &dates, Some(&[row]), &mut diags);
+    let o = crate::history::outlooks(&crate::history::Inputs::of(session), kind, view, Some(&[row]), &mut diags);
     common.report(&diags, sources);
-    Ok(h.and_then(|mut h| h.entities.pop()).map(|e| e.outlook))
+    Ok(o.and_then(|mut o| o.pop()))
 }

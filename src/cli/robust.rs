@@ -93,7 +93,14 @@ pub(super) fn run(common: &Common, args: &RobustArgs) -> Result<ExitCode, Error>
             }
         },
     };
-    let ranked = ks.results.iter().filter(|r| r.status == crate::Status::Scored).count().max(1);
+    // Rows below a coverage floor may be ranked under other weights (coverage moves with them).
+    let rankable = |s: crate::Status| {
+        matches!(
+            s,
+            crate::Status::Scored | crate::Status::NotRated(crate::NotRated::Coverage | crate::NotRated::Category(_))
+        )
+    };
+    let ranked = ks.results.iter().filter(|r| rankable(r.status)).count().max(1);
     let settings = Settings {
         analyses: args.analyses.clone(),
         deltas: args.deltas.clone(),

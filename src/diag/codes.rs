@@ -87,7 +87,7 @@ codes! {
     DuplicateTest = "E604", "duplicate-test", "two test cases of one file share a name";
     ConflictingDates = "E610", "conflicting-dates", "an observation gives both `as_of` and `period`";
     RepeatedObservation = "E611", "repeated-observation", "two observations of one attribute share period and publication date";
-    LongFormat = "E612", "long-format", "a long-format CSV row that names no entity, attribute or value it can hold";
+    LongFormat = "E612", "long-format", "a long-layout row that names no entity or attribute, an entity it cannot define, or a value another file gives";
 
     BadCoverageFloor = "E701", "bad-coverage-floor", "a coverage floor that is not a percentage from 0 to 100";
 
@@ -111,6 +111,7 @@ codes! {
     GateNeverFires = "W401", "gate-never-fires", "a gate that fires for no entity of the data";
     GateAlwaysFires = "W402", "gate-always-fires", "a gate that fires for every entity of the data";
     SparseData = "W403", "sparse-data", "a rule that reads data most entities lack, and skips them";
+    UnsourcedValue = "W701", "unsourced-value", "a value that feeds a factor but cites no source and marks no judgment";
     UndatedObservation = "W610", "undated-observation", "an observation in a series of several with no date";
     UnusedSource = "W801", "unused-source", "a registry source that no observation cites";
 }

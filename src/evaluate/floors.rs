@@ -13,13 +13,14 @@ use crate::model::RuleSet;
 const SLACK: f64 = 1e-9;
 
 /// A rule set's floors, as fractions.
-pub(super) struct Floors {
+#[derive(Debug)]
+pub(crate) struct Floors {
     min: Option<f64>,
     categories: Vec<(usize, f64)>,
 }
 
 impl Floors {
-    pub(super) fn new(rules: &RuleSet) -> Floors {
+    pub(crate) fn new(rules: &RuleSet) -> Floors {
         let c = &rules.coverage;
         Floors {
             min: c.min.map(|m| m / 100.0),
@@ -27,9 +28,14 @@ impl Floors {
         }
     }
 
+    /// Whether the rule set has any floor.
+    pub(crate) fn any(&self) -> bool {
+        self.min.is_some() || !self.categories.is_empty()
+    }
+
     /// The first floor a row with this coverage and observed weight per category is below.
     #[inline]
-    pub(super) fn check(&self, w: &Weights, coverage: f64, observed: &[f64]) -> Option<NotRated> {
+    pub(crate) fn check(&self, w: &Weights, coverage: f64, observed: &[f64]) -> Option<NotRated> {
         if self.min.is_some_and(|m| coverage < m - SLACK) {
             return Some(NotRated::Coverage);
         }

@@ -10,6 +10,7 @@ use rhai::Dynamic;
 use super::Scores;
 use super::attribution::category_scores;
 use super::factor::{Raw, View};
+use super::sourcing::{self, Unsourced};
 use super::worker::Worker;
 use crate::compile::{InputPlan, KindPlan, Program};
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -21,7 +22,7 @@ use crate::source::SourceMap;
 /// Entities evaluated per parallel task.
 pub(super) const CHUNK: usize = 2048;
 
-/// Raw values of every factor of a stage.
+/// Raw values of every factor of a stage, and which rows of each rest on an unsourced value.
 pub(super) fn raw_inputs(
     stage: &KindPlan,
     table: &Arc<EntityTable>,
@@ -30,7 +31,7 @@ pub(super) fn raw_inputs(
     limits: &Limits,
     sources: &SourceMap,
     diags: &mut Diagnostics,
-) -> Option<Vec<Raw>> {
+) -> Option<(Vec<Raw>, Vec<Unsourced>)> {
     let programs: Vec<(usize, usize, Expect)> = stage
         .inputs
         .iter()
@@ -41,17 +42,21 @@ pub(super) fn raw_inputs(
         })
         .collect();
     let mut computed = evaluate_programs(stage, table, schema, &programs, limits, sources, diags)?;
-    let raw = stage
+    let (raw, unsourced) = stage
         .inputs
         .iter()
         .enumerate()
         .map(|(f, input)| match input {
-            InputPlan::Attribute(a) => Raw::Attr(*a),
-            InputPlan::Program(_) => computed.remove(&f).unwrap_or_else(|| Raw::Numbers(vec![f64::NAN; table.len()])),
-            InputPlan::Rollup { kind, category } => Raw::Numbers(rollup(table, *kind, *category, done)),
+            InputPlan::Attribute(a) => (Raw::Attr(*a), sourcing::of_attribute(table, *a)),
+            InputPlan::Program(_) => {
+                computed.remove(&f).unwrap_or_else(|| (Raw::Numbers(vec![f64::NAN; table.len()]), Unsourced::None))
+            }
+            InputPlan::Rollup { kind, category } => {
+                (Raw::Numbers(rollup(table, *kind, *category, done)), Unsourced::None)
+            }
         })
-        .collect();
-    Some(raw)
+        .unzip();
+    Some((raw, unsourced))
 }
 
 /// Resolves each factor's scale against its observed values.
@@ -107,6 +112,8 @@ enum Out {
 
 struct ChunkOut {
     outs: Vec<Out>,
+    /// Per program, per row: whether the value read an unsourced one.
+    unsourced: Vec<Vec<bool>>,
     failure: Option<(usize, usize, Failure)>,
 }
 
@@ -118,7 +125,7 @@ fn evaluate_programs(
     limits: &Limits,
     sources: &SourceMap,
     diags: &mut Diagnostics,
-) -> Option<std::collections::HashMap<usize, Raw>> {
+) -> Option<std::collections::HashMap<usize, (Raw, Unsourced)>> {
     let mut result = std::collections::HashMap::new();
     if programs.is_empty() {
         return Some(result);
@@ -128,8 +135,10 @@ fn evaluate_programs(
     let chunks: Vec<ChunkOut> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .map_init(
-            || Worker::new(table, schema, limits, false),
-            |w, c| run_chunk(w, stage, programs, c * CHUNK..((c + 1) * CHUNK).min(n), &first_failure),
+            // Reads are traced to tell which values rest on unsourced facts; a table without
+            // provenance has nothing but unsourced facts, and is not traced.
+            || Worker::new(table, schema, limits, !table.provenance.is_empty()),
+            |w, c| run_chunk(w, table, stage, programs, c * CHUNK..((c + 1) * CHUNK).min(n), &first_failure),
         )
         .collect();
     let failure = chunks.iter().filter_map(|c| c.failure.as_ref()).min_by_key(|(row, p, _)| (*row, *p));
@@ -154,7 +163,8 @@ fn evaluate_programs(
                 _ => &[],
             }))),
         };
-        result.insert(f, raw);
+        let unsourced = Unsourced::from_rows(concat(chunks.iter().map(|c| c.unsourced[i].as_slice())));
+        result.insert(f, (raw, unsourced));
     }
     Some(result)
 }
@@ -170,6 +180,7 @@ fn concat<'a, T: Clone + 'a>(parts: impl Iterator<Item = &'a [T]>) -> Vec<T> {
 
 fn run_chunk(
     w: &mut Worker,
+    table: &EntityTable,
     stage: &KindPlan,
     programs: &[(usize, usize, Expect)],
     rows: std::ops::Range<usize>,
@@ -183,24 +194,27 @@ fn run_chunk(
             Expect::Text => Out::Texts(Vec::with_capacity(rows.len())),
         })
         .collect();
+    let mut unsourced = vec![Vec::with_capacity(rows.len()); programs.len()];
+    let traced = !table.provenance.is_empty();
     if rows.start > first_failure.load(Ordering::Relaxed) {
-        return ChunkOut { outs, failure: None };
+        return ChunkOut { outs, unsourced, failure: None };
     }
     for row in rows {
         for (i, &(_, prog, expect)) in programs.iter().enumerate() {
             let value = w.run(&stage.programs[prog], row).and_then(|d| convert(d, expect));
+            unsourced[i].push(!traced || sourcing::reads_unsourced(table, row, &w.take_trace()));
             let value = match value {
                 Ok(v) => v,
                 Err(Failure::Missing(_)) => Converted::Missing,
                 Err(f) => {
                     first_failure.fetch_min(row, Ordering::Relaxed);
-                    return ChunkOut { outs, failure: Some((row, i, f)) };
+                    return ChunkOut { outs, unsourced, failure: Some((row, i, f)) };
                 }
             };
             store(&mut outs[i], value);
         }
     }
-    ChunkOut { outs, failure: None }
+    ChunkOut { outs, unsourced, failure: None }
 }
 
 /// A program's result, converted to what its factor expects.

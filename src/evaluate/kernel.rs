@@ -15,6 +15,7 @@ use super::factor::{FactorView, Raw, View, views};
 use super::floors::Floors;
 use super::inputs::{CHUNK, failure_diagnostic};
 use super::reasons::{Summaries, Summarizer};
+use super::sourcing::Unsourced;
 use super::worker::Worker;
 use crate::compile::KindPlan;
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -131,6 +132,8 @@ pub(super) struct Scratch {
     /// Per row of a block: whether every factor has observed data, and the base if so.
     complete: Vec<bool>,
     base: Vec<f64>,
+    /// No observed weight in any category (for rows whose values are all unsourced).
+    zeros: Vec<f64>,
 }
 
 const OBSERVED: u8 = 0;
@@ -176,7 +179,14 @@ fn stored(points: &[f64], states: &[u8], i: usize) -> Outcome {
 
 impl Scratch {
     fn new(nc: usize) -> Scratch {
-        Scratch { sums: Sums::new(nc), points: Vec::new(), states: Vec::new(), complete: Vec::new(), base: Vec::new() }
+        Scratch {
+            sums: Sums::new(nc),
+            points: Vec::new(),
+            states: Vec::new(),
+            complete: Vec::new(),
+            base: Vec::new(),
+            zeros: vec![0.0; nc],
+        }
     }
 }
 
@@ -190,25 +200,40 @@ struct ChunkResult {
     failed: Vec<(usize, usize)>,
 }
 
+/// A stage's factor inputs: raw values, resolved scales, and which values are unsourced.
+pub(super) struct Inputs<'a> {
+    pub(super) raw: &'a [Raw],
+    pub(super) scorers: &'a [Scorer],
+    pub(super) unsourced: &'a [Unsourced],
+}
+
 /// Scores every entity of a stage.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn score_all(
     stage: &KindPlan,
     table: &std::sync::Arc<EntityTable>,
     schema: &KindSchema,
-    raw: &[Raw],
-    scorers: &[Scorer],
+    inputs: Inputs<'_>,
     model: &Model,
     limits: &Limits,
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Option<(Vec<EntityScore>, Summaries)> {
     let rules = &stage.rules;
-    let views = views(table, raw, scorers, rules);
+    let views = views(table, inputs.raw, inputs.scorers, rules);
     let n = table.len();
     let conditions = !stage.gate_programs.is_empty() || !stage.adjustment_programs.is_empty();
     let first_failure = AtomicUsize::new(usize::MAX);
-    let frame = Frame { views: &views, model, ranges: point_ranges(rules), floors: Floors::new(rules) };
+    let ranges = point_ranges(rules);
+    let mut sums = Sums::new(rules.categories.len());
+    let unsourced_range = base_bounds(model, &ranges, |_| Outcome::Skipped, &mut sums);
+    let frame = Frame {
+        views: &views,
+        model,
+        ranges,
+        floors: Floors::new(rules),
+        unsourced: inputs.unsourced,
+        unsourced_range,
+    };
     let mut results = vec![EntityScore::no_data(0.0, None); n];
     let mut summaries = Summaries::new(n, rules.reason_codes, rules.categories.len());
     let layout = summaries.clone_layout();
@@ -281,12 +306,15 @@ fn report(
 }
 
 /// What every chunk of a stage reads: the factor views, the aggregation, each factor's point
-/// range (for the bounds) and the coverage floors.
+/// range (for the bounds), the coverage floors, which values are unsourced, and the base's
+/// range when no value is backed (every factor at its lowest, every factor at its highest).
 struct Frame<'a> {
     views: &'a [FactorView<'a>],
     model: &'a Model,
     ranges: Vec<(f64, f64)>,
     floors: Floors,
+    unsourced: &'a [Unsourced],
+    unsourced_range: Option<(f64, f64)>,
 }
 
 /// What the aggregation of a row leaves for its total: the base's bounds and a floor it is below.
@@ -317,25 +345,43 @@ fn score_chunk(
         let nb = block.len();
         fill_block(views, &model.weights, block.clone(), scratch);
         for (k, row) in block.enumerate() {
-            let Scratch { sums, points, states, complete, base } = &mut *scratch;
-            let (combined, pre) = if complete[k] && additive {
+            let Scratch { sums, points, states, complete, base, zeros } = &mut *scratch;
+            let unsourced = count_unsourced(frame.unsourced, states, nb, k, row);
+            let (combined, pre) = if complete[k] && additive && unsourced == 0 {
                 let b = base[k];
                 (
                     Combined { base: Some(b), coverage: model.weights.full_coverage },
                     Pre { range: Some((b, b)), floor: None },
                 )
+            } else if complete[k] && additive && unsourced == views.len() {
+                // Nothing is backed: no coverage, and every factor ranges over its points.
+                let b = base[k];
+                let floor = frame.floors.check(&model.weights, 0.0, zeros);
+                (Combined { base: Some(b), coverage: 0.0 }, Pre { range: frame.unsourced_range, floor })
             } else {
                 if !complete[k] {
                     count_failed(&mut report.failed, states, nb, k, row);
                 }
                 let outcome = |f| stored(points, states, f * nb + k);
-                let combined = model.score(outcome, sums);
-                let floor = frame.floors.check(&model.weights, combined.coverage, &sums.observed);
-                let range = match combined.base {
-                    Some(b) if complete[k] => Some((b, b)),
-                    _ => base_bounds(model, &frame.ranges, outcome, sums),
-                };
-                (combined, Pre { range, floor })
+                let mut combined = model.score(outcome, sums);
+                if unsourced > 0 {
+                    // Unsourced values score, but back no coverage and bound like missing data.
+                    let sourced = |f: usize| match stored(points, states, f * nb + k) {
+                        Outcome::Observed(p) if frame.unsourced[f].at(row) => Outcome::Imputed(p),
+                        o => o,
+                    };
+                    combined.coverage = model.weights.coverage(&backed(&model.weights, sourced, sums));
+                    let floor = frame.floors.check(&model.weights, combined.coverage, &sums.observed);
+                    let range = base_bounds(model, &frame.ranges, sourced, sums);
+                    (combined, Pre { range, floor })
+                } else {
+                    let floor = frame.floors.check(&model.weights, combined.coverage, &sums.observed);
+                    let range = match combined.base {
+                        Some(b) if complete[k] => Some((b, b)),
+                        _ => base_bounds(model, &frame.ranges, outcome, sums),
+                    };
+                    (combined, Pre { range, floor })
+                }
             };
             let (reasons, categories) = keep.layout.slots(keep.reasons, keep.categories, row - rows.start);
             keep.summarizer.row(sums, |f| stored(points, states, f * nb + k), reasons, categories);
@@ -363,6 +409,19 @@ fn score_chunk(
         start += nb;
     }
     report
+}
+
+/// How many factors of row `row` (at `k` of a block of `nb`) have observed data that is unsourced.
+#[inline]
+fn count_unsourced(unsourced: &[Unsourced], states: &[u8], nb: usize, k: usize, row: usize) -> usize {
+    unsourced.iter().enumerate().filter(|(f, u)| states[f * nb + k] == OBSERVED && u.at(row)).count()
+}
+
+/// Fills `sums` over `outcome` (unsourced values as imputed) and returns its observed weight
+/// per category: what backs the coverage.
+fn backed<'s>(w: &Weights, outcome: impl Fn(usize) -> Outcome, sums: &'s mut Sums) -> &'s [f64] {
+    sums.fill(w, outcome);
+    &sums.observed
 }
 
 /// Counts row `row` (at `k` of a block of `nb`) against each factor it failed.

@@ -12,6 +12,7 @@ mod inputs;
 mod kernel;
 pub(crate) mod ledger;
 mod reasons;
+pub(crate) mod sourcing;
 mod states;
 mod worker;
 
@@ -19,7 +20,7 @@ pub(crate) use aggregate::{Outcome, nominal_base, nominal_shares, nominal_swing}
 pub use basis::Basis;
 pub use bounds::Bounds;
 pub(crate) use factor::Raw;
-pub(crate) use floors::not_rated_by;
+pub(crate) use floors::{Floors, not_rated_by};
 pub(crate) use kernel::EntityScore;
 pub use kernel::{NotRated, Status};
 pub use ledger::Ledger;
@@ -43,6 +44,8 @@ pub struct KindScores {
     pub table: Arc<EntityTable>,
     /// Raw value source of each factor.
     pub raw: Vec<Raw>,
+    /// Which rows of each factor rest on an unsourced value (see `evaluate::sourcing`).
+    pub(crate) unsourced: Vec<sourcing::Unsourced>,
     /// Resolved scale of each factor.
     pub scorers: Vec<Scorer>,
     /// Universe statistics of each factor with a relative scale.
@@ -98,16 +101,18 @@ pub(crate) fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diag
     for stage in &plan.stages {
         let table = Arc::clone(dataset.table(stage.kind));
         let schema = dataset.schema(stage.kind);
-        let raw = inputs::raw_inputs(stage, &table, schema, &scores, &plan.limits, sources, diags)?;
+        let (raw, unsourced) = inputs::raw_inputs(stage, &table, schema, &scores, &plan.limits, sources, diags)?;
         let (scorers, stats) = inputs::scorers(stage, &table, &raw);
         let model = aggregate::Model::new(&stage.rules);
+        let inputs = kernel::Inputs { raw: &raw, scorers: &scorers, unsourced: &unsourced };
         let (results, summaries) =
-            kernel::score_all(stage, &table, schema, &raw, &scorers, &model, &plan.limits, sources, diags)?;
+            kernel::score_all(stage, &table, schema, inputs, &model, &plan.limits, sources, diags)?;
         scores.kinds.push(KindScores {
             model,
             plan: Arc::clone(stage),
             table,
             raw,
+            unsourced,
             scorers,
             stats,
             results,
@@ -135,6 +140,19 @@ pub(crate) fn points(ks: &KindScores, scorers: &[Scorer]) -> Vec<f64> {
         }
     });
     out
+}
+
+/// Every row's backed factors, row-major like [`points`]: observed data that is not unsourced,
+/// what coverage and the coverage floors count (see `evaluate::sourcing`).
+pub(crate) fn backed(ks: &KindScores) -> Vec<bool> {
+    let views = factor::views(&ks.table, &ks.raw, &ks.scorers, &ks.plan.rules);
+    let nf = views.len();
+    (0..ks.table.len() * nf)
+        .map(|i| {
+            let (row, f) = (i / nf, i % nf);
+            matches!(views[f].outcome(row), Outcome::Observed(_)) && !ks.unsourced[f].at(row)
+        })
+        .collect()
 }
 
 /// Each factor's scale resolved against the rows `keep` admits only (relative scales see that

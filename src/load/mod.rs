@@ -4,6 +4,7 @@
 pub(crate) mod columnar;
 pub(crate) mod csv;
 pub(crate) mod dataset;
+pub(crate) mod long;
 pub(crate) mod rules;
 pub(crate) mod schema;
 pub(crate) mod sources;

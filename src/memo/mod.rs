@@ -4,6 +4,7 @@
 
 mod chart;
 mod entity;
+mod history;
 mod index;
 pub(crate) mod layout;
 mod methodology;
@@ -43,11 +44,12 @@ impl Selection {
     }
 }
 
-/// A memo with its waterfall chart.
+/// A memo with its waterfall chart and its history chart.
 #[derive(Clone, Debug)]
 pub(crate) struct Built {
     pub memo: Memo,
     pub chart: Chart,
+    pub history_chart: Option<history::HistoryChart>,
 }
 
 /// Everything one run renders.
@@ -128,6 +130,7 @@ fn build_kind(
     let rules = &ks.plan.rules;
     let positions = index::positions(ranking, ks.results.len());
     let rows: Vec<usize> = (0..ks.results.len()).filter(|&r| with_index || wanted[r]).collect();
+    let (histories, outlooks) = histories(session, ks, wanted);
     let built: Vec<(usize, Option<Built>, index::IndexRow)> = rows
         .par_iter()
         .map(|&row| {
@@ -141,10 +144,13 @@ fn build_kind(
                     stamp,
                     sources: &dataset.sources,
                     peers: peers::peers(ks, &positions, row),
+                    history: histories.get(row),
+                    outlook: outlooks.get(row).cloned(),
                 };
                 let memo = entity::memo(l, cx);
                 let chart = chart::waterfall(&memo, rules);
-                Built { memo, chart }
+                let history_chart = memo.history.as_ref().and_then(|h| history::chart(&memo.name, h, rules));
+                Built { memo, chart, history_chart }
             });
             (row, memo, summary)
         })
@@ -157,4 +163,22 @@ fn build_kind(
     }
     let index = with_index.then(|| index::kind_index(ks, ranking, &summaries));
     KindPart { index, memos }
+}
+
+/// Each entity's history at every date the data changes up to the view date, and its outlook,
+/// by row; empty when no memo of the kind is wanted or the observations were not kept.
+/// Problems of other dates' scoring were reported with the view date's, or are dropped.
+fn histories(
+    session: &Session,
+    ks: &KindScores,
+    wanted: &[bool],
+) -> (Vec<crate::history::EntityHistory>, Vec<crate::history::Outlook>) {
+    let dataset = &session.project.dataset;
+    let (Some(view), true) = (dataset.as_of, wanted.iter().any(|&w| w)) else { return (Vec::new(), Vec::new()) };
+    let inputs = crate::history::Inputs::of(session);
+    let mut diags = crate::diag::Diagnostics::new();
+    let dates = crate::history::event_dates(dataset, view);
+    let h = crate::history::history(&inputs, ks.kind(), &dates, None, &mut diags);
+    let outlooks = crate::history::outlooks(&inputs, ks.kind(), view, None, &mut diags);
+    (h.map(|h| h.entities).unwrap_or_default(), outlooks.unwrap_or_default())
 }

@@ -64,13 +64,20 @@ impl TableBuilder {
 
     /// Records where the rows from `first_row` on came from.
     pub(crate) fn origin(&mut self, first_row: Row, origin: Origin) {
-        if let (Some((start, Origin::Yaml(spans))), Origin::Yaml(more)) = (self.table.origins.last_mut(), &origin)
-            && *start as usize + spans.len() == first_row as usize
-        {
-            spans.extend(more.iter().copied());
-            return;
+        match (self.table.origins.last_mut(), &origin) {
+            (Some((start, Origin::Yaml(spans))), Origin::Yaml(more))
+                if *start as usize + spans.len() == first_row as usize =>
+            {
+                spans.extend(more.iter().copied());
+            }
+            // Rows a long file defines one at a time join its block.
+            (Some((start, Origin::Csv { file, lines })), Origin::Csv { file: f, lines: more })
+                if file == f && *start as usize + lines.len() == first_row as usize =>
+            {
+                lines.extend(more.iter().copied());
+            }
+            _ => self.table.origins.push((first_row, origin)),
         }
-        self.table.origins.push((first_row, origin));
     }
 
     pub(crate) fn set_provenance(&mut self, row: Row, attr: AttrId, p: Provenance) {

@@ -19,7 +19,7 @@ pub(crate) use dataset::{AttrDecl, AttrId, AttrType, EntityTable, Exposure, Kind
 pub use dataset::{Column, Dataset};
 pub use date::Date;
 pub use kind::Kind;
-pub(crate) use names::{ID_HINT, RESERVED_ATTRIBUTES, is_identifier, is_valid_name};
+pub(crate) use names::{GRADE_HINT, ID_HINT, RESERVED_ATTRIBUTES, is_grade, is_identifier, is_valid_name};
 pub(crate) use ruleset::{
     Adjustment, Aggregation, Category, Condition, CoverageFloors, Factor, Gate, GateAction, GateMissing, Input,
     Missing, Rating,

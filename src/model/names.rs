@@ -24,6 +24,15 @@ pub(crate) fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// A source grade: `A`, `B`, `C`, or a split such as `A/B`.
+pub(crate) fn is_grade(g: &str) -> bool {
+    let parts: Vec<&str> = g.split('/').collect();
+    parts.len() <= 2 && parts.iter().all(|p| matches!(*p, "A" | "B" | "C"))
+}
+
+/// How to write a grade, for the hints of E107.
+pub(crate) const GRADE_HINT: &str = "A: primary source; B: reputable secondary; C: indicative. `A/B` marks a split";
+
 /// Attribute names taken by the entity itself.
 pub(crate) const RESERVED_ATTRIBUTES: &[&str] =
     &["id", "name", "kind", "headquarters", "exposure", "has", "get", "as_of"];

@@ -45,6 +45,12 @@ impl Provenance {
         *self == Provenance::default()
     }
 
+    /// Whether the value says what it rests on: a source (`source:` or `cite:`) or an
+    /// analyst's judgment with its rationale. A value without either is a bare, unsourced value.
+    pub fn is_backed(&self) -> bool {
+        self.source.is_some() || !self.cite.is_empty() || self.judgment.is_some()
+    }
+
     /// Not yet published, or about a period not yet begun, at the view date: what `--as-of`
     /// withholds. Undated facts are never withheld (dates compare as [`Date`] orders them: a
     /// month or year is its first day). See [`super::series`].

@@ -11,7 +11,7 @@ use super::encode::table::text_table;
 use super::encode::{Column, Encoder, Value};
 use crate::evaluate::KindScores;
 use crate::fmt::json_number;
-use crate::robust::{Flip, Report};
+use crate::robust::{Flip, Report, WeightFlip};
 use crate::scale::RawValue;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -75,7 +75,31 @@ pub(crate) fn flip_json(ks: &KindScores, f: &Flip) -> Json {
     Json::Object(o)
 }
 
-/// The whole report: `flips`, `oat`, `smaa` (null when not run) and `leave_one_out`.
+/// One weight flip as JSON: `entity`, `weight` (a factor or category id), `of` (`factor` or
+/// `category`), `direction`, `from_weight`, `weight_to` and `change` (as a fraction; null when
+/// out of reach), the band it moves into, and the cap gate that holds it.
+pub(crate) fn weight_flip_json(ks: &KindScores, f: &WeightFlip) -> Json {
+    let of = match f.weight {
+        crate::robust::WeightId::Factor(_) => "factor",
+        crate::robust::WeightId::Category(_) => "category",
+    };
+    let mut o = Map::new();
+    o.insert("entity".into(), ks.table.id(f.row).into());
+    o.insert("weight".into(), f.weight.name(ks).into());
+    o.insert("of".into(), of.into());
+    o.insert("direction".into(), f.direction.word().into());
+    o.insert("from_weight".into(), json_number(f.from));
+    o.insert("weight_to".into(), opt(f.to));
+    o.insert("change".into(), opt(f.change()));
+    o.insert("to".into(), band(ks, f.band).into());
+    if let Some(g) = f.capped_by {
+        o.insert("capped_by".into(), ks.plan.rules.gates[g].id.clone().into());
+    }
+    Json::Object(o)
+}
+
+/// The whole report: `flips` (points flips, then weight flips), `oat`, `smaa` (null when not
+/// run) and `leave_one_out`.
 pub(crate) fn json(ks: &KindScores, r: &Report) -> Json {
     let id = |row: usize| Json::from(ks.table.id(row));
     let oat: Vec<Json> = r
@@ -109,7 +133,7 @@ pub(crate) fn json(ks: &KindScores, r: &Report) -> Json {
         .map(|l| json!({"removed": id(l.removed), "order_changed": l.order_changed, "spearman": opt(l.spearman)}))
         .collect();
     json!({
-        "flips": r.flips.iter().map(|f| flip_json(ks, f)).collect::<Vec<_>>(),
+        "flips": r.flips.iter().map(|f| flip_json(ks, f)).chain(r.weight_flips.iter().map(|f| weight_flip_json(ks, f))).collect::<Vec<_>>(),
         "oat": oat,
         "smaa": smaa,
         "leave_one_out": loo,
@@ -146,6 +170,23 @@ fn rows(mut enc: impl Encoder, ks: &KindScores, r: &Report) -> io::Result<Vec<u8
             },
         ];
         enc.row(&row)?;
+    }
+    for f in &r.weight_flips {
+        let text = match f.capped_by {
+            Some(g) => format!("capped: {}", ks.plan.rules.gates[g].id),
+            None => band(ks, f.band).to_string(),
+        };
+        enc.row(&[
+            Value::Text("weight_flips"),
+            Value::Text(ks.table.id(f.row)),
+            Value::Text(f.weight.name(ks)),
+            Value::Text(f.direction.word()),
+            Value::Number(f.change()),
+            Value::Rank(None),
+            Value::Number(f.to),
+            none,
+            Value::Text(&text),
+        ])?;
     }
     for o in &r.oat {
         let top = o.top.map_or("", |t| ks.table.id(t));
@@ -234,12 +275,55 @@ pub(crate) fn flip_table(ks: &KindScores, flips: &[Flip]) -> io::Result<Vec<u8>>
     text_table(&columns, &rows, false)
 }
 
+/// The weight flips of some entities as table rows: entity, weight, the band, the weight now,
+/// the weight that flips and the change.
+pub(crate) fn weight_flip_table(ks: &KindScores, flips: &[WeightFlip]) -> io::Result<Vec<u8>> {
+    let columns = [
+        Column::new("entity", Some("entity"), false),
+        Column::new("weight", Some("weight"), false).whole(),
+        Column::new("to", Some("to"), false).whole(),
+        Column::new("now", Some("weight now"), true),
+        Column::new("needed", Some("weight needed"), true),
+        Column::new("change", Some("change"), true),
+    ];
+    let notes: Vec<Option<String>> = flips
+        .iter()
+        .map(|f| match (f.capped_by, f.to) {
+            (Some(g), _) => Some(format!("capped by {}", ks.plan.rules.gates[g].id)),
+            (None, None) => Some("out of reach".into()),
+            _ => None,
+        })
+        .collect();
+    let rows: Vec<Vec<Value<'_>>> = flips
+        .iter()
+        .zip(&notes)
+        .map(|(f, note)| {
+            vec![
+                Value::Text(ks.table.id(f.row)),
+                Value::Text(f.weight.name(ks)),
+                Value::Text(band(ks, f.band)),
+                Value::Number(Some(f.from)),
+                Value::Number(f.to),
+                match note {
+                    Some(n) => Value::Text(n),
+                    None => Value::Share(f.change().unwrap_or(0.0)),
+                },
+            ]
+        })
+        .collect();
+    text_table(&columns, &rows, false)
+}
+
 fn write_table(out: &mut dyn Write, ks: &KindScores, r: &Report) -> io::Result<()> {
     let rules = &ks.plan.rules;
     writeln!(out, "{} robustness · rule set {} {}", ks.kind(), rules.name, rules.version)?;
     if !r.flips.is_empty() {
         writeln!(out, "\nFlip points: the smallest change of a factor's points that moves the rating a band")?;
         out.write_all(&flip_table(ks, &r.flips)?)?;
+    }
+    if !r.weight_flips.is_empty() {
+        writeln!(out, "\nWeight flips: the weight that alone moves the rating a band, nearest the weight now")?;
+        out.write_all(&weight_flip_table(ks, &r.weight_flips)?)?;
     }
     if !r.oat.is_empty() {
         writeln!(out, "\nOne weight at a time: the top entity and Kendall's tau-b against the base ranking")?;

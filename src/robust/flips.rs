@@ -63,7 +63,7 @@ pub(crate) fn flips(ks: &KindScores, m: &Matrix) -> Vec<Flip> {
 /// The flips of one row (none when it is excluded or has no score).
 pub(crate) fn of_row(rules: &RuleSet, model: &Model, m: &Matrix, sums: &mut Sums, row: usize) -> Vec<Flip> {
     let mut out = Vec::new();
-    if !m.fixed[row].ranked {
+    if !m.fixed[row].ranked || m.below_floor(model, sums, row) {
         return out;
     }
     let points = m.row(row);

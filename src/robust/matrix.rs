@@ -4,7 +4,7 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::evaluate::aggregate::{Model, Sums};
-use crate::evaluate::{KindScores, Outcome, Status};
+use crate::evaluate::{Floors, KindScores, NotRated, Outcome, Status};
 use crate::model::{GateAction, RuleSet};
 use crate::scale::Scorer;
 
@@ -17,7 +17,9 @@ pub(crate) struct Fixed {
     pub cap: Option<usize>,
     /// The fired cap gate that caps hardest.
     pub cap_gate: Option<usize>,
-    /// Whether the row takes part in the ranking (scored: not excluded, not "not rated").
+    /// Whether the row can take part in the ranking: not excluded, not withheld by a
+    /// `not_rated` gate. A row below a coverage floor can: the floors are checked under each
+    /// set of weights ([`Matrix::below_floor`]), since coverage moves with them.
     pub ranked: bool,
 }
 
@@ -32,6 +34,12 @@ pub(crate) struct Matrix {
     pub complete: Vec<bool>,
     /// Per row: adjustments, caps, exclusion.
     pub fixed: Vec<Fixed>,
+    /// `[row * nf + f]`: whether the factor's data is observed and backed (what coverage counts).
+    backed: Vec<bool>,
+    /// Per row: whether every factor is backed (full coverage under any weights).
+    all_backed: Vec<bool>,
+    /// The rule set's coverage floors, if it has any.
+    floors: Option<Floors>,
 }
 
 /// A condition reads the score or the rating when its text names `score` or `rating` other
@@ -91,7 +99,10 @@ impl Fixed {
             adjust,
             cap: cap.map(|c| c.0),
             cap_gate: cap.map(|c| c.1),
-            ranked: matches!(res.status, Status::Scored | Status::NoData),
+            ranked: matches!(
+                res.status,
+                Status::Scored | Status::NoData | Status::NotRated(NotRated::Coverage | NotRated::Category(_))
+            ),
         }
     }
 }
@@ -103,7 +114,27 @@ impl Matrix {
         let points = crate::evaluate::points(ks, scorers);
         let complete = points.chunks(nf.max(1)).map(|r| r.iter().all(|p| !p.is_nan())).collect();
         let fixed = (0..ks.table.len()).map(|row| Fixed::of(&ks.plan.rules, ks, row)).collect();
-        Matrix { nf, points, complete, fixed }
+        let floors = Some(Floors::new(&ks.plan.rules)).filter(Floors::any);
+        let backed = if floors.is_some() { crate::evaluate::backed(ks) } else { Vec::new() };
+        let all_backed = backed.chunks(nf.max(1)).map(|r| r.iter().all(|b| *b)).collect();
+        Matrix { nf, points, complete, fixed, backed, all_backed, floors }
+    }
+
+    /// Whether a row falls below a coverage floor under `model`'s weights (then it is not rated
+    /// and takes no rank). Uses `sums.observed` as scratch.
+    pub(crate) fn below_floor(&self, model: &Model, sums: &mut Sums, row: usize) -> bool {
+        let Some(floors) = &self.floors else { return false };
+        if self.all_backed[row] {
+            return false;
+        }
+        let w = &model.weights;
+        sums.observed.iter_mut().for_each(|x| *x = 0.0);
+        for (f, &b) in self.backed[row * self.nf..(row + 1) * self.nf].iter().enumerate() {
+            if b {
+                sums.observed[w.category[f]] += w.factor[f];
+            }
+        }
+        floors.check(w, w.coverage(&sums.observed), &sums.observed).is_some()
     }
 
     /// How many rows.
@@ -123,9 +154,9 @@ impl Matrix {
         Some((combined.base? + self.fixed[row].adjust).clamp(0.0, 100.0))
     }
 
-    /// The total of a row under `model`, if it is ranked.
+    /// The total of a row under `model`, if it is ranked (and meets the floors under it).
     pub(crate) fn total(&self, model: &Model, sums: &mut Sums, row: usize) -> Option<f64> {
-        if !self.fixed[row].ranked {
+        if !self.fixed[row].ranked || self.below_floor(model, sums, row) {
             return None;
         }
         self.total_of(model, sums, row, self.row(row))

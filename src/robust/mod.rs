@@ -14,6 +14,7 @@ pub(crate) mod matrix;
 pub(crate) mod oat;
 pub(crate) mod smaa;
 mod stats;
+pub(crate) mod weight_flips;
 
 #[cfg(test)]
 pub(crate) use flips::Direction;
@@ -22,6 +23,7 @@ pub(crate) use loo::LeftOut;
 pub(crate) use matrix::Matrix;
 pub(crate) use oat::{Oat, WeightId};
 pub(crate) use smaa::{Acceptability, Sampling};
+pub(crate) use weight_flips::WeightFlip;
 
 use crate::diag::{Code, Diagnostic};
 use crate::evaluate::KindScores;
@@ -49,6 +51,8 @@ pub(crate) struct Settings {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Report {
     pub flips: Vec<Flip>,
+    /// The weight flips, run with the flips.
+    pub weight_flips: Vec<WeightFlip>,
     pub oat: Vec<Oat>,
     pub smaa: Option<(Sampling, Vec<Acceptability>)>,
     pub leave_one_out: Vec<LeftOut>,
@@ -86,6 +90,7 @@ pub(crate) fn analyse(ks: &KindScores, settings: &Settings) -> Result<Report, Ve
     let on = |a| settings.analyses.contains(&a);
     Ok(Report {
         flips: if on(Analysis::Flips) { flips::flips(ks, &m) } else { Vec::new() },
+        weight_flips: if on(Analysis::Flips) { weight_flips::weight_flips(ks, &m) } else { Vec::new() },
         oat: if on(Analysis::Oat) { oat::oat(ks, &m, &settings.deltas) } else { Vec::new() },
         smaa: on(Analysis::Smaa).then(|| (settings.sampling.clone(), smaa::smaa(ks, &m, &settings.sampling))),
         leave_one_out: if on(Analysis::Loo) { loo::leave_one_out(ks, &m) } else { Vec::new() },
@@ -100,6 +105,15 @@ pub(crate) fn entity_flips(ks: &KindScores, row: usize) -> Vec<Flip> {
     }
     let m = Matrix::new(ks, &ks.scorers);
     flips::of_row(&ks.plan.rules, &ks.model, &m, &mut Sums::new(ks.plan.rules.categories.len()), row)
+}
+
+/// The weight flips of one entity (for `explain` and memos), empty as [`entity_flips`] is.
+pub(crate) fn entity_weight_flips(ks: &KindScores, row: usize) -> Vec<WeightFlip> {
+    if !matrix::check_conditions(&ks.plan.rules).is_empty() {
+        return Vec::new();
+    }
+    let m = Matrix::new(ks, &ks.scorers);
+    weight_flips::of_row(ks, &m, &mut Sums::new(ks.plan.rules.categories.len()), row)
 }
 
 #[cfg(test)]

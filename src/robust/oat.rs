@@ -80,14 +80,16 @@ pub(crate) fn scaled(ks: &KindScores, weight: WeightId, by: f64) -> Model {
 pub(crate) fn oat(ks: &KindScores, m: &Matrix, deltas: &[f64]) -> Vec<Oat> {
     let nc = ks.plan.rules.categories.len();
     let base = totals(m, &ks.model, nc);
-    let ranked: Vec<usize> = (0..base.len()).filter(|&r| base[r].is_some()).collect();
-    let base_ranked: Vec<f64> = ranked.iter().map(|&r| base[r].unwrap_or(0.0)).collect();
     let mut out = Vec::new();
     for weight in WeightId::all(ks) {
         for &delta in deltas {
             let t = totals(m, &scaled(ks, weight, 1.0 + delta), nc);
-            let new: Vec<f64> = ranked.iter().map(|&r| t[r].unwrap_or(0.0)).collect();
-            out.push(Oat { weight, delta, top: top(ks, &t), kendall_tau: kendall_tau_b(&base_ranked, &new) });
+            // Over the rows ranked both times: a row a coverage floor withholds under one set
+            // of weights has no place in that ranking.
+            let both: Vec<usize> = (0..base.len()).filter(|&r| base[r].is_some() && t[r].is_some()).collect();
+            let before: Vec<f64> = both.iter().map(|&r| base[r].unwrap_or(0.0)).collect();
+            let new: Vec<f64> = both.iter().map(|&r| t[r].unwrap_or(0.0)).collect();
+            out.push(Oat { weight, delta, top: top(ks, &t), kendall_tau: kendall_tau_b(&before, &new) });
         }
     }
     out

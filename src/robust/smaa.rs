@@ -179,12 +179,14 @@ fn score_block(m: &Matrix, models: &[Model], ranked: &[u32], additive: bool, t: 
                     *a += s[f] * p[f];
                 }
             }
-            for (i, a) in acc.iter().take(models.len()).enumerate() {
-                t.totals[i * n + r] = (a + adjust).clamp(0.0, 100.0);
+            for (i, (a, model)) in acc.iter().zip(models).enumerate() {
+                // Below a coverage floor under these weights: not rated, no rank.
+                let floored = m.below_floor(model, &mut t.sums, r);
+                t.totals[i * n + r] = if floored { f64::NAN } else { (a + adjust).clamp(0.0, 100.0) };
             }
         } else {
             for (i, model) in models.iter().enumerate() {
-                t.totals[i * n + r] = m.total(model, &mut t.sums, r).unwrap_or(0.0);
+                t.totals[i * n + r] = m.total(model, &mut t.sums, r).unwrap_or(f64::NAN);
             }
         }
     }
@@ -194,7 +196,7 @@ fn score_block(m: &Matrix, models: &[Model], ranked: &[u32], additive: bool, t: 
 fn count(t: &mut Tally, ranked: &[u32], n: usize, i: usize, k: usize, s: u32) {
     let totals = &t.totals[i * n..(i + 1) * n];
     t.order.clear();
-    t.order.extend(ranked.iter().map(|&r| (totals[r as usize], r)));
+    t.order.extend(ranked.iter().map(|&r| (totals[r as usize], r)).filter(|(t, _)| !t.is_nan()));
     let by_total = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0);
     if k < t.order.len() {
         // Only the first k ranks count: the k-th best total and everything at least as good.

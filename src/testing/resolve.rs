@@ -306,6 +306,9 @@ fn inline(
     Some(new)
 }
 
+/// The source a rule-test case's bare values carry.
+const PREMISE: &str = "premise of a rule-test case";
+
 fn values(
     cx: &Cx<'_>,
     path: &YamlPath,
@@ -323,7 +326,12 @@ fn values(
             }
             continue;
         };
-        let Some((value, prov, vpath)) = split_sourced(cx.doc, &apath, raw, diags) else { continue };
+        let Some((value, mut prov, vpath)) = split_sourced(cx.doc, &apath, raw, diags) else { continue };
+        if !raw.is_mapping() {
+            // A bare value of a case is the case's premise, not a fact from the world: it backs
+            // coverage like a sourced one. `{value: X}` without a source stays unsourced.
+            prov.source = Some(PREMISE.to_string());
+        }
         match convert(&value, schema.decl(attr)) {
             Ok(cell) => new.values.push((attr, cell, prov)),
             Err(p) => {

@@ -623,7 +623,11 @@ fn commercial_scripts_weigh_growth_losses_and_funding() {
     assert_eq!(num(&raw, "cash_cow", "competition"), Some(80.0), "tier 1: leader with platform reach");
     assert_eq!(num(&raw, "bare", "competition"), None);
     assert_eq!(num(&raw, "burner", "financing"), Some(15.0), "under a year of cash");
-    assert_eq!(num(&raw, "listed_burner", "financing"), Some(25.0), "+30 for the IPO, −20 for 150x sales");
+    assert_eq!(
+        num(&raw, "listed_burner", "financing"),
+        Some(45.0),
+        "+30 for the IPO; the 150x sales price is scored by valuation, not here"
+    );
     assert_eq!(num(&raw, "cash_cow", "financing"), Some(80.0));
     assert_eq!(num(&raw, "bare", "financing"), None);
 }

@@ -89,7 +89,7 @@ impl Case {
             s.push_str(&format!("  - id: e{i}\n    name: E{i}\n    attributes:\n"));
             for (j, v) in self.values[i].iter().enumerate() {
                 if let Some(v) = v {
-                    s.push_str(&format!("      x{j}: {}\n", yaml_number(*v)));
+                    s.push_str(&format!("      x{j}: {{ value: {}, source: \"generated case\" }}\n", yaml_number(*v)));
                 }
             }
         }

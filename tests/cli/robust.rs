@@ -169,3 +169,45 @@ fn robust_test(args: &[&str]) -> crate::Run {
         .args(args)
         .run()
 }
+
+/// Weight flips on `robust/weights` (e at 45, Neutral; S_a = (80·w_x + 40·w_y)/(w_x + w_y) = 60,
+/// S_b = 30; total = (W_a·S_a + W_b·S_b)/(W_a + W_b)). Falling below 40 needs S_a < 50 through
+/// a factor weight — w_x < 1/3 or w_y > 3 — or, through a category weight, W_a < 1/2 or W_b > 2.
+/// Rising to 65 needs more than either category can give (S_a ≤ 80 with w_y > 0, and b is z alone).
+#[test]
+fn weight_flips_are_the_weights_worked_out_by_hand() {
+    let doc: Value =
+        serde_json::from_str(&robust("robust/weights", &["--analyses", "flips", "--format", "json"]).stdout)
+            .expect("JSON");
+    let flips = doc["flips"].as_array().expect("flips");
+    let weight = |w: &str, dir: &str| {
+        flips
+            .iter()
+            .find(|f| f["weight"] == w && f["direction"] == dir)
+            .unwrap_or_else(|| panic!("no {w} {dir}: {flips:?}"))
+    };
+    for (w, of, edge, below) in [
+        ("x", "factor", 1.0 / 3.0, true),
+        ("y", "factor", 3.0, false),
+        ("a", "category", 0.5, true),
+        ("b", "category", 2.0, false),
+    ] {
+        let f = weight(w, "down");
+        assert_eq!(f["of"], of);
+        assert_eq!(f["to"], "Underweight");
+        assert_eq!(f["from_weight"], 1.0);
+        let to = f["weight_to"].as_f64().expect("a weight");
+        assert!((to - edge).abs() < 1e-12, "{w}: {to} vs {edge}");
+        // At the edge itself the total is exactly 40, still Neutral: the flip lies past it.
+        assert!(if below { to < edge } else { to > edge }, "{w}: {to} is on the wrong side of {edge}");
+        assert!((f["change"].as_f64().expect("change") - (edge - 1.0)).abs() < 1e-12);
+    }
+    for w in ["x", "y", "z", "a", "b"] {
+        assert_eq!(weight(w, "up")["weight_to"], Value::Null, "{w} cannot lift e to 65");
+    }
+    assert_eq!(weight("z", "down")["weight_to"], Value::Null, "z is alone in b: its weight changes nothing");
+    let table = robust("robust/weights", &["--analyses", "flips"]).stdout;
+    assert!(table.contains("Weight flips: the weight that alone moves the rating a band"), "{table}");
+    let csv = robust("robust/weights", &["--analyses", "flips", "--format", "csv"]).stdout;
+    assert!(csv.lines().any(|l| l.starts_with("weight_flips,e,b,down,")), "{csv}");
+}

@@ -9,6 +9,7 @@ mod locate;
 mod sparse_data;
 mod unreachable_band;
 mod unreachable_rating;
+mod unsourced_value;
 mod unused_attribute;
 
 use std::sync::Arc;
@@ -49,6 +50,7 @@ const LINTS: &[Lint] = &[
     ineffective_override::check,
     gate_firing::check,
     sparse_data::check,
+    unsourced_value::check,
 ];
 
 /// Runs every lint over a project whose files are valid.

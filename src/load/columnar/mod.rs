@@ -54,6 +54,24 @@ impl TableFormat {
     }
 }
 
+/// Whether a universe file has the long layout (one row per observation, see
+/// [`crate::load::long`]). Only CSV is read long so far.
+pub(crate) fn is_long(path: &Path) -> bool {
+    TableFormat::of(path).is_none_or(|f| f == TableFormat::Csv) && super::csv::is_long_csv(path)
+}
+
+/// Reads one long-layout universe file into the builders; the registry ids it cites go into `cited`.
+pub(crate) fn read_long(
+    path: &Path,
+    file: FileId,
+    checked: (&[KindSchema; 3], &crate::model::Sources),
+    builders: &mut [TableBuilder; 3],
+    cited: &mut std::collections::HashSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    super::csv::read_long_csv(path, file, checked, builders, cited, diags);
+}
+
 /// Reads one universe file (CSV, Parquet or Arrow IPC) into the per-kind table builders.
 pub(crate) fn read_universe(
     path: &Path,

@@ -108,7 +108,7 @@ pub(crate) fn plan_columns(
 
 /// The header's names with the column (in characters, from 1) each starts at; a name may be
 /// quoted (`"id","name"`, with `""` for a quote inside).
-fn header_fields(header: &str) -> Vec<(String, usize)> {
+pub(super) fn header_fields(header: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     let (mut field, mut start, mut quoted, mut col) = (String::new(), 1, false, 0);
     let mut chars = header.chars().peekable();

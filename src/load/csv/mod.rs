@@ -13,6 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic, Problem};
+use crate::model::series::Cell;
 use crate::model::{AttrType, Column, Date, Kind, KindSchema, Origin, Row, Strings};
 use crate::model::{RawRelation, TableBuilder};
 use crate::source::FileId;
@@ -26,7 +27,10 @@ const BLOCK_BYTES: usize = 8 << 20;
 const MAX_LINE_BYTES: usize = 256 << 20;
 
 pub(crate) mod header;
+mod long;
 mod quoted;
+
+pub(crate) use long::{is_long_csv, read_long_csv};
 
 use header::{ColumnRole, Plan, plan_header};
 use quoted::read_quoted;
@@ -67,15 +71,8 @@ fn read_csv_inner(
     errors: &mut Vec<Diagnostic>,
 ) -> std::io::Result<()> {
     let (records, quoted) = survey(path)?;
-    let mut reader = BufReader::with_capacity(1 << 20, open(path)?);
-    let mut header = String::new();
-    (&mut reader).take(MAX_LINE_BYTES as u64 + 1).read_line(&mut header)?;
-    if header.len() > MAX_LINE_BYTES {
-        errors.push(long_line(file, 1));
-        return Ok(());
-    }
-    let header = header.trim_start_matches('\u{feff}').trim_end_matches(['\n', '\r']);
-    let Some(plan) = plan_header(header, file, schemas, errors) else {
+    let Some((reader, header)) = read_header(path, file, errors)? else { return Ok(()) };
+    let Some(plan) = plan_header(&header, file, schemas, errors) else {
         return Ok(());
     };
     for b in builders.iter_mut() {
@@ -84,6 +81,24 @@ fn read_csv_inner(
         }
     }
     if quoted { read_quoted(reader, &plan, builders, errors) } else { read_parallel(reader, &plan, builders, errors) }
+}
+
+/// Opens the file and reads its header line (without a byte-order mark or line end); `None`
+/// when the line is too long (reported).
+fn read_header(
+    path: &Path,
+    file: FileId,
+    errors: &mut Vec<Diagnostic>,
+) -> std::io::Result<Option<(BufReader<File>, String)>> {
+    let mut reader = BufReader::with_capacity(1 << 20, open(path)?);
+    let mut header = String::new();
+    (&mut reader).take(MAX_LINE_BYTES as u64 + 1).read_line(&mut header)?;
+    if header.len() > MAX_LINE_BYTES {
+        errors.push(long_line(file, 1));
+        return Ok(None);
+    }
+    let header = header.trim_start_matches('\u{feff}').trim_end_matches(['\n', '\r']).to_string();
+    Ok(Some((reader, header)))
 }
 
 /// Opens a regular file (a pipe or device is refused before it is opened).
@@ -264,41 +279,43 @@ fn column_of(fields: &[&str], i: usize) -> usize {
 
 /// Stores a non-empty cell in the last row of its column.
 pub(crate) fn store_cell(col: &mut Column, ty: AttrType, field: &str, name: &str) -> Result<(), Problem> {
-    match (col, ty) {
-        (Column::Number(v), _) => {
-            let x = fast_float2::parse::<f64, _>(field).map_err(|_| {
-                Problem::new(
-                    Code::AttributeType,
-                    format!("attribute `{name}` is declared number, but this is `{field}`"),
-                )
-            })?;
+    match (col, parse_cell(ty, field, name)?) {
+        (Column::Number(v), Cell::Number(x)) => set_last(v, x),
+        (Column::Bool(v), Cell::Bool(b)) => set_last(v, Some(b)),
+        (Column::Text(v), Cell::Text(t)) => set_last(v, Some(t)),
+        (Column::Date(v), Cell::Date(d)) => set_last(v, Some(d)),
+        (Column::List(v), Cell::List(l)) => set_last(v, Some(l)),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A non-empty cell converted to the attribute's declared type (the CSV spelling: `true`,
+/// `false`, dates `YYYY[-MM[-DD]]`, lists `a;b;c`).
+pub(crate) fn parse_cell(ty: AttrType, field: &str, name: &str) -> Result<Cell, Problem> {
+    let declared = |t: &str| {
+        Problem::new(Code::AttributeType, format!("attribute `{name}` is declared {t}, but this is `{field}`"))
+    };
+    Ok(match ty {
+        AttrType::Number => {
+            let x = fast_float2::parse::<f64, _>(field).map_err(|_| declared("number"))?;
             if !x.is_finite() {
                 return Err(Problem::new(Code::BadNumber, format!("`{field}` is not a finite number")));
             }
-            set_last(v, x);
+            Cell::Number(x)
         }
-        (Column::Bool(v), _) => match field {
-            "true" => set_last(v, Some(true)),
-            "false" => set_last(v, Some(false)),
-            _ => {
-                return Err(Problem::new(
-                    Code::AttributeType,
-                    format!("attribute `{name}` is declared bool, but this is `{field}`"),
-                ));
-            }
+        AttrType::Bool => match field {
+            "true" => Cell::Bool(true),
+            "false" => Cell::Bool(false),
+            _ => return Err(declared("bool")),
         },
-        (Column::Text(v), _) => set_last(v, Some(Arc::from(field))),
-        (Column::Date(v), _) => {
-            let d = Date::parse(field)
-                .ok_or_else(|| Problem::new(Code::BadDate, format!("`{field}` is not a date (YYYY-MM-DD)")))?;
-            set_last(v, Some(d));
-        }
-        (Column::List(v), _) => {
-            let items: Vec<Arc<str>> = field.split(';').map(|s| Arc::from(s.trim())).collect();
-            set_last(v, Some(items.into()));
-        }
-    }
-    Ok(())
+        AttrType::Text => Cell::Text(Arc::from(field)),
+        AttrType::Date => Cell::Date(
+            Date::parse(field)
+                .ok_or_else(|| Problem::new(Code::BadDate, format!("`{field}` is not a date (YYYY-MM-DD)")))?,
+        ),
+        AttrType::List => Cell::List(field.split(';').map(|s| Arc::from(s.trim())).collect::<Vec<_>>().into()),
+    })
 }
 
 fn set_last<T>(v: &mut [T], x: T) {

@@ -17,10 +17,29 @@ pub(super) fn read_quoted(
     builders: &mut [TableBuilder; 3],
     errors: &mut Vec<Diagnostic>,
 ) -> std::io::Result<()> {
+    let mut out = Parsed::new(plan, builders, 0);
+    let mut ended = Vec::new();
+    each_record(reader, plan.roles.len(), plan.file, &mut ended, |fields, line, _| {
+        parse_record(fields, line, plan, &mut out)
+    });
+    out.errors.extend(ended);
+    append(out, plan, builders, errors);
+    Ok(())
+}
+
+/// Reads the records after the header (line 1) one by one, quoted fields and all, handing each
+/// record that is not blank to `each` with its line; a quote never closed on a row of fewer
+/// than `width` fields, or a malformed record, ends the file with a diagnostic.
+pub(super) fn each_record(
+    reader: BufReader<File>,
+    width: usize,
+    file: crate::source::FileId,
+    errors: &mut Vec<Diagnostic>,
+    mut each: impl FnMut(&[&str], usize, &mut Vec<Diagnostic>),
+) {
     let newlines = std::rc::Rc::new(std::cell::RefCell::new(Newlines::default()));
     let counting = Counting { inner: reader, offset: 0, newlines: std::rc::Rc::clone(&newlines) };
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(counting);
-    let mut out = Parsed::new(plan, builders, 0);
     let mut record = csv::StringRecord::new();
     // The header is line 1; records are located by byte offset (the csv crate's own line
     // count runs one short on CRLF files).
@@ -35,25 +54,23 @@ pub(super) fn read_quoted(
                     continue;
                 }
                 // A short row whose last field spans lines: a quote opened and never closed.
-                if fields.len() != plan.roles.len() && fields.last().is_some_and(|f| f.contains('\n')) {
-                    out.errors.push(
+                if fields.len() != width && fields.last().is_some_and(|f| f.contains('\n')) {
+                    errors.push(
                         Diagnostic::error(Code::CsvFormat, "a quoted field opened on this row is never closed")
-                            .at_line_col(plan.file, line, 1)
+                            .at_line_col(file, line, 1)
                             .hint("close the quote; a quote inside a quoted field is written twice (`\"\"`)"),
                     );
                     break;
                 }
-                parse_record(&fields, line, plan, &mut out);
+                each(&fields, line, errors);
             }
             Err(e) => {
                 let line = line_at(e.position().map_or(0, |p| p.byte()));
-                out.errors.push(Diagnostic::error(Code::CsvFormat, e.to_string()).at_line_col(plan.file, line, 1));
+                errors.push(Diagnostic::error(Code::CsvFormat, e.to_string()).at_line_col(file, line, 1));
                 break;
             }
         }
     }
-    append(out, plan, builders, errors);
-    Ok(())
 }
 
 /// Byte offsets of the newlines read so far but not yet passed, and how many were passed.
