@@ -9,11 +9,10 @@ use parquet::errors::ParquetError;
 use rayon::prelude::*;
 
 use super::{BATCH_ROWS, Located, cells, plan_schema};
-use crate::load::csv::{Parsed, append};
 use crate::diag::Diagnostic;
+use crate::load::csv::{Parsed, append};
 use crate::model::{KindSchema, TableBuilder};
 use crate::source::FileId;
-
 
 pub(super) fn read(
     path: &Path,
