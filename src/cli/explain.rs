@@ -133,14 +133,8 @@ fn outlook(
     common: &Common,
 ) -> Result<Option<crate::history::Outlook>, Error> {
     let Some(view) = session.project.dataset.as_of else { return Ok(None) };
-    let inputs = crate::history::Inputs {
-        dataset: &session.project.dataset,
-        plan: &session.plan,
-        sources: &session.project.ws.sources,
-    };
     let mut diags = crate::diag::Diagnostics::new();
-    let dates = [view.month_end_after(-12).min(view), view];
-    let h = crate::history::history(&inputs, kind, &dates, Some(&[row]), &mut diags);
+    let o = crate::history::outlooks(&crate::history::Inputs::of(session), kind, view, Some(&[row]), &mut diags);
     common.report(&diags, sources);
-    Ok(h.and_then(|mut h| h.entities.pop()).map(|e| e.outlook))
+    Ok(o.and_then(|mut o| o.pop()))
 }

@@ -1,12 +1,13 @@
 //! `thesis history [ID...] (--dates D1,D2,... | --from D --to D --every month|quarter|year)`:
 //! score, rank and rating at each view date, the rating changes with their causes, the outlook.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 
 use super::Common;
-use super::output::to_stdout_as;
+use super::output::{Reads, emit};
 use crate::Error;
 use crate::history::{Inputs, MAX_DATES, history, schedule};
 use crate::model::{Date, Kind, Row};
@@ -37,9 +38,12 @@ pub(crate) struct HistoryArgs {
     /// Month ends between --from and --to, every month, quarter or year.
     #[arg(long, requires = "from")]
     pub every: Option<Every>,
-    /// How to print it: a table, JSON or CSV.
+    /// How to print it: a table, JSON, or the long form as CSV, Parquet or Arrow.
     #[arg(long, default_value = "table")]
     pub format: HistoryFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -91,6 +95,11 @@ pub(super) fn run(common: &Common, args: &HistoryArgs) -> Result<ExitCode, Error
     })?;
     common.report(&diags, &sources);
     let h = h.ok_or(Error::Invalid { errors: diags.error_count().max(1) })?;
-    to_stdout_as(args.format == HistoryFormat::Table, |out| write_history(out, &h, args.format))?;
+    let reads = match args.format {
+        HistoryFormat::Table => Reads::Human,
+        HistoryFormat::Parquet | HistoryFormat::Arrow => Reads::Binary,
+        HistoryFormat::Json | HistoryFormat::Csv => Reads::Machine,
+    };
+    emit(args.output.as_deref(), reads, &format!("{:?}", args.format), |out| write_history(out, &h, args.format))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -67,7 +67,8 @@ impl MemoArgs {
 }
 
 pub(super) fn run(common: &Common, args: &MemoArgs) -> Result<ExitCode, Error> {
-    let (session, sources) = common.score(&common.options())?;
+    let opts = crate::project::Options { keep_observations: true, ..common.options() };
+    let (session, sources) = common.score(&opts)?;
     let selection = Selection { ids: args.ids.clone(), kinds: args.kinds.clone() };
     let book = build(&session, &selection)?;
     let formats = args.formats();

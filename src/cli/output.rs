@@ -114,6 +114,32 @@ fn to_stdout_escaped(escape: bool, write: impl FnOnce(&mut Output<'_>) -> io::Re
     }
 }
 
+/// How a product's bytes read: text for people (escaped wherever it goes), text for programs,
+/// or binary (Parquet, Arrow IPC: never written to a terminal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reads {
+    Human,
+    Machine,
+    Binary,
+}
+
+/// Writes a product to `output` (atomically) or, without one, to standard output; `format`
+/// names it in the refusal to print binary bytes on a terminal.
+pub(crate) fn emit(
+    output: Option<&Path>,
+    reads: Reads,
+    format: &str,
+    write: impl FnOnce(&mut Output<'_>) -> io::Result<()>,
+) -> Result<(), Error> {
+    match output {
+        Some(path) => write_output(path, write),
+        None if reads == Reads::Binary && io::stdout().is_terminal() => Err(Error::Usage(format!(
+            "{format} is a binary format; write it to a file with --output FILE, or redirect standard output"
+        ))),
+        None => to_stdout_as(reads == Reads::Human, write),
+    }
+}
+
 /// Writes command output to `path`. A regular file (or a new one) is replaced atomically; a
 /// device, a named pipe or a symbolic link is written to as it is (replacing it would leave
 /// `/dev/stdout` or a pipe's reader without the output); a directory is refused.

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::Common;
-use super::output::{to_stdout_as, write_output};
+use super::output::{Reads, emit};
 use crate::Error;
 use crate::model::Kind;
 use crate::render::rank::{RankFormat, write_ranking};
@@ -26,20 +26,12 @@ pub(super) fn run(
     let write = |out: &mut super::output::Output<'_>| {
         write_ranking(out, format, ks, &ranking, top, &session.scores, &session.project.dataset)
     };
-    match output {
-        Some(path) => write_output(path, write)?,
-        None if binary(format) && std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
-            return Err(Error::Usage(format!(
-                "{format:?} is a binary format; write it to a file with --output FILE, or redirect standard output"
-            )));
-        }
-        None => to_stdout_as(format == RankFormat::Table, write)?,
-    }
+    let reads = match format {
+        RankFormat::Table => Reads::Human,
+        RankFormat::Parquet | RankFormat::Arrow => Reads::Binary,
+        RankFormat::Json | RankFormat::Csv => Reads::Machine,
+    };
+    emit(output, reads, &format!("{format:?}"), write)?;
     clock.mark("write");
     Ok(ExitCode::SUCCESS)
-}
-
-/// Formats whose bytes are not text (never written to a terminal).
-fn binary(format: RankFormat) -> bool {
-    matches!(format, RankFormat::Parquet | RankFormat::Arrow)
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::Common;
-use super::output::{to_stdout_as, write_output};
+use super::output::{Reads, emit};
 use crate::Error;
 use crate::diag::Diagnostics;
 use crate::model::Kind;
@@ -47,7 +47,7 @@ pub(crate) struct RobustArgs {
     /// How many ranks the acceptability lists (default 10, at most the number ranked).
     #[arg(long, value_name = "K", default_value = "10", value_parser = clap::value_parser!(u64).range(1..=100_000))]
     ranks: u64,
-    /// How to print the report: a table, JSON or CSV.
+    /// How to print the report: a table, JSON, or the long form as CSV, Parquet or Arrow.
     #[arg(long, default_value = "table")]
     format: RobustFormat,
     /// Write to this file (atomically) instead of standard output.
@@ -124,10 +124,12 @@ pub(super) fn run(common: &Common, args: &RobustArgs) -> Result<ExitCode, Error>
     };
     clock.mark("robust");
     let write = |out: &mut super::output::Output<'_>| write_robust(out, args.format, ks, &report);
-    match &args.output {
-        Some(path) => write_output(path, write)?,
-        None => to_stdout_as(args.format == RobustFormat::Table, write)?,
-    }
+    let reads = match args.format {
+        RobustFormat::Table => Reads::Human,
+        RobustFormat::Parquet | RobustFormat::Arrow => Reads::Binary,
+        RobustFormat::Json | RobustFormat::Csv => Reads::Machine,
+    };
+    emit(args.output.as_deref(), reads, &format!("{:?}", args.format), write)?;
     clock.mark("write");
     Ok(ExitCode::SUCCESS)
 }

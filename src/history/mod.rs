@@ -61,6 +61,13 @@ pub(crate) struct Inputs<'a> {
     pub sources: &'a SourceMap,
 }
 
+impl<'a> Inputs<'a> {
+    /// What a session holds for viewing its data at other dates.
+    pub(crate) fn of(session: &'a crate::project::Session) -> Inputs<'a> {
+        Inputs { dataset: &session.project.dataset, plan: &session.plan, sources: &session.project.ws.sources }
+    }
+}
+
 /// The history of `rows` of `kind` (all if `None`) at `dates` (sorted, deduplicated here).
 /// `None` with diagnostics if scoring a date failed, or if the observations were not kept.
 pub(crate) fn history(
@@ -118,6 +125,37 @@ pub(crate) fn history(
     }
     let (rule_set, version) = rule_set.unwrap_or_default();
     Some(History { kind, rule_set, version, dates, entities })
+}
+
+/// The outlook of `rows` of `kind` (all if `None`) at `view`: the history over the year to it
+/// (the date twelve month ends before, and `view`), as `explain` and memos show it.
+pub(crate) fn outlooks(
+    inputs: &Inputs<'_>,
+    kind: Kind,
+    view: Date,
+    rows: Option<&[Row]>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Outlook>> {
+    let dates = [view.month_end_after(-12).min(view), view];
+    history(inputs, kind, &dates, rows, diags).map(|h| h.entities.into_iter().map(|e| e.outlook).collect())
+}
+
+/// Every date the view can change at, up to `view`: when an observation became public or, for
+/// a fact about a later period, when that period began (latest `MAX_DATES`, oldest first).
+pub(crate) fn event_dates(dataset: &Dataset, view: Date) -> Vec<Date> {
+    let Some(raw) = &dataset.raw else { return Vec::new() };
+    let mut dates: Vec<Date> = raw
+        .iter()
+        .flat_map(|t| t.all_provenance())
+        .filter_map(|p| crate::model::series::published(p).max(crate::model::series::period(p)))
+        .map(Date::first_day)
+        .filter(|d| *d <= view)
+        .chain([view])
+        .collect();
+    dates.sort_unstable();
+    dates.dedup();
+    let skip = dates.len().saturating_sub(MAX_DATES);
+    dates.split_off(skip)
 }
 
 /// `--from D --to D --every month|quarter|year`: month ends from the first at or after `from`

@@ -21,6 +21,9 @@ pub(super) struct Context<'a> {
     /// The source registry the facts cite.
     pub sources: &'a Sources,
     pub peers: Vec<Peer>,
+    /// The entity's history at the dates the data changes, and its outlook.
+    pub history: Option<&'a crate::history::EntityHistory>,
+    pub outlook: Option<crate::history::Outlook>,
 }
 
 /// `kind/id`: where an entity's memo lives under the reports directory, without extension.
@@ -63,6 +66,8 @@ pub(super) fn memo(l: Ledger, cx: Context) -> Memo {
         not_rated_reason: l.reason.clone(),
         band: band.map(|b| (b, cx.rules.ratings.len())),
         peers: cx.peers.clone(),
+        history: cx.history.map(|h| super::history::section(h, cx.rules, cx.sources)),
+        outlook: cx.outlook.clone(),
         sources,
         path: memo_path(l.kind, &l.id),
         rule_set: rule_set_info(cx.rules),
@@ -202,6 +207,9 @@ fn fact(e: &crate::evaluate::ledger::Evidence, schema: &KindSchema, factors: Vec
         judgment: p.judgment.clone(),
         note: p.note.clone(),
         withheld: e.withheld,
+        published: p.published.map(|d| d.to_string()),
+        restated: crate::render::explain::restated(e),
+        later: crate::render::explain::later(e),
         refs: Vec::new(),
         factors,
     }

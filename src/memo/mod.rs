@@ -4,6 +4,7 @@
 
 mod chart;
 mod entity;
+mod history;
 mod index;
 pub(crate) mod layout;
 mod methodology;
@@ -44,11 +45,12 @@ impl Selection {
     }
 }
 
-/// A memo with its waterfall chart.
+/// A memo with its waterfall chart and its history chart.
 #[derive(Clone, Debug)]
 pub(crate) struct Built {
     pub memo: Memo,
     pub chart: Chart,
+    pub history_chart: Option<history::HistoryChart>,
     /// The robustness section (`robustness.*` templates); `None` without a rating to move.
     pub robustness: Option<robustness::Robustness>,
 }
@@ -136,6 +138,7 @@ fn build_kind(
     let rules = &ks.plan.rules;
     let positions = index::positions(ranking, ks.results.len());
     let rows: Vec<usize> = (0..ks.results.len()).filter(|&r| with_index || wanted[r]).collect();
+    let (histories, outlooks) = histories(session, ks, wanted);
     let robust = robustness::analyse(ks);
     let built: Vec<(usize, Option<Built>, index::IndexRow)> = rows
         .par_iter()
@@ -150,11 +153,14 @@ fn build_kind(
                     stamp,
                     sources: &dataset.sources,
                     peers: peers::peers(ks, &positions, row),
+                    history: histories.get(row),
+                    outlook: outlooks.get(row).cloned(),
                 };
                 let memo = entity::memo(l, cx);
                 let chart = chart::waterfall(&memo, rules);
+                let history_chart = memo.history.as_ref().and_then(|h| history::chart(&memo.name, h, rules));
                 let robustness = robust.as_ref().and_then(|kr| robustness::of_entity(ks, kr, row));
-                Built { memo, chart, robustness }
+                Built { memo, chart, history_chart, robustness }
             });
             (row, memo, summary)
         })
@@ -168,4 +174,22 @@ fn build_kind(
     let index = with_index.then(|| index::kind_index(ks, ranking, &summaries));
     let heatmap = robust.as_ref().filter(|_| with_index).and_then(|kr| robustness::heatmap(ks, kr, ranking));
     KindPart { index, memos, heatmap }
+}
+
+/// Each entity's history at every date the data changes up to the view date, and its outlook,
+/// by row; empty when no memo of the kind is wanted or the observations were not kept.
+/// Problems of other dates' scoring were reported with the view date's, or are dropped.
+fn histories(
+    session: &Session,
+    ks: &KindScores,
+    wanted: &[bool],
+) -> (Vec<crate::history::EntityHistory>, Vec<crate::history::Outlook>) {
+    let dataset = &session.project.dataset;
+    let (Some(view), true) = (dataset.as_of, wanted.iter().any(|&w| w)) else { return (Vec::new(), Vec::new()) };
+    let inputs = crate::history::Inputs::of(session);
+    let mut diags = crate::diag::Diagnostics::new();
+    let dates = crate::history::event_dates(dataset, view);
+    let h = crate::history::history(&inputs, ks.kind(), &dates, None, &mut diags);
+    let outlooks = crate::history::outlooks(&inputs, ks.kind(), view, None, &mut diags);
+    (h.map(|h| h.entities).unwrap_or_default(), outlooks.unwrap_or_default())
 }

@@ -130,6 +130,12 @@ pub(crate) struct Fact {
     pub basis: &'static str,
     /// Dated after `--as-of`, so left out of the score.
     pub withheld: bool,
+    /// When the value became public, if given.
+    pub published: Option<String>,
+    /// `restated D; previously V`: the earlier figure of its period this value replaced.
+    pub restated: Option<String>,
+    /// A fresher observation not yet known at the view date, or one scheduled after it.
+    pub later: Option<String>,
     pub factors: Vec<String>,
 }
 
@@ -222,6 +228,10 @@ pub(crate) struct Memo {
     pub reason_codes: Vec<ReasonCode>,
     /// Every source the evidence cites, numbered.
     pub sources: Vec<SourceRef>,
+    /// Direction over the year to the view date, and the watch (`None`: undated data).
+    pub outlook: Option<crate::history::Outlook>,
+    /// Score and rating at each date the data changes, with each rating change's causes.
+    pub history: Option<super::history::RatingHistory>,
     pub stamp: Stamp,
 }
 

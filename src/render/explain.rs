@@ -35,21 +35,30 @@ pub(crate) fn provenance_text(e: &Evidence) -> String {
     if e.withheld {
         parts.push("withheld: not yet known at the view date".into());
     }
-    if let Some(o) = &e.previously {
-        let when = p.published.or(p.period).map(|d| format!(" {d}")).unwrap_or_default();
-        parts.push(format!("restated{when}; previously {}", o.value));
-    }
-    if let Some(o) = &e.not_yet_published {
-        let show = |d: Option<crate::model::Date>| d.map(|d| d.to_string()).unwrap_or_default();
-        parts.push(match o.scheduled {
-            true => format!("scheduled: {} from {} (known since {})", o.value, show(o.period), show(o.published)),
-            false => format!("not yet published at the view date: {} (published {})", o.value, show(o.published)),
-        });
-    }
+    parts.extend(restated(e));
+    parts.extend(later(e));
     if let Some(n) = &p.note {
         parts.push(format!("note: {n}"));
     }
     parts.join("; ")
+}
+
+/// `restated 2025-03-14; previously 12`: the earlier figure of the period a value replaced.
+pub(crate) fn restated(e: &crate::evaluate::ledger::Evidence) -> Option<String> {
+    let p = &e.provenance;
+    let o = e.previously.as_ref()?;
+    let when = p.published.or(p.period).map(|d| format!(" {d}")).unwrap_or_default();
+    Some(format!("restated{when}; previously {}", o.value))
+}
+
+/// A fresher observation not yet known at the view date, or a known one scheduled after it.
+pub(crate) fn later(e: &crate::evaluate::ledger::Evidence) -> Option<String> {
+    let o = e.not_yet_published.as_ref()?;
+    let show = |d: Option<crate::model::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    Some(match o.scheduled {
+        true => format!("scheduled: {} from {} (known since {})", o.value, show(o.period), show(o.published)),
+        false => format!("not yet published at the view date: {} (published {})", o.value, show(o.published)),
+    })
 }
 
 /// `facts behind the score: 12 sourced, 3 judgments, 2 unsourced (bare values)`: coverage

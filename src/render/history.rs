@@ -1,8 +1,10 @@
 //! `thesis history` as a table (each entity's standing per date, then each rating change with
-//! its causes and the outlook), JSON (the whole history) and CSV (one line per entity and date).
+//! its causes and the outlook), JSON (the whole history) and the long form (one row per entity
+//! and date) as CSV, Parquet or Arrow IPC.
 
 use std::io::{self, Write};
 
+use super::encode::batch_file::{BatchFile, BatchFormat};
 use super::encode::csv::Csv;
 use super::encode::{Column, Encoder, Value};
 use crate::fmt::fixed;
@@ -14,6 +16,10 @@ pub(crate) enum HistoryFormat {
     Json,
     /// One line per entity and date: id, name, date, score, rank, rating, status.
     Csv,
+    /// The CSV's rows in Parquet, typed (rank UInt32, score Float64, text Utf8).
+    Parquet,
+    /// The CSV's rows in the Arrow IPC file format (Feather v2).
+    Arrow,
 }
 
 pub(crate) fn write_history(out: &mut dyn Write, h: &History, format: HistoryFormat) -> io::Result<()> {
@@ -22,14 +28,21 @@ pub(crate) fn write_history(out: &mut dyn Write, h: &History, format: HistoryFor
             serde_json::to_writer_pretty(&mut *out, h)?;
             writeln!(out)
         }
-        HistoryFormat::Csv => write_csv(out, h),
+        HistoryFormat::Csv => out.write_all(&rows(Csv::new(64 * h.entities.len() * h.dates.len().max(1)), h)?),
+        HistoryFormat::Parquet => out.write_all(&rows(BatchFile::new(BatchFormat::Parquet, points(h)), h)?),
+        HistoryFormat::Arrow => out.write_all(&rows(BatchFile::new(BatchFormat::Arrow, points(h)), h)?),
         HistoryFormat::Table => write_table(out, h),
     }
 }
 
-fn write_csv(out: &mut dyn Write, h: &History) -> io::Result<()> {
+/// How many rows the long form has: one per entity and date.
+fn points(h: &History) -> usize {
+    h.entities.iter().map(|e| e.points.len()).sum()
+}
+
+/// The long form, one row per entity and date, in any row encoder.
+fn rows(mut enc: impl Encoder, h: &History) -> io::Result<Vec<u8>> {
     let columns = ["id", "name", "date", "score", "rank", "rating", "status"].map(|n| Column::new(n, None, false));
-    let mut enc = Csv::new(64 * h.entities.len() * h.dates.len().max(1));
     enc.header(&columns)?;
     for e in &h.entities {
         for p in &e.points {
@@ -46,7 +59,7 @@ fn write_csv(out: &mut dyn Write, h: &History) -> io::Result<()> {
             ])?;
         }
     }
-    out.write_all(&enc.into_bytes()?)
+    enc.into_bytes()
 }
 
 fn write_table(out: &mut dyn Write, h: &History) -> io::Result<()> {

@@ -6,10 +6,9 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::encode::arrow::ArrowIpc;
+use super::encode::batch_file::{self, BatchFormat};
 use super::encode::columnar::{BatchEncoder, BatchSink, empty_schema, io_error};
 use super::encode::csv::Csv;
-use super::encode::parquet::Parquet;
 use super::encode::table::{TableText, Widths};
 use super::encode::{Column, Encoder, Value};
 use crate::evaluate::{KindScores, ReasonScratch, RowSummary, Scores, Status, ledger, not_rated_by};
@@ -324,10 +323,8 @@ fn open_sink<'w>(
     out: &'w mut (dyn Write + Send),
     schema: arrow_schema::SchemaRef,
 ) -> io::Result<Box<dyn BatchSink + 'w>> {
-    Ok(match format {
-        RankFormat::Parquet => Box::new(Parquet::new(out, schema)?),
-        _ => Box::new(ArrowIpc::new(out, schema)?),
-    })
+    let format = if format == RankFormat::Parquet { BatchFormat::Parquet } else { BatchFormat::Arrow };
+    batch_file::open_sink(format, out, schema)
 }
 
 fn write_table(

@@ -1,10 +1,11 @@
-//! `thesis robust` reports as a table, JSON or CSV: flip points, one-at-a-time weights, SMAA-2
+//! `thesis robust` reports as a table, JSON or the long form (CSV, Parquet, Arrow IPC): flip points, one-at-a-time weights, SMAA-2
 //! rank acceptability and leave-one-out, each product's rows encoded by `src/render/encode/`.
 
 use std::io::{self, Write};
 
 use serde_json::{Map, Value as Json, json};
 
+use super::encode::batch_file::{BatchFile, BatchFormat};
 use super::encode::csv::Csv;
 use super::encode::table::text_table;
 use super::encode::{Column, Encoder, Value};
@@ -18,6 +19,10 @@ pub(crate) enum RobustFormat {
     Table,
     Json,
     Csv,
+    /// The CSV's rows in Parquet, typed.
+    Parquet,
+    /// The CSV's rows in the Arrow IPC file format (Feather v2).
+    Arrow,
 }
 
 /// Writes a report in one format.
@@ -27,7 +32,9 @@ pub(crate) fn write_robust(out: &mut dyn Write, format: RobustFormat, ks: &KindS
             serde_json::to_writer_pretty(&mut *out, &json(ks, r))?;
             writeln!(out)
         }
-        RobustFormat::Csv => write_csv(out, ks, r),
+        RobustFormat::Csv => out.write_all(&rows(Csv::new(64 * (r.flips.len() + r.oat.len() + 16)), ks, r)?),
+        RobustFormat::Parquet => out.write_all(&rows(BatchFile::new(BatchFormat::Parquet, 0), ks, r)?),
+        RobustFormat::Arrow => out.write_all(&rows(BatchFile::new(BatchFormat::Arrow, 0), ks, r)?),
         RobustFormat::Table => write_table(out, ks, r),
     }
 }
@@ -141,8 +148,8 @@ fn csv_columns() -> Vec<Column> {
         .collect()
 }
 
-fn write_csv(out: &mut dyn Write, ks: &KindScores, r: &Report) -> io::Result<()> {
-    let mut enc = Csv::new(64 * (r.flips.len() + r.oat.len() + 16));
+/// The long form, one row per result, in any row encoder.
+fn rows(mut enc: impl Encoder, ks: &KindScores, r: &Report) -> io::Result<Vec<u8>> {
     enc.header(&csv_columns())?;
     let none = Value::Number(None);
     for f in &r.flips {
@@ -227,7 +234,7 @@ fn write_csv(out: &mut dyn Write, ks: &KindScores, r: &Report) -> io::Result<()>
             Value::Text(changed),
         ])?;
     }
-    out.write_all(&enc.into_bytes()?)
+    enc.into_bytes()
 }
 
 /// The flips of some entities as table rows: entity, rating now, factor, direction, the band,

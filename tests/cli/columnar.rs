@@ -1,7 +1,8 @@
 //! Parquet and Arrow IPC universes in, Parquet and Arrow rankings out: the same universe as CSV,
 //! Parquet (typed columns, row groups of 50), Arrow IPC file (typed, batches of 50) and Arrow
 //! IPC stream (text columns) ranks byte-identically; the binary rankings carry what the CSV
-//! ranking carries; both are the same bytes for 1 and 4 threads. The fixtures are made by
+//! ranking carries; both are the same bytes for 1 and 4 threads; `history` and `robust` in
+//! Parquet and Arrow hold their CSV rows. The fixtures are made by
 //! tests/fixtures/columnar/make.sh.
 
 use std::path::Path;
@@ -171,4 +172,34 @@ fn columnar_rankings_are_the_same_bytes_for_one_and_four_threads() {
 fn a_binary_ranking_is_not_written_to_a_terminal_but_goes_through_a_pipe() {
     let piped = rank(&universe("csv"), "parquet", &[]).run().success();
     assert!(piped.stdout.starts_with("PAR1"), "a Parquet file on a pipe");
+}
+
+#[test]
+fn history_and_robust_in_parquet_and_arrow_hold_their_csv_rows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cases: [(&str, &[&str]); 2] = [
+        ("pit", &["history", "--dates", "2025-01-31,2025-03-14,2025-05-01,2025-08-31"]),
+        ("robust/scales", &["robust", "--samples", "200"]),
+    ];
+    for (project, args) in cases {
+        let run = |extra: &[&std::ffi::OsStr]| {
+            Thesis::new()
+                .args(["--rules".as_ref(), fixture(&format!("{project}/rules")).as_os_str()])
+                .args(["--data".as_ref(), fixture(&format!("{project}/datasets")).as_os_str()])
+                .args(args)
+                .args(extra)
+                .run()
+                .success()
+                .stdout
+        };
+        let csv = run(&["--format".as_ref(), "csv".as_ref()]);
+        assert!(csv.lines().count() > 5, "{project}: {csv}");
+        for (format, magic) in [("parquet", "PAR1"), ("arrow", "ARROW1")] {
+            let path = dir.path().join(format!("{}.{format}", args[0]));
+            run(&["--format".as_ref(), format.as_ref(), "--output".as_ref(), path.as_os_str()]);
+            assert_eq!(as_csv(&read_back(&path)), csv, "{} in {format} holds the CSV's rows", args[0]);
+            let piped = run(&["--format".as_ref(), format.as_ref()]);
+            assert!(piped.starts_with(magic), "{} {format} goes through a pipe", args[0]);
+        }
+    }
 }

@@ -13,6 +13,7 @@ mod long;
 mod lsp;
 mod mcda;
 mod memo;
+mod memo_history;
 mod pit;
 mod properties;
 mod rank;

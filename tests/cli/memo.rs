@@ -325,13 +325,14 @@ mod browser {
         buf[..info.buffer_size()].chunks(channels).filter(|p| p[..3] == rgb).count()
     }
 
-    /// Loads a page for its DOM and for a screenshot; returns the DOM and the screenshot's path.
+    /// Loads a page for its DOM and for a screenshot (tall enough for the front page, the rating
+    /// history and the waterfall); returns the DOM and the screenshot's path.
     #[cfg(unix)]
     fn load(bin: &Path, page: &Path, shots: &Path) -> (String, PathBuf) {
         let (dom, err) = headless(bin, page, &["--dump-dom"]);
         assert!(page_errors(&err).is_empty(), "{}: {:?}", page.display(), page_errors(&err));
         let shot = shots.join(format!("{}.png", page.file_stem().and_then(|s| s.to_str()).unwrap_or("page")));
-        let (_, err) = headless(bin, page, &[&format!("--screenshot={}", shot.display()), "--window-size=1000,1400"]);
+        let (_, err) = headless(bin, page, &[&format!("--screenshot={}", shot.display()), "--window-size=1000,2400"]);
         assert!(shot.is_file(), "no screenshot of {}: {err}", page.display());
         (dom, shot)
     }

@@ -65,3 +65,41 @@ fn the_readme_shows_the_shipped_rankings_as_the_cli_prints_them() {
         );
     }
 }
+
+#[test]
+fn the_readme_weight_example_quotes_its_profile_file() {
+    let text = std::fs::read_to_string("README.md").expect("README");
+    let file = std::fs::read_to_string("examples/one-weight/leaderboards.yaml").expect("example profile");
+    let link = "(examples/one-weight/leaderboards.yaml):";
+    let at = text.find(link).expect("the worked example links its profile file");
+    let open = at + text[at..].find("```yaml\n").expect("a yaml block follows the link") + "```yaml\n".len();
+    let close = open + text[open..].find("```\n").expect("the block is closed");
+    for line in text[open..close].lines() {
+        assert!(file.lines().any(|l| l == line), "README quotes a line the file lacks: {line:?}");
+    }
+    let run =
+        Thesis::new().args(["test", "--rules", "rules", "--rules", "examples/one-weight/leaderboards.yaml"]).run();
+    assert!(run.stdout.contains(" 0 failed"), "the shipped rule tests still pass beside the example: {}", run.stdout);
+}
+
+#[test]
+fn memo_prose_under_every_company_profile_names_no_command_line_option() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for profile in ["company-balanced", "company-defensive", "company-growth", "company-policy-aligned"] {
+        let out = dir.path().join(profile);
+        Thesis::new()
+            .args(["--as-of", "2025-12-31", "memo", "--kind", "company", "--rule-set", profile, "--out"])
+            .arg(&out)
+            .run()
+            .success();
+        for entry in std::fs::read_dir(out.join("company")).expect("company memos") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "md") {
+                let text = std::fs::read_to_string(&path).expect("memo");
+                for option in ["--as-of", "--rule-set", "--rules", "--data"] {
+                    assert!(!text.contains(option), "{}: research prose names `{option}`", path.display());
+                }
+            }
+        }
+    }
+}

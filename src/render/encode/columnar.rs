@@ -69,12 +69,9 @@ impl Builder {
     }
 }
 
+/// A raw ledger value as CSV spells it; missing is null.
 fn raw_text(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    }
+    (!v.is_null()).then(|| super::csv::raw(&mut ryu::Buffer::new(), v))
 }
 
 /// Builds one record batch from rows of typed values.
@@ -111,6 +108,11 @@ impl BatchEncoder {
             .push(v);
         }
         self.rows += 1;
+    }
+
+    /// Whether no row was added.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rows == 0
     }
 
     /// The batch of the rows added. A column no row gave a value is all-null text.

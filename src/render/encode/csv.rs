@@ -5,21 +5,60 @@ use std::io;
 
 use super::{Column, Encoder, Value};
 
-/// The CSV encoder.
+/// The CSV encoder: fields written straight into one buffer, quoted as the `csv` crate's
+/// writer quotes them (only a field holding `,`, `"`, CR or LF, its quotes doubled; a record of
+/// one empty field as `""`), so the bytes are those of `csv::Writer` with its defaults.
 pub(crate) struct Csv {
-    w: csv::Writer<Vec<u8>>,
+    out: Vec<u8>,
     numbers: ryu::Buffer,
     ints: itoa::Buffer,
+    /// Bytes of the current record so far.
+    record_start: usize,
 }
 
 impl Csv {
     /// An encoder into a buffer of `capacity` bytes.
     pub(crate) fn new(capacity: usize) -> Csv {
         Csv {
-            w: csv::Writer::from_writer(Vec::with_capacity(capacity)),
+            out: Vec::with_capacity(capacity),
             numbers: ryu::Buffer::new(),
             ints: itoa::Buffer::new(),
+            record_start: 0,
         }
+    }
+
+    /// Starts a field: a comma unless it is the record's first.
+    #[inline]
+    fn next(&mut self, first: bool) {
+        if !first {
+            self.out.push(b',');
+        }
+    }
+
+    /// Text, quoted when it must be.
+    fn text(&mut self, s: &str) {
+        let b = s.as_bytes();
+        if !b.iter().any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
+            self.out.extend_from_slice(b);
+            return;
+        }
+        self.out.push(b'"');
+        for piece in b.split_inclusive(|&c| c == b'"') {
+            self.out.extend_from_slice(piece);
+            if piece.last() == Some(&b'"') {
+                self.out.push(b'"');
+            }
+        }
+        self.out.push(b'"');
+    }
+
+    /// Ends a record: a record of one empty field is `""`, so it reads back as one.
+    fn end(&mut self) {
+        if self.out.len() == self.record_start {
+            self.out.extend_from_slice(b"\"\"");
+        }
+        self.out.push(b'\n');
+        self.record_start = self.out.len();
     }
 }
 
@@ -33,7 +72,7 @@ fn num(buf: &mut ryu::Buffer, x: f64) -> &str {
 }
 
 /// A raw value: numbers as their shortest text, text as it is, missing empty.
-fn raw(buf: &mut ryu::Buffer, v: &serde_json::Value) -> String {
+pub(crate) fn raw(buf: &mut ryu::Buffer, v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => String::new(),
         serde_json::Value::String(s) => s.clone(),
@@ -44,28 +83,53 @@ fn raw(buf: &mut ryu::Buffer, v: &serde_json::Value) -> String {
 
 impl Encoder for Csv {
     fn header(&mut self, columns: &[Column]) -> io::Result<()> {
-        self.w.write_record(columns.iter().map(|c| c.name.as_str()))?;
+        for (i, c) in columns.iter().enumerate() {
+            self.next(i == 0);
+            self.text(&c.name);
+        }
+        self.end();
         Ok(())
     }
 
     fn row(&mut self, values: &[Value<'_>]) -> io::Result<()> {
-        for v in values {
+        for (i, v) in values.iter().enumerate() {
+            self.next(i == 0);
             match *v {
-                Value::Rank(r) => self.w.write_field(r.map_or("", |r| self.ints.format(r)))?,
-                Value::Text(s) => self.w.write_field(s)?,
-                Value::Score(x) | Value::Share(x) => self.w.write_field(num(&mut self.numbers, x))?,
-                Value::Number(x) => self.w.write_field(x.map_or("", |x| num(&mut self.numbers, x)))?,
-                Value::List(names) => self.w.write_field(names.join(";"))?,
-                Value::Weight(x) => self.w.write_field(num(&mut self.numbers, x))?,
-                Value::Raw(v) => self.w.write_field(raw(&mut self.numbers, v))?,
+                Value::Rank(r) => {
+                    if let Some(r) = r {
+                        self.out.extend_from_slice(self.ints.format(r).as_bytes());
+                    }
+                }
+                Value::Text(s) => self.text(s),
+                Value::Score(x) | Value::Share(x) | Value::Weight(x) | Value::Number(Some(x)) => {
+                    self.out.extend_from_slice(num(&mut self.numbers, x).as_bytes());
+                }
+                Value::Number(None) => {}
+                Value::List(names) => {
+                    let quote = names.iter().any(|n| n.bytes().any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r')));
+                    if quote {
+                        self.text(&names.join(";"));
+                    } else {
+                        for (j, n) in names.iter().enumerate() {
+                            if j > 0 {
+                                self.out.push(b';');
+                            }
+                            self.out.extend_from_slice(n.as_bytes());
+                        }
+                    }
+                }
+                Value::Raw(r) => {
+                    let text = raw(&mut self.numbers, r);
+                    self.text(&text);
+                }
             }
         }
-        self.w.write_record(None::<&[u8]>)?;
+        self.end();
         Ok(())
     }
 
     fn into_bytes(self) -> io::Result<Vec<u8>> {
-        self.w.into_inner().map_err(|e| e.into_error())
+        Ok(self.out)
     }
 }
 
@@ -92,5 +156,24 @@ mod tests {
         .expect("row");
         let text = String::from_utf8(enc.into_bytes().expect("bytes")).expect("utf-8");
         assert_eq!(text, "rank,id,score,flags,score_a\n,\"a,b\",71.25,f1;f2,\n2,c,0,,50\n");
+    }
+
+    #[test]
+    fn text_is_quoted_as_the_csv_crate_quotes_it() {
+        let cells = ["", "plain", "a,b", "say \"hi\"", "\"", "line\nbreak", "cr\r", "é ü 中", " spaced ", "x\"\"y"];
+        let mut theirs = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+        let mut ours = Csv::new(0);
+        for a in cells {
+            for b in cells {
+                theirs.write_record([a, b]).expect("record");
+                ours.row(&[Value::Text(a), Value::Text(b)]).expect("row");
+            }
+            theirs.write_record([a]).expect("record");
+            ours.row(&[Value::Text(a)]).expect("row");
+        }
+        let names = ["a,b", "c"];
+        theirs.write_record(["a,b;c", ""]).expect("record");
+        ours.row(&[Value::List(&names), Value::List(&[])]).expect("row");
+        assert_eq!(ours.into_bytes().expect("bytes"), theirs.into_inner().expect("bytes"));
     }
 }

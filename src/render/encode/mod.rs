@@ -4,6 +4,7 @@
 //! round-trip text in CSV), so a new format is one file here plus the variant that selects it.
 
 pub(crate) mod arrow;
+pub(crate) mod batch_file;
 pub(crate) mod columnar;
 pub(crate) mod csv;
 pub(crate) mod markdown;
