@@ -174,9 +174,11 @@ pub(crate) fn resolve_with<'a>(
     r
 }
 
-/// The latest date any observation became public: the view date of "everything known".
+/// The latest date any observation became public: the view date of "everything known". A fact
+/// published earlier about a later period (a listing date, a deadline announced in advance) does
+/// not move it into the future: at that view it is scheduled, and the outlook's watch reads it.
 pub(crate) fn latest_publication<'a>(obs: impl IntoIterator<Item = &'a Provenance>) -> Option<Date> {
-    obs.into_iter().filter_map(|p| published(p).max(period(p))).max().map(Date::first_day)
+    obs.into_iter().filter_map(published).max().map(Date::first_day)
 }
 
 #[cfg(test)]
@@ -246,6 +248,12 @@ mod tests {
         assert_eq!(resolve(&o, at("2025-06-01")).used, Some(0));
         assert_eq!(resolve(&o, at("2025-05-31")).used, None);
         assert_eq!(latest_publication(&o), at("2025-06-01"));
+    }
+
+    #[test]
+    fn a_deadline_announced_in_advance_does_not_move_the_view_date_into_the_future() {
+        let o = [obs(Some("2025-03-31"), Some("2025-04-20")), obs(Some("2027-08-02"), Some("2025-07-10"))];
+        assert_eq!(latest_publication(&o), at("2025-07-10"));
     }
 }
 

@@ -7,7 +7,7 @@ use super::encode::markdown::Markdown;
 use super::encode::table::text_table;
 use super::encode::{Column, Encoder, Value};
 use crate::diff::rules::RuleChange;
-use crate::diff::{Driver, EntityChange, KindDiff, RatingChange, Standing};
+use crate::diff::{Driver, EntityChange, FactChange, KindDiff, RatingChange, Standing};
 use crate::fmt::fixed;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -251,7 +251,32 @@ fn write_table(out: &mut dyn Write, d: &KindDiff) -> io::Result<()> {
             writeln!(out, "  {}: {} ({})", transition(r), r.ids.len(), r.ids.join(", "))?;
         }
     }
+    let facts = changed_facts(d);
+    if !facts.is_empty() {
+        writeln!(out, "\nchanged facts")?;
+        let id_w = facts.iter().map(|(id, _)| id.chars().count()).max().unwrap_or(0);
+        for (id, f) in facts {
+            writeln!(out, "  {id:id_w$}  {}", fact_line(f))?;
+        }
+    }
     Ok(())
+}
+
+/// Each moved entity's changed facts, in the order the entities are listed.
+fn changed_facts(d: &KindDiff) -> Vec<(&str, &FactChange)> {
+    d.changes.iter().flat_map(|c| c.facts.iter().map(move |f| (c.id.as_str(), f))).collect()
+}
+
+/// `revenue_growth: 12 → 12.6 (Q4 restated; period 2024-12-31; published 2025-03-14)`: a fact's
+/// scored value on each side (a withheld one is missing), with the new value's provenance.
+pub(crate) fn fact_line(f: &FactChange) -> String {
+    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "missing".into());
+    let mut why = Vec::new();
+    why.extend(f.source.clone());
+    why.extend(f.period.map(|d| format!("period {d}")));
+    why.extend(f.published.map(|d| format!("published {d}")));
+    let why = if why.is_empty() { String::new() } else { format!(" ({})", why.join("; ")) };
+    format!("{}: {} → {}{why}", f.attribute, show(&f.from), show(&f.to))
 }
 
 /// Text escaped for Markdown (outside the tables, which the encoder escapes).
@@ -285,5 +310,13 @@ fn write_markdown(out: &mut dyn Write, d: &KindDiff) -> io::Result<()> {
     for c in &d.changes {
         enc.row(&ChangeRow::new(c, true).values())?;
     }
-    out.write_all(&enc.into_bytes()?)
+    out.write_all(&enc.into_bytes()?)?;
+    let facts = changed_facts(d);
+    if !facts.is_empty() {
+        writeln!(out, "\n**Changed facts**\n")?;
+        for (id, f) in facts {
+            writeln!(out, "- `{id}` {}", md(&fact_line(f)))?;
+        }
+    }
+    Ok(())
 }

@@ -153,13 +153,7 @@ fn write_change(out: &mut dyn Write, e: &EntityHistory, c: &Change) -> io::Resul
         delta.unwrap_or_default()
     )?;
     for f in &c.change.facts {
-        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "missing".into());
-        let mut why = Vec::new();
-        why.extend(f.source.clone());
-        why.extend(f.period.map(|d| format!("period {d}")));
-        why.extend(f.published.map(|d| format!("published {d}")));
-        let why = if why.is_empty() { String::new() } else { format!(" ({})", why.join("; ")) };
-        writeln!(out, "    fact {}: {} → {}{why}", f.attribute, show(&f.from), show(&f.to))?;
+        writeln!(out, "    fact {}", super::diff::fact_line(f))?;
     }
     for d in &c.change.drivers {
         writeln!(

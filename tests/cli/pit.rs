@@ -63,10 +63,12 @@ fn the_ledger_names_the_restatement_and_what_is_not_yet_known() {
 #[test]
 fn without_as_of_the_view_date_is_the_latest_publication_and_every_output_names_it() {
     let table = pit().args(["rank"]).run().success().stdout;
-    assert!(table.starts_with("company ranking · rule set pit-company 1.0.0 · as of 2025-09-15 ·"), "{table}");
+    // bolt's H1 report (2025-08-15) is the latest publication; acme's listing on 2025-09-15 was
+    // announced on 2025-06-02 and is scheduled at that view, not a reason to view the future.
+    assert!(table.starts_with("company ranking · rule set pit-company 1.0.0 · as of 2025-08-15 ·"), "{table}");
     let json: Value =
         serde_json::from_str(&pit().args(["rank", "--format", "json"]).run().success().stdout).expect("json");
-    assert_eq!(json["as_of"], "2025-09-15");
+    assert_eq!(json["as_of"], "2025-08-15");
     let l = ledger(None, "bolt");
     assert_eq!(evidence(&l, "revenue_growth")["value"], "18");
 }
@@ -202,6 +204,13 @@ fn diff_across_dates_names_both_view_dates_and_the_facts_that_changed() {
     assert_eq!(bolt["facts"][0]["attribute"], "revenue_growth");
     assert_eq!((bolt["facts"][0]["from"].clone(), bolt["facts"][0]["to"].clone()), ("2".into(), "18".into()));
     assert_eq!(bolt["facts"][0]["published"], "2025-08-15");
+    let want = "revenue_growth: 2 → 18 (H1 report; period 2025-06-30; published 2025-08-15)";
+    assert!(run.stdout.contains(&format!("\nchanged facts\n  bolt  {want}\n")), "{}", run.stdout);
+    let md = pit().args(["--as-of", "2025-08-31", "diff", "--base-as-of", "2025-05-01", "--format", "markdown"]).run();
+    assert!(
+        md.success().stdout.contains(&format!("**Changed facts**\n\n- `bolt` {want}\n")),
+        "markdown lists them too"
+    );
 }
 
 #[test]
