@@ -25,7 +25,7 @@ pub(crate) struct RobustArgs {
     #[arg(long, default_value = "company")]
     kind: Kind,
     /// The analyses to run (comma-separated; default all).
-    #[arg(long, value_delimiter = ',', default_values = ["flips", "oat", "smaa", "loo"])]
+    #[arg(long, value_delimiter = ',', default_values = ["flips", "weights", "oat", "smaa", "loo"])]
     analyses: Vec<Analysis>,
     /// One-at-a-time changes of each weight, as fractions (comma-separated).
     #[arg(long, value_delimiter = ',', allow_hyphen_values = true, default_values = ["-0.5", "-0.2", "0.2", "0.5"],

@@ -208,6 +208,7 @@ pub(super) struct Inputs<'a> {
 }
 
 /// Scores every entity of a stage.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn score_all(
     stage: &KindPlan,
     table: &std::sync::Arc<EntityTable>,
@@ -370,7 +371,7 @@ fn score_chunk(
                         Outcome::Observed(p) if frame.unsourced[f].at(row) => Outcome::Imputed(p),
                         o => o,
                     };
-                    combined.coverage = model.weights.coverage(&backed(&model.weights, sourced, sums));
+                    combined.coverage = model.weights.coverage(backed(&model.weights, sourced, sums));
                     let floor = frame.floors.check(&model.weights, combined.coverage, &sums.observed);
                     let range = base_bounds(model, &frame.ranges, sourced, sums);
                     (combined, Pre { range, floor })

@@ -72,7 +72,7 @@ pub(crate) fn render(
     let mut out = Vec::new();
     for &format in formats {
         if let Some((index, charts)) = &book.index {
-            let cx = context! { index => Serde(index), charts => Serde(charts), root => "", ext => dot(format) };
+            let cx = context! { index => Serde(index), charts => Serde(charts), heatmaps => Serde(&book.heatmaps), root => "", ext => dot(format) };
             let text = produce(format, "index", index, cx.clone(), templates, sources, diags);
             out.extend(text.map(|text| Rendered { path: index_path(format), text }));
             if format != MemoFormat::Json {
@@ -80,9 +80,9 @@ pub(crate) fn render(
                 out.extend(text.map(|text| Rendered { path: methodology_path(format), text }));
             }
         }
-        for Built { memo, chart, history_chart } in &book.memos {
+        for Built { memo, chart, history_chart, robustness } in &book.memos {
             let memo = &worded(memo, templates, sources, diags);
-            let cx = context! { memo => Serde(memo), chart => Serde(chart), history_chart => Serde(history_chart), root => "../", ext => dot(format) };
+            let cx = context! { memo => Serde(memo), chart => Serde(chart), history_chart => Serde(history_chart), robustness => Serde(robustness), root => "../", ext => dot(format) };
             let text = produce(format, "memo", memo, cx, templates, sources, diags);
             out.extend(text.map(|text| Rendered { path: memo_path(memo.kind, &memo.id, format), text }));
         }

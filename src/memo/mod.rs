@@ -12,6 +12,7 @@ mod methodology;
 pub(crate) mod model;
 mod peers;
 mod phrase;
+pub(crate) mod robustness;
 mod stamp;
 pub(crate) mod templates;
 
@@ -51,6 +52,8 @@ pub(crate) struct Built {
     pub memo: Memo,
     pub chart: Chart,
     pub history_chart: Option<history::HistoryChart>,
+    /// The robustness section (`robustness.*` templates); `None` without a rating to move.
+    pub robustness: Option<robustness::Robustness>,
 }
 
 /// Everything one run renders.
@@ -59,6 +62,8 @@ pub(crate) struct Book {
     /// The index and each kind's ranking chart; `None` when particular entities were asked for.
     pub index: Option<(Index, BTreeMap<Kind, Chart>)>,
     pub memos: Vec<Built>,
+    /// Each kind's rank acceptability heatmap, for the index (`heatmap.html`).
+    pub heatmaps: BTreeMap<Kind, robustness::Heatmap>,
 }
 
 /// Builds the memos a selection asks for, and the index.
@@ -68,11 +73,13 @@ pub(crate) fn build(session: &Session, selection: &Selection) -> Result<Book, Er
     let mut kinds = Vec::new();
     let mut charts = BTreeMap::new();
     let mut memos = Vec::new();
+    let mut heatmaps = BTreeMap::new();
     for ks in &session.scores.kinds {
         let ranking = crate::rank::rank(ks);
         let rows = &wanted[ks.kind().index()];
         let part = build_kind(session, ks, &ranking, rows, selection.wants_index(), &stamp);
         memos.extend(part.memos);
+        heatmaps.extend(part.heatmap.map(|h| (ks.kind(), h)));
         if let Some(k) = part.index {
             charts.insert(ks.kind(), chart::ranking(ks.kind().plural(), &k.ranked, &ks.plan.rules));
             kinds.push(k);
@@ -80,7 +87,7 @@ pub(crate) fn build(session: &Session, selection: &Selection) -> Result<Book, Er
     }
     kinds.sort_by_key(|k| k.kind);
     let index = selection.wants_index().then(|| (index::index(kinds, stamp), charts));
-    Ok(Book { index, memos })
+    Ok(Book { index, memos, heatmaps })
 }
 
 /// The rows to write memos for, per kind.
@@ -117,6 +124,7 @@ fn unknown_id(session: &Session, id: &str) -> Error {
 struct KindPart {
     index: Option<model::KindIndex>,
     memos: Vec<Built>,
+    heatmap: Option<robustness::Heatmap>,
 }
 
 fn build_kind(
@@ -132,6 +140,7 @@ fn build_kind(
     let positions = index::positions(ranking, ks.results.len());
     let rows: Vec<usize> = (0..ks.results.len()).filter(|&r| with_index || wanted[r]).collect();
     let (histories, outlooks) = histories(session, ks, wanted);
+    let robust = robustness::analyse(ks);
     let built: Vec<(usize, Option<Built>, index::IndexRow)> = rows
         .par_iter()
         .map(|&row| {
@@ -157,7 +166,8 @@ fn build_kind(
                 let memo = entity::memo(l, cx);
                 let chart = chart::waterfall(&memo, rules);
                 let history_chart = memo.history.as_ref().and_then(|h| history::chart(&memo.name, h, rules));
-                Built { memo, chart, history_chart }
+                let robustness = robust.as_ref().and_then(|kr| robustness::of_entity(ks, kr, row));
+                Built { memo, chart, history_chart, robustness }
             });
             (row, memo, summary)
         })
@@ -169,7 +179,8 @@ fn build_kind(
         memos.extend(memo);
     }
     let index = with_index.then(|| index::kind_index(ks, ranking, &summaries, &outlooks));
-    KindPart { index, memos }
+    let heatmap = robust.as_ref().filter(|_| with_index).and_then(|kr| robustness::heatmap(ks, kr, ranking));
+    KindPart { index, memos, heatmap }
 }
 
 /// Each entity's history at every date the data changes up to the view date, and its outlook,

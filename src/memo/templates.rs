@@ -24,6 +24,9 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("recommendation.txt", include_str!("templates/recommendation.txt")),
     ("methodology.md", include_str!("templates/methodology.md")),
     ("methodology.html", include_str!("templates/methodology.html")),
+    ("robustness.md", include_str!("templates/robustness.md")),
+    ("robustness.html", include_str!("templates/robustness.html")),
+    ("heatmap.html", include_str!("templates/heatmap.html")),
 ];
 
 const MARKDOWN: &str = "markdown";

@@ -33,6 +33,9 @@ use crate::evaluate::aggregate::Sums;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Analysis {
     Flips,
+    /// Weight flips: per entity, the weight that alone moves the rating (a rescoring per probe,
+    /// so its own analysis: `flips` stays within 2× of `rank` on large universes).
+    Weights,
     Oat,
     Smaa,
     Loo,
@@ -51,7 +54,7 @@ pub(crate) struct Settings {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Report {
     pub flips: Vec<Flip>,
-    /// The weight flips, run with the flips.
+    /// The weight flips (analysis `weights`).
     pub weight_flips: Vec<WeightFlip>,
     pub oat: Vec<Oat>,
     pub smaa: Option<(Sampling, Vec<Acceptability>)>,
@@ -90,7 +93,7 @@ pub(crate) fn analyse(ks: &KindScores, settings: &Settings) -> Result<Report, Ve
     let on = |a| settings.analyses.contains(&a);
     Ok(Report {
         flips: if on(Analysis::Flips) { flips::flips(ks, &m) } else { Vec::new() },
-        weight_flips: if on(Analysis::Flips) { weight_flips::weight_flips(ks, &m) } else { Vec::new() },
+        weight_flips: if on(Analysis::Weights) { weight_flips::weight_flips(ks, &m) } else { Vec::new() },
         oat: if on(Analysis::Oat) { oat::oat(ks, &m, &settings.deltas) } else { Vec::new() },
         smaa: on(Analysis::Smaa).then(|| (settings.sampling.clone(), smaa::smaa(ks, &m, &settings.sampling))),
         leave_one_out: if on(Analysis::Loo) { loo::leave_one_out(ks, &m) } else { Vec::new() },

@@ -30,6 +30,24 @@ fn the_long_layout_resolves_as_the_same_series_in_yaml() {
 }
 
 #[test]
+fn a_long_parquet_file_reads_as_the_long_csv_does() {
+    // The same rows, dates typed (date32), written in row groups of 5 by
+    // tests/fixtures/columnar/make.sh.
+    for args in [
+        vec!["history", "--dates", DATES, "--format", "json"],
+        vec!["--as-of", "2025-03-14", "explain", "acme", "bolt", "--format", "json"],
+        vec!["rank", "--format", "csv"],
+        vec!["check"],
+    ] {
+        let csv = with_data("long/datasets").args(&args).run();
+        let parquet = with_data("long/parquet").args(&args).run();
+        let same = |t: &str| t.replace("series.parquet", "series.csv").replace("long/parquet", "long/datasets");
+        assert_eq!(same(&parquet.stdout), csv.stdout, "{args:?}");
+        assert_eq!(same(&parquet.stderr), csv.stderr, "{args:?}");
+    }
+}
+
+#[test]
 fn a_long_file_reads_the_same_on_one_thread_and_four() {
     let run = |n: &str| with_data("long/datasets").args(["--threads", n, "history", "--dates", DATES]).run().success();
     assert_eq!(run("1").stdout, run("4").stdout);

@@ -177,7 +177,7 @@ fn robust_test(args: &[&str]) -> crate::Run {
 #[test]
 fn weight_flips_are_the_weights_worked_out_by_hand() {
     let doc: Value =
-        serde_json::from_str(&robust("robust/weights", &["--analyses", "flips", "--format", "json"]).stdout)
+        serde_json::from_str(&robust("robust/weights", &["--analyses", "weights", "--format", "json"]).stdout)
             .expect("JSON");
     let flips = doc["flips"].as_array().expect("flips");
     let weight = |w: &str, dir: &str| {
@@ -206,8 +206,8 @@ fn weight_flips_are_the_weights_worked_out_by_hand() {
         assert_eq!(weight(w, "up")["weight_to"], Value::Null, "{w} cannot lift e to 65");
     }
     assert_eq!(weight("z", "down")["weight_to"], Value::Null, "z is alone in b: its weight changes nothing");
-    let table = robust("robust/weights", &["--analyses", "flips"]).stdout;
+    let table = robust("robust/weights", &["--analyses", "weights"]).stdout;
     assert!(table.contains("Weight flips: the weight that alone moves the rating a band"), "{table}");
-    let csv = robust("robust/weights", &["--analyses", "flips", "--format", "csv"]).stdout;
+    let csv = robust("robust/weights", &["--analyses", "weights", "--format", "csv"]).stdout;
     assert!(csv.lines().any(|l| l.starts_with("weight_flips,e,b,down,")), "{csv}");
 }

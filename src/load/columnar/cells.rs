@@ -226,6 +226,33 @@ fn put(col: &mut Column, row: usize, one: Column) {
     }
 }
 
+/// Any text, number, boolean or date column's cells as a CSV export spells them (`None` for
+/// other types): numbers as their shortest round-trip text, dates as YYYY-MM-DD.
+pub(super) fn text_cells(a: &dyn Array) -> Option<Get<'_, String>> {
+    let t = a.data_type();
+    Some(if super::types::is_text(t) {
+        let s = strings(a);
+        Box::new(move |i| s(i).map(str::to_string))
+    } else if super::types::is_number(t) {
+        let n = numbers(a);
+        Box::new(move |i| {
+            n(i).map(|x| {
+                let mut buf = ryu::Buffer::new();
+                let s = if x == 0.0 { "0" } else { buf.format(x) };
+                s.strip_suffix(".0").unwrap_or(s).to_string()
+            })
+        })
+    } else if matches!(t, DataType::Boolean) {
+        let b = booleans(a);
+        Box::new(move |i| b(i).map(|b| b.to_string()))
+    } else if matches!(t, DataType::Date32 | DataType::Date64) {
+        let d = dates(a);
+        Box::new(move |i| d(i).map(|d| d.to_string()))
+    } else {
+        return None;
+    })
+}
+
 /// Numbers of any float or integer column.
 fn numbers(a: &dyn Array) -> Get<'_, f64> {
     macro_rules! prim {

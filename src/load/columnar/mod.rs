@@ -12,6 +12,7 @@
 
 mod cells;
 mod ipc;
+mod long;
 mod parquet;
 mod types;
 
@@ -57,7 +58,11 @@ impl TableFormat {
 /// Whether a universe file has the long layout (one row per observation, see
 /// [`crate::load::long`]). Only CSV is read long so far.
 pub(crate) fn is_long(path: &Path) -> bool {
-    TableFormat::of(path).is_none_or(|f| f == TableFormat::Csv) && super::csv::is_long_csv(path)
+    match TableFormat::of(path) {
+        None | Some(TableFormat::Csv) => super::csv::is_long_csv(path),
+        Some(TableFormat::Parquet) => long::is_long_parquet(path),
+        Some(_) => false,
+    }
 }
 
 /// Reads one long-layout universe file into the builders; the registry ids it cites go into `cited`.
@@ -69,7 +74,15 @@ pub(crate) fn read_long(
     cited: &mut std::collections::HashSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    super::csv::read_long_csv(path, file, checked, builders, cited, diags);
+    if TableFormat::of(path) != Some(TableFormat::Parquet) {
+        return super::csv::read_long_csv(path, file, checked, builders, cited, diags);
+    }
+    let mut errors = Vec::new();
+    if let Err(e) = long::read(path, file, checked, builders, cited, &mut errors) {
+        errors.push(unreadable(file, TableFormat::Parquet, &e));
+    }
+    super::csv::cap_errors(file, &mut errors);
+    diags.extend(errors);
 }
 
 /// Reads one universe file (CSV, Parquet or Arrow IPC) into the per-kind table builders.

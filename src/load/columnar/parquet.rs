@@ -1,5 +1,6 @@
-//! Parquet universes: the schema planned once, then each row group decoded on its own thread
-//! (a reader per row group) and converted, appended in row-group order.
+//! Parquet universes: the schema planned once, then each row group decoded and converted on its
+//! own thread (a reader per row group; its decoded batches are dropped as soon as they are
+//! converted), appended in row-group order.
 
 use std::path::Path;
 
@@ -7,13 +8,11 @@ use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReader
 use parquet::errors::ParquetError;
 use rayon::prelude::*;
 
-use super::{BATCH_ROWS, Located, append_batches, plan_schema};
+use super::{BATCH_ROWS, Located, cells, plan_schema};
 use crate::diag::Diagnostic;
+use crate::load::csv::{Parsed, append};
 use crate::model::{KindSchema, TableBuilder};
 use crate::source::FileId;
-
-/// Row groups decoded at once: bounds the decoded batches held before they are appended.
-const GROUPS_AT_ONCE: usize = 8;
 
 pub(super) fn read(
     path: &Path,
@@ -43,8 +42,11 @@ pub(super) fn read(
         }
     }
     let indices: Vec<usize> = (0..groups.len()).collect();
-    for chunk in indices.chunks(GROUPS_AT_ONCE) {
-        let decoded: Vec<Result<Vec<Located>, ParquetError>> = chunk
+    // As many groups at once as there are threads: what is held before it is appended is one
+    // group's converted rows per thread.
+    for chunk in indices.chunks(rayon::current_num_threads().max(1)) {
+        let view: &[TableBuilder; 3] = builders;
+        let converted: Vec<Result<Vec<Parsed>, ParquetError>> = chunk
             .par_iter()
             .map(|&g| {
                 let f = super::super::csv::open(path)?;
@@ -57,20 +59,23 @@ pub(super) fn read(
                 for batch in reader {
                     let batch = batch?;
                     let n = batch.num_rows();
-                    out.push(Located {
+                    let at = Located {
                         batch,
                         unit: "row group",
                         group: g,
                         first_in_group: in_group,
                         first_in_file: firsts[g] + in_group,
-                    });
+                    };
+                    out.push(cells::convert(&at, &plan, view));
                     in_group += n;
                 }
                 Ok(out)
             })
             .collect();
-        for d in decoded {
-            append_batches(d?, &plan, builders, errors);
+        for group in converted {
+            for parsed in group? {
+                append(parsed, &plan, builders, errors);
+            }
             if super::enough(errors) {
                 return Ok(());
             }

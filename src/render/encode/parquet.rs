@@ -1,22 +1,34 @@
 //! Parquet: the product's record batches in one file, Snappy-compressed (the codec every
-//! reader has), row groups of 262,144 rows cut by row count alone, so the file is the
-//! same bytes for any thread count.
+//! reader has), row groups of 262,144 rows cut by row count alone. The columns of a row group
+//! are encoded and compressed in parallel (one column writer each) and appended in schema
+//! order, so the file is the same bytes for any thread count.
 
 use std::io::{self, Write};
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_writer::{ArrowColumnChunk, ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::Compression;
+use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use rayon::prelude::*;
 
 use super::columnar::{BatchSink, io_error};
 
 /// Rows per row group: readers decode groups in parallel, and the writer holds one in memory.
 const ROW_GROUP_ROWS: usize = 256 * 1024;
 
-/// The Parquet sink.
-pub(crate) struct Parquet<W: Write + Send>(ArrowWriter<W>);
+/// The Parquet sink: batches held until a row group is full, then encoded column by column.
+pub(crate) struct Parquet<W: Write + Send> {
+    file: SerializedFileWriter<W>,
+    columns: ArrowRowGroupWriterFactory,
+    schema: SchemaRef,
+    pending: Vec<RecordBatch>,
+    rows: usize,
+    groups: usize,
+}
 
 impl<W: Write + Send> Parquet<W> {
     /// A Parquet file of `schema` written into `out`.
@@ -26,16 +38,61 @@ impl<W: Write + Send> Parquet<W> {
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             .set_created_by(format!("thesis {}", env!("CARGO_PKG_VERSION")))
             .build();
-        ArrowWriter::try_new(out, schema, Some(props)).map(Parquet).map_err(io_error)
+        // ArrowWriter converts the schema and stores it in the file's metadata; the row groups
+        // are then written through its lower-level halves.
+        let writer = ArrowWriter::try_new(out, schema.clone(), Some(props)).map_err(io_error)?;
+        let (file, columns) = writer.into_serialized_writer().map_err(io_error)?;
+        Ok(Parquet { file, columns, schema, pending: Vec::new(), rows: 0, groups: 0 })
+    }
+
+    /// Encodes the pending rows as one row group: each column on its own task.
+    fn flush_group(&mut self) -> io::Result<()> {
+        if self.rows == 0 {
+            return Ok(());
+        }
+        let writers = self.columns.create_column_writers(self.groups).map_err(io_error)?;
+        let (fields, pending) = (self.schema.fields(), &self.pending);
+        // One leaf per column: the schema has no nested structs (a list is one leaf).
+        let chunks: Vec<Result<ArrowColumnChunk, ParquetError>> = writers
+            .into_par_iter()
+            .enumerate()
+            .map(|(c, mut w)| {
+                for batch in pending {
+                    for leaf in compute_leaves(&fields[c], batch.column(c))? {
+                        w.write(&leaf)?;
+                    }
+                }
+                w.close()
+            })
+            .collect();
+        let mut group = self.file.next_row_group().map_err(io_error)?;
+        for chunk in chunks {
+            chunk.map_err(io_error)?.append_to_row_group(&mut group).map_err(io_error)?;
+        }
+        group.close().map_err(io_error)?;
+        self.pending.clear();
+        self.rows = 0;
+        self.groups += 1;
+        Ok(())
     }
 }
 
 impl<W: Write + Send> BatchSink for Parquet<W> {
     fn write(&mut self, batch: &RecordBatch) -> io::Result<()> {
-        self.0.write(batch).map_err(io_error)
+        let mut at = 0;
+        while at < batch.num_rows() {
+            let take = (ROW_GROUP_ROWS - self.rows).min(batch.num_rows() - at);
+            self.pending.push(batch.slice(at, take));
+            (self.rows, at) = (self.rows + take, at + take);
+            if self.rows == ROW_GROUP_ROWS {
+                self.flush_group()?;
+            }
+        }
+        Ok(())
     }
 
-    fn finish(self: Box<Self>) -> io::Result<()> {
-        self.0.close().map(|_| ()).map_err(io_error)
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.flush_group()?;
+        self.file.close().map(|_| ()).map_err(io_error)
     }
 }
