@@ -8,10 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::aggregate::{Combined, Model, Outcome, Sums, Weights};
+use super::aggregate::{Combined, Model, Outcome, Sums};
+use super::block::{BLOCK, Scratch, backed, count_failed, count_unsourced, fill_block, stored};
 use super::bounds::{Bounds, base_bounds, is_firm, point_ranges, total_bounds};
 use super::conditions::apply_conditions;
-use super::factor::{FactorView, Raw, View, views};
+use super::factor::{FactorView, Raw, views};
 use super::floors::Floors;
 use super::inputs::{CHUNK, failure_diagnostic};
 use super::reasons::{Summaries, Summarizer};
@@ -20,7 +21,7 @@ use super::worker::Worker;
 use crate::compile::KindPlan;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::{EntityTable, KindSchema, RuleSet};
-use crate::scale::{Scorer, linear_points};
+use crate::scale::Scorer;
 use crate::script::{Failure, Limits};
 use crate::source::SourceMap;
 
@@ -87,111 +88,6 @@ pub struct EntityScore {
     pub adjustments_applied: u64,
     pub adjustments_unknown: u64,
 }
-
-impl FactorView<'_> {
-    /// Outcomes for a block of rows into `b` (this factor's slices), adding `full`·points to the
-    /// base of rows with observed data and marking the others incomplete. Numbers on a linear
-    /// scale take a tight loop with the same arithmetic as [`Scorer::number`]; everything else
-    /// goes row by row through [`FactorView::outcome`].
-    fn fill(&self, rows: std::ops::Range<usize>, full: f64, mut b: BlockSlices<'_>) {
-        match (self.values, self.scorer) {
-            (View::Number(v), Scorer::Linear { lo, hi, lower }) => {
-                let missing = self.outcome_of_missing();
-                let (lo, hi, lower) = (*lo, *hi, *lower);
-                for (k, &x) in v[rows].iter().enumerate() {
-                    if x.is_nan() {
-                        b.store(k, missing);
-                        continue;
-                    }
-                    let p = linear_points(lo, hi, lower, x);
-                    b.points[k] = p;
-                    b.states[k] = OBSERVED;
-                    b.base[k] += full * p;
-                }
-            }
-            _ => {
-                for (k, row) in rows.enumerate() {
-                    let o = self.outcome(row);
-                    b.store(k, o);
-                    if let Outcome::Observed(p) = o {
-                        b.base[k] += full * p;
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Reusable per-thread buffers.
-pub(super) struct Scratch {
-    /// The category sums of the row being aggregated.
-    sums: Sums,
-    /// A block of rows, factor-major (`[f * rows + k]`): points and states of the outcomes.
-    points: Vec<f64>,
-    states: Vec<u8>,
-    /// Per row of a block: whether every factor has observed data, and the base if so.
-    complete: Vec<bool>,
-    base: Vec<f64>,
-    /// No observed weight in any category (for rows whose values are all unsourced).
-    zeros: Vec<f64>,
-}
-
-const OBSERVED: u8 = 0;
-const IMPUTED: u8 = 1;
-const SKIPPED: u8 = 2;
-const FAILED: u8 = 3;
-
-/// One factor's part of a block: where its outcomes go, and the rows' running bases.
-struct BlockSlices<'a> {
-    points: &'a mut [f64],
-    states: &'a mut [u8],
-    base: &'a mut [f64],
-    complete: &'a mut [bool],
-}
-
-impl BlockSlices<'_> {
-    #[inline]
-    fn store(&mut self, k: usize, o: Outcome) {
-        let (state, points) = match o {
-            Outcome::Observed(p) => (OBSERVED, p),
-            Outcome::Imputed(p) => (IMPUTED, p),
-            Outcome::Skipped => (SKIPPED, 0.0),
-            Outcome::Failed => (FAILED, 0.0),
-        };
-        self.points[k] = points;
-        self.states[k] = state;
-        if state != OBSERVED {
-            self.complete[k] = false;
-        }
-    }
-}
-
-/// The outcome stored at `i` of a block.
-#[inline]
-fn stored(points: &[f64], states: &[u8], i: usize) -> Outcome {
-    match states[i] {
-        OBSERVED => Outcome::Observed(points[i]),
-        IMPUTED => Outcome::Imputed(points[i]),
-        SKIPPED => Outcome::Skipped,
-        _ => Outcome::Failed,
-    }
-}
-
-impl Scratch {
-    fn new(nc: usize) -> Scratch {
-        Scratch {
-            sums: Sums::new(nc),
-            points: Vec::new(),
-            states: Vec::new(),
-            complete: Vec::new(),
-            base: Vec::new(),
-            zeros: vec![0.0; nc],
-        }
-    }
-}
-
-/// Rows scored together: each factor fills its outcomes for the whole block in one tight loop.
-const BLOCK: usize = 256;
 
 /// What a chunk reports besides its scores.
 struct ChunkResult {
@@ -410,50 +306,6 @@ fn score_chunk(
         start += nb;
     }
     report
-}
-
-/// How many factors of row `row` (at `k` of a block of `nb`) have observed data that is unsourced.
-#[inline]
-fn count_unsourced(unsourced: &[Unsourced], states: &[u8], nb: usize, k: usize, row: usize) -> usize {
-    unsourced.iter().enumerate().filter(|(f, u)| states[f * nb + k] == OBSERVED && u.at(row)).count()
-}
-
-/// Fills `sums` over `outcome` (unsourced values as imputed) and returns its observed weight
-/// per category: what backs the coverage.
-fn backed<'s>(w: &Weights, outcome: impl Fn(usize) -> Outcome, sums: &'s mut Sums) -> &'s [f64] {
-    sums.fill(w, outcome);
-    &sums.observed
-}
-
-/// Counts row `row` (at `k` of a block of `nb`) against each factor it failed.
-fn count_failed(failed: &mut [(usize, usize)], states: &[u8], nb: usize, k: usize, row: usize) {
-    for (f, failed) in failed.iter_mut().enumerate() {
-        if states[f * nb + k] == FAILED {
-            *failed = (failed.0.min(row), failed.1 + 1);
-        }
-    }
-}
-
-/// Fills a block factor by factor: points and states factor-major, and for each row the base
-/// of the full model (Σ in factor order of W꜀/(ΣW·Σw꜀)·wᶠ·sᶠ — what the weighted sum gives a row
-/// whose factors all have observed data, bit for bit) with whether the row is such a row.
-fn fill_block(views: &[FactorView<'_>], w: &Weights, rows: std::ops::Range<usize>, s: &mut Scratch) {
-    let nb = rows.len();
-    s.points.resize(views.len() * nb, 0.0);
-    s.states.resize(views.len() * nb, 0);
-    s.complete.clear();
-    s.complete.resize(nb, true);
-    s.base.clear();
-    s.base.resize(nb, 0.0);
-    for (f, v) in views.iter().enumerate() {
-        let slices = BlockSlices {
-            points: &mut s.points[f * nb..(f + 1) * nb],
-            states: &mut s.states[f * nb..(f + 1) * nb],
-            base: &mut s.base,
-            complete: &mut s.complete,
-        };
-        v.fill(rows.clone(), w.full[f], slices);
-    }
 }
 
 impl EntityScore {

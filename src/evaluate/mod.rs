@@ -4,6 +4,7 @@
 pub(crate) mod aggregate;
 mod attribution;
 mod basis;
+mod block;
 pub(crate) mod bounds;
 mod conditions;
 mod factor;
