@@ -3,6 +3,10 @@
 //! 4 Rhai factors alone). Deterministic: the same arguments give the same bytes.
 //!
 //! cargo run --release --example gen_universe -- --rows 1000000 --attrs 40 --out bench/out
+//!
+//! With `--quarters Q` it writes the history universe instead: `datasets/history.csv` in the long
+//! layout, one row per company × attribute × quarter (Q quarter ends from 2023-03-31, each
+//! published 45 days later, with its source), for `thesis history` (bench/history.sh).
 #![allow(clippy::print_stderr)] // a developer tool, not thesis: its progress lines may panic
 
 use std::fmt::Write as _;
@@ -31,17 +35,20 @@ impl Rng {
 struct Args {
     rows: usize,
     attrs: usize,
+    /// Quarters of history in the long layout (0: the wide universe).
+    quarters: usize,
     out: PathBuf,
 }
 
 fn parse_args() -> Args {
-    let mut args = Args { rows: 1_000_000, attrs: 40, out: PathBuf::from("bench/out") };
+    let mut args = Args { rows: 1_000_000, attrs: 40, quarters: 0, out: PathBuf::from("bench/out") };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let v = it.next().unwrap_or_default();
         match a.as_str() {
             "--rows" => args.rows = v.parse().unwrap_or(args.rows),
             "--attrs" => args.attrs = v.parse().unwrap_or(args.attrs),
+            "--quarters" => args.quarters = v.parse().unwrap_or(args.quarters),
             "--out" => args.out = PathBuf::from(v),
             other => eprintln!("ignoring unknown argument {other}"),
         }
@@ -77,6 +84,37 @@ fn write_csv(path: &Path, rows: usize, attrs: usize) -> std::io::Result<()> {
             }
         }
         writeln!(w, "{line}")?;
+    }
+    w.flush()
+}
+
+/// Quarter `q` (from 0): its period end and its publication date, 45 days later.
+fn quarter(q: usize) -> (String, String) {
+    const ENDS: [(&str, &str, i32); 4] =
+        [("03-31", "05-15", 0), ("06-30", "08-14", 0), ("09-30", "11-14", 0), ("12-31", "02-14", 1)];
+    let (year, (end, published, next)) = (2023 + (q / 4) as i32, ENDS[q % 4]);
+    (format!("{year}-{end}"), format!("{}-{published}", year + next))
+}
+
+/// The long layout: each company's quarters in order, each quarter's attributes together (so
+/// the rows of one filing share their provenance).
+fn write_long(path: &Path, rows: usize, attrs: usize, quarters: usize) -> std::io::Result<()> {
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    let mut rng = Rng(42);
+    writeln!(w, "entity,kind,name,attribute,value,period,published,source")?;
+    let dates: Vec<(String, String)> = (0..quarters).map(quarter).collect();
+    let mut line = String::new();
+    for i in 0..rows {
+        for (q, (period, published)) in dates.iter().enumerate() {
+            for j in 0..attrs {
+                line.clear();
+                let x = rng.unit() * scale_of(j);
+                let (kind, name) =
+                    if q == 0 && j == 0 { ("company", format!("Company {i}")) } else { ("", String::new()) };
+                writeln!(line, "c{i:07},{kind},{name},a{j},{x:.2},{period},{published},filing c{i:07} {period}").ok();
+                w.write_all(line.as_bytes())?;
+            }
+        }
     }
     w.flush()
 }
@@ -139,7 +177,13 @@ fn main() -> std::io::Result<()> {
     let data = args.out.join("datasets");
     fs::create_dir_all(&data)?;
     write_schema(&data.join("schema.yaml"), args.attrs)?;
-    write_csv(&data.join("universe.csv"), args.rows, args.attrs)?;
+    if args.quarters > 0 {
+        write_long(&data.join("history.csv"), args.rows, args.attrs, args.quarters)?;
+        let dates: Vec<String> = (0..args.quarters).map(|q| quarter(q).1).collect();
+        fs::write(args.out.join("dates.txt"), dates.join(",") + "\n")?;
+    } else {
+        write_csv(&data.join("universe.csv"), args.rows, args.attrs)?;
+    }
     let declarative = declarative_factors(args.attrs);
     for (dir, name, factors, script) in [
         ("declarative", "bench-declarative", declarative.clone(), false),

@@ -35,6 +35,13 @@ impl Summaries {
         Summaries { k: self.k, nc: self.nc, reasons: Vec::new(), categories: Vec::new() }
     }
 
+    /// The category scores of `row`, in the rule set's category order (NaN: no factor of the
+    /// category has points).
+    pub(crate) fn category_scores(&self, row: usize) -> &[f64] {
+        let rc = self.nc.max(1);
+        self.categories.get(row * rc..row * rc + self.nc).unwrap_or(&[])
+    }
+
     /// The slots of rows `rows` of `rows_per_chunk`, chunk by chunk, for the parallel kernel.
     pub(super) fn par_chunks_mut(
         &mut self,

@@ -24,6 +24,7 @@ pub(super) struct Context<'a> {
     /// The entity's history at the dates the data changes, and its outlook.
     pub history: Option<&'a crate::history::EntityHistory>,
     pub outlook: Option<crate::history::Outlook>,
+    pub catalysts: Vec<super::catalysts::Catalyst>,
 }
 
 /// `kind/id`: where an entity's memo lives under the reports directory, without extension.
@@ -68,6 +69,7 @@ pub(super) fn memo(l: Ledger, cx: Context) -> Memo {
         peers: cx.peers.clone(),
         history: cx.history.map(|h| super::history::section(h, cx.rules, cx.sources)),
         outlook: cx.outlook.clone(),
+        catalysts: cx.catalysts.clone(),
         sources,
         path: memo_path(l.kind, &l.id),
         rule_set: rule_set_info(cx.rules),

@@ -15,6 +15,9 @@ pub(super) struct IndexRow {
     flags: Vec<String>,
     rating: Option<String>,
     coverage: f64,
+    firm: bool,
+    /// Why a not-rated entity has no rating.
+    not_rated: Option<String>,
     /// The excluding gate and its reason.
     excluded: Option<(String, String)>,
 }
@@ -41,25 +44,54 @@ pub(super) fn row_summary(l: &Ledger, reason_codes: usize) -> IndexRow {
         flags: l.flags.clone(),
         rating: l.rating.clone(),
         coverage: l.coverage,
+        firm: l.firm,
+        not_rated: l.reason.clone(),
         excluded,
     }
 }
 
 /// The index section of one kind. `rows` holds the summary of every row.
-pub(super) fn kind_index(ks: &KindScores, ranking: &Ranking, rows: &[Option<IndexRow>]) -> KindIndex {
+/// `outlooks` holds each row's outlook (empty for undated data).
+pub(super) fn kind_index(
+    ks: &KindScores,
+    ranking: &Ranking,
+    rows: &[Option<IndexRow>],
+    outlooks: &[crate::history::Outlook],
+) -> KindIndex {
     KindIndex {
         kind: ks.kind(),
         rule_set: rule_set_info(&ks.plan.rules),
-        ranked: ranking.ranked.iter().filter_map(|r| entry(ks, r.rank, ranking, rows, r.row as usize)).collect(),
+        ranked: ranking
+            .ranked
+            .iter()
+            .filter_map(|r| entry(ks, (r.rank, ranking), rows, outlooks, r.row as usize))
+            .collect(),
         excluded: ranking.excluded.iter().filter_map(|&r| apart(ks, rows, r as usize)).collect(),
+        not_rated: ranking.not_rated.iter().filter_map(|&r| apart(ks, rows, r as usize)).collect(),
         methodology: super::methodology::methodology(ks),
     }
 }
 
-fn entry(ks: &KindScores, rank: u32, ranking: &Ranking, rows: &[Option<IndexRow>], row: usize) -> Option<IndexEntry> {
+/// `improving`, or `stable; watch: Neutral`.
+fn outlook_word(o: &crate::history::Outlook) -> String {
+    match (&o.watch_rating, o.watch) {
+        (Some(r), true) => format!("{}; watch: {r}", o.direction),
+        _ => o.direction.to_string(),
+    }
+}
+
+fn entry(
+    ks: &KindScores,
+    (rank, ranking): (u32, &Ranking),
+    rows: &[Option<IndexRow>],
+    outlooks: &[crate::history::Outlook],
+    row: usize,
+) -> Option<IndexEntry> {
     let s = rows[row].as_ref()?;
     let id = ks.table.id(row);
     Some(IndexEntry {
+        firm: s.firm,
+        outlook: outlooks.get(row).map(outlook_word),
         rank,
         id: id.to_string(),
         name: ks.table.name(row).to_string(),
@@ -76,9 +108,15 @@ fn entry(ks: &KindScores, rank: u32, ranking: &Ranking, rows: &[Option<IndexRow>
 
 fn apart(ks: &KindScores, rows: &[Option<IndexRow>], row: usize) -> Option<Apart> {
     let s = rows[row].as_ref()?;
-    let (gate, reason) = match &s.excluded {
-        Some((g, why)) => (Some(g.clone()), why.clone()),
-        None => (None, "no factor has a value".to_string()),
+    let (gate, reason) = match (&s.excluded, &s.not_rated) {
+        (Some((g, why)), _) => (Some(g.clone()), why.clone()),
+        (None, Some(why)) => (None, why.clone()),
+        (None, None) => (None, "no factor has a value".to_string()),
+    };
+    let status = match (&gate, &s.not_rated) {
+        (Some(_), _) => "excluded",
+        (None, Some(_)) => "not_rated",
+        (None, None) => "no_data",
     };
     let id = ks.table.id(row);
     Some(Apart {
@@ -86,7 +124,7 @@ fn apart(ks: &KindScores, rows: &[Option<IndexRow>], row: usize) -> Option<Apart
         name: ks.table.name(row).to_string(),
         path: memo_path(ks.kind(), id),
         score: ks.results[row].total,
-        status: if gate.is_some() { "excluded" } else { "no_data" },
+        status,
         gate,
         reason,
     })

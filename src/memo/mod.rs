@@ -2,6 +2,7 @@
 //! [`Memo`] per entity and an [`Index`] per run (`build`), rendered through templates into
 //! Markdown, HTML and JSON files (`layout::render`). Pure: the CLI writes or checks the files.
 
+mod catalysts;
 mod chart;
 mod entity;
 mod history;
@@ -155,6 +156,12 @@ fn build_kind(
                     peers: peers::peers(ks, &positions, row),
                     history: histories.get(row),
                     outlook: outlooks.get(row).cloned(),
+                    catalysts: catalysts::catalysts(
+                        dataset.table(ks.kind()),
+                        row,
+                        dataset.schema(ks.kind()),
+                        &dataset.sources,
+                    ),
                 };
                 let memo = entity::memo(l, cx);
                 let chart = chart::waterfall(&memo, rules);
@@ -171,13 +178,14 @@ fn build_kind(
         summaries[row] = Some(summary);
         memos.extend(memo);
     }
-    let index = with_index.then(|| index::kind_index(ks, ranking, &summaries));
+    let index = with_index.then(|| index::kind_index(ks, ranking, &summaries, &outlooks));
     let heatmap = robust.as_ref().filter(|_| with_index).and_then(|kr| robustness::heatmap(ks, kr, ranking));
     KindPart { index, memos, heatmap }
 }
 
 /// Each entity's history at every date the data changes up to the view date, and its outlook,
-/// by row; empty when no memo of the kind is wanted or the observations were not kept.
+/// by row (the history only when a memo of the kind is wanted); empty when the observations
+/// were not kept.
 /// Problems of other dates' scoring were reported with the view date's, or are dropped.
 fn histories(
     session: &Session,
@@ -185,11 +193,14 @@ fn histories(
     wanted: &[bool],
 ) -> (Vec<crate::history::EntityHistory>, Vec<crate::history::Outlook>) {
     let dataset = &session.project.dataset;
-    let (Some(view), true) = (dataset.as_of, wanted.iter().any(|&w| w)) else { return (Vec::new(), Vec::new()) };
+    let Some(view) = dataset.as_of else { return (Vec::new(), Vec::new()) };
     let inputs = crate::history::Inputs::of(session);
     let mut diags = crate::diag::Diagnostics::new();
     let dates = crate::history::event_dates(dataset, view);
-    let h = crate::history::history(&inputs, ks.kind(), &dates, None, &mut diags);
+    let h = match wanted.iter().any(|&w| w) {
+        true => crate::history::history(&inputs, ks.kind(), &dates, None, &mut diags),
+        false => None,
+    };
     let outlooks = crate::history::outlooks(&inputs, ks.kind(), view, None, &mut diags);
     (h.map(|h| h.entities).unwrap_or_default(), outlooks.unwrap_or_default())
 }

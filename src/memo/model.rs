@@ -107,6 +107,8 @@ pub(crate) struct Peer {
     pub rank: Option<u32>,
     pub score: f64,
     pub rating: Option<String>,
+    /// Its category scores, in the order of the memo's `categories` (`None`: no points).
+    pub categories: Vec<Option<f64>>,
     /// Whether this row is the memo's own entity.
     pub itself: bool,
 }
@@ -228,6 +230,8 @@ pub(crate) struct Memo {
     pub reason_codes: Vec<ReasonCode>,
     /// Every source the evidence cites, numbered.
     pub sources: Vec<SourceRef>,
+    /// Dated events known at the view date and due in the twelve months after it.
+    pub catalysts: Vec<super::catalysts::Catalyst>,
     /// Direction over the year to the view date, and the watch (`None`: undated data).
     pub outlook: Option<crate::history::Outlook>,
     /// Score and rating at each date the data changes, with each rating change's causes.
@@ -254,6 +258,10 @@ pub(crate) struct IndexEntry {
     pub rating: Option<String>,
     pub percentile: f64,
     pub coverage: f64,
+    /// Both score bounds in the rating's band: firm; else provisional.
+    pub firm: bool,
+    /// `improving`, `stable` or `deteriorating`, with `; watch: RATING` (`None`: undated data).
+    pub outlook: Option<String>,
     pub flags: Vec<String>,
     pub top_driver: Option<Named>,
     pub top_risk: Option<Named>,
@@ -266,7 +274,7 @@ pub(crate) struct Apart {
     pub name: String,
     pub path: String,
     pub score: f64,
-    /// excluded or no_data.
+    /// excluded, not_rated or no_data.
     pub status: &'static str,
     pub gate: Option<String>,
     pub reason: String,
@@ -279,6 +287,8 @@ pub(crate) struct KindIndex {
     pub rule_set: RuleSetInfo,
     pub ranked: Vec<IndexEntry>,
     pub excluded: Vec<Apart>,
+    /// Scored but not rated (a coverage floor or a `not_rated` gate), with the reason.
+    pub not_rated: Vec<Apart>,
     pub methodology: super::methodology::Methodology,
 }
 

@@ -1,6 +1,6 @@
 //! Peers of an entity (memo stage): the companies (or other entities) of its kind that share
 //! its main segment (its largest exposure) or its home region, with their rank, score and
-//! rating, the entity itself among them, best first.
+//! rating and category scores, the entity itself among them, best first.
 
 use super::entity::memo_path;
 use super::model::Peer;
@@ -55,6 +55,7 @@ fn peer(ks: &KindScores, positions: &[Option<(u32, usize, f64)>], row: usize, sh
         rank: positions[row].map(|p| p.0),
         score: r.total,
         rating,
+        categories: ks.summaries.category_scores(row).iter().map(|&c| (!c.is_nan()).then_some(c)).collect(),
         itself,
     }
 }

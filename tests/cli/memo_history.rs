@@ -1,7 +1,9 @@
 //! The memo's rating history: on a fixture whose FY2024 growth is restated on 2025-03-14 and
 //! lifts the rating, the memo lists each rating change with the fact and factors behind it,
 //! the evidence names the restatement, the HTML draws the history chart, the JSON carries every
-//! date, and the output is the same on one thread and four.
+//! date, and the output is the same on one thread and four. On the shipped universe: dated
+//! catalysts on the front page, peers' category scores, and the index's firm/provisional, outlook, rating distribution
+//! and not-rated list.
 
 use serde_json::Value;
 
@@ -57,4 +59,36 @@ fn the_history_section_is_the_same_on_one_thread_and_four() {
     for rel in ["company/cobalt.md", "company/cobalt.html", "company/cobalt.json"] {
         assert_eq!(read(one.path(), rel), read(four.path(), rel), "{rel}");
     }
+}
+
+#[test]
+fn the_shipped_memos_list_catalysts_and_the_index_lists_firmness_outlook_and_the_not_rated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    Thesis::new()
+        .args(["--color", "never", "memo", "--format", "markdown", "--out"])
+        .args([dir.path()])
+        .run()
+        .success();
+    let openai = read(dir.path(), "company/openai.md");
+    let catalysts = openai.split("**Catalysts in the next twelve months**").nth(1).expect("catalysts");
+    assert!(
+        catalysts.contains("- 2026-08-02: regulatory: Commission enforcement powers over GPAI providers"),
+        "{catalysts}"
+    );
+    assert!(!catalysts.split("##").next().unwrap_or("").contains("2027-08-02"), "more than twelve months ahead");
+    let baidu = read(dir.path(), "company/baidu.md");
+    let peers = baidu.split("## Peers").nth(1).and_then(|s| s.split("## ").next()).expect("peers");
+    assert!(
+        peers.contains("| rank | name | shares | rating | score | risk | opportunity | segment | region |"),
+        "{peers}"
+    );
+    let own = baidu.split("## Categories").nth(1).expect("categories");
+    let risk = own.lines().find(|l| l.starts_with("| risk |")).and_then(|l| l.split('|').nth(4)).expect("risk score");
+    let row = peers.lines().find(|l| l.contains("**Baidu (ERNIE)**")).expect("own row");
+    assert_eq!(row.split('|').nth(6).map(str::trim), Some(risk.trim()), "peers show the same category scores: {row}");
+    let index = read(dir.path(), "index.md");
+    assert!(index.contains("| rank | name | rating | firm | outlook | score |"), "{index}");
+    assert!(index.contains("Rating distribution: "), "{index}");
+    let not_rated = index.split("Not rated (scored, shown for reference; no rating):").nth(1).expect("not rated list");
+    assert!(not_rated.contains("[Huawei (Pangu)](company/huawei.md)"), "{not_rated}");
 }
