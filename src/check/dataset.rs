@@ -92,6 +92,28 @@ fn written_id(doc: &YamlDoc, path: &YamlPath) -> Option<String> {
     crate::load::yaml::lookup(&doc.value, &path.at("id")).and_then(serde_yaml::Value::as_str).map(str::to_string)
 }
 
+/// The key-figure label of attribute `name`, or `None` (with an E804) when it is not a short name.
+fn key_figure(
+    doc: &YamlDoc,
+    path: &YamlPath,
+    name: &str,
+    label: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let label = label?;
+    match super::label::label_problem(label) {
+        None => Some(label.to_string()),
+        Some(why) => {
+            diags.push(
+                Diagnostic::error(Code::BadLabel, format!("the key-figure label of attribute `{name}` {why}"))
+                    .at_opt(doc.span(&path.at("key_figure")))
+                    .hint("name the figure in one to four words, such as `key_figure: Forward P/E`"),
+            );
+            None
+        }
+    }
+}
+
 fn declare_attributes(files: &[(&YamlDoc, DatasetFile)], diags: &mut Vec<Diagnostic>) -> [KindSchema; 3] {
     let mut schemas: [KindSchema; 3] = Default::default();
     for (doc, file) in files {
@@ -117,6 +139,7 @@ fn declare_attributes(files: &[(&YamlDoc, DatasetFile)], diags: &mut Vec<Diagnos
                     unit: spec.unit.clone(),
                     description: spec.description.clone(),
                     descriptive: spec.descriptive,
+                    key_figure: key_figure(doc, &path, name, spec.key_figure.as_deref(), diags),
                     span: doc.key_span(&path),
                 };
                 let schema = &mut schemas[kind.index()];

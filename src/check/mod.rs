@@ -5,6 +5,7 @@ pub(crate) mod attrs;
 mod dataset;
 mod extends;
 mod finite;
+mod label;
 pub(crate) mod lints;
 mod relations;
 mod rules;

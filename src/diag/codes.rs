@@ -97,7 +97,7 @@ codes! {
     UnknownSource = "E801", "unknown-source", "a `cite:` names a source that no registry declares";
     BadUrl = "E802", "bad-url", "a source address that is not a well-formed http(s) URL";
     DuplicateSource = "E803", "duplicate-source", "two sources of the registry share an id";
-    BadLabel = "E804", "bad-label", "a factor label that is not a short name (one to four words)";
+    BadLabel = "E804", "bad-label", "a factor label or key-figure label that is not a short name (one to four words)";
 
     ColumnarFile = "E901", "columnar-file", "a Parquet or Arrow IPC file that cannot be read";
     ColumnType = "E902", "column-type", "a Parquet or Arrow column whose type does not fit its role or attribute";

@@ -40,6 +40,8 @@ pub(crate) struct AttrDeclSpec {
     pub unit: Option<String>,
     pub description: Option<String>,
     pub descriptive: bool,
+    /// The short label that lists the value among a memo's key figures.
+    pub key_figure: Option<String>,
 }
 
 /// An attribute declaration written in full.
@@ -59,6 +61,10 @@ struct AttrDeclFull {
     /// for a rule to read it.
     #[serde(default)]
     descriptive: bool,
+    /// A short label (one to four words, such as `Forward P/E`): the value is one of the key
+    /// figures on the front page of the entity's memo, with its date and source.
+    #[serde(default)]
+    key_figure: Option<String>,
 }
 
 impl JsonSchema for AttrDeclSpec {
@@ -69,7 +75,7 @@ impl JsonSchema for AttrDeclSpec {
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let ty = g.subschema_for::<AttrType>();
         let full = g.subschema_for::<AttrDeclFull>();
-        schemars::json_schema!({ "description": "A type name, or `{type, unit, description, descriptive}`.", "anyOf": [ty, full] })
+        schemars::json_schema!({ "description": "A type name, or `{type, unit, description, descriptive, key_figure}`.", "anyOf": [ty, full] })
     }
 }
 
@@ -123,6 +129,7 @@ impl<'de> Deserialize<'de> for AttrDeclSpec {
                 unit: None,
                 description: None,
                 descriptive: false,
+                key_figure: None,
             },
             v @ Value::Mapping(_) => super::yaml::from_value(v).map_err(|e| D::Error::custom(e.message))?,
             other => {
@@ -133,7 +140,13 @@ impl<'de> Deserialize<'de> for AttrDeclSpec {
                 .to_serde());
             }
         };
-        Ok(AttrDeclSpec { ty: full.ty, unit: full.unit, description: full.description, descriptive: full.descriptive })
+        Ok(AttrDeclSpec {
+            ty: full.ty,
+            unit: full.unit,
+            description: full.description,
+            descriptive: full.descriptive,
+            key_figure: full.key_figure,
+        })
     }
 }
 

@@ -56,6 +56,7 @@ pub(super) fn memo(l: Ledger, cx: Context) -> Memo {
     let mut evidence = evidence(&l, cx.schema);
     let mut profile: Vec<Fact> = l.profile.iter().map(|e| fact(e, cx.schema, Vec::new())).collect();
     let sources = number_sources(&l, &mut evidence, &mut profile, cx.sources);
+    let key_figures = super::key_figures::key_figures(&evidence, &profile, cx.schema);
     let situation = situation(&l, &capped_by, &flags, &evidence, &profile);
     let band = l.rating.as_ref().and_then(|r| cx.rules.ratings.iter().position(|b| &b.label == r));
     Memo {
@@ -70,6 +71,7 @@ pub(super) fn memo(l: Ledger, cx: Context) -> Memo {
         history: cx.history.map(|h| super::history::section(h, cx.rules, cx.sources)),
         outlook: cx.outlook.clone(),
         catalysts: cx.catalysts.clone(),
+        key_figures,
         sources,
         path: memo_path(l.kind, &l.id),
         rule_set: rule_set_info(cx.rules),

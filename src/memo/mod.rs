@@ -7,6 +7,7 @@ mod chart;
 mod entity;
 mod history;
 mod index;
+mod key_figures;
 pub(crate) mod layout;
 mod methodology;
 pub(crate) mod model;

@@ -232,6 +232,8 @@ pub(crate) struct Memo {
     pub sources: Vec<SourceRef>,
     /// Dated events known at the view date and due in the twelve months after it.
     pub catalysts: Vec<super::catalysts::Catalyst>,
+    /// Values of the attributes declared with a `key_figure:` label, with dates and sources.
+    pub key_figures: Vec<super::key_figures::KeyFigure>,
     /// Direction over the year to the view date, and the watch (`None`: undated data).
     pub outlook: Option<crate::history::Outlook>,
     /// Score and rating at each date the data changes, with each rating change's causes.

@@ -47,6 +47,8 @@ pub struct AttrDecl {
     pub description: Option<String>,
     /// Context for readers rather than an input to score.
     pub descriptive: bool,
+    /// The label of the value among a memo's key figures (checked to be a short name).
+    pub key_figure: Option<String>,
     pub span: Option<Span>,
 }
 

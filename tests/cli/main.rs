@@ -7,6 +7,7 @@ mod domain;
 mod explain;
 mod fuzz;
 mod hostile;
+mod key_figures;
 mod layout;
 mod lints;
 mod long;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::scale::{bad_points, check_coverage, points_ok, scale};
 use super::{Draft, FactorDraft, Located, located};
+use crate::check::label::label_problem;
 use crate::diag::{Code, Diagnostic};
 use crate::fmt::number;
 use crate::load::rules::{FactorSpec, GateAction as GateActionSpec, InputSpec, MissingSpec, RuleFile};
@@ -285,27 +286,5 @@ fn fail(
     diags.push(doc.error_diagnostic(path, e));
     if let Some(name) = lookup(&doc.value, &path.at(key)).and_then(serde_yaml::Value::as_str) {
         failed.insert(name.to_string());
-    }
-}
-
-/// The longest factor label, in words and in characters.
-const LABEL_WORDS: usize = 4;
-const LABEL_CHARS: usize = 40;
-
-/// Why a factor label is not a short name, or `None` when it is.
-fn label_problem(label: &str) -> Option<String> {
-    let words = label.split_whitespace().count();
-    if words == 0 {
-        Some("is empty".into())
-    } else if label.contains('\n') {
-        Some("spans several lines".into())
-    } else if words > LABEL_WORDS {
-        Some(format!("has {words} words, more than {LABEL_WORDS}"))
-    } else if label.chars().count() > LABEL_CHARS {
-        Some(format!("is longer than {LABEL_CHARS} characters"))
-    } else if label.trim_end().ends_with(['.', ':', ';', ',']) {
-        Some("ends in punctuation, which prose around it doubles".into())
-    } else {
-        None
     }
 }
