@@ -71,7 +71,7 @@ pub(crate) struct Common {
     #[arg(long = "max-operations", value_name = "N", global = true,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_operations: Option<u64>,
-    /// Most milliseconds one script evaluation may take (at least 1; default 100).
+    /// Most milliseconds one script evaluation may take (at least 1; default 1000).
     #[arg(long = "max-script-ms", value_name = "MS", global = true,
           value_parser = clap::value_parser!(u64).range(1..=86_400_000))]
     pub max_script_ms: Option<u64>,

@@ -30,8 +30,11 @@ pub struct Limits {
     pub array_items: usize,
     /// Entries of one map a script builds.
     pub map_items: usize,
-    /// Wall-clock time per evaluation: native string functions can make few operations slow
-    /// (100,000 operations of ordinary script take a few milliseconds; 100 ms is far above).
+    /// Wall-clock time per evaluation: native string functions can make few operations slow.
+    /// The operation limit is the deterministic bound; this one is a backstop, so it sits far
+    /// above any real evaluation (100,000 operations take a few milliseconds) and above the
+    /// time a thread can lose to preemption on a loaded machine (at 100 ms, a descheduled
+    /// thread could turn an ordinary evaluation into an E303).
     pub time: std::time::Duration,
 }
 
@@ -44,7 +47,7 @@ impl Default for Limits {
             string_bytes: 64 * 1024,
             array_items: 10_000,
             map_items: 10_000,
-            time: std::time::Duration::from_millis(100),
+            time: std::time::Duration::from_millis(1000),
         }
     }
 }
