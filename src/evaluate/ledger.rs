@@ -215,7 +215,8 @@ pub struct Ledger {
     pub excluded_by: Option<String>,
     /// The factors that cost the most points, most first.
     pub reason_codes: Vec<ReasonCode>,
-    /// Attributes declared `descriptive: true` that the entity has: context for readers, not scored.
+    /// Attributes declared `descriptive: true`, or labelled `key_figure:` and read by no factor
+    /// of the row, that the entity has: context for readers, not scored.
     pub profile: Vec<Evidence>,
 }
 
@@ -258,7 +259,7 @@ pub(crate) fn ledger(ks: &KindScores, row: usize, scores: &Scores, dataset: &Dat
         reason: not_rated.map(|n| n.1),
         clamp: clamp(ks, row),
         reason_codes: reason_codes(&factors, rules.reason_codes),
-        profile: profile(ks, row, dataset),
+        profile: profile(ks, row, dataset, &factors),
         flags: fired_gates(ks, row).filter(|(_, g)| g.action == GateAction::Flag).map(|(_, g)| g.id.clone()).collect(),
         excluded_by: match res.status {
             Status::Excluded(g) => Some(rules.gates[g as usize].id.clone()),
@@ -462,11 +463,17 @@ fn evidence(ks: &KindScores, f: usize, row: usize, traced: &[AttrId]) -> Vec<Evi
     }
 }
 
-/// The descriptive attributes of a row that have a value (or one withheld by `--as-of`).
-fn profile(ks: &KindScores, row: usize, dataset: &Dataset) -> Vec<Evidence> {
+/// The context attributes of a row that have a value (or one withheld by `--as-of`): the
+/// descriptive ones, and the key figures no factor read (a memo lists a key figure whether or
+/// not the rules scored it).
+fn profile(ks: &KindScores, row: usize, dataset: &Dataset, factors: &[FactorLine]) -> Vec<Evidence> {
     let schema = dataset.schema(ks.kind());
+    let scored = |name: &str| factors.iter().any(|f| f.evidence.iter().any(|e| e.attribute == name));
     (0..schema.attrs.len() as AttrId)
-        .filter(|&a| schema.decl(a).descriptive)
+        .filter(|&a| {
+            let d = schema.decl(a);
+            d.descriptive || (d.key_figure.is_some() && !scored(&d.name))
+        })
         .map(|a| attribute_evidence(&ks.table, &schema.decl(a).name, a, row))
         .filter(|e| e.value.is_some())
         .collect()

@@ -15,6 +15,8 @@ pub(crate) struct KeyFigure {
     pub label: String,
     /// The value with its unit.
     pub value: String,
+    /// `restated D; previously V` when the value replaced an earlier figure of its period.
+    pub restated: Option<String>,
     /// The period or event date the value describes.
     pub as_of: Option<String>,
     /// Its sources' numbers in the memo's source list.
@@ -36,6 +38,7 @@ pub(super) fn key_figures(evidence: &[Fact], profile: &[Fact], schema: &KindSche
             Some(KeyFigure {
                 label: label.clone(),
                 value: with_unit(value, fact.unit.as_deref()),
+                restated: fact.restated.clone(),
                 as_of: fact.as_of.clone(),
                 refs: fact.refs.clone(),
                 basis: fact.basis,

@@ -416,7 +416,10 @@ var p=document.createElement('pre');p.id='probe';p.textContent=JSON.stringify({o
         let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
         let work = tempfile::tempdir().expect("work dir");
         let mut pages = vec![dir.path().join("index.html"), dir.path().join("company/alpha.html")];
-        pages.extend(["index.html", "company/huawei.html", "region/beijing.html"].map(|p| shipped.join(p)));
+        pages.extend(
+            ["index.html", "company/huawei.html", "company/baidu.html", "company/openai.html", "region/beijing.html"]
+                .map(|p| shipped.join(p)),
+        );
         for page in &pages {
             let local = work.path().join(page.file_name().expect("name"));
             std::fs::copy(page, &local).expect("copy page");

@@ -1,7 +1,7 @@
 //! W101: an attribute declared for a kind that no rule set of that kind reads — not as an
 //! `attribute:` input, and not by name in any expression, condition or script file its factors
-//! call. Kinds that no rule set scores, and attributes declared `descriptive: true`, are left
-//! alone.
+//! call. Kinds that no rule set scores, and attributes declared `descriptive: true` or labelled
+//! `key_figure:` (both are for readers), are left alone.
 
 use std::collections::HashSet;
 
@@ -20,7 +20,7 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             referenced_words(cx, rules, &mut words);
         }
         for decl in &cx.dataset.schema(kind).attrs {
-            if decl.descriptive || words.contains(decl.name.as_str()) {
+            if decl.descriptive || decl.key_figure.is_some() || words.contains(decl.name.as_str()) {
                 continue;
             }
             out.push(
