@@ -144,28 +144,50 @@ fn declare_attributes(files: &[(&YamlDoc, DatasetFile)], diags: &mut Vec<Diagnos
                 };
                 let schema = &mut schemas[kind.index()];
                 schema.home.get_or_insert_with(|| crate::source::display_path(&doc.path));
+                let metadata = decl.clone();
                 if let Err(existing) = schema.declare(decl) {
-                    let prev_ty = schema.decl(existing).ty;
-                    if prev_ty != spec.ty {
-                        schema.mark_conflicted(existing);
-                        diags.push(
-                            Diagnostic::error(
-                                Code::ConflictingDeclaration,
-                                format!(
-                                    "attribute `{name}` of {kind} is declared {} here but {} elsewhere",
-                                    spec.ty.as_str(),
-                                    prev_ty.as_str()
-                                ),
-                            )
-                            .at_opt(doc.span(&path))
-                            .hint("declare each attribute once, with one type"),
+                    let prev = schema.decl(existing);
+                    if prev.ty != spec.ty {
+                        let message = format!(
+                            "attribute `{name}` of {kind} is declared {} here but {} elsewhere",
+                            spec.ty.as_str(),
+                            prev.ty.as_str()
                         );
+                        schema.mark_conflicted(existing);
+                        diags.push(redeclared(message, doc.span(&path), "declare each attribute once, with one type"));
+                    } else if let Some((field, message)) = lost_metadata(prev, &metadata) {
+                        let message = format!("attribute `{name}` of {kind} is declared again {message}");
+                        let hint = "declare each attribute once; give its unit, description and labels there";
+                        diags.push(redeclared(message, doc.span(&path.at(field)), hint));
                     }
                 }
             }
         }
     }
     schemas
+}
+
+fn redeclared(message: String, span: Option<crate::source::Span>, hint: &str) -> Diagnostic {
+    Diagnostic::error(Code::ConflictingDeclaration, message).at_opt(span).hint(hint)
+}
+
+/// What a second declaration of the same type says that the first does not (it would be lost):
+/// the field and how the two differ.
+fn lost_metadata(first: &AttrDecl, again: &AttrDecl) -> Option<(&'static str, String)> {
+    let text = |field: &'static str, here: &Option<String>, there: &Option<String>| match (here, there) {
+        (Some(h), Some(t)) if h != t => {
+            Some((field, format!("with {field} `{h}` here but `{t}` where first declared")))
+        }
+        (Some(h), None) => Some((field, format!("with {field} `{h}` here but none where first declared"))),
+        _ => None,
+    };
+    text("unit", &again.unit, &first.unit)
+        .or_else(|| text("description", &again.description, &first.description))
+        .or_else(|| text("key_figure", &again.key_figure, &first.key_figure))
+        .or_else(|| {
+            (again.descriptive && !first.descriptive)
+                .then(|| ("descriptive", "as descriptive here but not where first declared".to_string()))
+        })
 }
 
 fn bad_attribute_name(name: &str) -> Diagnostic {

@@ -48,7 +48,7 @@ codes! {
     BadDate = "E106", "bad-date", "a date that is not YYYY, YYYY-MM or YYYY-MM-DD";
     BadGrade = "E107", "bad-grade", "a source grade that is not A, B or C";
     CsvFormat = "E108", "csv-format", "a CSV file whose header or rows are malformed";
-    ConflictingDeclaration = "E109", "conflicting-declaration", "an attribute declared twice with different types";
+    ConflictingDeclaration = "E109", "conflicting-declaration", "an attribute declared twice with different types, or declared again with a unit, description, `key_figure:` label or `descriptive:` the first declaration does not have (it would be lost)";
     BadName = "E110", "bad-name", "an id or attribute name that is empty, reserved or malformed";
     BadExposure = "E111", "bad-exposure", "an exposure weight outside (0, 1]";
 

@@ -67,7 +67,7 @@ fn a_key_figure_label_that_is_a_sentence_is_an_e804_at_the_label() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            "tests/fixtures/key-figures/bad/schema.yaml:4:73: error[E804]: the key-figure label of attribute `pe_forward` has 6 words, more than 4"
+            "tests/fixtures/key-figures/bad/schema.yaml:4:77: error[E804]: the key-figure label of attribute `pe_peer_median` has 6 words, more than 4"
         ),
         "{}",
         run.stderr
