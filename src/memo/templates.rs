@@ -27,6 +27,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("robustness.md", include_str!("templates/robustness.md")),
     ("robustness.html", include_str!("templates/robustness.html")),
     ("heatmap.html", include_str!("templates/heatmap.html")),
+    ("page.html", include_str!("templates/page.html")),
 ];
 
 const MARKDOWN: &str = "markdown";
