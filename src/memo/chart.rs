@@ -164,7 +164,7 @@ fn steps(memo: &Memo) -> Vec<Step> {
     let category = |name: &str| memo.categories.iter().position(|c| c.name == name).unwrap_or(0);
     for f in memo.factors.iter().filter(|f| f.points.is_some()) {
         let class = format!("cat-{}", category(&f.category) % PALETTE);
-        steps.push(step(&mut running, f.contribution, &f.id, &f.description, class));
+        steps.push(step(&mut running, f.contribution, &f.label, &f.description, class));
     }
     for a in memo.adjustments.iter().filter(|a| a.fired) {
         let points = a.points.unwrap_or(0.0);
