@@ -27,7 +27,7 @@ pub(crate) use kernel::EntityScore;
 pub use kernel::{NotRated, Status};
 pub use ledger::Ledger;
 pub(crate) use ledger::ledger;
-pub(crate) use reasons::{ReasonScratch, RowSummary};
+pub(crate) use reasons::ReasonScratch;
 
 use std::sync::Arc;
 

@@ -217,14 +217,6 @@ impl<'a> Summarizer<'a> {
     }
 }
 
-/// What a ranking row shows beyond the score.
-pub(crate) struct RowSummary<'a> {
-    /// Factors by points lost below their maximum, ties by id.
-    pub reasons: Vec<&'a str>,
-    /// Each category's score (`None` where no factor of it has points).
-    pub categories: Vec<Option<f64>>,
-}
-
 /// Reads the kept summaries of one kind's rows.
 pub(crate) struct ReasonScratch<'a> {
     ks: &'a KindScores,
@@ -235,16 +227,21 @@ impl<'a> ReasonScratch<'a> {
         ReasonScratch { ks }
     }
 
-    pub(crate) fn summarize(&mut self, row: usize) -> RowSummary<'a> {
-        let s = &self.ks.summaries;
-        let factors = &self.ks.plan.rules.factors;
-        let (rk, rc) = (s.k.max(1), s.nc.max(1));
-        let reasons = &s.reasons[row * rk..row * rk + s.k];
-        let cats = &s.categories[row * rc..row * rc + s.nc];
-        RowSummary {
-            reasons: reasons.iter().take_while(|&&f| f != NONE).map(|&f| factors[f as usize].id.as_str()).collect(),
-            categories: cats.iter().map(|&c| (!c.is_nan()).then_some(c)).collect(),
-        }
+    /// The reason codes of `row` (factor ids), most points lost first.
+    #[inline]
+    pub(crate) fn reasons(&self, row: usize) -> impl Iterator<Item = &'a str> + use<'a> {
+        let ks: &'a KindScores = self.ks;
+        let s = &ks.summaries;
+        let rk = s.k.max(1);
+        let factors = &ks.plan.rules.factors;
+        s.reasons[row * rk..row * rk + s.k].iter().take_while(|&&f| f != NONE).map(|&f| factors[f as usize].id.as_str())
+    }
+
+    /// The score of category `c` for `row` (`None` where no factor of it has points).
+    #[inline]
+    pub(crate) fn category(&self, row: usize, c: usize) -> Option<f64> {
+        let x = self.ks.summaries.category_scores(row)[c];
+        (!x.is_nan()).then_some(x)
     }
 }
 
