@@ -175,58 +175,20 @@ impl Row<'_> {
             }
         }
         let estimate = model.solve(sums, points, f, base, target);
-        // Solved and checked as a change of the points, so that from + change is what flips:
-        // the base with that change, bit for bit as the scoring gives it.
-        let moved = |d: f64| {
-            let b = model.probe_base(probe, sums, f, from + d);
+        // Checked on the scoring: the base with the factor at those points, bit for bit.
+        let moved = |p: f64| {
+            let b = model.probe_base(probe, sums, f, p);
             m.rating(rules, row, (b + fixed.adjust).clamp(0.0, 100.0)).is_some_and(|b| match dir {
                 Direction::Up => b < r,
                 Direction::Down => b > r,
             })
         };
-        if let Some(d) = exact(estimate.clamp(lo, hi) - from, lo - from, hi - from, dir, moved) {
+        if let Some(d) = super::edge::exact(from, estimate.clamp(lo, hi), (lo - from, hi - from), dir, moved) {
             flip.points = Some(d);
             flip.value = raw_value(rules, f, from + d, dir);
         }
         flip
     }
-}
-
-/// Most steps of one float taken from the closed-form estimate (rounding moves it a few).
-const MAX_STEPS: usize = 64;
-
-/// One float step in a direction.
-type Step = fn(f64) -> f64;
-
-/// The change nearest 0 at which `moved` holds, from a closed-form estimate in [lo, hi]:
-/// stepped outward (away from 0) until it holds, then inward while it still does. `None` when
-/// even the bound does not move the rating.
-fn exact(estimate: f64, lo: f64, hi: f64, dir: Direction, mut moved: impl FnMut(f64) -> bool) -> Option<f64> {
-    if !estimate.is_finite() {
-        return None;
-    }
-    let (out, back): (Step, Step) = match dir {
-        Direction::Up => (f64::next_up, f64::next_down),
-        Direction::Down => (f64::next_down, f64::next_up),
-    };
-    let inside = |p: f64| (lo..=hi).contains(&p);
-    let mut p = estimate;
-    let mut steps = 0;
-    while !moved(p) {
-        p = out(p);
-        steps += 1;
-        if !inside(p) || steps > MAX_STEPS {
-            return None;
-        }
-    }
-    for _ in 0..MAX_STEPS {
-        let q = back(p);
-        if !inside(q) || !moved(q) {
-            break;
-        }
-        p = q;
-    }
-    Some(p)
 }
 
 /// The raw value that gives points `p` (or, on a scale of few points, the nearest of them that

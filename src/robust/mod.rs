@@ -8,6 +8,7 @@
 //! The pub(crate) API the memo and explain read: [`analyse`] → [`Report`], and [`entity_flips`]
 //! for one entity.
 
+mod edge;
 pub(crate) mod flips;
 pub(crate) mod loo;
 pub(crate) mod matrix;

@@ -94,20 +94,35 @@ pub(crate) fn weight_flip_json(ks: &KindScores, f: &WeightFlip) -> Json {
     Json::Object(o)
 }
 
+/// One chunk's flip objects, encoded.
+#[derive(Default)]
+struct Piece {
+    bytes: Vec<u8>,
+    failed: Option<io::Error>,
+}
+
 /// The document: `flips` (points flips, then weight flips), `leave_one_out`, `oat` and `smaa`
 /// (null when not run).
 pub(super) fn write(out: &mut (dyn Write + Send), ks: &KindScores, r: &Report) -> io::Result<()> {
     out.write_all(b"{\n  \"flips\": ")?;
     let mut flips = Array::open(out, 1)?;
     if r.flips {
-        let encode = |chunk: &[Flip]| {
-            let mut piece = Vec::with_capacity(chunk.len() * 200);
+        let encode = |chunk: &[Flip], piece: &mut Piece| {
             for f in chunk {
-                element(&mut piece, 1, &FlipObject(ks, f))?;
+                if let Err(e) = element(&mut piece.bytes, 1, &FlipObject(ks, f)) {
+                    piece.failed.get_or_insert(e);
+                }
             }
-            Ok::<_, io::Error>(piece)
         };
-        stream(ks, CHUNK_ROWS, encode, |piece| flips.piece(out, &piece?))?;
+        let write = |piece: &mut Piece| {
+            if let Some(e) = piece.failed.take() {
+                return Err(e);
+            }
+            flips.piece(out, &piece.bytes)?;
+            piece.bytes.clear();
+            Ok(())
+        };
+        stream(ks, CHUNK_ROWS, encode, write)?;
     }
     let mut piece = Vec::new();
     for f in &r.weight_flips {

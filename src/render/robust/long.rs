@@ -13,10 +13,11 @@ use super::{band, raw_json};
 use crate::evaluate::KindScores;
 use crate::render::encode::batch_file::{BatchFormat, open_sink};
 use crate::render::encode::columnar::{BatchEncoder, BatchSink, empty_schema, io_error};
-use crate::render::encode::csv::Csv;
+use crate::render::encode::csv::{self, Csv};
 use crate::render::encode::{Column, Encoder, Value};
 use crate::robust::stream::{CHUNK_ROWS, stream};
 use crate::robust::{Flip, Report};
+use crate::scale::RawValue;
 
 /// The long form's columns.
 fn columns() -> Vec<Column> {
@@ -37,8 +38,8 @@ impl<'a> FlipRows<'a> {
         FlipRows { ks, capped: ks.plan.rules.gates.iter().map(|g| format!("capped: {}", g.id)).collect() }
     }
 
-    /// The rows of a chunk of flips, each handed to `row`.
-    fn encode(&self, flips: &[Flip], mut row: impl FnMut(&[Value<'_>]) -> io::Result<()>) -> io::Result<()> {
+    /// The rows of some flips, each handed to `row`.
+    fn encode(&self, flips: &[Flip], mut row: impl FnMut(&[Value<'_>])) {
         let ks = self.ks;
         let none = Value::Number(None);
         for f in flips {
@@ -58,9 +59,62 @@ impl<'a> FlipRows<'a> {
                 Value::Number(f.points),
                 none,
                 text,
-            ])?;
+            ]);
         }
-        Ok(())
+    }
+}
+
+/// Flip records straight into CSV bytes, the fields a kind repeats quoted once: the same bytes
+/// [`Csv`] writes for [`FlipRows`] (a test holds them to it), without a row of values per record.
+struct FlipCsv<'a> {
+    ks: &'a KindScores,
+    factors: Vec<Vec<u8>>,
+    capped: Vec<Vec<u8>>,
+}
+
+/// One chunk's CSV bytes.
+#[derive(Default)]
+struct CsvPiece {
+    bytes: Vec<u8>,
+    numbers: ryu::Buffer,
+}
+
+impl<'a> FlipCsv<'a> {
+    fn new(ks: &'a KindScores) -> FlipCsv<'a> {
+        let rules = &ks.plan.rules;
+        FlipCsv {
+            ks,
+            factors: rules.factors.iter().map(|f| csv::field(&f.id)).collect(),
+            capped: rules.gates.iter().map(|g| csv::field(&format!("capped: {}", g.id))).collect(),
+        }
+    }
+
+    /// Appends the records of one entity's flips.
+    fn encode(&self, flips: &[Flip], piece: &mut CsvPiece) {
+        let Some(first) = flips.first() else { return };
+        let entity = csv::field(self.ks.table.id(first.row));
+        let CsvPiece { bytes: out, numbers } = piece;
+        for f in flips {
+            out.extend_from_slice(b"flips,");
+            out.extend_from_slice(&entity);
+            out.push(b',');
+            out.extend_from_slice(&self.factors[f.factor]);
+            out.push(b',');
+            out.extend_from_slice(f.direction.word().as_bytes());
+            out.extend_from_slice(b",,,");
+            if let Some(p) = f.points {
+                csv::push_number(out, numbers, p);
+            }
+            out.extend_from_slice(b",,");
+            match (f.capped_by, &f.value) {
+                (Some(g), _) => out.extend_from_slice(&self.capped[g]),
+                (None, Some(RawValue::Number(x))) if x.is_finite() => csv::push_number(out, numbers, *x),
+                (None, Some(RawValue::Bool(b))) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+                (None, Some(RawValue::Text(t))) => csv::push_text(out, t),
+                (None, _) => {}
+            }
+            out.push(b'\n');
+        }
     }
 }
 
@@ -153,13 +207,13 @@ pub(super) fn write_csv(out: &mut (dyn Write + Send), ks: &KindScores, r: &Repor
     head.header(&columns())?;
     out.write_all(&head.into_bytes()?)?;
     if r.flips {
-        let rows = FlipRows::new(ks);
-        let encode = |flips: &[Flip]| {
-            let mut enc = Csv::new(flips.len() * 32);
-            rows.encode(flips, |v| enc.row(v))?;
-            enc.into_bytes()
+        let rows = FlipCsv::new(ks);
+        let write = |piece: &mut CsvPiece| {
+            out.write_all(&piece.bytes)?;
+            piece.bytes.clear();
+            Ok::<_, io::Error>(())
         };
-        stream(ks, CHUNK_ROWS, encode, |bytes| out.write_all(&bytes?))?;
+        stream(ks, CHUNK_ROWS, |flips, piece| rows.encode(flips, piece), write)?;
     }
     let mut rest = Csv::new(64 * (r.oat.len() + r.weight_flips.len() + 16));
     other_rows(ks, r, |v| rest.row(v))?;
@@ -190,12 +244,12 @@ pub(super) fn write_batches(
     };
     if r.flips {
         let rows = FlipRows::new(ks);
-        let encode = |flips: &[Flip]| {
-            let mut enc = BatchEncoder::new(&columns, flips.len());
-            rows.encode(flips, |v| Ok(enc.row(v)))?;
-            finish(enc)
+        let capacity = CHUNK_ROWS * 2 * ks.plan.rules.factors.len();
+        let encode = |flips: &[Flip], enc: &mut Option<BatchEncoder>| {
+            let enc = enc.get_or_insert_with(|| BatchEncoder::new(&columns, capacity));
+            rows.encode(flips, |v| enc.row(v));
         };
-        stream(ks, CHUNK_ROWS, encode, |b| put(b?))?;
+        stream(ks, CHUNK_ROWS, encode, |enc| enc.take().map_or(Ok(()), |enc| put(finish(enc)?)))?;
     }
     let mut enc = BatchEncoder::new(&columns, 0);
     other_rows(ks, r, |v| Ok(enc.row(v)))?;
