@@ -7,6 +7,7 @@ mod basis;
 mod block;
 pub(crate) mod bounds;
 mod conditions;
+mod evidence;
 mod factor;
 mod floors;
 mod inputs;
@@ -26,7 +27,7 @@ pub(crate) use kernel::EntityScore;
 pub use kernel::{NotRated, Status};
 pub use ledger::Ledger;
 pub(crate) use ledger::ledger;
-pub(crate) use reasons::{ReasonScratch, RowSummary};
+pub(crate) use reasons::ReasonScratch;
 
 use std::sync::Arc;
 
