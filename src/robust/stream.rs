@@ -6,6 +6,8 @@
 //! chunks are cut by rows, not by threads, and written in order. The buffers of a window are
 //! reused by the next, so a long stream allocates nothing per chunk once warm.
 
+use std::sync::mpsc;
+
 use rayon::prelude::*;
 
 use super::flips::{Flip, Scratch, bounds, push_row};
@@ -21,13 +23,14 @@ const WINDOW_PER_THREAD: usize = 2;
 
 /// Solves the flips of every ranked row of `ks`, chunk by chunk (`chunk_rows` rows each):
 /// `encode` appends each row's records (in factor order, up before down) to its chunk's
-/// buffer, in parallel across chunks; `write` takes the buffers in table order. Returns how
-/// many chunks there were.
-pub(crate) fn stream<B: Send + Default, E>(
+/// buffer, in parallel across the chunks of a window; `write` takes the buffers in table order
+/// on a thread of its own, while the next window is solved (so a slow disk and the solving
+/// overlap). Returns how many chunks there were.
+pub(crate) fn stream<B: Send + Default, E: Send>(
     ks: &KindScores,
     chunk_rows: usize,
     encode: impl Fn(&[Flip], &mut B) + Sync,
-    mut write: impl FnMut(&mut B) -> Result<(), E>,
+    mut write: impl FnMut(&mut B) -> Result<(), E> + Send,
 ) -> Result<usize, E> {
     let rules = &ks.plan.rules;
     let bounds = bounds(rules);
@@ -36,26 +39,49 @@ pub(crate) fn stream<B: Send + Default, E>(
     let chunks = n.div_ceil(chunk_rows);
     let window = (rayon::current_num_threads().max(1) * WINDOW_PER_THREAD).min(chunks.max(1));
     let nc = rules.categories.len();
-    let mut slots: Vec<(Scratch, Vec<Flip>, B)> =
-        (0..window).map(|_| (Scratch::new(nc), Vec::new(), B::default())).collect();
-    let mut first = 0;
-    while first < chunks {
-        let last = (first + window).min(chunks);
-        slots[..last - first].par_iter_mut().with_max_len(1).enumerate().for_each(|(i, (scratch, flips, buf))| {
-            let c = first + i;
-            let m = Matrix::of_rows(ks, &ks.scorers, c * chunk_rows..((c + 1) * chunk_rows).min(n));
-            for row in 0..m.rows() {
-                flips.clear();
-                push_row(rules, &ks.model, &m, &bounds, scratch, row, flips);
-                if !flips.is_empty() {
-                    encode(flips, buf);
+    let mut scratch: Vec<(Scratch, Vec<Flip>)> = (0..window).map(|_| (Scratch::new(nc), Vec::new())).collect();
+    // Windows of encoded chunks go to the writer and come back empty: at most three exist.
+    let (full, written) = mpsc::sync_channel::<Vec<B>>(1);
+    let (emptied, empty) = mpsc::channel::<Vec<B>>();
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || {
+            for mut bufs in written {
+                for buf in &mut bufs {
+                    write(buf)?;
                 }
+                // The solver may have finished; then the buffers are simply dropped.
+                let _ = emptied.send(bufs);
             }
+            Ok(())
         });
-        for (_, _, buf) in &mut slots[..last - first] {
-            write(buf)?;
+        let mut first = 0;
+        while first < chunks {
+            let last = (first + window).min(chunks);
+            let mut bufs = empty.try_recv().unwrap_or_else(|_| (0..window).map(|_| B::default()).collect());
+            bufs.resize_with(last - first, B::default);
+            scratch[..last - first].par_iter_mut().zip(&mut bufs).with_max_len(1).enumerate().for_each(
+                |(i, ((scratch, flips), buf))| {
+                    let c = first + i;
+                    let m = Matrix::of_rows(ks, &ks.scorers, c * chunk_rows..((c + 1) * chunk_rows).min(n));
+                    for row in 0..m.rows() {
+                        flips.clear();
+                        push_row(rules, &ks.model, &m, &bounds, scratch, row, flips);
+                        if !flips.is_empty() {
+                            encode(flips, buf);
+                        }
+                    }
+                },
+            );
+            // A writer that failed has hung up: its error is the result.
+            if full.send(bufs).is_err() {
+                break;
+            }
+            first = last;
         }
-        first = last;
-    }
-    Ok(chunks)
+        drop(full);
+        match writer.join() {
+            Ok(result) => result.map(|()| chunks),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
 }

@@ -76,7 +76,7 @@ struct FlipCsv<'a> {
 #[derive(Default)]
 struct CsvPiece {
     bytes: Vec<u8>,
-    numbers: ryu::Buffer,
+    numbers: csv::Numbers,
 }
 
 impl<'a> FlipCsv<'a> {
@@ -231,11 +231,11 @@ pub(super) fn write_batches(
 ) -> io::Result<()> {
     let columns = columns();
     let mut out = Some(out);
-    let mut sink: Option<Box<dyn BatchSink + '_>> = None;
+    let mut sink: Option<Box<dyn BatchSink + Send + '_>> = None;
     let mut put = |batch: Option<RecordBatch>| -> io::Result<()> {
         let Some(batch) = batch else { return Ok(()) };
         if let Some(o) = out.take() {
-            sink = Some(open_sink(format, o, batch.schema())?);
+            sink = Some(open_sink(format, o, batch.schema(), Some(&batch))?);
         }
         match &mut sink {
             Some(s) => s.write(&batch),
@@ -256,7 +256,7 @@ pub(super) fn write_batches(
     put(finish(enc)?)?;
     drop(put);
     if let Some(o) = out.take() {
-        sink = Some(open_sink(format, o, empty_schema(&columns))?);
+        sink = Some(open_sink(format, o, empty_schema(&columns), None)?);
     }
     sink.map_or(Ok(()), |s| s.finish())
 }
