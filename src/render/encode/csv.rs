@@ -37,19 +37,7 @@ impl Csv {
 
     /// Text, quoted when it must be.
     fn text(&mut self, s: &str) {
-        let b = s.as_bytes();
-        if !b.iter().any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
-            self.out.extend_from_slice(b);
-            return;
-        }
-        self.out.push(b'"');
-        for piece in b.split_inclusive(|&c| c == b'"') {
-            self.out.extend_from_slice(piece);
-            if piece.last() == Some(&b'"') {
-                self.out.push(b'"');
-            }
-        }
-        self.out.push(b'"');
+        push_text(&mut self.out, s);
     }
 
     /// Ends a record: a record of one empty field is `""`, so it reads back as one.
@@ -60,6 +48,36 @@ impl Csv {
         self.out.push(b'\n');
         self.record_start = self.out.len();
     }
+}
+
+/// Appends one text field as [`Csv`] writes it: as it is, or quoted (its quotes doubled) when
+/// it holds `,`, `"`, CR or LF. For writers that assemble records of known shape themselves.
+pub(crate) fn push_text(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    if !b.iter().any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
+        out.extend_from_slice(b);
+        return;
+    }
+    out.push(b'"');
+    for piece in b.split_inclusive(|&c| c == b'"') {
+        out.extend_from_slice(piece);
+        if piece.last() == Some(&b'"') {
+            out.push(b'"');
+        }
+    }
+    out.push(b'"');
+}
+
+/// One text field's bytes as [`Csv`] writes it, for a field repeated on many records.
+pub(crate) fn field(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    push_text(&mut out, s);
+    out
+}
+
+/// Appends a number as [`Csv`] writes it.
+pub(crate) fn push_number(out: &mut Vec<u8>, buf: &mut Numbers, x: f64) {
+    out.extend_from_slice(num(buf, x).as_bytes());
 }
 
 /// Shortest round-trip text of a number, into a stack buffer (`-0` as `0`, no `.0`): Ryū's
