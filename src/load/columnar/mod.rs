@@ -143,9 +143,22 @@ fn plan_schema(schema: &Schema, file: FileId, schemas: &[KindSchema; 3], errors:
 
 impl Located {
     /// A batch whose every column is an array.
-    fn whole(batch: RecordBatch, unit: &'static str, group: usize, first_in_group: usize, first_in_file: usize) -> Located {
+    fn whole(
+        batch: RecordBatch,
+        unit: &'static str,
+        group: usize,
+        first_in_group: usize,
+        first_in_file: usize,
+    ) -> Located {
         let rows = batch.num_rows();
-        Located { columns: batch.columns().iter().cloned().map(Some).collect(), rows, unit, group, first_in_group, first_in_file }
+        Located {
+            columns: batch.columns().iter().cloned().map(Some).collect(),
+            rows,
+            unit,
+            group,
+            first_in_group,
+            first_in_file,
+        }
     }
 }
 
@@ -157,7 +170,8 @@ fn append_batches(
     errors: &mut Vec<Diagnostic>,
 ) -> Result<(), ::parquet::errors::ParquetError> {
     let types = column_types(builders);
-    let parsed: Vec<Parsed> = batches.par_iter().map(|b| cells::convert(b, plan, &types, None)).collect::<Result<_, _>>()?;
+    let parsed: Vec<Parsed> =
+        batches.par_iter().map(|b| cells::convert(b, plan, &types, None, None)).collect::<Result<_, _>>()?;
     for p in parsed {
         append(p, plan, builders, errors);
     }
