@@ -2,6 +2,7 @@
 //! kinds' attribute columns, checked as CSV cells are (their messages and codes), each problem
 //! naming the row group and row.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -13,6 +14,7 @@ use super::Located;
 use crate::diag::{Code, Diagnostic, Problem};
 use crate::load::csv::header::{ColumnRole, Plan};
 use crate::load::csv::{Parsed, store_cell};
+use crate::load::provenance::ProvPlan;
 use crate::model::{AttrType, Column, Date, Kind, RawRelation, Row, TableBuilder};
 
 /// A cell reader: the value of a row, `None` when null.
@@ -75,7 +77,43 @@ pub(super) fn convert(b: &Located, plan: &Plan, builders: &[TableBuilder; 3]) ->
     for part in &mut out.kinds {
         part.exposures.sort_by_key(|r| r.row);
     }
+    if let Some(prov) = &plan.prov {
+        provenance(b, plan, prov, &rows, &mut out);
+    }
     out
+}
+
+/// Reads each row's provenance cells (text, or dates for `period` and `published`).
+fn provenance(b: &Located, plan: &Plan, prov: &ProvPlan, rows: &[Vec<u32>; 3], out: &mut Parsed) {
+    let cols = b.batch.columns();
+    let getters: Vec<Option<Get<'_, Cow<'_, str>>>> = (plan.roles.iter().zip(cols))
+        .map(|(role, col)| matches!(role, ColumnRole::Provenance(..)).then(|| prov_text(col.as_ref())))
+        .collect();
+    let mut texts: Vec<Cow<'_, str>> = vec![Cow::Borrowed(""); plan.roles.len()];
+    for k in Kind::ALL {
+        let Some(part) = out.kinds[k.index()].prov.as_mut() else { continue };
+        for &r in &rows[k.index()] {
+            for (text, get) in texts.iter_mut().zip(&getters) {
+                if let Some(get) = get {
+                    *text = get(r as usize).unwrap_or(Cow::Borrowed(""));
+                }
+            }
+            let at = |col: usize, p: Problem| Cell { b, plan, row: r as usize, col }.diagnostic(p);
+            part.push(prov, k, |c| texts[c].as_ref(), at);
+        }
+    }
+}
+
+/// A provenance column's cells as text: strings as they are, dates as YYYY-MM-DD.
+fn prov_text(a: &dyn Array) -> Get<'_, Cow<'_, str>> {
+    if super::types::is_text(a.data_type()) {
+        let s = strings(a);
+        return Box::new(move |i| s(i).map(Cow::Borrowed));
+    }
+    match text_cells(a) {
+        Some(t) => Box::new(move |i| t(i).map(Cow::Owned)),
+        None => Box::new(|_| None),
+    }
 }
 
 /// Where a cell is: its batch, row within the batch and column.

@@ -11,19 +11,19 @@ use rayon::prelude::*;
 use super::{BATCH_ROWS, Located, cells, plan_schema};
 use crate::diag::Diagnostic;
 use crate::load::csv::{Parsed, append};
-use crate::model::{KindSchema, TableBuilder};
+use crate::model::TableBuilder;
 use crate::source::FileId;
 
 pub(super) fn read(
     path: &Path,
     file: FileId,
-    schemas: &[KindSchema; 3],
+    checked: super::Checked<'_>,
     builders: &mut [TableBuilder; 3],
     errors: &mut Vec<Diagnostic>,
 ) -> Result<(), ParquetError> {
     let f = super::super::csv::open(path)?;
     let meta = ArrowReaderMetadata::load(&f, Default::default())?;
-    let Some(plan) = plan_schema(meta.schema(), file, schemas, errors) else {
+    let Some(plan) = plan_schema(meta.schema(), file, checked, errors) else {
         return Ok(());
     };
     let groups = meta.metadata().row_groups();

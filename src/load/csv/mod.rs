@@ -1,6 +1,7 @@
 //! Reading CSV universes (load stage, called by the dataset check): one row per entity,
 //! `id,name,kind`, then one column per declared attribute, `segment:<id>` / `region:<id>`
-//! exposure columns and an optional `headquarters` column.
+//! exposure columns, an optional `headquarters` column and optional provenance columns (see
+//! [`crate::load::provenance`]).
 //!
 //! Files without quotes are split at line ends and parsed in parallel blocks; files with quotes
 //! go through the `csv` crate record by record. Both paths share the per-record logic.
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic, Problem};
+use crate::load::provenance::{ProvRows, TableContext};
 use crate::model::series::Cell;
 use crate::model::{AttrType, Column, Date, Kind, KindSchema, Origin, Row, Strings};
 use crate::model::{RawRelation, TableBuilder};
@@ -40,11 +42,12 @@ pub(crate) fn read_csv(
     path: &Path,
     file: FileId,
     schemas: &[KindSchema; 3],
+    ctx: &TableContext<'_>,
     builders: &mut [TableBuilder; 3],
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut errors = Vec::new();
-    if let Err(e) = read_csv_inner(path, file, schemas, builders, &mut errors) {
+    if let Err(e) = read_csv_inner(path, file, schemas, ctx, builders, &mut errors) {
         errors.push(Diagnostic::error(Code::CsvFormat, format!("cannot read: {e}")).at_line_col(file, 1, 1));
     }
     cap_errors(file, &mut errors);
@@ -67,12 +70,13 @@ fn read_csv_inner(
     path: &Path,
     file: FileId,
     schemas: &[KindSchema; 3],
+    ctx: &TableContext<'_>,
     builders: &mut [TableBuilder; 3],
     errors: &mut Vec<Diagnostic>,
 ) -> std::io::Result<()> {
     let (records, quoted) = survey(path)?;
     let Some((reader, header)) = read_header(path, file, errors)? else { return Ok(()) };
-    let Some(plan) = plan_header(&header, file, schemas, errors) else {
+    let Some(plan) = plan_header(&header, file, schemas, ctx, errors) else {
         return Ok(());
     };
     for b in builders.iter_mut() {
@@ -159,6 +163,8 @@ pub(crate) struct PartRows {
     pub(crate) columns: Vec<Column>,
     pub(crate) exposures: Vec<RawRelation>,
     pub(crate) headquarters: Vec<RawRelation>,
+    /// The rows' provenance, when the file has any.
+    pub(crate) prov: Option<ProvRows>,
 }
 
 impl Parsed {
@@ -168,6 +174,7 @@ impl Parsed {
             let cols = &builders[k.index()].table.columns;
             let used = plan.attrs[k.index()].iter().any(Option::is_some);
             p.kinds[k.index()].columns = cols.iter().map(|c| c.empty_like(if used { capacity } else { 0 })).collect();
+            p.kinds[k.index()].prov = plan.prov.as_ref().map(|_| ProvRows::default());
         }
         p
     }
@@ -260,6 +267,10 @@ fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut Parsed) {
             _ => {}
         }
     }
+    if let (Some(prov), Some(rows)) = (&plan.prov, &mut out.kinds[kind.index()].prov) {
+        let at = |col: usize, p: Problem| p.at_line_col(plan.file, line, column_of(fields, col));
+        rows.push(prov, kind, |col| trim(fields[col]), at);
+    }
 }
 
 /// Trims spaces only when there are any (most cells have none).
@@ -341,6 +352,9 @@ pub(crate) fn append(parsed: Parsed, plan: &Plan, builders: &mut [TableBuilder; 
         b.origin(first, Origin::Csv { file: plan.file, lines: part.lines });
         b.exposures.extend(part.exposures.into_iter().map(|r| RawRelation { row: r.row + first, ..r }));
         b.headquarters.extend(part.headquarters.into_iter().map(|r| RawRelation { row: r.row + first, ..r }));
+        if let (Some(rows), Some(prov)) = (part.prov, &plan.prov) {
+            rows.append(prov, &mut b.table.wide, first, errors);
+        }
     }
 }
 
