@@ -211,8 +211,11 @@ fn stray_override(field: &str, attr: &str, roles: &[ColumnRole], schemas: &[Kind
         ColumnRole::Attribute(a) => Some(a.as_str()),
         _ => None,
     });
-    let suggestion = did_you_mean(attr, columns);
     let declared = schemas.iter().any(|s| s.get(attr).is_some());
+    let suggestion = match declared {
+        true => did_you_mean(attr, columns),
+        false => did_you_mean(attr, schemas.iter().flat_map(|s| s.names())),
+    };
     let d = match declared {
         true => Diagnostic::error(
             Code::CsvFormat,
