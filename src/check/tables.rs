@@ -88,7 +88,7 @@ fn unknown_table(ws: &Workspace, doc: &YamlDoc, name: &str) -> Diagnostic {
     match did_you_mean(name, beside.iter().map(String::as_str)) {
         Some(s) => d.hint(format!("did you mean `{s}`?")),
         None => d.hint(
-            "name a .csv, .parquet or .arrow file under --data by its path from this file, such as `universe.csv`",
+            "name a .csv, .parquet or .arrow file under --data by its path from this file (no `..`)",
         ),
     }
 }
