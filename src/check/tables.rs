@@ -87,8 +87,6 @@ fn unknown_table(ws: &Workspace, doc: &YamlDoc, name: &str) -> Diagnostic {
     let d = Diagnostic::error(Code::UnknownTable, format!("`{name}` is not a table file of the dataset"));
     match did_you_mean(name, beside.iter().map(String::as_str)) {
         Some(s) => d.hint(format!("did you mean `{s}`?")),
-        None => d.hint(
-            "name a .csv, .parquet or .arrow file under --data by its path from this file (no `..`)",
-        ),
+        None => d.hint("name a .csv, .parquet or .arrow file under --data by its path from this file (no `..`)"),
     }
 }

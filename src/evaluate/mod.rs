@@ -7,6 +7,7 @@ mod basis;
 mod block;
 pub(crate) mod bounds;
 mod conditions;
+mod evidence;
 mod factor;
 mod floors;
 mod inputs;

@@ -1,11 +1,17 @@
 //! Reason codes and category scores of every entity, kept by the kernel from the breakdown it
 //! scored with (the factor outcomes already computed for the row), so a ranking of a million
 //! rows reads them instead of recomputing each factor from the raw values at write time.
+//!
+//! Under the weighted sum the kernel hands over the category sums it has just scored the row
+//! with ([`Summarizer::scored`]), or for a row whose factors all have observed data the nominal
+//! ones ([`Summarizer::complete`]): one pass over the factors with the weighted sum's own
+//! formulas (share·(100 − points), Σ wᶠ·sᶠ / Σ wᶠ), the same floating-point operations in the
+//! same order as its full breakdown, so the same bits. Other methods build the breakdown.
 
 use rayon::prelude::*;
 
 use super::KindScores;
-use super::aggregate::{Breakdown, Model, Outcome, Sums};
+use super::aggregate::{Breakdown, Method, Model, Outcome, Sums};
 
 /// A row without this reason slot filled.
 const NONE: u16 = u16::MAX;
@@ -68,19 +74,116 @@ impl Summaries {
 pub(super) struct Summarizer<'a> {
     model: &'a Model,
     ids: Vec<&'a str>,
+    /// Each factor's place among the factor ids in order (ties of points lost go by id).
+    id_order: Vec<u32>,
+    /// Under the weighted sum, W꜀/(ΣW·Σw꜀) per category with every factor present (the
+    /// nominal scale a complete row is summarised with), else `None`.
+    nominal_scale: Option<Vec<f64>>,
     k: usize,
     breakdown: Breakdown,
     lost: Vec<(f64, usize)>,
+    weighted: Vec<f64>,
 }
 
 impl<'a> Summarizer<'a> {
     pub(super) fn new(model: &'a Model, rules: &'a crate::model::RuleSet) -> Summarizer<'a> {
+        let ids: Vec<&str> = rules.factors.iter().map(|f| f.id.as_str()).collect();
+        let mut by_id: Vec<usize> = (0..ids.len()).collect();
+        by_id.sort_by(|&a, &b| ids[a].cmp(ids[b]));
+        let mut id_order = vec![0; ids.len()];
+        for (place, &f) in by_id.iter().enumerate() {
+            id_order[f] = place as u32;
+        }
+        let w = &model.weights;
+        let nominal_scale = matches!(model.method, Method::WeightedSum(_)).then(|| {
+            let present = super::aggregate::present_weight(&w.category_total, &w.category_weight);
+            (0..w.category_weight.len())
+                .map(|c| {
+                    let sum = w.category_total[c];
+                    if sum > 0.0 {
+                        super::aggregate::contribution_scale(w.category_weight[c], present, sum)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        });
         Summarizer {
             model,
-            ids: rules.factors.iter().map(|f| f.id.as_str()).collect(),
+            ids,
+            id_order,
+            nominal_scale,
             k: rules.reason_codes,
             breakdown: Breakdown::default(),
             lost: Vec::new(),
+            weighted: vec![0.0; rules.categories.len()],
+        }
+    }
+
+    /// Whether rows are summarised from the kernel's sums ([`Self::scored`], [`Self::complete`]).
+    pub(super) fn direct(&self) -> bool {
+        self.nominal_scale.is_some()
+    }
+
+    /// Summarises a weighted-sum row whose factors all have observed data, `points(f)` each.
+    #[inline]
+    pub(super) fn complete(&mut self, points: impl Fn(usize) -> f64, reasons: &mut [u16], categories: &mut [f64]) {
+        let Some(scale) = self.nominal_scale.take() else { return };
+        let w = &self.model.weights;
+        self.summarize(&scale, &w.category_total, w.total, |f| Some(points(f)), reasons, categories);
+        self.nominal_scale = Some(scale);
+    }
+
+    /// Summarises a weighted-sum row from the sums `Model::score` just filled for its outcomes.
+    #[inline]
+    pub(super) fn scored(
+        &mut self,
+        sums: &Sums,
+        outcome: impl Fn(usize) -> Outcome,
+        reasons: &mut [u16],
+        categories: &mut [f64],
+    ) {
+        self.summarize(&sums.scale, &sums.cat_sum, sums.present, |f| outcome(f).points(), reasons, categories);
+    }
+
+    /// The weighted sum's breakdown, cut to what a summary keeps: share = scale꜀·wᶠ, points lost
+    /// share·(100 − points), category score Σ wᶠ·sᶠ / Σ wᶠ (as `WeightedSum::attribute`).
+    #[inline]
+    fn summarize(
+        &mut self,
+        scale: &[f64],
+        cat_sum: &[f64],
+        present: f64,
+        points: impl Fn(usize) -> Option<f64>,
+        reasons: &mut [u16],
+        categories: &mut [f64],
+    ) {
+        let w = &self.model.weights;
+        self.lost.clear();
+        if present == 0.0 {
+            // No base: nothing lost and no category score, as the breakdown has it.
+            reasons.iter_mut().for_each(|r| *r = NONE);
+            categories.iter_mut().for_each(|c| *c = f64::NAN);
+            return;
+        }
+        self.weighted.iter_mut().for_each(|x| *x = 0.0);
+        let (k, order) = (self.k, &self.id_order);
+        for f in 0..w.factor.len() {
+            let Some(p) = points(f) else { continue };
+            let c = w.category[f];
+            let lost = scale[c] * w.factor[f] * (100.0 - p);
+            self.weighted[c] += w.factor[f] * p;
+            if lost > 0.0 {
+                insert_top(&mut self.lost, k, (lost, f), |a, b| {
+                    b.0.total_cmp(&a.0).then_with(|| order[a.1].cmp(&order[b.1]))
+                });
+            }
+        }
+        for (i, slot) in reasons.iter_mut().enumerate() {
+            *slot = self.lost.get(i).map_or(NONE, |&(_, f)| f as u16);
+        }
+        for (c, slot) in categories.iter_mut().enumerate() {
+            *slot = if cat_sum[c] > 0.0 { self.weighted[c] / cat_sum[c] } else { f64::NAN };
         }
     }
 

@@ -198,7 +198,7 @@ pub(crate) fn present_weight(cat_sum: &[f64], category_weight: &[f64]) -> f64 {
 
 /// W꜀ / (ΣW · Σw꜀): contribution per unit of wᶠ·sᶠ in category c.
 #[inline]
-fn contribution_scale(cat_weight: f64, present: f64, cat_sum: f64) -> f64 {
+pub(crate) fn contribution_scale(cat_weight: f64, present: f64, cat_sum: f64) -> f64 {
     cat_weight / (present * cat_sum)
 }
 
