@@ -1,5 +1,5 @@
 //! Provenance in wide tables (tests/fixtures/wide): tests/fixtures/trust's companies written in
-//! YAML with sources, and as a wide CSV and Parquet file with provenance columns (row-level and
+//! YAML with sources, and as a wide CSV, Parquet and Arrow file with provenance columns (row-level and
 //! `<field>:<attribute>` overrides), rank and explain byte for byte alike — coverage, bounds,
 //! firmness and the view date included; a file-level `tables:` declaration sources every cell;
 //! each mistake in a provenance cell or declaration is one located diagnostic.
@@ -38,7 +38,7 @@ fn a_sourced_wide_csv_and_parquet_rank_and_explain_as_their_yaml_form() {
         vec!["robust", "--format", "json", "--samples", "200"],
     ] {
         let yaml = with_data("wide/yaml").args(&args).run().success().stdout;
-        for data in ["wide/csv", "wide/parquet"] {
+        for data in ["wide/csv", "wide/parquet", "wide/arrow"] {
             let wide = with_data(data).args(&args).run().success().stdout;
             assert_eq!(wide, yaml, "{data} {args:?}");
         }
