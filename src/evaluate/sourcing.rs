@@ -57,6 +57,11 @@ pub(super) fn of_attribute(table: &EntityTable, attr: AttrId) -> Unsourced {
     if !table.has_provenance() {
         return Unsourced::All;
     }
+    if table.provenance.is_empty() && table.series.is_empty() {
+        // Only wide files gave provenance: read it per row, not per cell lookup.
+        let col = &table.columns[attr as usize];
+        return Unsourced::from_rows(table.wide.unsourced_rows(attr, col));
+    }
     Unsourced::from_rows((0..table.len()).map(|row| is_unsourced(table, row, attr)).collect())
 }
 

@@ -166,6 +166,22 @@ impl WideProvenance {
         }
     }
 
+    /// Per row, whether its cell of `attr` holds a value that no provenance of this store backs
+    /// (for a table whose only provenance is its wide files').
+    pub(crate) fn unsourced_rows(&self, attr: AttrId, col: &Column) -> Vec<bool> {
+        let backed: Vec<bool> = self.pool.iter().map(|p| p.is_backed()).collect();
+        let over = self.attrs.iter().find(|(a, _)| *a == attr).map_or(&[][..], |(_, v)| v.as_slice());
+        (0..col_len(col))
+            .map(|r| {
+                let i = match over.get(r) {
+                    Some(&i) if i != NONE => i,
+                    _ => self.rows.get(r).copied().unwrap_or(NONE),
+                };
+                !col.is_missing(r) && (i == NONE || !backed[i as usize])
+            })
+            .collect()
+    }
+
     /// The value withheld at the view date in a cell, with its provenance.
     pub(crate) fn withheld(&self, row: usize, attr: AttrId) -> Option<(String, Arc<Provenance>)> {
         let (_, col) = self.withheld.iter().find(|(a, _)| *a == attr)?;
@@ -217,6 +233,22 @@ mod tests {
         assert_eq!(w.get(3, 0), None);
         assert_eq!(w.get(3, 1), None);
         assert_eq!(w.get(9, 0), None, "rows after every block have none");
+    }
+
+    #[test]
+    fn a_filled_cell_is_unsourced_only_where_no_backed_provenance_reaches_it() {
+        let mut w = WideProvenance::default();
+        let dated = Arc::new(Provenance { published: Date::parse("2025-01-01"), ..Provenance::default() });
+        let block = RowBlock {
+            pool: vec![prov("vendor", None), dated],
+            rows: vec![0, 1, NONE, NONE],
+            attrs: vec![(0, vec![NONE, NONE, 0, NONE])],
+        };
+        w.append(0, block);
+        let col = Column::Number(vec![1.0, 2.0, 3.0, f64::NAN]);
+        // sourced row; a date alone backs nothing; the column's override; a missing cell
+        assert_eq!(w.unsourced_rows(0, &col), [false, true, false, false]);
+        assert_eq!(w.unsourced_rows(1, &col), [false, true, true, false]);
     }
 
     #[test]

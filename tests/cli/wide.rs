@@ -36,6 +36,7 @@ fn a_sourced_wide_csv_and_parquet_rank_and_explain_as_their_yaml_form() {
         vec!["--as-of", "2025-03-01", "rank", "--format", "json"],
         vec!["--as-of", "2025-03-01", "explain", "full", "partial", "--format", "json"],
         vec!["robust", "--format", "json", "--samples", "200"],
+        vec!["history", "--dates", "2025-02-01,2025-03-01,2025-03-14", "--format", "json"],
     ] {
         let yaml = with_data("wide/yaml").args(&args).run().success().stdout;
         for data in ["wide/csv", "wide/parquet", "wide/arrow"] {
