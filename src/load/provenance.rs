@@ -144,6 +144,11 @@ pub(crate) struct ProvPlan {
 }
 
 impl ProvPlan {
+    /// Forgets the problems reported (the file is read again from its start).
+    pub(crate) fn forget(&self) {
+        self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+
     pub(crate) fn new(
         base: Option<Arc<Provenance>>,
         row: [Option<usize>; PROV_FIELDS],
@@ -335,6 +340,11 @@ impl ProvRows {
         };
         self.cache.insert(self.key.clone(), i);
         i
+    }
+
+    /// The block's problems, to move their lines (a block numbers its lines from 0).
+    pub(crate) fn errors_mut(&mut self) -> &mut Vec<Diagnostic> {
+        &mut self.errors
     }
 
     /// Appends the block (its first row is `first` of the table) and its problems, each

@@ -108,6 +108,17 @@ impl WideProvenance {
         }
     }
 
+    /// Drops the provenance of rows from `rows` on (a file read again from its start).
+    pub(crate) fn truncate(&mut self, rows: usize) {
+        self.rows.truncate(rows);
+        for (_, v) in &mut self.attrs {
+            v.truncate(rows);
+        }
+        // Blocks add to the pool in row order: what the kept rows do not reach was the rest's.
+        let kept = self.rows.iter().chain(self.attrs.iter().flat_map(|(_, v)| v)).filter(|&&i| i != NONE);
+        self.pool.truncate(kept.max().map_or(0, |&i| i as usize + 1));
+    }
+
     /// The pool index of a cell's provenance: its attribute's override, else its row's.
     #[inline]
     fn index(&self, row: usize, attr: AttrId) -> u32 {

@@ -13,7 +13,7 @@ use arrow_schema::DataType;
 use super::Located;
 use crate::diag::{Code, Diagnostic, Problem};
 use crate::load::csv::header::{ColumnRole, Plan};
-use crate::load::csv::{Parsed, store_cell};
+use crate::load::csv::{Parsed, column_types, store_cell};
 use crate::load::provenance::ProvPlan;
 use crate::model::{AttrType, Column, Date, Kind, RawRelation, Row, TableBuilder};
 
@@ -22,7 +22,7 @@ type Get<'a, T> = Box<dyn Fn(usize) -> Option<T> + 'a>;
 
 /// Converts one batch into rows per kind, with the problems of its cells.
 pub(super) fn convert(b: &Located, plan: &Plan, builders: &[TableBuilder; 3]) -> Parsed {
-    let mut out = Parsed::new(plan, builders, 0);
+    let mut out = Parsed::new(plan, &column_types(builders), 0);
     let cols = b.batch.columns();
     let rows = entities(b, plan, &mut out);
     for k in Kind::ALL {

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use super::header::header_fields;
 use super::quoted::each_record;
-use super::{cap_errors, column_of, read_header};
+use super::record::column_of;
+use super::{cap_errors, read_header};
 use crate::diag::{Code, Diagnostic};
 use crate::load::long::{FIELDS, LongRow, Observations, is_long, plan_long};
 use crate::load::provenance::TableContext;
