@@ -3,6 +3,7 @@
 //! `source` column costs one index per row. Read by [`EntityTable::provenance`] after the
 //! per-value map of YAML and long-layout values; withheld at a view date like any value.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{AttrId, Column, EntityTable, Provenance, Row};
@@ -66,6 +67,8 @@ pub struct WideProvenance {
     /// The values withheld at the view date, per attribute: the column as the file gave it
     /// (only for attributes with a withheld cell).
     withheld: Vec<(AttrId, Column)>,
+    /// Each distinct provenance's place in the pool: blocks that write the same share it.
+    index: HashMap<Arc<Provenance>, u32>,
 }
 
 /// The provenance of a block of consecutive rows of one kind, as a reader produces it.
@@ -89,9 +92,18 @@ impl WideProvenance {
         if block.pool.is_empty() {
             return;
         }
-        let base = self.pool.len() as u32;
-        let shift = |i: u32| if i == NONE { NONE } else { i + base };
-        self.pool.extend(block.pool);
+        let places: Vec<u32> = block
+            .pool
+            .into_iter()
+            .map(|p| {
+                let next = self.pool.len() as u32;
+                *self.index.entry(Arc::clone(&p)).or_insert_with(|| {
+                    self.pool.push(p);
+                    next
+                })
+            })
+            .collect();
+        let shift = |i: u32| if i == NONE { NONE } else { places[i as usize] };
         self.rows.resize(first as usize, NONE);
         self.rows.extend(block.rows.iter().map(|&i| shift(i)));
         for (attr, idx) in block.attrs {
@@ -117,6 +129,8 @@ impl WideProvenance {
         // Blocks add to the pool in row order: what the kept rows do not reach was the rest's.
         let kept = self.rows.iter().chain(self.attrs.iter().flat_map(|(_, v)| v)).filter(|&&i| i != NONE);
         self.pool.truncate(kept.max().map_or(0, |&i| i as usize + 1));
+        let len = self.pool.len() as u32;
+        self.index.retain(|_, i| *i < len);
     }
 
     /// The pool index of a cell's provenance: its attribute's override, else its row's.
