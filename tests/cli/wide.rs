@@ -77,6 +77,14 @@ fn w701_names_only_the_wide_cell_without_provenance() {
         run.stderr
     );
     assert!(w701[0].ends_with("cite no source"), "no other row counted: {}", w701[0]);
+    for data in ["wide/csv", "wide/parquet"] {
+        let run = with_data(data).arg("check").run().success();
+        assert!(
+            run.stderr.contains("0 errors, 1 warning"),
+            "the rows' cites use the registry (no W801): {}",
+            run.stderr
+        );
+    }
 }
 
 #[test]
