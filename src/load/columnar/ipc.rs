@@ -48,12 +48,12 @@ pub(super) fn read(
             .drain(..)
             .map(|batch| {
                 let n = batch.num_rows();
-                let l = Located { batch, unit: "record batch", group, first_in_group: 0, first_in_file };
+                let l = Located::whole(batch, "record batch", group, 0, first_in_file);
                 (group, first_in_file) = (group + 1, first_in_file + n);
                 l
             })
             .collect();
-        append_batches(located, &plan, builders, errors);
+        append_batches(located, &plan, builders, errors).map_err(|e| ArrowError::ExternalError(Box::new(e)))?;
         if super::enough(errors) {
             return Ok(());
         }

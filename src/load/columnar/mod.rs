@@ -11,6 +11,7 @@
 //! appended in file order, so the table is the same for any thread count.
 
 mod cells;
+mod direct;
 mod ipc;
 mod long;
 mod parquet;
@@ -18,12 +19,12 @@ mod types;
 
 use std::path::Path;
 
-use arrow_array::RecordBatch;
+use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::Schema;
 use rayon::prelude::*;
 
 use super::csv::header::{Plan, plan_columns};
-use super::csv::{MAX_ERRORS, Parsed, append};
+use super::csv::{MAX_ERRORS, Parsed, append, column_types};
 use crate::diag::{Code, Diagnostic};
 use crate::load::provenance::TableContext;
 use crate::model::{KindSchema, TableBuilder};
@@ -118,7 +119,10 @@ pub(crate) fn read_universe(
 
 /// A batch of rows and where it sits in its file.
 pub(crate) struct Located {
-    pub(crate) batch: RecordBatch,
+    /// Its arrays, by column of the plan (`None`: decoded by the Parquet reader itself).
+    pub(crate) columns: Vec<Option<ArrayRef>>,
+    /// How many rows it has.
+    pub(crate) rows: usize,
     /// What its group is called: `row group` (Parquet) or `record batch` (Arrow).
     pub(crate) unit: &'static str,
     /// The row group (Parquet) or record batch (Arrow) it belongs to, from 0.
@@ -148,12 +152,41 @@ fn plan_schema(
     (errors.len() == before).then_some(plan)
 }
 
-/// Converts batches in parallel and appends them to the builders in order.
-fn append_batches(batches: Vec<Located>, plan: &Plan, builders: &mut [TableBuilder; 3], errors: &mut Vec<Diagnostic>) {
-    let parsed: Vec<Parsed> = batches.par_iter().map(|b| cells::convert(b, plan, builders)).collect();
+impl Located {
+    /// A batch whose every column is an array.
+    fn whole(
+        batch: RecordBatch,
+        unit: &'static str,
+        group: usize,
+        first_in_group: usize,
+        first_in_file: usize,
+    ) -> Located {
+        let rows = batch.num_rows();
+        Located {
+            columns: batch.columns().iter().cloned().map(Some).collect(),
+            rows,
+            unit,
+            group,
+            first_in_group,
+            first_in_file,
+        }
+    }
+}
+
+/// Converts batches (every column an array) in parallel and appends them to the builders in order.
+fn append_batches(
+    batches: Vec<Located>,
+    plan: &Plan,
+    builders: &mut [TableBuilder; 3],
+    errors: &mut Vec<Diagnostic>,
+) -> Result<(), ::parquet::errors::ParquetError> {
+    let types = column_types(builders);
+    let parsed: Vec<Parsed> =
+        batches.par_iter().map(|b| cells::convert(b, plan, &types, None)).collect::<Result<_, _>>()?;
     for p in parsed {
         append(p, plan, builders, errors);
     }
+    Ok(())
 }
 
 /// E901: a file that is not a readable Parquet or Arrow file.

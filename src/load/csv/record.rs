@@ -9,6 +9,8 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::header::{ColumnRole, Plan};
 use crate::diag::{Code, Diagnostic, Location, Problem};
 use crate::load::provenance::ProvRows;
@@ -281,6 +283,9 @@ pub(super) fn shift_lines(parsed: &mut Parsed, by: usize) {
     }
 }
 
+/// Rows of a block from which its columns are appended on all threads.
+const PARALLEL_ROWS: usize = 16 << 10;
+
 /// Appends a parsed block to the builders, in order.
 pub(crate) fn append(parsed: Parsed, plan: &Plan, builders: &mut [TableBuilder; 3], errors: &mut Vec<Diagnostic>) {
     errors.extend(parsed.errors);
@@ -292,8 +297,13 @@ pub(crate) fn append(parsed: Parsed, plan: &Plan, builders: &mut [TableBuilder; 
         let first = b.len() as Row;
         b.table.ids.append(&part.ids);
         b.table.names.append(&part.names);
-        for (dst, src) in b.table.columns.iter_mut().zip(part.columns) {
-            append_column(dst, src, part.ids.len());
+        let rows = part.ids.len();
+        if rows >= PARALLEL_ROWS {
+            b.table.columns.par_iter_mut().zip(part.columns).for_each(|(dst, src)| append_column(dst, src, rows));
+        } else {
+            for (dst, src) in b.table.columns.iter_mut().zip(part.columns) {
+                append_column(dst, src, rows);
+            }
         }
         b.origin(first, Origin::Csv { file: plan.file, lines: part.lines });
         b.exposures.extend(part.exposures.into_iter().map(|r| RawRelation { row: r.row + first, ..r }));
