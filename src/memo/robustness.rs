@@ -83,7 +83,7 @@ pub(crate) fn of_entity(ks: &KindScores, kr: &KindRobustness, row: usize) -> Opt
     let res = &ks.results[row];
     let rating = res.rating.map(|r| rules.ratings[r as usize].label.clone())?;
     let mut sums = Sums::new(rules.categories.len());
-    let flips = crate::robust::flips::of_row(rules, &ks.model, &kr.matrix, &mut sums, row);
+    let flips = crate::robust::flips::of_row(rules, &ks.model, &kr.matrix, row);
     let weights = crate::robust::weight_flips::of_row(ks, &kr.matrix, &mut sums, row);
     let (lo, hi) = (fixed(res.bounds.lo, 2), fixed(res.bounds.hi, 2));
     let summary = if res.firm {

@@ -140,6 +140,11 @@ impl Column {
         }
     }
 
+    /// Frees the values, keeping the type: what is left once nothing reads them again.
+    pub(crate) fn release(&mut self) {
+        *self = self.empty_like(0);
+    }
+
     /// An empty column of the same type, with room for `cap` rows.
     pub fn empty_like(&self, cap: usize) -> Column {
         match self {

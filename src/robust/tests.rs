@@ -58,22 +58,31 @@ fn the_points_matrix_rescored_gives_the_kernels_totals_bit_for_bit() {
 
 #[test]
 fn moving_a_factor_by_its_flip_amount_changes_the_rating_and_by_less_does_not() {
-    let s = session("scales", 1);
-    let ks = kind(&s);
-    let m = Matrix::new(ks, &ks.scorers);
-    let all = flips::flips(ks, &m);
-    let found = all.iter().filter(|f| f.points.is_some()).count();
-    assert!(found >= 12, "{found} flips with points");
-    for flip in &all {
-        let now = ks.results[flip.row].rating.expect("rated") as usize;
-        let Some(d) = flip.points else { continue };
-        let at = flip.from + d;
-        assert!(moved(flip, now, rating_with(ks, &m, flip.row, flip.factor, at)), "{flip:?}");
-        assert_eq!(rating_with(ks, &m, flip.row, flip.factor, at), Some(flip.band), "{flip:?}");
-        // The next change toward none: the reported change is the smallest that flips.
-        let less = flip.from + if d > 0.0 { d.next_down() } else { d.next_up() };
-        assert_eq!(rating_with(ks, &m, flip.row, flip.factor, less), Some(now), "{flip:?} by less");
-        assert_eq!(rating_with(ks, &m, flip.row, flip.factor, flip.from + 0.99 * d), Some(now), "{flip:?}");
+    for dir in ["scales", ".", "weights"] {
+        let s = session(dir, 1);
+        let ks = kind(&s);
+        let m = Matrix::new(ks, &ks.scorers);
+        let all = flips::flips(ks, &m);
+        let found = all.iter().filter(|f| f.points.is_some()).count();
+        assert!(found >= 4, "{dir}: {found} flips with points");
+        for flip in &all {
+            let now = ks.results[flip.row].rating.expect("rated") as usize;
+            let Some(d) = flip.points else {
+                // Out of reach: not even the factor's far bound moves the rating.
+                let (lo, hi) = ks.plan.rules.factors[flip.factor].points_bounds();
+                let far = if flip.direction == Direction::Up { hi } else { lo };
+                let to = rating_with(ks, &m, flip.row, flip.factor, far);
+                assert!(flip.capped_by.is_some() || !moved(flip, now, to), "{dir}: {flip:?} moves at {far}");
+                continue;
+            };
+            let at = flip.from + d;
+            assert!(moved(flip, now, rating_with(ks, &m, flip.row, flip.factor, at)), "{dir}: {flip:?}");
+            assert_eq!(rating_with(ks, &m, flip.row, flip.factor, at), Some(flip.band), "{dir}: {flip:?}");
+            // The next change toward none: the reported change is the smallest that flips.
+            let less = flip.from + if d > 0.0 { d.next_down() } else { d.next_up() };
+            assert_eq!(rating_with(ks, &m, flip.row, flip.factor, less), Some(now), "{dir}: {flip:?} by less");
+            assert_eq!(rating_with(ks, &m, flip.row, flip.factor, flip.from + 0.99 * d), Some(now), "{dir}: {flip:?}");
+        }
     }
 }
 

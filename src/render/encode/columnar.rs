@@ -71,7 +71,7 @@ impl Builder {
 
 /// A raw ledger value as CSV spells it; missing is null.
 fn raw_text(v: &serde_json::Value) -> Option<String> {
-    (!v.is_null()).then(|| super::csv::raw(&mut ryu::Buffer::new(), v))
+    (!v.is_null()).then(|| super::csv::raw(&mut super::csv::Numbers::default(), v))
 }
 
 /// Builds one record batch from rows of typed values.

@@ -8,6 +8,7 @@ pub(crate) mod batch_file;
 pub(crate) mod columnar;
 pub(crate) mod csv;
 pub(crate) mod markdown;
+pub(crate) mod pretty;
 pub(crate) mod parquet;
 pub(crate) mod table;
 
