@@ -3,6 +3,7 @@
 //! naming the row group and row. Number columns a Parquet reader decodes itself
 //! ([`super::direct`]) come from it instead of an Arrow array, in the same order.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -17,6 +18,7 @@ use super::direct::{Dense, Direct};
 use crate::diag::{Code, Diagnostic, Problem};
 use crate::load::csv::header::{ColumnRole, Plan};
 use crate::load::csv::{Parsed, Spare, store_cell};
+use crate::load::provenance::ProvPlan;
 use crate::model::{AttrType, Column, Date, Kind, RawRelation, Row};
 
 /// A cell reader: the value of a row, `None` when null.
@@ -99,7 +101,45 @@ pub(super) fn convert(
     for part in &mut out.kinds {
         part.exposures.sort_by_key(|r| r.row);
     }
+    if let Some(prov) = &plan.prov {
+        provenance(b, plan, prov, &rows, &mut out);
+    }
     Ok(out)
+}
+
+/// Reads each row's provenance cells (text, or dates for `period` and `published`).
+fn provenance(b: &Located, plan: &Plan, prov: &ProvPlan, rows: &[Vec<u32>; 3], out: &mut Parsed) {
+    let getters: Vec<Option<Get<'_, Cow<'_, str>>>> = (plan.roles.iter().zip(&b.columns))
+        .map(|(role, col)| match (role, col) {
+            (ColumnRole::Provenance(..), Some(col)) => Some(prov_text(col.as_ref())),
+            _ => None,
+        })
+        .collect();
+    let mut texts: Vec<Cow<'_, str>> = vec![Cow::Borrowed(""); plan.roles.len()];
+    for k in Kind::ALL {
+        let Some(part) = out.kinds[k.index()].prov.as_mut() else { continue };
+        for &r in &rows[k.index()] {
+            for (text, get) in texts.iter_mut().zip(&getters) {
+                if let Some(get) = get {
+                    *text = get(r as usize).unwrap_or(Cow::Borrowed(""));
+                }
+            }
+            let at = |col: usize, p: Problem| Cell { b, plan, row: r as usize, col }.diagnostic(p);
+            part.push(prov, k, |c| texts[c].as_ref(), at);
+        }
+    }
+}
+
+/// A provenance column's cells as text: strings as they are, dates as YYYY-MM-DD.
+fn prov_text(a: &dyn Array) -> Get<'_, Cow<'_, str>> {
+    if super::types::is_text(a.data_type()) {
+        let s = strings(a);
+        return Box::new(move |i| s(i).map(Cow::Borrowed));
+    }
+    match text_cells(a) {
+        Some(t) => Box::new(move |i| t(i).map(Cow::Owned)),
+        None => Box::new(|_| None),
+    }
 }
 
 /// Where a cell is: its batch, row within the batch and column.

@@ -15,18 +15,18 @@ use super::{BATCH_ROWS, Located, cells, plan_schema};
 use crate::diag::Diagnostic;
 use crate::load::csv::header::Plan;
 use crate::load::csv::{Parsed, Spare, append_keeping, column_types, open};
-use crate::model::{Column, KindSchema, TableBuilder};
+use crate::model::{Column, TableBuilder};
 use crate::source::FileId;
 
 pub(super) fn read(
     path: &Path,
     file: FileId,
-    schemas: &[KindSchema; 3],
+    checked: super::Checked<'_>,
     builders: &mut [TableBuilder; 3],
     errors: &mut Vec<Diagnostic>,
 ) -> Result<(), ParquetError> {
     let meta = ArrowReaderMetadata::load(&open(path)?, Default::default())?;
-    let Some(plan) = plan_schema(meta.schema(), file, schemas, errors) else {
+    let Some(plan) = plan_schema(meta.schema(), file, checked, errors) else {
         return Ok(());
     };
     let leaves = direct_leaves(&plan, meta.schema(), meta.metadata());

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use super::header::{ColumnRole, Plan};
 use crate::diag::{Code, Diagnostic, Location, Problem};
+use crate::load::provenance::ProvRows;
 use crate::model::series::Cell;
 use crate::model::{AttrType, Column, Date, Kind, Origin, RawRelation, Row, Strings, TableBuilder};
 
@@ -31,6 +32,8 @@ pub(crate) struct PartRows {
     pub(crate) columns: Vec<Column>,
     pub(crate) exposures: Vec<RawRelation>,
     pub(crate) headquarters: Vec<RawRelation>,
+    /// The rows' provenance, when the file has any.
+    pub(crate) prov: Option<ProvRows>,
 }
 
 /// The attribute columns of each kind, empty: the types a block's columns are made like.
@@ -46,6 +49,7 @@ impl Parsed {
             let used = plan.attrs[k.index()].iter().any(Option::is_some);
             p.kinds[k.index()].columns =
                 types[k.index()].iter().map(|c| c.empty_like(if used { capacity } else { 0 })).collect();
+            p.kinds[k.index()].prov = plan.prov.as_ref().map(|_| ProvRows::default());
         }
         p
     }
@@ -65,6 +69,21 @@ pub(super) fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut 
     let row = push_row(&mut out.kinds[kind.index()], fields[plan.id], fields[plan.name], line);
     for (i, field) in fields.iter().enumerate() {
         put_field(plan, (kind, row, line), i, field, out, &col);
+    }
+    put_provenance(plan, (kind, line), |i| fields[i], &col, out);
+}
+
+/// Reads the provenance cells of an accepted row (a file with provenance columns or a
+/// `tables:` entry only), each problem placed at column `col(i)`.
+pub(super) fn put_provenance<'a>(
+    plan: &Plan,
+    (kind, line): (Kind, usize),
+    field: impl Fn(usize) -> &'a str,
+    col: &dyn Fn(usize) -> usize,
+    out: &mut Parsed,
+) {
+    if let (Some(prov), Some(rows)) = (&plan.prov, &mut out.kinds[kind.index()].prov) {
+        rows.push(prov, kind, |i| trim(field(i)), |i, p| p.at_line_col(plan.file, line, col(i)));
     }
 }
 
@@ -256,7 +275,8 @@ pub(super) fn shift_lines(parsed: &mut Parsed, by: usize) {
             }
         }
     }
-    for d in &mut parsed.errors {
+    let prov = parsed.kinds.iter_mut().filter_map(|p| p.prov.as_mut()).flat_map(|p| p.errors_mut().iter_mut());
+    for d in parsed.errors.iter_mut().chain(prov) {
         if let Some(Location::LineCol { line, .. }) = &mut d.location {
             *line += by;
         }
@@ -329,6 +349,9 @@ pub(crate) fn append_keeping(
         b.origin(first, Origin::Csv { file: plan.file, lines: part.lines });
         b.exposures.extend(part.exposures.into_iter().map(|r| RawRelation { row: r.row + first, ..r }));
         b.headquarters.extend(part.headquarters.into_iter().map(|r| RawRelation { row: r.row + first, ..r }));
+        if let (Some(rows), Some(prov)) = (part.prov, &plan.prov) {
+            rows.append(prov, &mut b.table.wide, first, errors);
+        }
     }
 }
 
