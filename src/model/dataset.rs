@@ -273,6 +273,8 @@ pub struct EntityTable {
     pub columns: Vec<Column>,
     /// Provenance of individual values, keyed by (row, attribute).
     pub provenance: HashMap<(Row, AttrId), Arc<Provenance>>,
+    /// Provenance of wide-file cells, per row (and per overridden column), never per cell.
+    pub wide: super::WideProvenance,
     /// Values withheld at the view date (not yet published, or about a later period): the
     /// freshest one's text and provenance.
     pub withheld: HashMap<(Row, AttrId), (String, Arc<Provenance>)>,
@@ -301,6 +303,7 @@ impl EntityTable {
             names: Strings::default(),
             columns: Vec::new(),
             provenance: HashMap::new(),
+            wide: super::WideProvenance::default(),
             withheld: HashMap::new(),
             series: HashMap::new(),
             superseded: HashMap::new(),
@@ -361,11 +364,6 @@ impl EntityTable {
                 col: 1,
             }),
         }
-    }
-
-    /// Where the value of `attr` for `row` comes from, if recorded.
-    pub fn provenance(&self, row: usize, attr: AttrId) -> Option<&Arc<Provenance>> {
-        self.provenance.get(&(row as Row, attr))
     }
 
     /// The related entities of `kind` with weights: exposures, or else the headquarters.

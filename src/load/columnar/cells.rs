@@ -3,6 +3,7 @@
 //! naming the row group and row. Number columns a Parquet reader decodes itself
 //! ([`super::direct`]) come from it instead of an Arrow array, in the same order.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -16,7 +17,8 @@ use super::Located;
 use super::direct::{Dense, Direct};
 use crate::diag::{Code, Diagnostic, Problem};
 use crate::load::csv::header::{ColumnRole, Plan};
-use crate::load::csv::{Parsed, store_cell};
+use crate::load::csv::{Parsed, Spare, store_cell};
+use crate::load::provenance::ProvPlan;
 use crate::model::{AttrType, Column, Date, Kind, RawRelation, Row};
 
 /// A cell reader: the value of a row, `None` when null.
@@ -29,6 +31,7 @@ pub(super) fn convert(
     plan: &Plan,
     types: &[Vec<Column>; 3],
     mut direct: Option<&mut Direct>,
+    spare: Option<&Spare>,
 ) -> Result<Parsed, ParquetError> {
     let mut out = Parsed::new(plan, types, 0);
     let rows = entities(b, plan, &mut out);
@@ -39,7 +42,7 @@ pub(super) fn convert(
         part.columns = types[k.index()]
             .iter()
             .map(|c| match c {
-                Column::Number(_) => Column::Number(Vec::with_capacity(n)),
+                Column::Number(_) => Column::Number(spare.map_or_else(|| Vec::with_capacity(n), |s| s.take(n))),
                 c => missing_like(c, n),
             })
             .collect();
@@ -98,7 +101,45 @@ pub(super) fn convert(
     for part in &mut out.kinds {
         part.exposures.sort_by_key(|r| r.row);
     }
+    if let Some(prov) = &plan.prov {
+        provenance(b, plan, prov, &rows, &mut out);
+    }
     Ok(out)
+}
+
+/// Reads each row's provenance cells (text, or dates for `period` and `published`).
+fn provenance(b: &Located, plan: &Plan, prov: &ProvPlan, rows: &[Vec<u32>; 3], out: &mut Parsed) {
+    let getters: Vec<Option<Get<'_, Cow<'_, str>>>> = (plan.roles.iter().zip(&b.columns))
+        .map(|(role, col)| match (role, col) {
+            (ColumnRole::Provenance(..), Some(col)) => Some(prov_text(col.as_ref())),
+            _ => None,
+        })
+        .collect();
+    let mut texts: Vec<Cow<'_, str>> = vec![Cow::Borrowed(""); plan.roles.len()];
+    for k in Kind::ALL {
+        let Some(part) = out.kinds[k.index()].prov.as_mut() else { continue };
+        for &r in &rows[k.index()] {
+            for (text, get) in texts.iter_mut().zip(&getters) {
+                if let Some(get) = get {
+                    *text = get(r as usize).unwrap_or(Cow::Borrowed(""));
+                }
+            }
+            let at = |col: usize, p: Problem| Cell { b, plan, row: r as usize, col }.diagnostic(p);
+            part.push(prov, k, |c| texts[c].as_ref(), at);
+        }
+    }
+}
+
+/// A provenance column's cells as text: strings as they are, dates as YYYY-MM-DD.
+fn prov_text(a: &dyn Array) -> Get<'_, Cow<'_, str>> {
+    if super::types::is_text(a.data_type()) {
+        let s = strings(a);
+        return Box::new(move |i| s(i).map(Cow::Borrowed));
+    }
+    match text_cells(a) {
+        Some(t) => Box::new(move |i| t(i).map(Cow::Owned)),
+        None => Box::new(|_| None),
+    }
 }
 
 /// Where a cell is: its batch, row within the batch and column.
@@ -182,8 +223,8 @@ fn attribute<'a>(
                 && let Some((attr, AttrType::Number)) = plan.attrs[k.index()][i]
                 && let Column::Number(v) = &mut out.kinds[k.index()].columns[attr as usize]
             {
-                let levels = direct.read_into(i, n, v)?;
-                if !v.iter().all(|x| x.is_finite()) {
+                let (levels, finite) = direct.read_into(i, n, v)?;
+                if !finite {
                     let dense = Dense { values: std::mem::take(v), levels };
                     numbers_into(&dense, &rows[k.index()], v, &mut out.errors, at);
                 }
@@ -295,7 +336,9 @@ fn arrow_cells<'a>(
                 v[local] = get(r as usize);
             }
         }
-        (Column::List(v), AttrType::List) if matches!(array.data_type(), DataType::List(_) | DataType::LargeList(_)) => {
+        (Column::List(v), AttrType::List)
+            if matches!(array.data_type(), DataType::List(_) | DataType::LargeList(_)) =>
+        {
             for (local, &r) in rows.iter().enumerate() {
                 v[local] = list(array.as_ref(), r as usize);
             }

@@ -14,7 +14,9 @@ use rayon::prelude::*;
 use std::io::Read as _;
 
 use super::header::{ColumnRole, Plan};
-use super::record::{Parsed, append, check_keys, push_row, put_field, shift_lines, truncate, width_error};
+use super::record::{
+    Parsed, append, check_keys, push_row, put_field, put_provenance, shift_lines, truncate, width_error,
+};
 use super::{MAX_LINE_BYTES, long_line};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{AttrType, Column, Kind, Row, TableBuilder};
@@ -274,7 +276,12 @@ fn parse_line(line: &str, at: usize, plan: &Plan, fast: &Fast, out: &mut Parsed,
         }
     }
     if !ended {
-        too_wide_or_short(plan, out, (kind, row), marks, width_of(b), at);
+        return too_wide_or_short(plan, out, (kind, row), marks, width_of(b), at);
+    }
+    if plan.prov.is_some() {
+        // No quotes on this path: the fields are the pieces between commas.
+        let fields: Vec<&str> = line.split(',').collect();
+        put_provenance(plan, (kind, at), |i| fields[i], &col, out);
     }
 }
 

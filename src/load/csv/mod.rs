@@ -1,6 +1,7 @@
 //! Reading CSV universes (load stage, called by the dataset check): one row per entity,
 //! `id,name,kind`, then one column per declared attribute, `segment:<id>` / `region:<id>`
-//! exposure columns and an optional `headquarters` column.
+//! exposure columns, an optional `headquarters` column and optional provenance columns (see
+//! [`crate::load::provenance`]).
 //!
 //! Files without quotes are read in bounded blocks parsed in parallel ([`blocks`]); a file with
 //! a quote anywhere is read again through the `csv` crate record by record ([`quoted`]). Both
@@ -11,6 +12,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic};
+use crate::load::provenance::TableContext;
 use crate::model::{KindSchema, TableBuilder};
 use crate::source::FileId;
 
@@ -31,7 +33,7 @@ mod record;
 mod tests;
 
 pub(crate) use long::{is_long_csv, read_long_csv};
-pub(crate) use record::{Parsed, append, column_types, parse_cell, store_cell};
+pub(crate) use record::{Parsed, Spare, append, append_keeping, column_types, parse_cell, store_cell};
 
 use header::{Plan, plan_header};
 use quoted::read_quoted;
@@ -41,11 +43,12 @@ pub(crate) fn read_csv(
     path: &Path,
     file: FileId,
     schemas: &[KindSchema; 3],
+    ctx: &TableContext<'_>,
     builders: &mut [TableBuilder; 3],
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut errors = Vec::new();
-    if let Err(e) = read_csv_inner(path, file, schemas, builders, &mut errors) {
+    if let Err(e) = read_csv_inner(path, file, schemas, ctx, builders, &mut errors) {
         errors.push(Diagnostic::error(Code::CsvFormat, format!("cannot read: {e}")).at_line_col(file, 1, 1));
     }
     cap_errors(file, &mut errors);
@@ -68,11 +71,12 @@ fn read_csv_inner(
     path: &Path,
     file: FileId,
     schemas: &[KindSchema; 3],
+    ctx: &TableContext<'_>,
     builders: &mut [TableBuilder; 3],
     errors: &mut Vec<Diagnostic>,
 ) -> std::io::Result<()> {
     let Some((mut reader, header)) = read_header(path, file, errors)? else { return Ok(()) };
-    let Some(plan) = plan_header(&header, file, schemas, errors) else {
+    let Some(plan) = plan_header(&header, file, schemas, ctx, errors) else {
         return Ok(());
     };
     let size = reader.get_ref().metadata()?.len();
@@ -82,6 +86,9 @@ fn read_csv_inner(
         blocks::Read::Quoted => {
             // A quote somewhere: the whole file is read again, record by record.
             mark.rewind(builders, errors);
+            if let Some(prov) = &plan.prov {
+                prov.forget();
+            }
             let Some((reader, _)) = read_header(path, file, errors)? else { return Ok(()) };
             read_quoted(reader, &plan, builders, errors)
         }
@@ -111,6 +118,7 @@ impl Mark {
                 record::truncate_column(c, rows);
             }
             b.table.origins.truncate(origins);
+            b.table.wide.truncate(rows);
             b.exposures.truncate(exposures);
             b.headquarters.truncate(headquarters);
         }

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use super::header::{ColumnRole, Plan};
 use crate::diag::{Code, Diagnostic, Location, Problem};
+use crate::load::provenance::ProvRows;
 use crate::model::series::Cell;
 use crate::model::{AttrType, Column, Date, Kind, Origin, RawRelation, Row, Strings, TableBuilder};
 
@@ -31,6 +32,8 @@ pub(crate) struct PartRows {
     pub(crate) columns: Vec<Column>,
     pub(crate) exposures: Vec<RawRelation>,
     pub(crate) headquarters: Vec<RawRelation>,
+    /// The rows' provenance, when the file has any.
+    pub(crate) prov: Option<ProvRows>,
 }
 
 /// The attribute columns of each kind, empty: the types a block's columns are made like.
@@ -46,6 +49,7 @@ impl Parsed {
             let used = plan.attrs[k.index()].iter().any(Option::is_some);
             p.kinds[k.index()].columns =
                 types[k.index()].iter().map(|c| c.empty_like(if used { capacity } else { 0 })).collect();
+            p.kinds[k.index()].prov = plan.prov.as_ref().map(|_| ProvRows::default());
         }
         p
     }
@@ -65,6 +69,21 @@ pub(super) fn parse_record(fields: &[&str], line: usize, plan: &Plan, out: &mut 
     let row = push_row(&mut out.kinds[kind.index()], fields[plan.id], fields[plan.name], line);
     for (i, field) in fields.iter().enumerate() {
         put_field(plan, (kind, row, line), i, field, out, &col);
+    }
+    put_provenance(plan, (kind, line), |i| fields[i], &col, out);
+}
+
+/// Reads the provenance cells of an accepted row (a file with provenance columns or a
+/// `tables:` entry only), each problem placed at column `col(i)`.
+pub(super) fn put_provenance<'a>(
+    plan: &Plan,
+    (kind, line): (Kind, usize),
+    field: impl Fn(usize) -> &'a str,
+    col: &dyn Fn(usize) -> usize,
+    out: &mut Parsed,
+) {
+    if let (Some(prov), Some(rows)) = (&plan.prov, &mut out.kinds[kind.index()].prov) {
+        rows.push(prov, kind, |i| trim(field(i)), |i, p| p.at_line_col(plan.file, line, col(i)));
     }
 }
 
@@ -256,9 +275,36 @@ pub(super) fn shift_lines(parsed: &mut Parsed, by: usize) {
             }
         }
     }
-    for d in &mut parsed.errors {
+    let prov = parsed.kinds.iter_mut().filter_map(|p| p.prov.as_mut()).flat_map(|p| p.errors_mut().iter_mut());
+    for d in parsed.errors.iter_mut().chain(prov) {
         if let Some(Location::LineCol { line, .. }) = &mut d.location {
             *line += by;
+        }
+    }
+}
+
+/// Number columns of appended blocks, kept to be filled again: a reader that makes a column
+/// per batch then reuses its pages instead of asking the system for fresh ones each time.
+#[derive(Default)]
+pub(crate) struct Spare(std::sync::Mutex<Vec<Vec<f64>>>);
+
+/// Most columns a [`Spare`] keeps.
+const SPARE_COLUMNS: usize = 256;
+
+impl Spare {
+    /// An empty column with room for `n` values.
+    pub(crate) fn take(&self, n: usize) -> Vec<f64> {
+        let mut v = self.0.lock().ok().and_then(|mut s| s.pop()).unwrap_or_default();
+        v.clear();
+        v.reserve(n);
+        v
+    }
+
+    fn put(&self, v: Vec<f64>) {
+        if let Ok(mut s) = self.0.lock()
+            && s.len() < SPARE_COLUMNS
+        {
+            s.push(v);
         }
     }
 }
@@ -268,6 +314,17 @@ const PARALLEL_ROWS: usize = 16 << 10;
 
 /// Appends a parsed block to the builders, in order.
 pub(crate) fn append(parsed: Parsed, plan: &Plan, builders: &mut [TableBuilder; 3], errors: &mut Vec<Diagnostic>) {
+    append_keeping(parsed, plan, builders, errors, None);
+}
+
+/// [`append`], the block's number columns kept in `spare` once copied.
+pub(crate) fn append_keeping(
+    parsed: Parsed,
+    plan: &Plan,
+    builders: &mut [TableBuilder; 3],
+    errors: &mut Vec<Diagnostic>,
+    spare: Option<&Spare>,
+) {
     errors.extend(parsed.errors);
     for (k, part) in parsed.kinds.into_iter().enumerate() {
         if part.ids.is_empty() {
@@ -279,23 +336,35 @@ pub(crate) fn append(parsed: Parsed, plan: &Plan, builders: &mut [TableBuilder; 
         b.table.names.append(&part.names);
         let rows = part.ids.len();
         if rows >= PARALLEL_ROWS {
-            b.table.columns.par_iter_mut().zip(part.columns).for_each(|(dst, src)| append_column(dst, src, rows));
+            b.table
+                .columns
+                .par_iter_mut()
+                .zip(part.columns)
+                .for_each(|(dst, src)| append_column(dst, src, rows, spare));
         } else {
             for (dst, src) in b.table.columns.iter_mut().zip(part.columns) {
-                append_column(dst, src, rows);
+                append_column(dst, src, rows, spare);
             }
         }
         b.origin(first, Origin::Csv { file: plan.file, lines: part.lines });
         b.exposures.extend(part.exposures.into_iter().map(|r| RawRelation { row: r.row + first, ..r }));
         b.headquarters.extend(part.headquarters.into_iter().map(|r| RawRelation { row: r.row + first, ..r }));
+        if let (Some(rows), Some(prov)) = (part.prov, &plan.prov) {
+            rows.append(prov, &mut b.table.wide, first, errors);
+        }
     }
 }
 
 /// Appends a block's column of `rows` values; a column the block did not fill is `rows`
 /// missing values.
-fn append_column(dst: &mut Column, src: Column, rows: usize) {
+fn append_column(dst: &mut Column, src: Column, rows: usize, spare: Option<&Spare>) {
     match (dst, src) {
-        (Column::Number(d), Column::Number(s)) if s.len() == rows => d.extend_from_slice(&s),
+        (Column::Number(d), Column::Number(s)) if s.len() == rows => {
+            d.extend_from_slice(&s);
+            if let Some(spare) = spare {
+                spare.put(s);
+            }
+        }
         (Column::Bool(d), Column::Bool(s)) if s.len() == rows => d.extend(s),
         (Column::Text(d), Column::Text(s)) if s.len() == rows => d.extend(s),
         (Column::Date(d), Column::Date(s)) if s.len() == rows => d.extend(s),

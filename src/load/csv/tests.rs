@@ -1,5 +1,5 @@
 //! The parallel CSV path against the record-by-record one, on the files of
-//! `tests/fixtures/csv-blocks`: the same tables and diagnostics whatever the block size, so a
+//! `tests/fixtures/csv-blocks`: the same tables, provenance and diagnostics whatever the block size, so a
 //! row straddling a block boundary, a file without a final line end and CRLF lines read as
 //! the `csv` crate reads them.
 
@@ -49,7 +49,9 @@ fn read(path: &Path, block: Option<usize>) -> String {
     let mut builders = Kind::ALL.map(|k| TableBuilder::new(k, &schemas[k.index()]));
     let mut errors: Vec<Diagnostic> = Vec::new();
     let (mut reader, header) = read_header(path, FileId(0), &mut errors).expect("read").expect("header");
-    let plan = plan_header(&header, FileId(0), &schemas, &mut errors).expect("plan");
+    let sources = std::sync::Arc::new(crate::model::Sources::default());
+    let ctx = crate::load::provenance::TableContext { sources: &sources, declared: None };
+    let plan = plan_header(&header, FileId(0), &schemas, &ctx, &mut errors).expect("plan");
     match block {
         Some(block) => {
             let size = std::fs::metadata(path).expect("size").len();
@@ -61,18 +63,29 @@ fn read(path: &Path, block: Option<usize>) -> String {
     let tables: Vec<String> = builders
         .iter()
         .map(|b| {
+            let cells = b.table.columns.len() as u32;
+            let prov: Vec<_> = (0..b.len())
+                .flat_map(|r| (0..cells).map(move |a| (r, a)))
+                .map(|(r, a)| b.table.wide.get(r, a))
+                .collect();
             format!(
-                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{prov:?}",
                 b.table.ids, b.table.names, b.table.columns, b.table.origins, b.exposures, b.headquarters
             )
         })
         .collect();
+    // Diagnostics are sorted by place before they are shown: a block's provenance problems
+    // follow its other problems.
+    errors.sort_by_key(|d| match d.location {
+        Some(crate::diag::Location::LineCol { line, col, .. }) => (line, col),
+        _ => (0, 0),
+    });
     format!("{}\n{errors:#?}", tables.join("\n"))
 }
 
 #[test]
 fn every_block_size_reads_each_file_as_the_record_by_record_path_does() {
-    for name in ["wide.csv", "crlf.csv", "keys-last.csv"] {
+    for name in ["wide.csv", "crlf.csv", "keys-last.csv", "provenance.csv"] {
         let path = Path::new(DIR).join(name);
         let len = std::fs::metadata(&path).expect("fixture").len() as usize;
         let want = read(&path, None);
