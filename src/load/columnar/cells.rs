@@ -17,7 +17,7 @@ use super::Located;
 use super::direct::{Dense, Direct};
 use crate::diag::{Code, Diagnostic, Problem};
 use crate::load::csv::header::{ColumnRole, Plan};
-use crate::load::csv::{Parsed, store_cell};
+use crate::load::csv::{Parsed, Spare, store_cell};
 use crate::load::provenance::ProvPlan;
 use crate::model::{AttrType, Column, Date, Kind, RawRelation, Row};
 
@@ -31,6 +31,7 @@ pub(super) fn convert(
     plan: &Plan,
     types: &[Vec<Column>; 3],
     mut direct: Option<&mut Direct>,
+    spare: Option<&Spare>,
 ) -> Result<Parsed, ParquetError> {
     let mut out = Parsed::new(plan, types, 0);
     let rows = entities(b, plan, &mut out);
@@ -41,7 +42,7 @@ pub(super) fn convert(
         part.columns = types[k.index()]
             .iter()
             .map(|c| match c {
-                Column::Number(_) => Column::Number(Vec::with_capacity(n)),
+                Column::Number(_) => Column::Number(spare.map_or_else(|| Vec::with_capacity(n), |s| s.take(n))),
                 c => missing_like(c, n),
             })
             .collect();
@@ -222,8 +223,8 @@ fn attribute<'a>(
                 && let Some((attr, AttrType::Number)) = plan.attrs[k.index()][i]
                 && let Column::Number(v) = &mut out.kinds[k.index()].columns[attr as usize]
             {
-                let levels = direct.read_into(i, n, v)?;
-                if !v.iter().all(|x| x.is_finite()) {
+                let (levels, finite) = direct.read_into(i, n, v)?;
+                if !finite {
                     let dense = Dense { values: std::mem::take(v), levels };
                     numbers_into(&dense, &rows[k.index()], v, &mut out.errors, at);
                 }

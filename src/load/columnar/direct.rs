@@ -107,8 +107,13 @@ impl Direct {
     }
 
     /// The next `n` cells of column `i` appended to `out` (NaN where null); the definition
-    /// levels when there were nulls, else empty.
-    pub(crate) fn read_into(&mut self, i: usize, n: usize, out: &mut Vec<f64>) -> Result<Vec<i16>, ParquetError> {
+    /// levels when there were nulls (else empty), and whether every value is finite.
+    pub(crate) fn read_into(
+        &mut self,
+        i: usize,
+        n: usize,
+        out: &mut Vec<f64>,
+    ) -> Result<(Vec<i16>, bool), ParquetError> {
         let Some((reader, optional)) = self.readers.get_mut(i).and_then(Option::as_mut) else {
             return Err(ParquetError::General(format!("column {i} is not decoded directly")));
         };
@@ -125,18 +130,19 @@ impl Direct {
         if levels.len() != n && got != n {
             return Err(ParquetError::General(format!("a column ended after {got} of {n} rows")));
         }
+        let finite = out[start..].iter().all(|x| x.is_finite());
         if got == n {
             levels.clear();
         } else {
             spread(out, start, got, &levels);
         }
-        Ok(levels)
+        Ok((levels, finite))
     }
 
     /// The next `n` cells of column `i`.
     pub(crate) fn read(&mut self, i: usize, n: usize) -> Result<Dense, ParquetError> {
         let mut values = Vec::with_capacity(n);
-        let levels = self.read_into(i, n, &mut values)?;
+        let (levels, _) = self.read_into(i, n, &mut values)?;
         Ok(Dense { values, levels })
     }
 }

@@ -14,7 +14,7 @@ use super::direct::{Direct, direct_leaves};
 use super::{BATCH_ROWS, Located, cells, plan_schema};
 use crate::diag::Diagnostic;
 use crate::load::csv::header::Plan;
-use crate::load::csv::{Parsed, append, column_types, open};
+use crate::load::csv::{Parsed, Spare, append_keeping, column_types, open};
 use crate::model::{Column, TableBuilder};
 use crate::source::FileId;
 
@@ -46,7 +46,9 @@ pub(super) fn read(
         }
     }
     let types = column_types(builders);
-    let group = Group { path, meta: &meta, plan: &plan, leaves: &leaves, types: &types, firsts: &firsts };
+    let spare = Spare::default();
+    let group =
+        Group { path, meta: &meta, plan: &plan, leaves: &leaves, types: &types, firsts: &firsts, spare: &spare };
     let indices: Vec<usize> = (0..groups.len()).collect();
     // As many groups at once as there are threads: what is held before it is appended is one
     // group's converted rows per thread.
@@ -54,7 +56,7 @@ pub(super) fn read(
         let converted: Vec<Result<Vec<Parsed>, ParquetError>> = chunk.par_iter().map(|&g| group.read(g)).collect();
         for parsed in converted {
             for parsed in parsed? {
-                append(parsed, &plan, builders, errors);
+                append_keeping(parsed, &plan, builders, errors, Some(&spare));
             }
             if super::enough(errors) {
                 return Ok(());
@@ -74,6 +76,7 @@ struct Group<'a> {
     types: &'a [Vec<Column>; 3],
     /// Each group's first row in the file.
     firsts: &'a [usize],
+    spare: &'a Spare,
 }
 
 impl Group<'_> {
@@ -101,7 +104,7 @@ impl Group<'_> {
                 first_in_group: in_group,
                 first_in_file: self.firsts[g] + in_group,
             };
-            out.push(cells::convert(&at, self.plan, self.types, Some(&mut direct))?);
+            out.push(cells::convert(&at, self.plan, self.types, Some(&mut direct), Some(self.spare))?);
             in_group += at.rows;
         }
         Ok(out)
