@@ -246,6 +246,9 @@ pub(crate) struct ProvRows {
     /// Cell texts already seen in this block → pool index ([`NONE`]: none, or a bad cell).
     cache: HashMap<String, u32>,
     key: String,
+    /// Per slot (the row's, then each override's), the last key and its index: consecutive
+    /// rows of an export mostly write the same.
+    last: Vec<(String, u32)>,
     /// Problems of the block's cells, each at its first row in the block.
     errors: Vec<Diagnostic>,
 }
@@ -271,7 +274,7 @@ impl ProvRows {
             self.key.push_str(t);
             self.key.push('\u{1f}');
         }
-        let below = self.intern(plan, &plan.row, &row, None, &at);
+        let below = self.intern(plan, (0, &plan.row), &row, None, &at);
         self.block.rows.push(below);
         for (k, (attr, cols)) in plan.attrs[kind.index()].iter().enumerate() {
             let cells = texts(cols);
@@ -284,7 +287,7 @@ impl ProvRows {
                     self.key.push_str(t);
                     self.key.push('\u{1f}');
                 });
-                let i = self.intern(plan, cols, &cells, Some(below), &at);
+                let i = self.intern(plan, (k + 1, cols), &cells, Some(below), &at);
                 self.key.truncate(len);
                 i
             };
@@ -301,6 +304,30 @@ impl ProvRows {
 
     /// The pool index of `cells` over `below` (the row's index; `None`: the file's declaration).
     fn intern(
+        &mut self,
+        plan: &ProvPlan,
+        (slot, cols): (usize, &[Option<usize>; PROV_FIELDS]),
+        cells: &[&str; PROV_FIELDS],
+        below: Option<u32>,
+        at: &impl Fn(usize, Problem) -> Diagnostic,
+    ) -> u32 {
+        if let Some((key, i)) = self.last.get(slot)
+            && *key == self.key
+        {
+            return *i;
+        }
+        let i = self.lookup(plan, cols, cells, below, at);
+        if self.last.len() <= slot {
+            self.last.resize(slot + 1, (String::new(), NONE));
+        }
+        let last = &mut self.last[slot];
+        last.0.clone_from(&self.key);
+        last.1 = i;
+        i
+    }
+
+    /// [`Self::intern`] past the last row's: the block's cache, else the cells checked.
+    fn lookup(
         &mut self,
         plan: &ProvPlan,
         cols: &[Option<usize>; PROV_FIELDS],

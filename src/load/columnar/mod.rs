@@ -1,6 +1,7 @@
 //! Reading Parquet and Arrow IPC universes (load stage, called by the dataset check): the same
 //! wide layout as a CSV universe (`id`, `name`, `kind`, one column per declared attribute,
-//! `segment:<id>` / `region:<id>` exposures, `headquarters`), as typed columns.
+//! `segment:<id>` / `region:<id>` exposures, `headquarters`, provenance columns), as typed
+//! columns.
 //!
 //! The schema is resolved with the CSV header's [`plan_columns`] (the same undeclared and
 //! repeated columns), then each column's type is checked against its role or declaration once

@@ -279,9 +279,13 @@ fn parse_line(line: &str, at: usize, plan: &Plan, fast: &Fast, out: &mut Parsed,
         return too_wide_or_short(plan, out, (kind, row), marks, width_of(b), at);
     }
     if plan.prov.is_some() {
-        // No quotes on this path: the fields are the pieces between commas.
-        let fields: Vec<&str> = line.split(',').collect();
-        put_provenance(plan, (kind, at), |i| fields[i], &col, out);
+        // No quotes on this path: field `i` ends at the line's `i`-th comma, the last at its end.
+        ends.clear();
+        ends.extend(memchr::memchr_iter(b',', b));
+        ends.push(b.len());
+        let ends = &*ends;
+        let piece = |i: usize| &line[if i == 0 { 0 } else { ends[i - 1] + 1 }..ends[i]];
+        put_provenance(plan, (kind, at), piece, &col, out);
     }
 }
 
