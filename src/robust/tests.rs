@@ -143,7 +143,7 @@ fn smaa_is_identical_for_one_and_two_threads() {
     };
     let one = run(1);
     assert_eq!(one, run(2));
-    for a in &one {
-        assert!((a.shares.iter().sum::<f64>() - 1.0).abs() < 1e-12, "all ranks listed: {a:?}");
+    for a in one.entities() {
+        assert!((a.shares().sum::<f64>() - 1.0).abs() < 1e-12, "all ranks listed: {a:?}");
     }
 }
