@@ -144,7 +144,9 @@ pub(crate) fn points(ks: &KindScores, scorers: &[Scorer], rows: std::ops::Range<
     if rows.len() <= 4 * inputs::CHUNK {
         fill(rows.start, &mut out);
     } else {
-        out.par_chunks_mut(nf * inputs::CHUNK).enumerate().for_each(|(c, chunk)| fill(rows.start + c * inputs::CHUNK, chunk));
+        out.par_chunks_mut(nf * inputs::CHUNK)
+            .enumerate()
+            .for_each(|(c, chunk)| fill(rows.start + c * inputs::CHUNK, chunk));
     }
     out
 }

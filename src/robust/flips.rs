@@ -75,11 +75,14 @@ pub(crate) fn flips(ks: &KindScores, m: &Matrix) -> Vec<Flip> {
     (0..m.rows())
         .into_par_iter()
         .with_min_len(256)
-        .map_init(|| Scratch::new(rules.categories.len()), |s, row| {
-            let mut out = Vec::new();
-            push_row(rules, &ks.model, m, &bounds, s, row, &mut out);
-            out
-        })
+        .map_init(
+            || Scratch::new(rules.categories.len()),
+            |s, row| {
+                let mut out = Vec::new();
+                push_row(rules, &ks.model, m, &bounds, s, row, &mut out);
+                out
+            },
+        )
         .flatten_iter()
         .collect()
 }
@@ -153,8 +156,16 @@ impl Row<'_> {
         let from = points[f];
         let band = if dir == Direction::Up { r - 1 } else { r + 1 };
         let fixed = m.fixed[row];
-        let mut flip =
-            Flip { row: m.start + row, factor: f, direction: dir, band, from, points: None, value: None, capped_by: None };
+        let mut flip = Flip {
+            row: m.start + row,
+            factor: f,
+            direction: dir,
+            band,
+            from,
+            points: None,
+            value: None,
+            capped_by: None,
+        };
         if dir == Direction::Up && fixed.cap.is_some_and(|c| band < c) {
             flip.capped_by = fixed.cap_gate;
             return flip;

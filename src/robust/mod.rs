@@ -97,7 +97,11 @@ pub(crate) fn analyse(ks: &KindScores, settings: &Settings) -> Result<Report, Ve
     // The whole kind's points matrix, for the analyses that reweight every row (flips stream
     // chunk by chunk with their own).
     let whole = [Analysis::Weights, Analysis::Oat, Analysis::Smaa, Analysis::Loo];
-    let m = if whole.iter().any(|&a| on(a)) { Matrix::new(ks, &ks.scorers) } else { Matrix::of_rows(ks, &ks.scorers, 0..0) };
+    let m = if whole.iter().any(|&a| on(a)) {
+        Matrix::new(ks, &ks.scorers)
+    } else {
+        Matrix::of_rows(ks, &ks.scorers, 0..0)
+    };
     Ok(Report {
         flips: on(Analysis::Flips),
         weight_flips: if on(Analysis::Weights) { weight_flips::weight_flips(ks, &m) } else { Vec::new() },

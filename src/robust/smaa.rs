@@ -192,8 +192,12 @@ pub(crate) fn smaa(ks: &KindScores, m: &Matrix, sampling: &Sampling) -> Smaa {
     let winners: Vec<Vec<(u32, u32)>> = (0..threads)
         .into_par_iter()
         .map(|t| {
-            let mut tally =
-                Tally { winners: Vec::new(), totals: vec![0.0; BLOCK * nr], order: Vec::with_capacity(nr), sums: Sums::new(nc) };
+            let mut tally = Tally {
+                winners: Vec::new(),
+                totals: vec![0.0; BLOCK * nr],
+                order: Vec::with_capacity(nr),
+                sums: Sums::new(nc),
+            };
             for b in t * per..((t + 1) * per).min(blocks) {
                 let samples = b * BLOCK..((b + 1) * BLOCK).min(sampling.samples);
                 let models: Vec<Model> = samples.clone().map(|s| model_of(ks, sampling, s).0).collect();

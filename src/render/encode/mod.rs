@@ -8,8 +8,8 @@ pub(crate) mod batch_file;
 pub(crate) mod columnar;
 pub(crate) mod csv;
 pub(crate) mod markdown;
-pub(crate) mod pretty;
 pub(crate) mod parquet;
+pub(crate) mod pretty;
 pub(crate) mod table;
 
 use std::io;

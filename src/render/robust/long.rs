@@ -268,7 +268,6 @@ pub(super) fn write_batches(
         put(finish(std::mem::replace(&mut enc, BatchEncoder::new(&columns, 0)))?)
     })?;
     put(finish(enc)?)?;
-    drop(put);
     if let Some(o) = out.take() {
         sink = Some(open_sink(format, o, empty_schema(&columns), None)?);
     }
