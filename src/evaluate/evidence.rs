@@ -86,12 +86,12 @@ fn attribute_evidence(table: &crate::model::EntityTable, schema_name: &str, attr
     let key = (row as u32, attr);
     let value = table.columns[attr as usize].display(row);
     if value.is_none()
-        && let Some((v, p)) = table.withheld.get(&key)
+        && let Some((v, p)) = table.withheld_at(row, attr)
     {
         return Evidence {
             attribute: schema_name.to_string(),
-            value: Some(v.clone()),
-            provenance: (**p).clone(),
+            value: Some(v),
+            provenance: (*p).clone(),
             withheld: true,
             previously: None,
             not_yet_published: None,
@@ -103,7 +103,7 @@ fn attribute_evidence(table: &crate::model::EntityTable, schema_name: &str, attr
         provenance: table.provenance(row, attr).map(|p| (**p).clone()).unwrap_or_default(),
         withheld: false,
         previously: table.superseded.get(&key).map(|o| Other::of(o, None)),
-        not_yet_published: table.withheld.get(&key).map(|o| Other::of(o, table.view)),
+        not_yet_published: table.withheld_at(row, attr).map(|o| Other::of(&o, table.view)),
     }
 }
 

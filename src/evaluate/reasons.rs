@@ -87,7 +87,11 @@ pub(super) struct Summarizer<'a> {
 
 impl<'a> Summarizer<'a> {
     pub(super) fn new(model: &'a Model, rules: &'a crate::model::RuleSet) -> Summarizer<'a> {
-        let ids: Vec<&str> = rules.factors.iter().map(|f| f.id.as_str()).collect();
+        Summarizer::of(model, rules.factors.iter().map(|f| f.id.as_str()).collect(), rules.reason_codes)
+    }
+
+    /// A summarizer of `model`'s rows, its factors named `ids`, keeping `k` reason codes.
+    fn of(model: &'a Model, ids: Vec<&'a str>, k: usize) -> Summarizer<'a> {
         let mut by_id: Vec<usize> = (0..ids.len()).collect();
         by_id.sort_by(|&a, &b| ids[a].cmp(ids[b]));
         let mut id_order = vec![0; ids.len()];
@@ -113,10 +117,10 @@ impl<'a> Summarizer<'a> {
             ids,
             id_order,
             nominal_scale,
-            k: rules.reason_codes,
+            k,
             breakdown: Breakdown::default(),
             lost: Vec::new(),
-            weighted: vec![0.0; rules.categories.len()],
+            weighted: vec![0.0; w.category_weight.len()],
         }
     }
 
@@ -236,13 +240,6 @@ impl<'a> ReasonScratch<'a> {
         let factors = &ks.plan.rules.factors;
         s.reasons[row * rk..row * rk + s.k].iter().take_while(|&&f| f != NONE).map(|&f| factors[f as usize].id.as_str())
     }
-
-    /// The score of category `c` for `row` (`None` where no factor of it has points).
-    #[inline]
-    pub(crate) fn category(&self, row: usize, c: usize) -> Option<f64> {
-        let x = self.ks.summaries.category_scores(row)[c];
-        (!x.is_nan()).then_some(x)
-    }
 }
 
 /// Keeps the `k` first items of `top` in `order`, inserting `item` where it belongs.
@@ -254,5 +251,66 @@ fn insert_top<T>(top: &mut Vec<T>, k: usize, item: T, order: impl Fn(&T, &T) -> 
     if at < k {
         top.insert(at, item);
         top.truncate(k);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::aggregate::{WeightedSum, Weights};
+    use super::*;
+
+    /// The kernel's direct summaries are the breakdown's, bit for bit: rows of observed,
+    /// imputed and skipped factors over categories with a zero-weight factor and an empty one.
+    #[test]
+    fn direct_summaries_are_the_breakdowns_bit_for_bit() {
+        let category = vec![0, 1, 2, 0, 1, 2, 0, 1, 0, 2, 1];
+        let factor = vec![1.0, 2.0, 3.0, 0.5, 1.5, 0.0, 2.5, 1.0, 4.0, 0.7, 3.3];
+        let model = Model {
+            weights: Weights::of(category, factor, vec![30.0, 45.0, 25.0, 10.0]),
+            method: Method::WeightedSum(WeightedSum),
+        };
+        let ids = ["f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10"];
+        let (nf, nc, k) = (ids.len(), 4, 3);
+        let mut by_breakdown = Summarizer::of(&model, ids.to_vec(), k);
+        by_breakdown.nominal_scale = None;
+        let mut direct = Summarizer::of(&model, ids.to_vec(), k);
+        assert!(direct.direct() && !by_breakdown.direct());
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut sums = Sums::new(nc);
+        for row in 0..20_000 {
+            let complete = row % 3 == 0;
+            let outcomes: Vec<Outcome> = (0..nf)
+                .map(|_| {
+                    let p: f64 = match next() % 5 {
+                        0 => 0.0,
+                        1 => 100.0,
+                        _ => (next() >> 11) as f64 / (1u64 << 53) as f64 * 100.0,
+                    };
+                    match if complete { 0 } else { next() % 4 } {
+                        0 | 1 => Outcome::Observed(p.min(100.0)),
+                        2 => Outcome::Imputed(50.0),
+                        _ => Outcome::Skipped,
+                    }
+                })
+                .collect();
+            let (mut r1, mut c1) = (vec![NONE; k], vec![0.0; nc]);
+            let (mut r2, mut c2) = (vec![NONE; k], vec![0.0; nc]);
+            by_breakdown.row(&mut sums, |f| outcomes[f], &mut r1, &mut c1);
+            if complete {
+                direct.complete(|f| outcomes[f].points().unwrap_or(f64::NAN), &mut r2, &mut c2);
+            } else {
+                model.score(|f| outcomes[f], &mut sums);
+                direct.scored(&sums, |f| outcomes[f], &mut r2, &mut c2);
+            }
+            assert_eq!(r1, r2, "reason codes of row {row}: {outcomes:?}");
+            let bits = |c: &[f64]| c.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&c1), bits(&c2), "category scores of row {row}: {outcomes:?}");
+        }
     }
 }
