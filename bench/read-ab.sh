@@ -2,7 +2,8 @@
 # The read stage at size, alternating builds: each round runs `rank --timings` once per binary
 # per input (CSV→CSV, Parquet→Parquet), N rounds; prints per binary and input the median of
 # the `check datasets` stage, of the whole run (wall) and of the peak RSS, and checks every
-# binary's last outputs are byte-identical to the first binary's.
+# binary's last outputs against the first binary's: CSV byte-identical, Parquet the same table
+# (read back with Polars from OUT's venv: writers may encode the same table differently).
 #   OUT=bench/out RES=/tmp/read N=5 bench/read-ab.sh BINARY [BINARY...]   (OUT from bench/run.sh)
 # Outputs go to RES (default: a fresh temporary directory), never into OUT.
 set -euo pipefail
@@ -26,8 +27,10 @@ for _ in $(seq "$N"); do
     done
   done
 done
-for f in csv parquet; do
-  for i in $(seq 2 $#); do cmp "$RES/out1.$f" "$RES/out$i.$f"; done
+for i in $(seq 2 $#); do
+  cmp "$RES/out1.csv" "$RES/out$i.csv"
+  "$OUT/venv/bin/python" -c 'import polars as pl, sys; assert pl.read_parquet(sys.argv[1]).equals(pl.read_parquet(sys.argv[2])), "Parquet tables differ"' \
+    "$RES/out1.parquet" "$RES/out$i.parquet"
 done
 python3 - "$log" "$@" <<'PY'
 import collections, statistics, sys

@@ -1,8 +1,9 @@
 //! Number columns of a Parquet row group decoded straight into `f64` values (load stage): the
 //! attribute columns stored as DOUBLE, FLOAT, INT32 or INT64 (read by Arrow as Float64,
-//! Float32, Int32, Int64), flat and at most optional, skip Arrow's arrays. Their pages are
-//! decompressed and decoded into the kind's column itself when one kind holds every row of
-//! the batch, else into a batch-long buffer; nulls become missing values. The values and
+//! Float32, Int32, Int64), flat and at most optional, skip Arrow's arrays. Each column of a
+//! row group is decoded whole (its pages dropped before the next column is read), nulls
+//! spread as missing values, then handed out batch by batch: moved into the kind's column
+//! when one kind holds every row of the batch, else read row by row. The values and
 //! diagnostics are the ones the Arrow path gives (see `cells.rs`).
 
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 use arrow_schema::{DataType, Schema};
 use parquet::basic::Type as Physical;
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
-use parquet::data_type::{DataType as ParquetType, DoubleType, FloatType, Int32Type, Int64Type};
+use parquet::data_type::{DataType as ParquetType, DoubleType};
 use parquet::errors::ParquetError;
 use parquet::file::metadata::ParquetMetaData;
 use parquet::file::properties::ReaderProperties;
@@ -45,18 +46,13 @@ pub(super) fn direct_leaves(plan: &Plan, schema: &Schema, meta: &ParquetMetaData
         .collect()
 }
 
-/// One typed column reader.
-enum Reader {
-    F64(ColumnReaderImpl<DoubleType>),
-    F32(ColumnReaderImpl<FloatType>),
-    I32(ColumnReaderImpl<Int32Type>),
-    I64(ColumnReaderImpl<Int64Type>),
-}
-
-/// The directly decoded columns of one row group, read batch by batch in step.
+/// The directly decoded columns of one row group: each decoded whole, one column at a time
+/// (so only one column's pages are held), then handed out batch by batch.
 pub(crate) struct Direct {
-    /// By plan column: its reader and whether it may hold nulls.
-    readers: Vec<Option<(Reader, bool)>>,
+    /// By plan column: what is left of its cells.
+    columns: Vec<Option<Dense>>,
+    /// By plan column: whether every value of the group is finite.
+    finite: Vec<bool>,
 }
 
 /// The cells of one batch of a column: one value per row (NaN where null), and the definition
@@ -73,78 +69,92 @@ impl Dense {
 }
 
 impl Direct {
-    /// Readers of row group `group` for the columns of `leaves`.
-    pub(super) fn open(
+    /// The columns of `leaves` of row group `group` (`rows` rows), decoded.
+    pub(super) fn read_group(
         file: std::fs::File,
         meta: &ParquetMetaData,
-        group: usize,
+        (group, rows): (usize, usize),
         leaves: &[Option<usize>],
     ) -> Result<Direct, ParquetError> {
         let props = Arc::new(ReaderProperties::builder().build());
         let rg = SerializedRowGroupReader::new(Arc::new(file), meta.row_group(group), None, props)?;
         let descr = meta.file_metadata().schema_descr();
-        let readers = leaves
-            .iter()
-            .map(|leaf| {
-                let Some(leaf) = *leaf else { return Ok(None) };
-                let optional = descr.column(leaf).max_def_level() > 0;
-                let reader = match rg.get_column_reader(leaf)? {
-                    ColumnReader::DoubleColumnReader(r) => Reader::F64(r),
-                    ColumnReader::FloatColumnReader(r) => Reader::F32(r),
-                    ColumnReader::Int32ColumnReader(r) => Reader::I32(r),
-                    ColumnReader::Int64ColumnReader(r) => Reader::I64(r),
-                    _ => return Err(ParquetError::General(format!("column {leaf} changed its type"))),
-                };
-                Ok(Some((reader, optional)))
-            })
-            .collect::<Result<_, ParquetError>>()?;
-        Ok(Direct { readers })
+        let mut direct = Direct { columns: Vec::with_capacity(leaves.len()), finite: Vec::with_capacity(leaves.len()) };
+        for leaf in leaves {
+            let Some(leaf) = *leaf else {
+                direct.columns.push(None);
+                direct.finite.push(true);
+                continue;
+            };
+            let mut levels = Vec::new();
+            let def = (descr.column(leaf).max_def_level() > 0).then_some(&mut levels);
+            let mut values = Vec::with_capacity(rows);
+            match rg.get_column_reader(leaf)? {
+                ColumnReader::DoubleColumnReader(mut r) => fill(&mut r, rows, def, &mut values)?,
+                ColumnReader::FloatColumnReader(mut r) => fill_as(&mut r, rows, def, &mut values, f64::from)?,
+                ColumnReader::Int32ColumnReader(mut r) => fill_as(&mut r, rows, def, &mut values, f64::from)?,
+                ColumnReader::Int64ColumnReader(mut r) => fill_as(&mut r, rows, def, &mut values, |x| x as f64)?,
+                _ => return Err(ParquetError::General(format!("column {leaf} changed its type"))),
+            }
+            let got = values.len();
+            if levels.len() != rows && got != rows {
+                return Err(ParquetError::General(format!("a column ended after {got} of {rows} rows")));
+            }
+            direct.finite.push(values.iter().all(|x| x.is_finite()));
+            if got == rows {
+                levels.clear();
+            } else {
+                spread(&mut values, 0, got, &levels);
+            }
+            direct.columns.push(Some(Dense { values, levels }));
+        }
+        Ok(direct)
     }
 
     /// Whether plan column `i` is decoded here.
     pub(crate) fn has(&self, i: usize) -> bool {
-        self.readers.get(i).is_some_and(Option::is_some)
+        self.columns.get(i).is_some_and(Option::is_some)
     }
 
-    /// The next `n` cells of column `i` appended to `out` (NaN where null); the definition
-    /// levels when there were nulls (else empty), and whether every value is finite.
+    /// The next `n` cells of column `i` (NaN where null), moved into `out` (which is
+    /// replaced); the definition levels when the group has nulls (else empty), and whether
+    /// every value (of a valid cell) is finite.
     pub(crate) fn read_into(
         &mut self,
         i: usize,
         n: usize,
         out: &mut Vec<f64>,
     ) -> Result<(Vec<i16>, bool), ParquetError> {
-        let Some((reader, optional)) = self.readers.get_mut(i).and_then(Option::as_mut) else {
-            return Err(ParquetError::General(format!("column {i} is not decoded directly")));
-        };
-        let start = out.len();
-        let mut levels = Vec::new();
-        let def = optional.then_some(&mut levels);
-        match reader {
-            Reader::F64(r) => fill(r, n, def, out)?,
-            Reader::F32(r) => fill_as(r, n, def, out, f64::from)?,
-            Reader::I32(r) => fill_as(r, n, def, out, f64::from)?,
-            Reader::I64(r) => fill_as(r, n, def, out, |x| x as f64)?,
-        }
-        let got = out.len() - start;
-        if levels.len() != n && got != n {
-            return Err(ParquetError::General(format!("a column ended after {got} of {n} rows")));
-        }
-        let finite = out[start..].iter().all(|x| x.is_finite());
-        if got == n {
-            levels.clear();
-        } else {
-            spread(out, start, got, &levels);
-        }
+        let Dense { values, levels } = self.read(i, n)?;
+        let finite = self.finite[i]
+            || match levels.is_empty() {
+                true => values.iter().all(|x| x.is_finite()),
+                false => values.iter().zip(&levels).all(|(x, &l)| l == 0 || x.is_finite()),
+            };
+        *out = values;
         Ok((levels, finite))
     }
 
     /// The next `n` cells of column `i`.
     pub(crate) fn read(&mut self, i: usize, n: usize) -> Result<Dense, ParquetError> {
-        let mut values = Vec::with_capacity(n);
-        let (levels, _) = self.read_into(i, n, &mut values)?;
-        Ok(Dense { values, levels })
+        let Some(left) = self.columns.get_mut(i).and_then(Option::as_mut) else {
+            return Err(ParquetError::General(format!("column {i} is not decoded directly")));
+        };
+        if left.values.len() < n {
+            return Err(ParquetError::General(format!("a column ended {} rows short", n - left.values.len())));
+        }
+        let levels = if left.levels.is_empty() { Vec::new() } else { front(&mut left.levels, n) };
+        Ok(Dense { values: front(&mut left.values, n), levels })
     }
+}
+
+/// The first `n` items of `v`, taken off it (the longer part is the one not copied).
+fn front<T: Copy>(v: &mut Vec<T>, n: usize) -> Vec<T> {
+    if n >= v.len() {
+        return std::mem::take(v);
+    }
+    let rest = v.split_off(n);
+    std::mem::replace(v, rest)
 }
 
 /// Reads `n` records of a double column onto `out` (values only, nulls left out).

@@ -89,7 +89,8 @@ impl Group<'_> {
             .with_projection(mask)
             .with_batch_size(BATCH_ROWS)
             .build()?;
-        let mut direct = Direct::open(open(self.path)?, self.meta.metadata(), g, self.leaves)?;
+        let rows = self.meta.metadata().row_group(g).num_rows() as usize;
+        let mut direct = Direct::read_group(open(self.path)?, self.meta.metadata(), (g, rows), self.leaves)?;
         let mut out = Vec::new();
         let mut in_group = 0;
         for batch in reader {
