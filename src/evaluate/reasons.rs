@@ -240,13 +240,6 @@ impl<'a> ReasonScratch<'a> {
         let factors = &ks.plan.rules.factors;
         s.reasons[row * rk..row * rk + s.k].iter().take_while(|&&f| f != NONE).map(|&f| factors[f as usize].id.as_str())
     }
-
-    /// The score of category `c` for `row` (`None` where no factor of it has points).
-    #[inline]
-    pub(crate) fn category(&self, row: usize, c: usize) -> Option<f64> {
-        let x = self.ks.summaries.category_scores(row)[c];
-        (!x.is_nan()).then_some(x)
-    }
 }
 
 /// Keeps the `k` first items of `top` in `order`, inserting `item` where it belongs.

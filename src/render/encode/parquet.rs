@@ -153,3 +153,27 @@ impl<W: Write + Send> BatchSink for Parquet<W> {
         self.file.close().map(|_| ()).map_err(io_error)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    use arrow_array::{Float64Array, StringArray};
+
+    use super::repeats;
+
+    #[test]
+    fn only_columns_whose_values_repeat_get_a_dictionary() {
+        let ratings = StringArray::from_iter_values((0..1000).map(|i| ["Overweight", "Neutral"][i % 2]));
+        let ids = StringArray::from_iter_values((0..1000).map(|i| format!("c{i}")));
+        let bounds = Float64Array::from_iter_values((0..1000).map(|_| 100.0));
+        let scores = Float64Array::from_iter_values((0..1000).map(|i| f64::from(i) / 7.0));
+        let mut reasons = ListBuilder::new(StringBuilder::new());
+        for i in 0..1000 {
+            reasons.values().append_value(["f1", "f2", "f3"][i % 3]);
+            reasons.append(true);
+        }
+        assert!(repeats(&ratings) && repeats(&bounds) && repeats(&reasons.finish()));
+        assert!(!repeats(&ids) && !repeats(&scores));
+        assert!(!repeats(&StringArray::from(Vec::<&str>::new())), "an empty column");
+    }
+}

@@ -17,8 +17,9 @@ use super::super::encode::Column;
 use super::super::encode::batch_file::{self, BatchFormat};
 use super::super::encode::columnar::{empty_schema, io_error};
 use super::super::encode::parquet::ROW_GROUP_ROWS;
+use super::gather::Gathered;
 use super::{Entry, RankFormat, excluded_by, flag_gates, rating};
-use crate::evaluate::{KindScores, ReasonScratch};
+use crate::evaluate::KindScores;
 
 /// The ranking's columns before the category scores, in the order of `super::columns`.
 #[derive(Clone, Copy)]
@@ -84,18 +85,23 @@ pub(super) fn write_columnar(
     sink.finish()
 }
 
-/// One record batch of `entries`: each column built on its own task.
+/// Entries gathered per task before the columns are built (see `super::gather`).
+const GATHER_ROWS: usize = 4096;
+
+/// A row group's entries, gathered task by task.
+type Parts<'e, 'a> = [(&'e [Entry], Gathered<'a>)];
+
+/// One record batch of `entries`: gathered in parallel, then each column built on its own task.
 fn batch(ks: &KindScores, entries: &[Entry], columns: &[Column]) -> io::Result<RecordBatch> {
     let nc = ks.plan.rules.categories.len();
     debug_assert_eq!(columns.len(), FIXED.len() + nc, "the columns of super::columns");
+    let parts: Vec<(&[Entry], Gathered<'_>)> =
+        entries.par_chunks(GATHER_ROWS).map(|part| (part, Gathered::of(ks, part))).collect();
     let arrays: Vec<ArrayRef> = (0..FIXED.len() + nc)
         .into_par_iter()
         .map(|c| match FIXED.get(c) {
-            Some(&field) => fixed(ks, entries, field),
-            None => {
-                let s = ReasonScratch::new(ks);
-                numbers(entries, |row| s.category(row, c - FIXED.len()))
-            }
+            Some(&field) => fixed(ks, &parts, entries.len(), field),
+            None => numbers(&parts, entries.len(), |g, i| g.category(i, c - FIXED.len())),
         })
         .collect();
     let fields: Vec<Field> =
@@ -103,66 +109,80 @@ fn batch(ks: &KindScores, entries: &[Entry], columns: &[Column]) -> io::Result<R
     RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(io_error)
 }
 
-/// One of the fixed columns over `entries`.
-fn fixed(ks: &KindScores, entries: &[Entry], field: Field15) -> ArrayRef {
-    let res = |row: usize| &ks.results[row];
+/// Calls `f(gathered, i, entry)` for every entry of `parts`, in order.
+fn each<'e, 'a>(parts: &'e Parts<'e, 'a>, mut f: impl FnMut(&'e Gathered<'a>, usize, &'e Entry)) {
+    for (entries, g) in parts {
+        entries.iter().enumerate().for_each(|(i, e)| f(g, i, e));
+    }
+}
+
+/// One of the fixed columns of the `n` entries of `parts`.
+fn fixed(ks: &KindScores, parts: &Parts<'_, '_>, n: usize, field: Field15) -> ArrayRef {
     match field {
         Field15::Rank => {
-            let mut b = UInt32Builder::with_capacity(entries.len());
-            entries.iter().for_each(|e| b.append_option(e.rank));
+            let mut b = UInt32Builder::with_capacity(n);
+            each(parts, |_, _, e| b.append_option(e.rank));
             Arc::new(b.finish())
         }
-        Field15::Id => text(entries, |row| ks.table.id(row)),
-        Field15::Name => text(entries, |row| ks.table.name(row)),
-        Field15::Kind => text(entries, |_| ks.kind().as_str()),
-        Field15::Score => numbers(entries, |row| Some(res(row).total)),
-        Field15::Rating => text(entries, |row| rating(ks, row)),
-        Field15::Firm => text(entries, |row| match res(row).rating.is_some().then_some(res(row).firm) {
-            None => "",
-            Some(true) => "true",
-            Some(false) => "false",
+        Field15::Id => text(parts, n, |g, i| g.ids.get(i)),
+        Field15::Name => text(parts, n, |g, i| g.names.get(i)),
+        Field15::Kind => text(parts, n, |_, _| ks.kind().as_str()),
+        Field15::Score => numbers(parts, n, |g, i| Some(g.results[i].total)),
+        Field15::Rating => text(parts, n, |g, i| rating(ks, &g.results[i])),
+        Field15::Firm => text(parts, n, |g, i| {
+            let res = &g.results[i];
+            match res.rating.is_some().then_some(res.firm) {
+                None => "",
+                Some(true) => "true",
+                Some(false) => "false",
+            }
         }),
-        Field15::Lo => numbers(entries, |row| Some(res(row).bounds.lo)),
-        Field15::Hi => numbers(entries, |row| Some(res(row).bounds.hi)),
+        Field15::Lo => numbers(parts, n, |g, i| Some(g.results[i].bounds.lo)),
+        Field15::Hi => numbers(parts, n, |g, i| Some(g.results[i].bounds.hi)),
         Field15::NearTie => {
-            let mut b = StringBuilder::with_capacity(entries.len(), entries.len() * 5);
-            entries.iter().for_each(|e| b.append_value(if e.near_tie { "true" } else { "false" }));
+            let mut b = StringBuilder::with_capacity(n, n * 5);
+            each(parts, |_, _, e| b.append_value(if e.near_tie { "true" } else { "false" }));
             Arc::new(b.finish())
         }
-        Field15::Coverage => numbers(entries, |row| Some(res(row).coverage)),
-        Field15::Status => text(entries, |row| res(row).status.word()),
-        Field15::ExcludedBy => text(entries, |row| excluded_by(ks, row).map_or("", |x| x.0)),
-        Field15::Flags => lists(entries, |row, b| flag_gates(ks, row).for_each(|f| b.append_value(f))),
-        Field15::Reasons => {
-            let s = ReasonScratch::new(ks);
-            lists(entries, |row, b| s.reasons(row).for_each(|f| b.append_value(f)))
-        }
+        Field15::Coverage => numbers(parts, n, |g, i| Some(g.results[i].coverage)),
+        Field15::Status => text(parts, n, |g, i| g.results[i].status.word()),
+        Field15::ExcludedBy => text(parts, n, |g, i| excluded_by(ks, &g.results[i]).map_or("", |x| x.0)),
+        Field15::Flags => lists(parts, |g, i, b| flag_gates(ks, &g.results[i]).for_each(|f| b.append_value(f))),
+        Field15::Reasons => lists(parts, |g, i, b| g.reasons(i).iter().for_each(|f| b.append_value(f))),
     }
 }
 
 /// A text column; empty text is null.
-fn text<'a>(entries: &[Entry], value: impl Fn(usize) -> &'a str) -> ArrayRef {
-    let mut b = StringBuilder::with_capacity(entries.len(), entries.len() * 8);
-    for e in entries {
-        let s = value(e.row);
+fn text<'e, 'a: 'e>(
+    parts: &'e Parts<'e, 'a>,
+    n: usize,
+    value: impl Fn(&'e Gathered<'a>, usize) -> &'e str,
+) -> ArrayRef {
+    let mut b = StringBuilder::with_capacity(n, n * 8);
+    each(parts, |g, i, _| {
+        let s = value(g, i);
         b.append_option((!s.is_empty()).then_some(s));
-    }
+    });
     Arc::new(b.finish())
 }
 
 /// A number column; `None` is null.
-fn numbers(entries: &[Entry], value: impl Fn(usize) -> Option<f64>) -> ArrayRef {
-    let mut b = Float64Builder::with_capacity(entries.len());
-    entries.iter().for_each(|e| b.append_option(value(e.row)));
+fn numbers<'e, 'a>(
+    parts: &'e Parts<'e, 'a>,
+    n: usize,
+    value: impl Fn(&'e Gathered<'a>, usize) -> Option<f64>,
+) -> ArrayRef {
+    let mut b = Float64Builder::with_capacity(n);
+    each(parts, |g, i, _| b.append_option(value(g, i)));
     Arc::new(b.finish())
 }
 
-/// A list-of-names column: `names(row, items)` appends a row's names.
-fn lists(entries: &[Entry], names: impl Fn(usize, &mut StringBuilder)) -> ArrayRef {
+/// A list-of-names column: `names(g, i, items)` appends an entry's names.
+fn lists<'e, 'a>(parts: &'e Parts<'e, 'a>, names: impl Fn(&'e Gathered<'a>, usize, &mut StringBuilder)) -> ArrayRef {
     let mut b = ListBuilder::new(StringBuilder::new());
-    for e in entries {
-        names(e.row, b.values());
+    each(parts, |g, i, _| {
+        names(g, i, b.values());
         b.append(true);
-    }
+    });
     Arc::new(b.finish())
 }

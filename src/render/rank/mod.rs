@@ -9,12 +9,15 @@ use serde::Serialize;
 use super::encode::csv::Csv;
 use super::encode::table::{TableText, Widths};
 use super::encode::{Column, Encoder, Value};
-use crate::evaluate::{KindScores, ReasonScratch, Scores, Status, ledger, not_rated_by};
+use crate::evaluate::{EntityScore, KindScores, ReasonScratch, Scores, Status, ledger, not_rated_by};
 use crate::fmt::{fixed, json_number};
 use crate::model::{Dataset, GateAction};
 use crate::rank::{Ranking, percentile};
 
 mod columnar;
+mod gather;
+
+use gather::Gathered;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum RankFormat {
@@ -31,6 +34,10 @@ pub(crate) enum RankFormat {
 const ROWS_PER_TASK: usize = 2048;
 const TASKS_PER_BLOCK: usize = 32;
 
+/// Room per CSV row, so a task's buffer is rarely regrown (a ranked row with four categories
+/// takes about 170 bytes).
+const CSV_ROW_BYTES: usize = 224;
+
 /// One line of the output: a ranked entity (with its rank and whether it is a near-tie) or an
 /// excluded or not rated one.
 #[derive(Clone, Copy, Debug)]
@@ -40,13 +47,13 @@ struct Entry {
     near_tie: bool,
 }
 
-fn rating(ks: &KindScores, row: usize) -> &str {
-    ks.results[row].rating.map_or("", |i| ks.plan.rules.ratings[i as usize].label.as_str())
+fn rating<'k>(ks: &'k KindScores, res: &EntityScore) -> &'k str {
+    res.rating.map_or("", |i| ks.plan.rules.ratings[i as usize].label.as_str())
 }
 
 /// The ids of the flag gates that fired for `row`.
-fn flag_gates(ks: &KindScores, row: usize) -> impl Iterator<Item = &str> {
-    let fired = ks.results[row].gates_fired;
+fn flag_gates<'k>(ks: &'k KindScores, res: &EntityScore) -> impl Iterator<Item = &'k str> + use<'k> {
+    let fired = res.gates_fired;
     ks.plan
         .rules
         .gates
@@ -57,8 +64,7 @@ fn flag_gates(ks: &KindScores, row: usize) -> impl Iterator<Item = &str> {
 }
 
 /// The cap gate that lowered an entity's rating (the one whose cap it ends at), if any did.
-fn capped_by(ks: &KindScores, row: usize) -> Option<&str> {
-    let res = &ks.results[row];
+fn capped_by<'k>(ks: &'k KindScores, res: &EntityScore) -> Option<&'k str> {
     let rules = &ks.plan.rules;
     let rating = res.rating? as usize;
     if rules.rating_of(res.total) == Some(rating) {
@@ -74,8 +80,8 @@ fn capped_by(ks: &KindScores, row: usize) -> Option<&str> {
 }
 
 /// The gate (or `no_data`) that keeps an entity out of the ranking, with its reason.
-fn excluded_by(ks: &KindScores, row: usize) -> Option<(&str, &str)> {
-    match ks.results[row].status {
+fn excluded_by<'k>(ks: &'k KindScores, res: &EntityScore) -> Option<(&'k str, &'k str)> {
+    match res.status {
         Status::Excluded(g) => {
             let gate = &ks.plan.rules.gates[g as usize];
             Some((gate.id.as_str(), gate.reason.as_str()))
@@ -87,8 +93,7 @@ fn excluded_by(ks: &KindScores, row: usize) -> Option<(&str, &str)> {
 }
 
 /// What withheld an entity's rating and why, if it is not rated.
-fn not_rated(ks: &KindScores, row: usize) -> Option<(String, String)> {
-    let res = &ks.results[row];
+fn not_rated(ks: &KindScores, res: &EntityScore) -> Option<(String, String)> {
     match res.status {
         Status::NotRated(why) => Some(not_rated_by(&ks.plan.rules, why, res.coverage)),
         _ => None,
@@ -178,12 +183,6 @@ struct RankRow<'a> {
 }
 
 impl<'a> RankRow<'a> {
-    fn new(ks: &'a KindScores, scratch: &mut ReasonScratch<'a>, e: &Entry) -> RankRow<'a> {
-        let mut row = RankRow::empty();
-        row.fill(ks, scratch, e);
-        row
-    }
-
     /// A row to [`fill`](Self::fill): one per formatting task, its lists reused row after row.
     fn empty() -> RankRow<'a> {
         RankRow {
@@ -206,28 +205,28 @@ impl<'a> RankRow<'a> {
         }
     }
 
-    /// Makes this the row of `e`.
-    fn fill(&mut self, ks: &'a KindScores, scratch: &mut ReasonScratch<'a>, e: &Entry) {
-        let res = &ks.results[e.row];
+    /// Makes this the row of `e`, entry `i` of the gathered `g`.
+    fn fill(&mut self, ks: &'a KindScores, g: &'a Gathered<'_>, i: usize, e: &Entry) {
+        let res = &g.results[i];
         self.rank = e.rank;
-        self.id = ks.table.id(e.row);
-        self.name = ks.table.name(e.row);
+        self.id = g.ids.get(i);
+        self.name = g.names.get(i);
         self.kind = ks.kind().as_str();
         self.score = res.total;
-        self.rating = rating(ks, e.row);
-        self.rating_capped = capped_by(ks, e.row).map(|g| format!("{} (capped: {g})", rating(ks, e.row)));
+        self.rating = rating(ks, res);
+        self.rating_capped = capped_by(ks, res).map(|cap| format!("{} (capped: {cap})", rating(ks, res)));
         self.firm = res.rating.is_some().then_some(res.firm);
         self.bounds = res.bounds;
         self.near_tie = e.near_tie;
         self.coverage = res.coverage;
         self.status = res.status.word();
-        self.excluded_by = excluded_by(ks, e.row).map_or("", |x| x.0);
+        self.excluded_by = excluded_by(ks, res).map_or("", |x| x.0);
         self.flags.clear();
-        self.flags.extend(flag_gates(ks, e.row));
+        self.flags.extend(flag_gates(ks, res));
         self.reasons.clear();
-        self.reasons.extend(scratch.reasons(e.row));
+        self.reasons.extend_from_slice(g.reasons(i));
         self.categories.clear();
-        self.categories.extend((0..ks.plan.rules.categories.len()).map(|c| scratch.category(e.row, c)));
+        self.categories.extend((0..ks.plan.rules.categories.len()).map(|c| g.category(i, c)));
     }
 
     /// The row's values, in the order of [`columns`]; the table's rating names a cap.
@@ -304,11 +303,12 @@ fn write_csv(out: &mut (dyn Write + Send), ks: &KindScores, entries: &[Entry]) -
     let mut head = Csv::new(256);
     head.header(&columns)?;
     out.write_all(&head.into_bytes()?)?;
-    write_parallel(out, ks, entries, |scratch, _, part| {
-        let mut enc = Csv::new(part.len() * 160);
+    write_parallel(out, ks, entries, |_, _, part| {
+        let mut enc = Csv::new(part.len() * CSV_ROW_BYTES);
+        let g = Gathered::of(ks, part);
         let mut row = RankRow::empty();
-        for e in part {
-            row.fill(ks, scratch, e);
+        for (i, e) in part.iter().enumerate() {
+            row.fill(ks, &g, i, e);
             enc.record(row.values(false));
         }
         enc.into_bytes()
@@ -344,10 +344,13 @@ fn write_table(
     let widths = ranked
         .par_chunks(ROWS_PER_TASK)
         .map_init(
-            || ReasonScratch::new(ks),
-            |s, part| {
-                part.iter().fold(Widths::of_header(&columns), |mut w, e| {
-                    w.fit(&columns, &RankRow::new(ks, s, e).values(true).collect::<Vec<_>>());
+            || (),
+            |_, part| {
+                let g = Gathered::of(ks, part);
+                let mut row = RankRow::empty();
+                part.iter().enumerate().fold(Widths::of_header(&columns), |mut w, (i, e)| {
+                    row.fill(ks, &g, i, e);
+                    w.fit(&columns, &row.values(true).collect::<Vec<_>>());
                     w
                 })
             },
@@ -356,10 +359,13 @@ fn write_table(
     let mut head = TableText::new(&columns, &widths, 256);
     head.header(&columns)?;
     out.write_all(&head.into_bytes()?)?;
-    write_parallel(out, ks, ranked, |s, _, part| {
+    write_parallel(out, ks, ranked, |_, _, part| {
         let mut enc = TableText::new(&columns, &widths, part.len() * 100);
-        for e in part {
-            enc.row(&RankRow::new(ks, s, e).values(true).collect::<Vec<_>>())?;
+        let g = Gathered::of(ks, part);
+        let mut row = RankRow::empty();
+        for (i, e) in part.iter().enumerate() {
+            row.fill(ks, &g, i, e);
+            enc.row(&row.values(true).collect::<Vec<_>>())?;
         }
         enc.into_bytes()
     })?;
@@ -380,7 +386,7 @@ fn write_not_rated_table(out: &mut dyn Write, ks: &KindScores, entries: &[Entry]
     t.load_style(presets::NOTHING);
     t.set_header(["id", "name", "score", "by", "reason"]);
     for e in entries {
-        let (by, reason) = not_rated(ks, e.row).unwrap_or_default();
+        let (by, reason) = not_rated(ks, &ks.results[e.row]).unwrap_or_default();
         t.add_row(vec![
             Cell::new(super::clip(ks.table.id(e.row))),
             Cell::new(super::clip(ks.table.name(e.row))),
@@ -399,7 +405,7 @@ fn write_excluded_table(out: &mut dyn Write, ks: &KindScores, excluded: &[Entry]
     t.load_style(presets::NOTHING);
     t.set_header(["id", "name", "score", "gate", "reason"]);
     for e in excluded {
-        let (gate, reason) = excluded_by(ks, e.row).unwrap_or(("", ""));
+        let (gate, reason) = excluded_by(ks, &ks.results[e.row]).unwrap_or(("", ""));
         t.add_row(vec![
             Cell::new(super::clip(ks.table.id(e.row))),
             Cell::new(super::clip(ks.table.name(e.row))),
