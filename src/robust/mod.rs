@@ -24,7 +24,7 @@ pub(crate) use flips::Flip;
 pub(crate) use loo::LeftOut;
 pub(crate) use matrix::Matrix;
 pub(crate) use oat::{Oat, WeightId};
-pub(crate) use smaa::{Acceptability, Sampling};
+pub(crate) use smaa::{Acceptability, Sampling, Smaa};
 pub(crate) use weight_flips::WeightFlip;
 
 use crate::diag::{Code, Diagnostic};
@@ -61,7 +61,7 @@ pub(crate) struct Report {
     /// The weight flips (analysis `weights`).
     pub weight_flips: Vec<WeightFlip>,
     pub oat: Vec<Oat>,
-    pub smaa: Option<(Sampling, Vec<Acceptability>)>,
+    pub smaa: Option<(Sampling, Smaa)>,
     pub leave_one_out: Vec<LeftOut>,
 }
 

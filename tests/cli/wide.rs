@@ -26,7 +26,7 @@ fn evidence<'a>(doc: &'a serde_json::Value, entity: &str, factor: &str) -> &'a s
 }
 
 #[test]
-fn a_sourced_wide_csv_and_parquet_rank_and_explain_as_their_yaml_form() {
+fn a_sourced_wide_csv_parquet_and_arrow_rank_explain_and_resolve_as_their_yaml_form() {
     let all = ["explain", "full", "partial", "riskgap", "riskonly", "thin", "private"];
     for args in [
         vec!["rank", "--format", "json"],

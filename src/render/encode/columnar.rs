@@ -115,6 +115,11 @@ impl BatchEncoder {
         self.rows == 0
     }
 
+    /// How many rows were added.
+    pub(crate) fn len(&self) -> usize {
+        self.rows
+    }
+
     /// The batch of the rows added. A column no row gave a value is all-null text.
     pub(crate) fn finish(mut self) -> Result<RecordBatch, ArrowError> {
         let rows = self.rows;

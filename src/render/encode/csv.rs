@@ -130,6 +130,20 @@ impl Encoder for Csv {
 }
 
 impl Csv {
+    /// Writes the records so far to `out` and empties the buffer (its room kept): a long
+    /// product written in pieces.
+    pub(crate) fn flush_into(&mut self, out: &mut (impl io::Write + ?Sized)) -> io::Result<()> {
+        out.write_all(&self.out)?;
+        self.out.clear();
+        self.record_start = 0;
+        Ok(())
+    }
+
+    /// How many bytes are buffered.
+    pub(crate) fn len(&self) -> usize {
+        self.out.len()
+    }
+
     /// Writes one row from its values in column order, without collecting them first.
     pub(crate) fn record<'v>(&mut self, values: impl Iterator<Item = Value<'v>>) {
         for (i, v) in values.enumerate() {

@@ -14,7 +14,7 @@ use crate::evaluate::KindScores;
 use crate::fmt::json_number;
 use crate::render::encode::pretty::{Array, element, write_at};
 use crate::robust::stream::{CHUNK_ROWS, stream};
-use crate::robust::{Acceptability, Flip, Report, Sampling, WeightFlip};
+use crate::robust::{Acceptability, Flip, Report, Sampling, Smaa, WeightFlip};
 use crate::scale::RawValue;
 
 /// A number as [`json_number`] writes it: −0 as 0, not finite as null.
@@ -150,7 +150,7 @@ pub(super) fn write(out: &mut (dyn Write + Send), ks: &KindScores, r: &Report) -
     write_at(out, 1, &oat)?;
     out.write_all(b",\n  \"smaa\": ")?;
     match &r.smaa {
-        Some((s, entities)) => write_at(out, 1, &Smaa { ks, s, entities })?,
+        Some((s, smaa)) => write_at(out, 1, &SmaaObject { ks, s, smaa })?,
         None => out.write_all(b"null")?,
     }
     out.write_all(b"\n}\n")
@@ -158,21 +158,21 @@ pub(super) fn write(out: &mut (dyn Write + Send), ks: &KindScores, r: &Report) -
 
 /// `smaa`: `entities`, `samples`, `seed`, `spread` and `varied`, entities serialized one by one
 /// (no tree of them is built).
-struct Smaa<'a> {
+struct SmaaObject<'a> {
     ks: &'a KindScores,
     s: &'a Sampling,
-    entities: &'a [Acceptability],
+    smaa: &'a Smaa,
 }
 
-impl Serialize for Smaa<'_> {
+impl Serialize for SmaaObject<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let Smaa { ks, s, entities } = *self;
+        let SmaaObject { ks, s, smaa } = *self;
         // Central weights keyed by name, in the sorted order of a JSON map.
         let mut by_name: Vec<(&str, usize)> = s.vary.iter().enumerate().map(|(i, w)| (w.name(ks), i)).collect();
         by_name.sort_unstable();
         let varied: Vec<&str> = s.vary.iter().map(|w| w.name(ks)).collect();
         let mut m = ser.serialize_map(None)?;
-        m.serialize_entry("entities", &Entities { ks, entities, by_name: &by_name })?;
+        m.serialize_entry("entities", &Entities { ks, smaa, by_name: &by_name })?;
         m.serialize_entry("samples", &s.samples)?;
         m.serialize_entry("seed", &s.seed)?;
         m.serialize_entry("spread", &s.spread.map(Num))?;
@@ -183,14 +183,14 @@ impl Serialize for Smaa<'_> {
 
 struct Entities<'a> {
     ks: &'a KindScores,
-    entities: &'a [Acceptability],
+    smaa: &'a Smaa,
     by_name: &'a [(&'a str, usize)],
 }
 
 impl Serialize for Entities<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let mut seq = ser.serialize_seq(Some(self.entities.len()))?;
-        for a in self.entities {
+        let mut seq = ser.serialize_seq(Some(self.smaa.len()))?;
+        for a in self.smaa.entities() {
             seq.serialize_element(&Entity { ks: self.ks, a, by_name: self.by_name })?;
         }
         seq.end()
@@ -201,7 +201,7 @@ impl Serialize for Entities<'_> {
 /// `standard_error`.
 struct Entity<'a> {
     ks: &'a KindScores,
-    a: &'a Acceptability,
+    a: Acceptability<'a>,
     by_name: &'a [(&'a str, usize)],
 }
 
@@ -209,19 +209,20 @@ impl Serialize for Entity<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         let a = self.a;
         let mut m = ser.serialize_map(None)?;
-        m.serialize_entry("acceptability", &Numbers(&a.shares))?;
-        m.serialize_entry("central_weights", &Central(a.central.as_deref(), self.by_name))?;
+        m.serialize_entry("acceptability", &Numbers(|| a.shares()))?;
+        m.serialize_entry("central_weights", &Central(a.central, self.by_name))?;
         m.serialize_entry("id", self.ks.table.id(a.row))?;
-        m.serialize_entry("standard_error", &Numbers(&a.standard_error))?;
+        m.serialize_entry("standard_error", &Numbers(|| a.standard_errors()))?;
         m.end()
     }
 }
 
-struct Numbers<'a>(&'a [f64]);
+/// Numbers as a JSON array, from an iterator made when serialized.
+struct Numbers<F>(F);
 
-impl Serialize for Numbers<'_> {
+impl<I: Iterator<Item = f64>, F: Fn() -> I> Serialize for Numbers<F> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        ser.collect_seq(self.0.iter().map(|x| Num(*x)))
+        ser.collect_seq((self.0)().map(Num))
     }
 }
 

@@ -19,6 +19,10 @@ use crate::robust::stream::{CHUNK_ROWS, stream};
 use crate::robust::{Flip, Report};
 use crate::scale::RawValue;
 
+/// Bytes of CSV, and rows of a record batch, the other analyses' rows are written in.
+const PIECE_BYTES: usize = 1 << 16;
+const PIECE_ROWS: usize = 1 << 14;
+
 /// The long form's columns.
 fn columns() -> Vec<Column> {
     ["analysis", "entity", "item", "direction", "delta", "rank", "number", "error", "text"]
@@ -152,10 +156,10 @@ fn other_rows(ks: &KindScores, r: &Report, mut row: impl FnMut(&[Value<'_>]) -> 
             Value::Text(top),
         ])?;
     }
-    if let Some((s, entities)) = &r.smaa {
-        for a in entities {
+    if let Some((s, smaa)) = &r.smaa {
+        for a in smaa.entities() {
             let id = ks.table.id(a.row);
-            for (k, (share, err)) in a.shares.iter().zip(&a.standard_error).enumerate() {
+            for (k, (share, err)) in a.shares().zip(a.standard_errors()).enumerate() {
                 let rank = Value::Rank(Some(k as u32 + 1));
                 row(&[
                     Value::Text("smaa"),
@@ -164,12 +168,12 @@ fn other_rows(ks: &KindScores, r: &Report, mut row: impl FnMut(&[Value<'_>]) -> 
                     Value::Text(""),
                     none,
                     rank,
-                    Value::Number(Some(*share)),
-                    Value::Number(Some(*err)),
+                    Value::Number(Some(share)),
+                    Value::Number(Some(err)),
                     Value::Text(""),
                 ])?;
             }
-            for (w, x) in s.vary.iter().zip(a.central.iter().flatten()) {
+            for (w, x) in s.vary.iter().zip(a.central.unwrap_or_default()) {
                 row(&[
                     Value::Text("central_weight"),
                     Value::Text(id),
@@ -215,9 +219,13 @@ pub(super) fn write_csv(out: &mut (dyn Write + Send), ks: &KindScores, r: &Repor
         };
         stream(ks, CHUNK_ROWS, |flips, piece| rows.encode(flips, piece), write)?;
     }
-    let mut rest = Csv::new(64 * (r.oat.len() + r.weight_flips.len() + 16));
-    other_rows(ks, r, |v| rest.row(v))?;
-    out.write_all(&rest.into_bytes()?)
+    // The other analyses' rows, written a piece at a time (SMAA of many entities is long).
+    let mut rest = Csv::new(PIECE_BYTES + 4096);
+    other_rows(ks, r, |v| {
+        rest.row(v)?;
+        if rest.len() >= PIECE_BYTES { rest.flush_into(&mut *out) } else { Ok(()) }
+    })?;
+    rest.flush_into(out)
 }
 
 /// The long form as Parquet or Arrow IPC: a record batch per chunk of flips, then one of the
@@ -252,9 +260,14 @@ pub(super) fn write_batches(
         stream(ks, CHUNK_ROWS, encode, |enc| enc.take().map_or(Ok(()), |enc| put(finish(enc)?)))?;
     }
     let mut enc = BatchEncoder::new(&columns, 0);
-    other_rows(ks, r, |v| Ok(enc.row(v)))?;
+    other_rows(ks, r, |v| {
+        enc.row(v);
+        if enc.len() < PIECE_ROWS {
+            return Ok(());
+        }
+        put(finish(std::mem::replace(&mut enc, BatchEncoder::new(&columns, 0)))?)
+    })?;
     put(finish(enc)?)?;
-    drop(put);
     if let Some(o) = out.take() {
         sink = Some(open_sink(format, o, empty_schema(&columns), None)?);
     }

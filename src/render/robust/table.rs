@@ -122,8 +122,8 @@ pub(super) fn write_table(out: &mut dyn Write, ks: &KindScores, r: &Report) -> i
             .collect();
         out.write_all(&text_table(&columns, &rows, false)?)?;
     }
-    if let Some((s, entities)) = &r.smaa {
-        write_smaa_table(out, ks, s, entities)?;
+    if let Some((s, smaa)) = &r.smaa {
+        write_smaa_table(out, ks, s, smaa)?;
     }
     if !r.leave_one_out.is_empty() {
         writeln!(out, "\nLeave one out: the rest rescored without each entity")?;
@@ -155,7 +155,7 @@ fn write_smaa_table(
     out: &mut dyn Write,
     ks: &KindScores,
     s: &crate::robust::Sampling,
-    entities: &[crate::robust::Acceptability],
+    smaa: &crate::robust::Smaa,
 ) -> io::Result<()> {
     let how = match s.spread {
         None => "uniform on the simplex".to_string(),
@@ -173,12 +173,12 @@ fn write_smaa_table(
     let mut columns = vec![Column::new("entity", Some("entity"), false)];
     columns.extend(RANK_TITLES[..shown].iter().map(|t| Column::new(t, Some(t), true)));
     columns.push(Column::new("error", Some("± s.e. rank 1"), true));
-    let rows: Vec<Vec<Value<'_>>> = entities
-        .iter()
+    let rows: Vec<Vec<Value<'_>>> = smaa
+        .entities()
         .map(|a| {
             let mut row = vec![Value::Text(ks.table.id(a.row))];
-            row.extend(a.shares[..shown].iter().map(|x| Value::Share(*x)));
-            row.push(Value::Share(a.standard_error.first().copied().unwrap_or(0.0)));
+            row.extend(a.shares().take(shown).map(Value::Share));
+            row.push(Value::Share(a.standard_errors().next().unwrap_or(0.0)));
             row
         })
         .collect();
