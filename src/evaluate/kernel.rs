@@ -130,7 +130,9 @@ pub(super) fn score_all(
         floors: Floors::new(rules),
         unsourced: inputs.unsourced,
         bare_all: inputs.unsourced.iter().filter(|u| **u == Unsourced::All).count(),
-        bare_by_row: (0..inputs.unsourced.len()).filter(|&f| matches!(inputs.unsourced[f], Unsourced::Rows(_))).collect(),
+        bare_by_row: (0..inputs.unsourced.len())
+            .filter(|&f| matches!(inputs.unsourced[f], Unsourced::Rows(_)))
+            .collect(),
         unsourced_range,
     };
     let mut results = vec![EntityScore::no_data(0.0, None); n];
