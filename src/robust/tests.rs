@@ -243,3 +243,30 @@ fn the_stream_writes_while_it_solves_never_more_than_three_windows_ahead() {
     assert_eq!(chunks_written, 2600usize.div_ceil(chunk));
     assert!(worst <= 3 * window * chunk && chunks_written > 3 * window, "{worst}");
 }
+
+/// The memo fixture's Echo: its robustness table lists every factor whose points alone can move
+/// it to Underweight — Regions (85 → 81.33), Segments and Margin too, which a search stepping
+/// the change one float at a time (at most 64) reported out of reach — and each holds on the
+/// scoring: the change moves the rating, one float less does not.
+#[test]
+fn every_reachable_flip_of_the_memo_fixture_holds_on_the_scoring() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/memo");
+    let opts = Options {
+        rules: vec![root.join("rules")],
+        data: vec![root.join("datasets")],
+        as_of: crate::model::Date::parse("2025-12-31"),
+        ..Default::default()
+    };
+    let s = crate::pipeline::score(&opts, &SourceMap::new(), &mut Diagnostics::new()).expect("the memo fixture scores");
+    let ks = kind(&s);
+    check_flips(ks, "memo");
+    let echo = (0..ks.table.len()).find(|&r| ks.table.id(r) == "echo").expect("echo");
+    let reachable: Vec<&str> = entity_flips(ks, echo)
+        .into_iter()
+        .filter(|f| f.direction == Direction::Down && f.points.is_some())
+        .map(|f| ks.plan.rules.factors[f.factor].id.as_str())
+        .collect();
+    for factor in ["growth", "regions", "segments", "autonomy", "margin"] {
+        assert!(reachable.iter().any(|f| f.contains(factor)), "{factor} not in {reachable:?}");
+    }
+}
