@@ -129,6 +129,10 @@ pub(super) fn score_all(
         ranges,
         floors: Floors::new(rules),
         unsourced: inputs.unsourced,
+        bare_all: inputs.unsourced.iter().filter(|u| **u == Unsourced::All).count(),
+        bare_by_row: (0..inputs.unsourced.len())
+            .filter(|&f| matches!(inputs.unsourced[f], Unsourced::Rows(_)))
+            .collect(),
         unsourced_range,
     };
     let mut results = vec![EntityScore::no_data(0.0, None); n];
@@ -211,6 +215,9 @@ struct Frame<'a> {
     ranges: Vec<(f64, f64)>,
     floors: Floors,
     unsourced: &'a [Unsourced],
+    /// How many factors hold only unsourced values, and which are sourced row by row.
+    bare_all: usize,
+    bare_by_row: Vec<usize>,
     unsourced_range: Option<(f64, f64)>,
 }
 
@@ -245,7 +252,13 @@ fn score_chunk(
             let Scratch { sums, points, states, complete, base, zeros } = &mut *scratch;
             let (reasons, categories) = keep.layout.slots(keep.reasons, keep.categories, row - rows.start);
             let direct = keep.summarizer.direct();
-            let (observed, unsourced) = count_unsourced(frame.unsourced, states, nb, k, row);
+            let (observed, unsourced) = if complete[k] {
+                // Every factor observed: only the factors sourced row by row need a look.
+                let by_row = frame.bare_by_row.iter().filter(|&&f| frame.unsourced[f].at(row)).count();
+                (views.len(), frame.bare_all + by_row)
+            } else {
+                count_unsourced(frame.unsourced, states, nb, k, row)
+            };
             let outcome = |f| stored(points, states, f * nb + k);
             if !complete[k] {
                 count_failed(&mut report.failed, states, nb, k, row);

@@ -17,7 +17,7 @@ use super::Located;
 use super::direct::{Dense, Direct};
 use crate::diag::{Code, Diagnostic, Problem};
 use crate::load::csv::header::{ColumnRole, Plan};
-use crate::load::csv::{Parsed, Spare, store_cell};
+use crate::load::csv::{Parsed, store_cell};
 use crate::load::provenance::ProvPlan;
 use crate::model::{AttrType, Column, Date, Kind, RawRelation, Row};
 
@@ -31,7 +31,6 @@ pub(super) fn convert(
     plan: &Plan,
     types: &[Vec<Column>; 3],
     mut direct: Option<&mut Direct>,
-    spare: Option<&Spare>,
 ) -> Result<Parsed, ParquetError> {
     let mut out = Parsed::new(plan, types, 0);
     let rows = entities(b, plan, &mut out);
@@ -42,7 +41,7 @@ pub(super) fn convert(
         part.columns = types[k.index()]
             .iter()
             .map(|c| match c {
-                Column::Number(_) => Column::Number(spare.map_or_else(|| Vec::with_capacity(n), |s| s.take(n))),
+                Column::Number(_) => Column::Number(Vec::with_capacity(n)),
                 c => missing_like(c, n),
             })
             .collect();

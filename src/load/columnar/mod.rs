@@ -183,7 +183,7 @@ fn append_batches(
 ) -> Result<(), ::parquet::errors::ParquetError> {
     let types = column_types(builders);
     let parsed: Vec<Parsed> =
-        batches.par_iter().map(|b| cells::convert(b, plan, &types, None, None)).collect::<Result<_, _>>()?;
+        batches.par_iter().map(|b| cells::convert(b, plan, &types, None)).collect::<Result<_, _>>()?;
     for p in parsed {
         append(p, plan, builders, errors);
     }

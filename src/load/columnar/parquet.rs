@@ -14,7 +14,7 @@ use super::direct::{Direct, direct_leaves};
 use super::{BATCH_ROWS, Located, cells, plan_schema};
 use crate::diag::Diagnostic;
 use crate::load::csv::header::Plan;
-use crate::load::csv::{Parsed, Spare, append_keeping, column_types, open};
+use crate::load::csv::{Parsed, append, column_types, open};
 use crate::model::{Column, TableBuilder};
 use crate::source::FileId;
 
@@ -46,9 +46,7 @@ pub(super) fn read(
         }
     }
     let types = column_types(builders);
-    let spare = Spare::default();
-    let group =
-        Group { path, meta: &meta, plan: &plan, leaves: &leaves, types: &types, firsts: &firsts, spare: &spare };
+    let group = Group { path, meta: &meta, plan: &plan, leaves: &leaves, types: &types, firsts: &firsts };
     let indices: Vec<usize> = (0..groups.len()).collect();
     // As many groups at once as there are threads: what is held before it is appended is one
     // group's converted rows per thread.
@@ -56,7 +54,7 @@ pub(super) fn read(
         let converted: Vec<Result<Vec<Parsed>, ParquetError>> = chunk.par_iter().map(|&g| group.read(g)).collect();
         for parsed in converted {
             for parsed in parsed? {
-                append_keeping(parsed, &plan, builders, errors, Some(&spare));
+                append(parsed, &plan, builders, errors);
             }
             if super::enough(errors) {
                 return Ok(());
@@ -76,7 +74,6 @@ struct Group<'a> {
     types: &'a [Vec<Column>; 3],
     /// Each group's first row in the file.
     firsts: &'a [usize],
-    spare: &'a Spare,
 }
 
 impl Group<'_> {
@@ -105,7 +102,7 @@ impl Group<'_> {
                 first_in_group: in_group,
                 first_in_file: self.firsts[g] + in_group,
             };
-            out.push(cells::convert(&at, self.plan, self.types, Some(&mut direct), Some(self.spare))?);
+            out.push(cells::convert(&at, self.plan, self.types, Some(&mut direct))?);
             in_group += at.rows;
         }
         Ok(out)

@@ -283,48 +283,11 @@ pub(super) fn shift_lines(parsed: &mut Parsed, by: usize) {
     }
 }
 
-/// Number columns of appended blocks, kept to be filled again: a reader that makes a column
-/// per batch then reuses its pages instead of asking the system for fresh ones each time.
-#[derive(Default)]
-pub(crate) struct Spare(std::sync::Mutex<Vec<Vec<f64>>>);
-
-/// Most columns a [`Spare`] keeps.
-const SPARE_COLUMNS: usize = 256;
-
-impl Spare {
-    /// An empty column with room for `n` values.
-    pub(crate) fn take(&self, n: usize) -> Vec<f64> {
-        let mut v = self.0.lock().ok().and_then(|mut s| s.pop()).unwrap_or_default();
-        v.clear();
-        v.reserve(n);
-        v
-    }
-
-    fn put(&self, v: Vec<f64>) {
-        if let Ok(mut s) = self.0.lock()
-            && s.len() < SPARE_COLUMNS
-        {
-            s.push(v);
-        }
-    }
-}
-
 /// Rows of a block from which its columns are appended on all threads.
 const PARALLEL_ROWS: usize = 16 << 10;
 
 /// Appends a parsed block to the builders, in order.
 pub(crate) fn append(parsed: Parsed, plan: &Plan, builders: &mut [TableBuilder; 3], errors: &mut Vec<Diagnostic>) {
-    append_keeping(parsed, plan, builders, errors, None);
-}
-
-/// [`append`], the block's number columns kept in `spare` once copied.
-pub(crate) fn append_keeping(
-    parsed: Parsed,
-    plan: &Plan,
-    builders: &mut [TableBuilder; 3],
-    errors: &mut Vec<Diagnostic>,
-    spare: Option<&Spare>,
-) {
     errors.extend(parsed.errors);
     for (k, part) in parsed.kinds.into_iter().enumerate() {
         if part.ids.is_empty() {
@@ -336,14 +299,10 @@ pub(crate) fn append_keeping(
         b.table.names.append(&part.names);
         let rows = part.ids.len();
         if rows >= PARALLEL_ROWS {
-            b.table
-                .columns
-                .par_iter_mut()
-                .zip(part.columns)
-                .for_each(|(dst, src)| append_column(dst, src, rows, spare));
+            b.table.columns.par_iter_mut().zip(part.columns).for_each(|(dst, src)| append_column(dst, src, rows));
         } else {
             for (dst, src) in b.table.columns.iter_mut().zip(part.columns) {
-                append_column(dst, src, rows, spare);
+                append_column(dst, src, rows);
             }
         }
         b.origin(first, Origin::Csv { file: plan.file, lines: part.lines });
@@ -357,14 +316,9 @@ pub(crate) fn append_keeping(
 
 /// Appends a block's column of `rows` values; a column the block did not fill is `rows`
 /// missing values.
-fn append_column(dst: &mut Column, src: Column, rows: usize, spare: Option<&Spare>) {
+fn append_column(dst: &mut Column, src: Column, rows: usize) {
     match (dst, src) {
-        (Column::Number(d), Column::Number(s)) if s.len() == rows => {
-            d.extend_from_slice(&s);
-            if let Some(spare) = spare {
-                spare.put(s);
-            }
-        }
+        (Column::Number(d), Column::Number(s)) if s.len() == rows => d.extend_from_slice(&s),
         (Column::Bool(d), Column::Bool(s)) if s.len() == rows => d.extend(s),
         (Column::Text(d), Column::Text(s)) if s.len() == rows => d.extend(s),
         (Column::Date(d), Column::Date(s)) if s.len() == rows => d.extend(s),
