@@ -126,6 +126,25 @@ impl Session {
         (row < ks.table.len()).then(|| ledger(ks, row, &self.scores, &self.project.dataset, trace))
     }
 
+    /// Frees every kind's attribute columns and computed factor inputs once the scores exist,
+    /// for a product that reads only ids, names and results (a ranking as a table, CSV,
+    /// Parquet or Arrow): at a million rows the raw numbers are most of the memory. Ledgers
+    /// (JSON, `explain`, memos), `robust` and rescoring read them: call this only on the way out
+    /// of a command that needs none of them. A table also held elsewhere is left as it is.
+    pub(crate) fn release_columns(&mut self) {
+        let tables = &mut self.project.dataset.tables;
+        for ks in &mut self.scores.kinds {
+            // The dataset's handle on the table goes first, so the scores hold the only one.
+            let i = ks.kind().index();
+            tables[i] = std::sync::Arc::new(crate::model::EntityTable::new(ks.kind()));
+            if let Some(table) = std::sync::Arc::get_mut(&mut ks.table) {
+                table.columns.iter_mut().for_each(crate::model::Column::release);
+            }
+            tables[i] = std::sync::Arc::clone(&ks.table);
+            ks.raw.iter_mut().for_each(crate::evaluate::Raw::release);
+        }
+    }
+
     /// Evaluates the compiled plan over the dataset again (what a benchmark of the kernel
     /// times); problems go to `diags`, and `None` means there were errors. It runs on the
     /// worker pool it is called in (see [`crate::pool::in_pool`]), else on a new one.

@@ -39,6 +39,18 @@ pub(crate) fn split_sourced(
             return None;
         }
     };
+    let (value, prov) = sourced_provenance(doc, path, sv, diags)?;
+    Some((value, prov, path.at("value")))
+}
+
+/// The value and checked provenance of a sourced value (or a `tables:` declaration) at `path`:
+/// dates (E106, E610) and grade (E107); `None` when one is bad (reported).
+pub(crate) fn sourced_provenance(
+    doc: &YamlDoc,
+    path: &YamlPath,
+    sv: SourcedValue,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Value, Provenance)> {
     if sv.period.is_some() && sv.as_of.is_some() {
         diags.push(
             Diagnostic::error(Code::ConflictingDates, "`as_of` and `period` both given")
@@ -72,7 +84,7 @@ pub(crate) fn split_sourced(
         judgment: sv.judgment,
         note: sv.note,
     };
-    Some((sv.value, prov, path.at("value")))
+    Some((sv.value, prov))
 }
 
 /// An optional date; `None` when it is malformed (reported).

@@ -11,6 +11,7 @@ use super::series::{Written, check_value};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::load::Workspace;
 use crate::load::dataset::DatasetFile;
+use crate::load::provenance::TableContext;
 use crate::load::values::Parsed;
 use crate::load::yaml::{YamlDoc, YamlPath};
 use crate::model::{
@@ -41,7 +42,9 @@ pub(crate) fn check_dataset(ws: &Workspace, as_of: Option<Date>, keep: bool, dia
         })
         .collect();
     let (sources, unused) = super::sources::check_sources(ws, &mut found);
+    let sources = Arc::new(sources);
     let schemas = declare_attributes(&files, &mut found);
+    let declared = super::tables::check_tables(ws, &files, &mut found);
     let mut builders = Kind::ALL.map(|k| TableBuilder::new(k, &schemas[k.index()]));
     for (doc, file) in &files {
         add_entities(doc, file, &schemas, &mut builders, &mut unloaded, &mut found);
@@ -49,14 +52,17 @@ pub(crate) fn check_dataset(ws: &Workspace, as_of: Option<Date>, keep: bool, dia
     // Long files come last: their rows may name entities the other files define.
     let (long, wide): (Vec<_>, Vec<_>) = ws.csv_files.iter().partition(|(_, p)| crate::load::columnar::is_long(p));
     for (file, path) in wide {
-        crate::load::columnar::read_universe(path, *file, &schemas, &mut builders, &mut found);
+        let ctx = TableContext { sources: &sources, declared: declared.get(file) };
+        crate::load::columnar::read_universe(path, *file, &schemas, &ctx, &mut builders, &mut found);
     }
-    let mut cited = std::collections::HashSet::new();
+    // What wide rows cite counts as a use of the registry (W801) as long rows' cites do.
+    let mut cited: std::collections::HashSet<String> =
+        builders.iter().flat_map(|b| b.table.wide.pool.iter().flat_map(|p| p.cite.iter().cloned())).collect();
     for (file, path) in long {
-        crate::load::columnar::read_long(path, *file, (&schemas, &sources), &mut builders, &mut cited, &mut found);
+        let ctx = TableContext { sources: &sources, declared: declared.get(file) };
+        crate::load::columnar::read_long(path, *file, (&schemas, &ctx), &mut builders, &mut cited, &mut found);
     }
     found.extend(unused.into_iter().filter(|(id, _)| !cited.contains(id)).map(|(_, d)| d));
-    let sources = Arc::new(sources);
     check_unique_ids(&builders, &ws.sources, &mut found);
     let tables = resolve_relations(builders, &unloaded, &mut found);
     found.retain(|d| !unloaded.explains(d.code));

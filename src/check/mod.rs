@@ -11,6 +11,7 @@ mod relations;
 mod rules;
 mod series;
 mod sources;
+mod tables;
 
 pub(crate) use dataset::check_dataset;
 pub(crate) use finite::check_finite;

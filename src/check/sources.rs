@@ -185,9 +185,16 @@ fn check_citations<'a>(
 }
 
 /// Every cited id of a dataset document, with the path of the `cite:` value that names it:
-/// on one-value observations and on each observation of a `series:`.
+/// on one-value observations, on each observation of a `series:` and on `tables:` declarations.
 fn citations(doc: &YamlDoc) -> Vec<(YamlPath, &str)> {
     let mut out = Vec::new();
+    if let Some(tables) = doc.value.get("tables").and_then(Value::as_mapping) {
+        for (name, spec) in tables {
+            if let Some(name) = name.as_str() {
+                cites_of(spec, &ypath!["tables", name], &mut out);
+            }
+        }
+    }
     let Some(entities) = doc.value.get("entities").and_then(Value::as_sequence) else {
         return out;
     };

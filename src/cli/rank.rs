@@ -16,7 +16,11 @@ pub(super) fn run(
     format: RankFormat,
     output: Option<&Path>,
 ) -> Result<ExitCode, Error> {
-    let (session, _sources) = common.score(&common.options())?;
+    let (mut session, _sources) = common.score(&common.options())?;
+    if format != RankFormat::Json {
+        // Every format but JSON (which prints ledgers) reads only ids, names and results.
+        session.release_columns();
+    }
     let Some(ks) = session.scores.of(kind) else {
         return Err(Error::Usage(format!("no rule set scores {kind}; nothing to rank")));
     };

@@ -90,6 +90,8 @@ codes! {
     LongFormat = "E612", "long-format", "a long-layout row that names no entity or attribute, an entity it cannot define, or a value another file gives";
 
     BadCoverageFloor = "E701", "bad-coverage-floor", "a coverage floor that is not a percentage from 0 to 100";
+    UnknownTable = "E702", "unknown-table", "a `tables:` entry that names no CSV, Parquet or Arrow file of the dataset";
+    DuplicateTable = "E703", "duplicate-table", "a table file declared in two `tables:` entries";
 
     RobustConditionReadsScore = "E750", "robust-condition-reads-score", "`thesis robust` cannot hold a gate or adjustment that reads `score` or `rating` fixed while weights vary";
     RobustNothingToVary = "E751", "robust-nothing-to-vary", "`thesis robust --vary` names no weights SMAA can vary";

@@ -113,10 +113,24 @@ impl Scratch {
 /// Rows scored together: each factor fills its outcomes for the whole block in one tight loop.
 pub(super) const BLOCK: usize = 256;
 
-/// How many factors of row `row` (at `k` of a block of `nb`) have observed data that is unsourced.
+/// How many factors of row `row` (at `k` of a block of `nb`) have observed data, and how many
+/// of those values are unsourced.
 #[inline]
-pub(super) fn count_unsourced(unsourced: &[Unsourced], states: &[u8], nb: usize, k: usize, row: usize) -> usize {
-    unsourced.iter().enumerate().filter(|(f, u)| states[f * nb + k] == OBSERVED && u.at(row)).count()
+pub(super) fn count_unsourced(
+    unsourced: &[Unsourced],
+    states: &[u8],
+    nb: usize,
+    k: usize,
+    row: usize,
+) -> (usize, usize) {
+    let (mut observed, mut bare) = (0, 0);
+    for (f, u) in unsourced.iter().enumerate() {
+        if states[f * nb + k] == OBSERVED {
+            observed += 1;
+            bare += usize::from(u.at(row));
+        }
+    }
+    (observed, bare)
 }
 
 /// Fills `sums` over `outcome` (unsourced values as imputed) and returns its observed weight

@@ -31,6 +31,16 @@ pub enum View<'a> {
 }
 
 impl Raw {
+    /// Frees computed values (an attribute's live in the table).
+    pub(crate) fn release(&mut self) {
+        match self {
+            Raw::Attr(_) => {}
+            Raw::Numbers(v) => *v = Vec::new(),
+            Raw::Bools(v) => *v = Vec::new(),
+            Raw::Texts(v) => *v = Vec::new(),
+        }
+    }
+
     /// The values, borrowed from the table or the computed vector.
     pub fn view<'a>(&'a self, table: &'a EntityTable) -> View<'a> {
         match self {

@@ -137,7 +137,7 @@ fn evaluate_programs(
         .map_init(
             // Reads are traced to tell which values rest on unsourced facts; a table without
             // provenance has nothing but unsourced facts, and is not traced.
-            || Worker::new(table, schema, limits, !table.provenance.is_empty()),
+            || Worker::new(table, schema, limits, table.has_provenance()),
             |w, c| run_chunk(w, table, stage, programs, c * CHUNK..((c + 1) * CHUNK).min(n), &first_failure),
         )
         .collect();
@@ -195,7 +195,7 @@ fn run_chunk(
         })
         .collect();
     let mut unsourced = vec![Vec::with_capacity(rows.len()); programs.len()];
-    let traced = !table.provenance.is_empty();
+    let traced = table.has_provenance();
     if rows.start > first_failure.load(Ordering::Relaxed) {
         return ChunkOut { outs, unsourced, failure: None };
     }

@@ -129,6 +129,10 @@ pub(super) fn score_all(
         ranges,
         floors: Floors::new(rules),
         unsourced: inputs.unsourced,
+        bare_all: inputs.unsourced.iter().filter(|u| **u == Unsourced::All).count(),
+        bare_by_row: (0..inputs.unsourced.len())
+            .filter(|&f| matches!(inputs.unsourced[f], Unsourced::Rows(_)))
+            .collect(),
         unsourced_range,
     };
     let mut results = vec![EntityScore::no_data(0.0, None); n];
@@ -211,6 +215,9 @@ struct Frame<'a> {
     ranges: Vec<(f64, f64)>,
     floors: Floors,
     unsourced: &'a [Unsourced],
+    /// How many factors hold only unsourced values, and which are sourced row by row.
+    bare_all: usize,
+    bare_by_row: Vec<usize>,
     unsourced_range: Option<(f64, f64)>,
 }
 
@@ -243,34 +250,57 @@ fn score_chunk(
         fill_block(views, &model.weights, block.clone(), scratch);
         for (k, row) in block.enumerate() {
             let Scratch { sums, points, states, complete, base, zeros } = &mut *scratch;
-            let unsourced = count_unsourced(frame.unsourced, states, nb, k, row);
-            let (combined, pre) = if complete[k] && additive && unsourced == 0 {
-                let b = base[k];
-                (
-                    Combined { base: Some(b), coverage: model.weights.full_coverage },
-                    Pre { range: Some((b, b)), floor: None },
-                )
-            } else if complete[k] && additive && unsourced == views.len() {
-                // Nothing is backed: no coverage, and every factor ranges over its points.
-                let b = base[k];
-                let floor = frame.floors.check(&model.weights, 0.0, zeros);
-                (Combined { base: Some(b), coverage: 0.0 }, Pre { range: frame.unsourced_range, floor })
+            let (reasons, categories) = keep.layout.slots(keep.reasons, keep.categories, row - rows.start);
+            let direct = keep.summarizer.direct();
+            let (observed, unsourced) = if complete[k] {
+                // Every factor observed: only the factors sourced row by row need a look.
+                let by_row = frame.bare_by_row.iter().filter(|&&f| frame.unsourced[f].at(row)).count();
+                (views.len(), frame.bare_all + by_row)
             } else {
-                if !complete[k] {
-                    count_failed(&mut report.failed, states, nb, k, row);
+                count_unsourced(frame.unsourced, states, nb, k, row)
+            };
+            let outcome = |f| stored(points, states, f * nb + k);
+            if !complete[k] {
+                count_failed(&mut report.failed, states, nb, k, row);
+            }
+            let (combined, pre) = if complete[k] && additive && unsourced < views.len() && unsourced > 0 {
+                // Complete, some values unsourced: coverage and bounds row by row.
+                let combined = model.score(outcome, sums);
+                if direct {
+                    keep.summarizer.scored(sums, outcome, reasons, categories);
                 }
-                let outcome = |f| stored(points, states, f * nb + k);
+                partly_unsourced(frame, combined, row, outcome, sums)
+            } else if complete[k] && additive {
+                if direct {
+                    keep.summarizer.complete(|f| points[f * nb + k], reasons, categories);
+                }
+                let b = base[k];
+                if unsourced == 0 {
+                    (
+                        Combined { base: Some(b), coverage: model.weights.full_coverage },
+                        Pre { range: Some((b, b)), floor: None },
+                    )
+                } else {
+                    // Nothing is backed: no coverage, and every factor ranges over its points.
+                    let floor = frame.floors.check(&model.weights, 0.0, zeros);
+                    (Combined { base: Some(b), coverage: 0.0 }, Pre { range: frame.unsourced_range, floor })
+                }
+            } else {
                 let mut combined = model.score(outcome, sums);
-                if unsourced > 0 {
-                    // Unsourced values score, but back no coverage and bound like missing data.
-                    let sourced = |f: usize| match stored(points, states, f * nb + k) {
-                        Outcome::Observed(p) if frame.unsourced[f].at(row) => Outcome::Imputed(p),
-                        o => o,
-                    };
-                    combined.coverage = model.weights.coverage(backed(&model.weights, sourced, sums));
-                    let floor = frame.floors.check(&model.weights, combined.coverage, &sums.observed);
-                    let range = base_bounds(model, &frame.ranges, sourced, sums);
-                    (combined, Pre { range, floor })
+                if direct {
+                    keep.summarizer.scored(sums, outcome, reasons, categories);
+                }
+                if unsourced == observed {
+                    // Nothing observed is backed (no value, or only unsourced ones): the model's
+                    // coverage of nothing, and every factor ranges over its points, the same
+                    // for every such row.
+                    if unsourced > 0 {
+                        combined.coverage = model.weights.coverage(zeros);
+                    }
+                    let floor = frame.floors.check(&model.weights, combined.coverage, zeros);
+                    (combined, Pre { range: frame.unsourced_range, floor })
+                } else if unsourced > 0 {
+                    partly_unsourced(frame, combined, row, outcome, sums)
                 } else {
                     let floor = frame.floors.check(&model.weights, combined.coverage, &sums.observed);
                     let range = match combined.base {
@@ -280,8 +310,9 @@ fn score_chunk(
                     (combined, Pre { range, floor })
                 }
             };
-            let (reasons, categories) = keep.layout.slots(keep.reasons, keep.categories, row - rows.start);
-            keep.summarizer.row(sums, |f| stored(points, states, f * nb + k), reasons, categories);
+            if !direct {
+                keep.summarizer.row(sums, outcome, reasons, categories);
+            }
             out[row - rows.start] = match (combined.base, worker.as_deref_mut()) {
                 (None, _) => EntityScore::no_data(combined.coverage, pre.range),
                 (Some(base), None) => {
@@ -306,6 +337,27 @@ fn score_chunk(
         start += nb;
     }
     report
+}
+
+/// A row some of whose observed values are unsourced (and some backed), after `score` gave
+/// `combined`: unsourced values score, but back no coverage and bound like missing data.
+#[inline]
+fn partly_unsourced(
+    frame: &Frame<'_>,
+    mut combined: Combined,
+    row: usize,
+    outcome: impl Fn(usize) -> Outcome,
+    sums: &mut Sums,
+) -> (Combined, Pre) {
+    let model = frame.model;
+    let sourced = |f: usize| match outcome(f) {
+        Outcome::Observed(p) if frame.unsourced[f].at(row) => Outcome::Imputed(p),
+        o => o,
+    };
+    combined.coverage = model.weights.coverage(backed(&model.weights, sourced, sums));
+    let floor = frame.floors.check(&model.weights, combined.coverage, &sums.observed);
+    let range = base_bounds(model, &frame.ranges, sourced, sums);
+    (combined, Pre { range, floor })
 }
 
 impl EntityScore {

@@ -7,6 +7,7 @@ mod basis;
 mod block;
 pub(crate) mod bounds;
 mod conditions;
+mod evidence;
 mod factor;
 mod floors;
 mod inputs;
@@ -26,7 +27,7 @@ pub(crate) use kernel::EntityScore;
 pub use kernel::{NotRated, Status};
 pub use ledger::Ledger;
 pub(crate) use ledger::ledger;
-pub(crate) use reasons::{ReasonScratch, RowSummary};
+pub(crate) use reasons::ReasonScratch;
 
 use std::sync::Arc;
 
@@ -125,32 +126,39 @@ pub(crate) fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diag
     Some(scores)
 }
 
-/// Every row's factor points under `scorers`, row-major (`[row * factors + f]`), observed or
-/// imputed alike, NaN where a factor has none: the points matrix a sensitivity analysis
-/// reweights without scoring again.
-pub(crate) fn points(ks: &KindScores, scorers: &[Scorer]) -> Vec<f64> {
+/// The factor points of the rows `rows` under `scorers`, row-major (`[(row - rows.start) *
+/// factors + f]`), observed or imputed alike, NaN where a factor has none: the points matrix a
+/// sensitivity analysis reweights without scoring again (whole, or a chunk of rows at a time).
+pub(crate) fn points(ks: &KindScores, scorers: &[Scorer], rows: std::ops::Range<usize>) -> Vec<f64> {
     use rayon::prelude::*;
     let views = factor::views(&ks.table, &ks.raw, scorers, &ks.plan.rules);
     let nf = views.len().max(1);
-    let mut out = vec![f64::NAN; ks.table.len() * views.len()];
-    out.par_chunks_mut(nf * inputs::CHUNK).enumerate().for_each(|(c, chunk)| {
+    let mut out = vec![f64::NAN; rows.len() * views.len()];
+    let fill = |first: usize, chunk: &mut [f64]| {
         for (k, row_out) in chunk.chunks_mut(nf).enumerate() {
             for (f, v) in views.iter().enumerate() {
-                row_out[f] = v.outcome(c * inputs::CHUNK + k).points().unwrap_or(f64::NAN);
+                row_out[f] = v.outcome(first + k).points().unwrap_or(f64::NAN);
             }
         }
-    });
+    };
+    if rows.len() <= 4 * inputs::CHUNK {
+        fill(rows.start, &mut out);
+    } else {
+        out.par_chunks_mut(nf * inputs::CHUNK)
+            .enumerate()
+            .for_each(|(c, chunk)| fill(rows.start + c * inputs::CHUNK, chunk));
+    }
     out
 }
 
-/// Every row's backed factors, row-major like [`points`]: observed data that is not unsourced,
-/// what coverage and the coverage floors count (see `evaluate::sourcing`).
-pub(crate) fn backed(ks: &KindScores) -> Vec<bool> {
+/// The backed factors of the rows `rows`, row-major like [`points`]: observed data that is not
+/// unsourced, what coverage and the coverage floors count (see `evaluate::sourcing`).
+pub(crate) fn backed(ks: &KindScores, rows: std::ops::Range<usize>) -> Vec<bool> {
     let views = factor::views(&ks.table, &ks.raw, &ks.scorers, &ks.plan.rules);
     let nf = views.len();
-    (0..ks.table.len() * nf)
+    (0..rows.len() * nf)
         .map(|i| {
-            let (row, f) = (i / nf, i % nf);
+            let (row, f) = (rows.start + i / nf, i % nf);
             matches!(views[f].outcome(row), Outcome::Observed(_)) && !ks.unsourced[f].at(row)
         })
         .collect()

@@ -1,11 +1,17 @@
 //! Reason codes and category scores of every entity, kept by the kernel from the breakdown it
 //! scored with (the factor outcomes already computed for the row), so a ranking of a million
 //! rows reads them instead of recomputing each factor from the raw values at write time.
+//!
+//! Under the weighted sum the kernel hands over the category sums it has just scored the row
+//! with ([`Summarizer::scored`]), or for a row whose factors all have observed data the nominal
+//! ones ([`Summarizer::complete`]): one pass over the factors with the weighted sum's own
+//! formulas (share·(100 − points), Σ wᶠ·sᶠ / Σ wᶠ), the same floating-point operations in the
+//! same order as its full breakdown, so the same bits. Other methods build the breakdown.
 
 use rayon::prelude::*;
 
 use super::KindScores;
-use super::aggregate::{Breakdown, Model, Outcome, Sums};
+use super::aggregate::{Breakdown, Method, Model, Outcome, Sums};
 
 /// A row without this reason slot filled.
 const NONE: u16 = u16::MAX;
@@ -68,19 +74,120 @@ impl Summaries {
 pub(super) struct Summarizer<'a> {
     model: &'a Model,
     ids: Vec<&'a str>,
+    /// Each factor's place among the factor ids in order (ties of points lost go by id).
+    id_order: Vec<u32>,
+    /// Under the weighted sum, W꜀/(ΣW·Σw꜀) per category with every factor present (the
+    /// nominal scale a complete row is summarised with), else `None`.
+    nominal_scale: Option<Vec<f64>>,
     k: usize,
     breakdown: Breakdown,
     lost: Vec<(f64, usize)>,
+    weighted: Vec<f64>,
 }
 
 impl<'a> Summarizer<'a> {
     pub(super) fn new(model: &'a Model, rules: &'a crate::model::RuleSet) -> Summarizer<'a> {
+        Summarizer::of(model, rules.factors.iter().map(|f| f.id.as_str()).collect(), rules.reason_codes)
+    }
+
+    /// A summarizer of `model`'s rows, its factors named `ids`, keeping `k` reason codes.
+    fn of(model: &'a Model, ids: Vec<&'a str>, k: usize) -> Summarizer<'a> {
+        let mut by_id: Vec<usize> = (0..ids.len()).collect();
+        by_id.sort_by(|&a, &b| ids[a].cmp(ids[b]));
+        let mut id_order = vec![0; ids.len()];
+        for (place, &f) in by_id.iter().enumerate() {
+            id_order[f] = place as u32;
+        }
+        let w = &model.weights;
+        let nominal_scale = matches!(model.method, Method::WeightedSum(_)).then(|| {
+            let present = super::aggregate::present_weight(&w.category_total, &w.category_weight);
+            (0..w.category_weight.len())
+                .map(|c| {
+                    let sum = w.category_total[c];
+                    if sum > 0.0 {
+                        super::aggregate::contribution_scale(w.category_weight[c], present, sum)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        });
         Summarizer {
             model,
-            ids: rules.factors.iter().map(|f| f.id.as_str()).collect(),
-            k: rules.reason_codes,
+            ids,
+            id_order,
+            nominal_scale,
+            k,
             breakdown: Breakdown::default(),
             lost: Vec::new(),
+            weighted: vec![0.0; w.category_weight.len()],
+        }
+    }
+
+    /// Whether rows are summarised from the kernel's sums ([`Self::scored`], [`Self::complete`]).
+    pub(super) fn direct(&self) -> bool {
+        self.nominal_scale.is_some()
+    }
+
+    /// Summarises a weighted-sum row whose factors all have observed data, `points(f)` each.
+    #[inline]
+    pub(super) fn complete(&mut self, points: impl Fn(usize) -> f64, reasons: &mut [u16], categories: &mut [f64]) {
+        let Some(scale) = self.nominal_scale.take() else { return };
+        let w = &self.model.weights;
+        self.summarize(&scale, &w.category_total, w.total, |f| Some(points(f)), reasons, categories);
+        self.nominal_scale = Some(scale);
+    }
+
+    /// Summarises a weighted-sum row from the sums `Model::score` just filled for its outcomes.
+    #[inline]
+    pub(super) fn scored(
+        &mut self,
+        sums: &Sums,
+        outcome: impl Fn(usize) -> Outcome,
+        reasons: &mut [u16],
+        categories: &mut [f64],
+    ) {
+        self.summarize(&sums.scale, &sums.cat_sum, sums.present, |f| outcome(f).points(), reasons, categories);
+    }
+
+    /// The weighted sum's breakdown, cut to what a summary keeps: share = scale꜀·wᶠ, points lost
+    /// share·(100 − points), category score Σ wᶠ·sᶠ / Σ wᶠ (as `WeightedSum::attribute`).
+    #[inline]
+    fn summarize(
+        &mut self,
+        scale: &[f64],
+        cat_sum: &[f64],
+        present: f64,
+        points: impl Fn(usize) -> Option<f64>,
+        reasons: &mut [u16],
+        categories: &mut [f64],
+    ) {
+        let w = &self.model.weights;
+        self.lost.clear();
+        if present == 0.0 {
+            // No base: nothing lost and no category score, as the breakdown has it.
+            reasons.iter_mut().for_each(|r| *r = NONE);
+            categories.iter_mut().for_each(|c| *c = f64::NAN);
+            return;
+        }
+        self.weighted.iter_mut().for_each(|x| *x = 0.0);
+        let (k, order) = (self.k, &self.id_order);
+        for f in 0..w.factor.len() {
+            let Some(p) = points(f) else { continue };
+            let c = w.category[f];
+            let lost = scale[c] * w.factor[f] * (100.0 - p);
+            self.weighted[c] += w.factor[f] * p;
+            if lost > 0.0 {
+                insert_top(&mut self.lost, k, (lost, f), |a, b| {
+                    b.0.total_cmp(&a.0).then_with(|| order[a.1].cmp(&order[b.1]))
+                });
+            }
+        }
+        for (i, slot) in reasons.iter_mut().enumerate() {
+            *slot = self.lost.get(i).map_or(NONE, |&(_, f)| f as u16);
+        }
+        for (c, slot) in categories.iter_mut().enumerate() {
+            *slot = if cat_sum[c] > 0.0 { self.weighted[c] / cat_sum[c] } else { f64::NAN };
         }
     }
 
@@ -114,14 +221,6 @@ impl<'a> Summarizer<'a> {
     }
 }
 
-/// What a ranking row shows beyond the score.
-pub(crate) struct RowSummary<'a> {
-    /// Factors by points lost below their maximum, ties by id.
-    pub reasons: Vec<&'a str>,
-    /// Each category's score (`None` where no factor of it has points).
-    pub categories: Vec<Option<f64>>,
-}
-
 /// Reads the kept summaries of one kind's rows.
 pub(crate) struct ReasonScratch<'a> {
     ks: &'a KindScores,
@@ -132,16 +231,14 @@ impl<'a> ReasonScratch<'a> {
         ReasonScratch { ks }
     }
 
-    pub(crate) fn summarize(&mut self, row: usize) -> RowSummary<'a> {
-        let s = &self.ks.summaries;
-        let factors = &self.ks.plan.rules.factors;
-        let (rk, rc) = (s.k.max(1), s.nc.max(1));
-        let reasons = &s.reasons[row * rk..row * rk + s.k];
-        let cats = &s.categories[row * rc..row * rc + s.nc];
-        RowSummary {
-            reasons: reasons.iter().take_while(|&&f| f != NONE).map(|&f| factors[f as usize].id.as_str()).collect(),
-            categories: cats.iter().map(|&c| (!c.is_nan()).then_some(c)).collect(),
-        }
+    /// The reason codes of `row` (factor ids), most points lost first.
+    #[inline]
+    pub(crate) fn reasons(&self, row: usize) -> impl Iterator<Item = &'a str> + use<'a> {
+        let ks: &'a KindScores = self.ks;
+        let s = &ks.summaries;
+        let rk = s.k.max(1);
+        let factors = &ks.plan.rules.factors;
+        s.reasons[row * rk..row * rk + s.k].iter().take_while(|&&f| f != NONE).map(|&f| factors[f as usize].id.as_str())
     }
 }
 
@@ -154,5 +251,66 @@ fn insert_top<T>(top: &mut Vec<T>, k: usize, item: T, order: impl Fn(&T, &T) -> 
     if at < k {
         top.insert(at, item);
         top.truncate(k);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::aggregate::{WeightedSum, Weights};
+    use super::*;
+
+    /// The kernel's direct summaries are the breakdown's, bit for bit: rows of observed,
+    /// imputed and skipped factors over categories with a zero-weight factor and an empty one.
+    #[test]
+    fn direct_summaries_are_the_breakdowns_bit_for_bit() {
+        let category = vec![0, 1, 2, 0, 1, 2, 0, 1, 0, 2, 1];
+        let factor = vec![1.0, 2.0, 3.0, 0.5, 1.5, 0.0, 2.5, 1.0, 4.0, 0.7, 3.3];
+        let model = Model {
+            weights: Weights::of(category, factor, vec![30.0, 45.0, 25.0, 10.0]),
+            method: Method::WeightedSum(WeightedSum),
+        };
+        let ids = ["f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10"];
+        let (nf, nc, k) = (ids.len(), 4, 3);
+        let mut by_breakdown = Summarizer::of(&model, ids.to_vec(), k);
+        by_breakdown.nominal_scale = None;
+        let mut direct = Summarizer::of(&model, ids.to_vec(), k);
+        assert!(direct.direct() && !by_breakdown.direct());
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut sums = Sums::new(nc);
+        for row in 0..20_000 {
+            let complete = row % 3 == 0;
+            let outcomes: Vec<Outcome> = (0..nf)
+                .map(|_| {
+                    let p: f64 = match next() % 5 {
+                        0 => 0.0,
+                        1 => 100.0,
+                        _ => (next() >> 11) as f64 / (1u64 << 53) as f64 * 100.0,
+                    };
+                    match if complete { 0 } else { next() % 4 } {
+                        0 | 1 => Outcome::Observed(p.min(100.0)),
+                        2 => Outcome::Imputed(50.0),
+                        _ => Outcome::Skipped,
+                    }
+                })
+                .collect();
+            let (mut r1, mut c1) = (vec![NONE; k], vec![0.0; nc]);
+            let (mut r2, mut c2) = (vec![NONE; k], vec![0.0; nc]);
+            by_breakdown.row(&mut sums, |f| outcomes[f], &mut r1, &mut c1);
+            if complete {
+                direct.complete(|f| outcomes[f].points().unwrap_or(f64::NAN), &mut r2, &mut c2);
+            } else {
+                model.score(|f| outcomes[f], &mut sums);
+                direct.scored(&sums, |f| outcomes[f], &mut r2, &mut c2);
+            }
+            assert_eq!(r1, r2, "reason codes of row {row}: {outcomes:?}");
+            let bits = |c: &[f64]| c.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&c1), bits(&c2), "category scores of row {row}: {outcomes:?}");
+        }
     }
 }

@@ -7,7 +7,8 @@
 //! A factor's value for a row is unsourced when it reads an attribute directly and that value
 //! is unsourced, or when it is a script or expression that read an unsourced value (its reads
 //! are traced while it runs). Roll-ups read scores, not facts, and are never unsourced. A
-//! table without any provenance (a CSV universe) holds only unsourced values.
+//! table without any provenance (a wide file with no provenance columns and no `tables:`
+//! declaration) holds only unsourced values.
 
 use crate::compile::InputPlan;
 use crate::model::{AttrId, EntityTable, KindSchema};
@@ -17,7 +18,7 @@ use crate::model::{AttrId, EntityTable, KindSchema};
 pub(crate) enum Unsourced {
     /// No row's value is unsourced.
     None,
-    /// Every row's value is unsourced (a table without provenance).
+    /// Every row's value is unsourced (a table without any provenance).
     All,
     /// Row by row.
     Rows(Vec<bool>),
@@ -53,8 +54,13 @@ pub(crate) fn is_unsourced(table: &EntityTable, row: usize, attr: AttrId) -> boo
 
 /// Which rows of an attribute input hold an unsourced value.
 pub(super) fn of_attribute(table: &EntityTable, attr: AttrId) -> Unsourced {
-    if table.provenance.is_empty() {
+    if !table.has_provenance() {
         return Unsourced::All;
+    }
+    if table.provenance.is_empty() && table.series.is_empty() {
+        // Only wide files gave provenance: read it per row, not per cell lookup.
+        let col = &table.columns[attr as usize];
+        return Unsourced::from_rows(table.wide.unsourced_rows(attr, col));
     }
     Unsourced::from_rows((0..table.len()).map(|row| is_unsourced(table, row, attr)).collect())
 }

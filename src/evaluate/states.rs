@@ -129,9 +129,7 @@ pub(super) fn note(
 ) -> Option<String> {
     use crate::model::Missing as M;
     let withheld = match raw {
-        super::Raw::Attr(a) => {
-            table.withheld.get(&(row as u32, *a)).map(|(v, p)| super::ledger::withheld_why(v, p, table.view))
-        }
+        super::Raw::Attr(a) => table.withheld_at(row, *a).map(|(v, p)| super::ledger::withheld_why(&v, &p, table.view)),
         _ => None,
     };
     let unmapped = match (raw, o) {

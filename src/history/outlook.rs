@@ -78,13 +78,13 @@ fn scheduled(ds: &Dataset, ks: &KindScores, row: usize) -> Vec<Scheduled> {
     let table = ds.table(ks.kind());
     let Some(view) = table.view else { return Vec::new() };
     let mut out: Vec<Scheduled> = table
-        .withheld
-        .iter()
-        .filter(|((r, _), (_, p))| *r as usize == row && series::published(p).is_none_or(|d| d <= view))
-        .map(|((_, a), (v, p))| Scheduled {
-            attribute: ks.attr_names.get(*a as usize).cloned().unwrap_or_default(),
-            value: v.clone(),
-            from: series::period(p),
+        .withheld_of_row(row)
+        .into_iter()
+        .filter(|(_, _, p)| series::published(p).is_none_or(|d| d <= view))
+        .map(|(a, value, p)| Scheduled {
+            attribute: ks.attr_names.get(a as usize).cloned().unwrap_or_default(),
+            value,
+            from: series::period(&p),
         })
         .collect();
     out.sort_by(|a, b| (a.from, &a.attribute).cmp(&(b.from, &b.attribute)));

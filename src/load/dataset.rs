@@ -31,6 +31,58 @@ pub(crate) struct DatasetFile {
     /// Companies, segments and regions.
     #[serde(default)]
     pub entities: Vec<Parsed<EntitySpec>>,
+    /// The provenance of table files (CSV, Parquet, Arrow), by path relative to this file:
+    /// every cell of the file rests on it, unless the row's or the column's provenance
+    /// columns say otherwise.
+    #[serde(default)]
+    pub tables: IndexMap<String, Parsed<TableSpec>>,
+}
+
+/// Where every cell of a table file comes from: `{cite: vendor-2025q1, grade: B, published: 2025-04-01}`.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TableSpec {
+    /// Where the file's values come from, in words.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The id (or ids) of sources declared in a registry file (`kind: sources`).
+    #[serde(default)]
+    pub cite: Option<Cite>,
+    /// What the values describe (fiscal period end, as-of date): YYYY, YYYY-MM or YYYY-MM-DD.
+    #[serde(default)]
+    pub period: Option<Text>,
+    /// The old name of `period`, still read.
+    #[serde(default)]
+    pub as_of: Option<Text>,
+    /// When the values became public. Without it, the period.
+    #[serde(default)]
+    pub published: Option<Text>,
+    /// `A` primary, `B` reputable secondary, `C` indicative; `A/B` for a split.
+    #[serde(default)]
+    pub grade: Option<Text>,
+    /// The values are an analyst's judgment, not sourced facts: the rationale.
+    #[serde(default)]
+    pub judgment: Option<String>,
+    /// Anything else a reader should know.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl TableSpec {
+    /// The declaration as an observation's provenance keys, to be checked as one.
+    pub(crate) fn as_sourced(&self) -> SourcedValue {
+        SourcedValue {
+            value: Value::Null,
+            source: self.source.clone(),
+            cite: self.cite.clone(),
+            period: self.period.clone(),
+            as_of: self.as_of.clone(),
+            published: self.published.clone(),
+            grade: self.grade.clone(),
+            judgment: self.judgment.clone(),
+            note: self.note.clone(),
+        }
+    }
 }
 
 /// An attribute declaration, `revenue: number` or `revenue: {type: number, unit: RMB bn}`.

@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic, Problem, did_you_mean};
+use crate::load::provenance::{ProvField, TableContext, check_cells, layer};
 use crate::model::series::{Cell, Observation, period, published};
 use crate::model::{AttrId, AttrType, Date, Kind, KindSchema, Origin, Provenance, Row, Sources, TableBuilder};
 use crate::source::FileId;
@@ -163,6 +164,8 @@ type Written = (Observation, u32);
 pub(crate) struct Observations<'a> {
     schemas: &'a [KindSchema; 3],
     sources: &'a Sources,
+    /// The file's `tables:` declaration, under every row's own provenance.
+    base: Option<Arc<Provenance>>,
     /// Every entity by id: defined before (YAML, wide files) or by a long row.
     entities: HashMap<Box<str>, (Kind, Row)>,
     /// How many rows each kind had before the long files: the rest were defined by them.
@@ -177,7 +180,7 @@ pub(crate) struct Observations<'a> {
 }
 
 impl<'a> Observations<'a> {
-    pub(crate) fn new(schemas: &'a [KindSchema; 3], sources: &'a Sources, builders: &[TableBuilder; 3]) -> Self {
+    pub(crate) fn new(schemas: &'a [KindSchema; 3], ctx: &TableContext<'a>, builders: &[TableBuilder; 3]) -> Self {
         let mut entities = HashMap::new();
         for k in Kind::ALL {
             let t = &builders[k.index()].table;
@@ -185,7 +188,8 @@ impl<'a> Observations<'a> {
         }
         Observations {
             schemas,
-            sources,
+            sources: ctx.sources,
+            base: ctx.declared.cloned(),
             entities,
             defined_before: Kind::ALL.map(|k| builders[k.index()].len()),
             groups: HashMap::new(),
@@ -329,48 +333,14 @@ impl<'a> Observations<'a> {
         {
             return Some(Arc::clone(p));
         }
-        let before = errors.len();
-        let date = |f: Field, errors: &mut Vec<Diagnostic>| match row.get(f) {
-            "" => None,
-            t => Date::parse(t).or_else(|| {
-                let p = Problem::new(Code::BadDate, format!("`{t}` is not a date"))
-                    .hint("write YYYY-MM-DD, YYYY-MM or YYYY");
-                errors.push(row.error(file, f, p));
-                None
-            }),
-        };
-        let (period, published) = (date(Field::Period, errors), date(Field::Published, errors));
-        let text = |f: Field| Some(row.get(f)).filter(|t| !t.is_empty()).map(str::to_string);
-        let grade = text(Field::Grade);
-        if let Some(g) = grade.as_deref().filter(|g| !crate::model::is_grade(g)) {
-            let p =
-                Problem::new(Code::BadGrade, format!("grade `{g}` is not A, B or C")).hint(crate::model::GRADE_HINT);
-            errors.push(row.error(file, Field::Grade, p));
-        }
-        let cite: Vec<String> =
-            row.get(Field::Cite).split(';').map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect();
-        for id in &cite {
-            self.cited.insert(id.clone());
-            if self.sources.get(id).is_none() {
-                let p = Problem::new(Code::UnknownSource, format!("`{id}` is not a declared source"));
-                let p = match did_you_mean(id, self.sources.iter().map(|s| s.id.as_str())) {
-                    Some(s) => p.hint(format!("did you mean `{s}`?")),
-                    None => p.hint("declare it in a source registry (`kind: sources`), or cite a declared id"),
-                };
-                errors.push(row.error(file, Field::Cite, p));
-            }
-        }
-        if errors.len() > before {
-            return None;
-        }
-        let prov = Arc::new(Provenance {
-            source: text(Field::Source),
-            cite,
-            period,
-            published,
-            grade,
-            judgment: text(Field::Judgment),
-            note: text(Field::Note),
+        let cells = PROV.map(|f| row.get(f));
+        self.cited.extend(
+            cells[ProvField::Cite as usize].split(';').map(str::trim).filter(|c| !c.is_empty()).map(str::to_string),
+        );
+        let own = check_cells(&cells, self.sources, |f, p| errors.push(row.error(file, PROV[f as usize], p)))?;
+        let prov = Arc::new(match &self.base {
+            Some(base) => layer(base, own),
+            None => own,
         });
         self.last = Some((PROV.map(|f| row.get(f).to_string()), Arc::clone(&prov)));
         Some(prov)

@@ -5,6 +5,7 @@ pub(crate) mod columnar;
 pub(crate) mod csv;
 pub(crate) mod dataset;
 pub(crate) mod long;
+pub(crate) mod provenance;
 pub(crate) mod rules;
 pub(crate) mod schema;
 pub(crate) mod sources;
@@ -303,7 +304,7 @@ fn classify(doc: &YamlDoc) -> Option<FileRole> {
         Some(FileRole::Sources)
     } else if map.contains_key("rule_set") {
         Some(FileRole::RuleSet)
-    } else if map.contains_key("entities") || map.contains_key("attributes") {
+    } else if map.contains_key("entities") || map.contains_key("attributes") || map.contains_key("tables") {
         Some(FileRole::Dataset)
     } else {
         None

@@ -311,9 +311,9 @@ impl<'a> Cx<'a> {
             ["entities", "#", "attributes", _, "cite"]
             | ["entities", "#", "attributes", _, "cite", "#"]
             | ["entities", "#", "attributes", _, "series", "#", "cite"]
-            | ["entities", "#", "attributes", _, "series", "#", "cite", "#"] => {
-                self.value(path, false, |v, _| Symbol::Source(v))
-            }
+            | ["entities", "#", "attributes", _, "series", "#", "cite", "#"]
+            | ["tables", _, "cite"]
+            | ["tables", _, "cite", "#"] => self.value(path, false, |v, _| Symbol::Source(v)),
             _ => None,
         }
     }
@@ -328,4 +328,27 @@ fn index(seg: Seg) -> usize {
 pub(crate) fn default_set(book: &RuleBook, kind: Kind) -> Option<String> {
     let sets: Vec<_> = book.of_kind(kind).collect();
     sets.iter().find(|s| s.default).or(if sets.len() == 1 { sets.first() } else { None }).map(|s| s.name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Role, Symbol, mentions};
+
+    #[test]
+    fn a_tables_entry_mentions_the_sources_it_cites() {
+        let sources = crate::source::SourceMap::new();
+        let text =
+            "tables:\n  universe.csv: { cite: [vendor-a, vendor-b], grade: B }\n  more.csv: { cite: vendor-c }\n";
+        let id = sources.add(std::path::Path::new("datasets/tables.yaml"), Some(text.into()));
+        let doc = crate::load::yaml::parse(id, text, &mut Vec::new()).expect("YAML");
+        let mut cited: Vec<String> = mentions(&doc, Role::Data, &Default::default(), &sources)
+            .into_iter()
+            .filter_map(|m| match m.symbol {
+                Symbol::Source(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        cited.sort();
+        assert_eq!(cited, ["vendor-a", "vendor-b", "vendor-c"]);
+    }
 }

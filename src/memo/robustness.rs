@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::evaluate::KindScores;
 use crate::evaluate::aggregate::Sums;
 use crate::fmt::{fixed, percent};
-use crate::robust::{Acceptability, Flip, Matrix, Sampling, WeightFlip};
+use crate::robust::{Flip, Matrix, Sampling, WeightFlip};
 
 /// Weight samples of the memo's SMAA run (a fixed seed: memos are reproducible).
 pub(crate) const SAMPLES: usize = 2000;
@@ -21,7 +21,8 @@ const RANKS: usize = 10;
 pub(crate) struct KindRobustness {
     matrix: Matrix,
     sampling: Sampling,
-    acceptability: Vec<Option<Acceptability>>,
+    /// Each row's rank acceptability shares (ranks 1 to `RANKS`), if it is ranked.
+    acceptability: Vec<Option<Vec<f64>>>,
 }
 
 /// The analyses of a kind; `None` when a condition reads the score (E750: verdicts cannot be held).
@@ -35,9 +36,8 @@ pub(crate) fn analyse(ks: &KindScores) -> Option<KindRobustness> {
     let sampling = Sampling { samples: SAMPLES, seed: SEED, vary, spread: None, ranks: rankable.clamp(1, RANKS) };
     let mut acceptability = vec![None; matrix.rows()];
     if !sampling.vary.is_empty() {
-        for a in crate::robust::smaa::smaa(ks, &matrix, &sampling) {
-            let row = a.row;
-            acceptability[row] = Some(a);
+        for a in crate::robust::smaa::smaa(ks, &matrix, &sampling).entities() {
+            acceptability[a.row] = Some(a.shares().collect());
         }
     }
     Some(KindRobustness { matrix, sampling, acceptability })
@@ -83,7 +83,7 @@ pub(crate) fn of_entity(ks: &KindScores, kr: &KindRobustness, row: usize) -> Opt
     let res = &ks.results[row];
     let rating = res.rating.map(|r| rules.ratings[r as usize].label.clone())?;
     let mut sums = Sums::new(rules.categories.len());
-    let flips = crate::robust::flips::of_row(rules, &ks.model, &kr.matrix, &mut sums, row);
+    let flips = crate::robust::flips::of_row(rules, &ks.model, &kr.matrix, row);
     let weights = crate::robust::weight_flips::of_row(ks, &kr.matrix, &mut sums, row);
     let (lo, hi) = (fixed(res.bounds.lo, 2), fixed(res.bounds.hi, 2));
     let summary = if res.firm {
@@ -118,8 +118,8 @@ pub(crate) fn of_entity(ks: &KindScores, kr: &KindRobustness, row: usize) -> Opt
         weights: weight_changes,
         held,
         plain,
-        acceptability: a.map(|a| a.shares.clone()).unwrap_or_default(),
-        acceptability_text: a.map(|a| acceptability_text(ks.table.name(row), &a.shares, &varied)),
+        acceptability: a.cloned().unwrap_or_default(),
+        acceptability_text: a.map(|a| acceptability_text(ks.table.name(row), a, &varied)),
         samples: kr.sampling.samples,
         varied,
     })
@@ -210,7 +210,7 @@ pub(crate) fn heatmap(ks: &KindScores, kr: &KindRobustness, ranking: &crate::ran
                 id: ks.table.id(row).to_string(),
                 name: ks.table.name(row).to_string(),
                 path: format!("{}/{}", ks.kind().as_str(), ks.table.id(row)),
-                cells: a.shares.iter().map(|&s| (s, (s * 100.0).round() as u32)).collect(),
+                cells: a.iter().map(|&s| (s, (s * 100.0).round() as u32)).collect(),
             })
         })
         .collect();

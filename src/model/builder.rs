@@ -80,8 +80,10 @@ impl TableBuilder {
         }
     }
 
+    /// Records a value's own provenance; an empty one is recorded only where it must hide what
+    /// a wide file gave the row (a value another file gives is not the wide file's).
     pub(crate) fn set_provenance(&mut self, row: Row, attr: AttrId, p: Provenance) {
-        if !p.is_empty() {
+        if !p.is_empty() || self.table.wide.get(row as usize, attr).is_some() {
             self.table.provenance.insert((row, attr), Arc::new(p));
         }
     }

@@ -140,6 +140,11 @@ impl Column {
         }
     }
 
+    /// Frees the values, keeping the type: what is left once nothing reads them again.
+    pub(crate) fn release(&mut self) {
+        *self = self.empty_like(0);
+    }
+
     /// An empty column of the same type, with room for `cap` rows.
     pub fn empty_like(&self, cap: usize) -> Column {
         match self {
@@ -268,6 +273,8 @@ pub struct EntityTable {
     pub columns: Vec<Column>,
     /// Provenance of individual values, keyed by (row, attribute).
     pub provenance: HashMap<(Row, AttrId), Arc<Provenance>>,
+    /// Provenance of wide-file cells, per row (and per overridden column), never per cell.
+    pub wide: super::WideProvenance,
     /// Values withheld at the view date (not yet published, or about a later period): the
     /// freshest one's text and provenance.
     pub withheld: HashMap<(Row, AttrId), (String, Arc<Provenance>)>,
@@ -296,6 +303,7 @@ impl EntityTable {
             names: Strings::default(),
             columns: Vec::new(),
             provenance: HashMap::new(),
+            wide: super::WideProvenance::default(),
             withheld: HashMap::new(),
             series: HashMap::new(),
             superseded: HashMap::new(),
@@ -356,11 +364,6 @@ impl EntityTable {
                 col: 1,
             }),
         }
-    }
-
-    /// Where the value of `attr` for `row` comes from, if recorded.
-    pub fn provenance(&self, row: usize, attr: AttrId) -> Option<&Arc<Provenance>> {
-        self.provenance.get(&(row as Row, attr))
     }
 
     /// The related entities of `kind` with weights: exposures, or else the headquarters.

@@ -12,6 +12,7 @@ mod sources;
 mod strings;
 mod unloaded;
 mod view;
+pub(crate) mod wide;
 
 pub(crate) use crate::scale::{Direction, Scale};
 pub(crate) use builder::{RawRelation, TableBuilder};
@@ -30,3 +31,4 @@ pub(crate) use sources::{SourceEntry, Sources};
 pub(crate) use strings::Strings;
 pub(crate) use unloaded::Unloaded;
 pub(crate) use view::derived_view;
+pub(crate) use wide::WideProvenance;

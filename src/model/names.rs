@@ -33,6 +33,21 @@ pub(crate) fn is_grade(g: &str) -> bool {
 /// How to write a grade, for the hints of E107.
 pub(crate) const GRADE_HINT: &str = "A: primary source; B: reputable secondary; C: indicative. `A/B` marks a split";
 
-/// Attribute names taken by the entity itself.
-pub(crate) const RESERVED_ATTRIBUTES: &[&str] =
-    &["id", "name", "kind", "headquarters", "exposure", "has", "get", "as_of"];
+/// Attribute names taken by the entity itself, and by the provenance columns of table files.
+pub(crate) const RESERVED_ATTRIBUTES: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "headquarters",
+    "exposure",
+    "has",
+    "get",
+    "as_of",
+    "source",
+    "cite",
+    "grade",
+    "period",
+    "published",
+    "judgment",
+    "note",
+];

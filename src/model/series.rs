@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::{Column, Date};
 
 /// Where a fact comes from.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Provenance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,

@@ -30,6 +30,14 @@ impl Strings {
         self.ends.is_empty()
     }
 
+    /// Keeps the first `n` strings.
+    pub fn truncate(&mut self, n: usize) {
+        if n < self.ends.len() {
+            self.bytes.truncate(if n == 0 { 0 } else { self.ends[n - 1] });
+            self.ends.truncate(n);
+        }
+    }
+
     pub fn append(&mut self, other: &Strings) {
         let base = self.bytes.len();
         self.bytes.push_str(&other.bytes);

@@ -15,6 +15,7 @@ impl EntityTable {
             names: self.names.clone(),
             columns: self.columns.clone(),
             provenance: self.provenance.clone(),
+            wide: self.wide.clone(),
             withheld: self.withheld.clone(),
             series: self.series.clone(),
             superseded: self.superseded.clone(),
@@ -40,15 +41,18 @@ impl EntityTable {
             false => p.is_after(cutoff),
         };
         if let Some(cutoff) = view {
-            let late: Vec<_> = self
+            let values: Vec<_> = self
                 .provenance
                 .iter()
                 .filter(|(k, p)| late(p, cutoff) && !self.series.contains_key(k))
                 .map(|(k, p)| (*k, Arc::clone(p)))
                 .collect();
-            for ((row, attr), prov) in late {
+            for ((row, attr), prov) in values {
                 self.withhold(row, attr, prov);
             }
+            let (map, series) = (&self.provenance, &self.series);
+            let own = |r: Row, a: u32| map.contains_key(&(r, a)) || series.contains_key(&(r, a));
+            self.wide.withhold(&mut self.columns, |p| late(p, cutoff), own);
         }
         let mut keys: Vec<(Row, u32)> = self.series.keys().copied().collect();
         keys.sort_unstable();
@@ -93,7 +97,8 @@ impl EntityTable {
     /// Every observation's provenance: single values and series alike.
     pub(crate) fn all_provenance(&self) -> impl Iterator<Item = &Provenance> {
         let singles = self.provenance.iter().filter(|(k, _)| !self.series.contains_key(k)).map(|(_, p)| &**p);
-        singles.chain(self.series.values().flat_map(|obs| obs.iter().map(|o| &*o.prov)))
+        let series = self.series.values().flat_map(|obs| obs.iter().map(|o| &*o.prov));
+        singles.chain(series).chain(self.wide.pool.iter().map(|p| &**p))
     }
 }
 

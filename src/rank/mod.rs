@@ -67,7 +67,14 @@ pub(crate) fn rank(ks: &KindScores) -> Ranking {
             _ => excluded.push(r as u32),
         }
     }
-    scored.par_sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| table.id(a.1 as usize).cmp(table.id(b.1 as usize))));
+    if ids_ascend(table) {
+        // Row order is id order: ties go by row, without reading the ids (same order).
+        scored.par_sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    } else {
+        scored.par_sort_unstable_by(|a, b| {
+            b.0.cmp(&a.0).then_with(|| table.id(a.1 as usize).cmp(table.id(b.1 as usize)))
+        });
+    }
     excluded.par_sort_unstable_by(|&a, &b| table.id(a as usize).cmp(table.id(b as usize)));
     not_rated.par_sort_unstable_by(|&a, &b| table.id(a as usize).cmp(table.id(b as usize)));
     let mut ranked = Vec::with_capacity(scored.len());
@@ -82,6 +89,11 @@ pub(crate) fn rank(ks: &KindScores) -> Ranking {
     }
     let near_tie = near_ties(ks, &ranked);
     Ranking { ranked, near_tie, excluded, not_rated, rank_of }
+}
+
+/// Whether every row's id sorts strictly after the one before it.
+fn ids_ascend(table: &crate::model::EntityTable) -> bool {
+    (1..table.len()).into_par_iter().all(|r| table.id(r - 1) < table.id(r))
 }
 
 /// Whether each ranked entity's bounds overlap the bounds of the one above or below it.

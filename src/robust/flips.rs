@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::matrix::{Matrix, outcome};
 use crate::evaluate::KindScores;
-use crate::evaluate::aggregate::{Model, Sums};
+use crate::evaluate::aggregate::{Model, Probe, Sums};
 use crate::model::RuleSet;
 use crate::scale::RawValue;
 
@@ -49,128 +49,157 @@ pub(crate) struct Flip {
     pub capped_by: Option<usize>,
 }
 
-/// The flips of every ranked entity of a kind (rows in table order, factors in rule order).
+/// Per-thread buffers for the flips of one row after another (no allocation per row).
+pub(crate) struct Scratch {
+    sums: Sums,
+    probe: Probe,
+}
+
+impl Scratch {
+    /// Buffers for a rule set of `categories` categories.
+    pub(crate) fn new(categories: usize) -> Scratch {
+        Scratch { sums: Sums::new(categories), probe: Probe::default() }
+    }
+}
+
+/// Each factor's points bounds, once per analysis (not once per flip).
+pub(crate) fn bounds(rules: &RuleSet) -> Vec<(f64, f64)> {
+    rules.factors.iter().map(|f| f.points_bounds()).collect()
+}
+
+/// The flips of every ranked entity of a kind (rows in table order, factors in rule order),
+/// collected: for the table and tests; the machine formats stream them ([`super::stream`]).
 pub(crate) fn flips(ks: &KindScores, m: &Matrix) -> Vec<Flip> {
     let rules = &ks.plan.rules;
+    let bounds = bounds(rules);
     (0..m.rows())
         .into_par_iter()
         .with_min_len(256)
-        .map_init(|| Sums::new(rules.categories.len()), |sums, row| of_row(rules, &ks.model, m, sums, row))
+        .map_init(
+            || Scratch::new(rules.categories.len()),
+            |s, row| {
+                let mut out = Vec::new();
+                push_row(rules, &ks.model, m, &bounds, s, row, &mut out);
+                out
+            },
+        )
         .flatten_iter()
         .collect()
 }
 
-/// The flips of one row (none when it is excluded or has no score).
-pub(crate) fn of_row(rules: &RuleSet, model: &Model, m: &Matrix, sums: &mut Sums, row: usize) -> Vec<Flip> {
+/// The flips of one row of `m` (none when it is excluded or has no score).
+pub(crate) fn of_row(rules: &RuleSet, model: &Model, m: &Matrix, row: usize) -> Vec<Flip> {
     let mut out = Vec::new();
+    push_row(rules, model, m, &bounds(rules), &mut Scratch::new(rules.categories.len()), row, &mut out);
+    out
+}
+
+/// Appends the flips of row `row` of `m` to `out`: the row's base, band and running sums once,
+/// then each factor's flip up and down.
+pub(crate) fn push_row(
+    rules: &RuleSet,
+    model: &Model,
+    m: &Matrix,
+    bounds: &[(f64, f64)],
+    s: &mut Scratch,
+    row: usize,
+    out: &mut Vec<Flip>,
+) {
+    let Scratch { sums, probe } = s;
     if !m.fixed[row].ranked || m.below_floor(model, sums, row) {
-        return out;
+        return;
     }
     let points = m.row(row);
     // The row's base and shares, once: a change of one factor's points leaves the shares.
-    let Some(base) = model.score(|f| outcome(points[f]), sums).base else { return out };
+    let Some(base) = model.score(|f| outcome(points[f]), sums).base else { return };
     let total = (base + m.fixed[row].adjust).clamp(0.0, 100.0);
-    let Some(r) = m.rating(rules, row, total) else { return out };
-    let mut probe = Probe { points: points.to_vec(), sums: Sums::new(rules.categories.len()) };
+    let Some(r) = m.rating(rules, row, total) else { return };
+    model.probe(sums, points, probe);
+    let (sums, probe) = (&*sums, &*probe);
+    let at = Row { rules, model, m, sums, probe, base, row, r };
     for (f, p) in points.iter().enumerate().take(m.nf) {
         if p.is_nan() {
             continue;
         }
         if r > 0 {
-            out.push(flip(rules, model, m, sums, &mut probe, base, row, f, r, Direction::Up));
+            out.push(at.flip(f, bounds[f], Direction::Up));
         }
         if r + 1 < rules.ratings.len() {
-            out.push(flip(rules, model, m, sums, &mut probe, base, row, f, r, Direction::Down));
+            out.push(at.flip(f, bounds[f], Direction::Down));
         }
     }
-    out
 }
 
-/// One factor's flip in one direction from band `r`.
-#[allow(clippy::too_many_arguments)]
-fn flip(
-    rules: &RuleSet,
-    model: &Model,
-    m: &Matrix,
-    sums: &Sums,
-    probe: &mut Probe,
+/// Any rounding of a base stays far below this (points are in [0, 100], so a base is a sum of
+/// terms of at most 100 · share each, rounded to ~1e-14): a change the closed form puts beyond
+/// the factor's points by more than this is out of reach without a probe to confirm it.
+const SURE: f64 = 1e-6;
+
+/// One ranked row, prepared: what each of its flips reads.
+struct Row<'a> {
+    rules: &'a RuleSet,
+    model: &'a Model,
+    m: &'a Matrix,
+    sums: &'a Sums,
+    probe: &'a Probe,
     base: f64,
     row: usize,
-    f: usize,
+    /// Its band now.
     r: usize,
-    dir: Direction,
-) -> Flip {
-    let points = m.row(row);
-    let from = points[f];
-    let band = if dir == Direction::Up { r - 1 } else { r + 1 };
-    let fixed = m.fixed[row];
-    let mut flip = Flip { row, factor: f, direction: dir, band, from, points: None, value: None, capped_by: None };
-    if dir == Direction::Up && fixed.cap.is_some_and(|c| band < c) {
-        flip.capped_by = fixed.cap_gate;
-        return flip;
-    }
-    // The band edge to cross: the upper band's minimum, or this band's (to fall below it).
-    let edge = if dir == Direction::Up { rules.ratings[band].min } else { rules.ratings[r].min };
-    let estimate = model.solve(sums, points, f, base, edge - fixed.adjust);
-    let (lo, hi) = rules.factors[f].points_bounds();
-    // Solved and checked as a change of the points, so that from + change is what flips.
-    let mut moved = |d: f64| {
-        probe.points[f] = from + d;
-        let t = m.total_of(model, &mut probe.sums, row, &probe.points);
-        t.and_then(|t| m.rating(rules, row, t)).is_some_and(|b| match dir {
-            Direction::Up => b < r,
-            Direction::Down => b > r,
-        })
-    };
-    if let Some(d) = exact(estimate.clamp(lo, hi) - from, lo - from, hi - from, dir, &mut moved) {
-        flip.points = Some(d);
-        flip.value = raw_value(rules, f, from + d, dir);
-    }
-    probe.points[f] = from;
-    flip
 }
 
-/// A row's points with one factor's moved, and the buffers to rescore it.
-struct Probe {
-    points: Vec<f64>,
-    sums: Sums,
-}
-
-/// Most steps of one float taken from the closed-form estimate (rounding moves it a few).
-const MAX_STEPS: usize = 64;
-
-/// The change nearest 0 at which `moved` holds, from a closed-form estimate in [lo, hi]:
-/// stepped outward (away from 0) until it holds, then inward while it still does. `None` when
-/// even the bound does not move the rating.
-/// One float step in a direction.
-type Step = fn(f64) -> f64;
-
-fn exact(estimate: f64, lo: f64, hi: f64, dir: Direction, mut moved: impl FnMut(f64) -> bool) -> Option<f64> {
-    if !estimate.is_finite() {
-        return None;
-    }
-    let (out, back): (Step, Step) = match dir {
-        Direction::Up => (f64::next_up, f64::next_down),
-        Direction::Down => (f64::next_down, f64::next_up),
-    };
-    let inside = |p: f64| (lo..=hi).contains(&p);
-    let mut p = estimate;
-    let mut steps = 0;
-    while !moved(p) {
-        p = out(p);
-        steps += 1;
-        if !inside(p) || steps > MAX_STEPS {
-            return None;
+impl Row<'_> {
+    /// One factor's flip in one direction.
+    fn flip(&self, f: usize, (lo, hi): (f64, f64), dir: Direction) -> Flip {
+        let Row { rules, model, m, sums, probe, base, row, r } = *self;
+        let points = m.row(row);
+        let from = points[f];
+        let band = if dir == Direction::Up { r - 1 } else { r + 1 };
+        let fixed = m.fixed[row];
+        let mut flip = Flip {
+            row: m.start + row,
+            factor: f,
+            direction: dir,
+            band,
+            from,
+            points: None,
+            value: None,
+            capped_by: None,
+        };
+        if dir == Direction::Up && fixed.cap.is_some_and(|c| band < c) {
+            flip.capped_by = fixed.cap_gate;
+            return flip;
         }
-    }
-    for _ in 0..MAX_STEPS {
-        let q = back(p);
-        if !inside(q) || !moved(q) {
-            break;
+        // The band edge to cross: the upper band's minimum, or this band's (to fall below it).
+        let edge = if dir == Direction::Up { rules.ratings[band].min } else { rules.ratings[r].min };
+        let target = edge - fixed.adjust;
+        if model.additive() {
+            // The base is linear in the factor's points (slope: its share): at the far end of
+            // its points the base still falls short of the edge by more than any rounding.
+            let share = sums.share(&model.weights, f);
+            let short = match dir {
+                Direction::Up => target - (base + share * (hi - from)),
+                Direction::Down => (base + share * (lo - from)) - target,
+            };
+            if short > SURE {
+                return flip;
+            }
         }
-        p = q;
+        let estimate = model.solve(sums, points, f, base, target);
+        // Checked on the scoring: the base with the factor at those points, bit for bit.
+        let moved = |p: f64| {
+            let b = model.probe_base(probe, sums, f, p);
+            m.rating(rules, row, (b + fixed.adjust).clamp(0.0, 100.0)).is_some_and(|b| match dir {
+                Direction::Up => b < r,
+                Direction::Down => b > r,
+            })
+        };
+        if let Some(d) = super::edge::exact(from, estimate.clamp(lo, hi), (lo - from, hi - from), dir, moved) {
+            flip.points = Some(d);
+            flip.value = raw_value(rules, f, from + d, dir);
+        }
+        flip
     }
-    Some(p)
 }
 
 /// The raw value that gives points `p` (or, on a scale of few points, the nearest of them that

@@ -1,6 +1,7 @@
 //! The points matrix of one kind and what stays fixed when only weights change: each row's
 //! factor points (computed once), its adjustments, caps and exclusion (conditions that read
-//! neither `score` nor `rating`, so their verdicts do not depend on the weights).
+//! neither `score` nor `rating`, so their verdicts do not depend on the weights). Of the whole
+//! kind, or of a chunk of its rows (flip points stream chunk by chunk).
 
 use crate::diag::{Code, Diagnostic};
 use crate::evaluate::aggregate::{Model, Sums};
@@ -23,9 +24,12 @@ pub(crate) struct Fixed {
     pub ranked: bool,
 }
 
-/// Every row's points (`NaN` where a factor has none), row-major, and its fixed part.
+/// Every row's points (`NaN` where a factor has none), row-major, and its fixed part. Rows are
+/// counted from `start`: row `i` of the matrix is row `start + i` of the kind's table.
 #[derive(Debug)]
 pub(crate) struct Matrix {
+    /// The table row of the matrix's first row (0 for the whole kind).
+    pub start: usize,
     /// Factors per row.
     pub nf: usize,
     /// `[row * nf + f]`: the factor's points, observed or imputed; `NaN` without points.
@@ -110,14 +114,20 @@ impl Fixed {
 impl Matrix {
     /// The matrix of a scored kind under `scorers` (its own, or re-resolved on a smaller universe).
     pub(crate) fn new(ks: &KindScores, scorers: &[Scorer]) -> Matrix {
+        Matrix::of_rows(ks, scorers, 0..ks.table.len())
+    }
+
+    /// The matrix of the table rows `rows` only.
+    pub(crate) fn of_rows(ks: &KindScores, scorers: &[Scorer], rows: std::ops::Range<usize>) -> Matrix {
         let nf = ks.plan.rules.factors.len();
-        let points = crate::evaluate::points(ks, scorers);
+        let start = rows.start;
+        let points = crate::evaluate::points(ks, scorers, rows.clone());
         let complete = points.chunks(nf.max(1)).map(|r| r.iter().all(|p| !p.is_nan())).collect();
-        let fixed = (0..ks.table.len()).map(|row| Fixed::of(&ks.plan.rules, ks, row)).collect();
+        let fixed = rows.clone().map(|row| Fixed::of(&ks.plan.rules, ks, row)).collect();
         let floors = Some(Floors::new(&ks.plan.rules)).filter(Floors::any);
-        let backed = if floors.is_some() { crate::evaluate::backed(ks) } else { Vec::new() };
+        let backed = if floors.is_some() { crate::evaluate::backed(ks, rows) } else { Vec::new() };
         let all_backed = backed.chunks(nf.max(1)).map(|r| r.iter().all(|b| *b)).collect();
-        Matrix { nf, points, complete, fixed, backed, all_backed, floors }
+        Matrix { start, nf, points, complete, fixed, backed, all_backed, floors }
     }
 
     /// Whether a row falls below a coverage floor under `model`'s weights (then it is not rated

@@ -8,12 +8,14 @@
 //! The pub(crate) API the memo and explain read: [`analyse`] → [`Report`], and [`entity_flips`]
 //! for one entity.
 
+mod edge;
 pub(crate) mod flips;
 pub(crate) mod loo;
 pub(crate) mod matrix;
 pub(crate) mod oat;
 pub(crate) mod smaa;
 mod stats;
+pub(crate) mod stream;
 pub(crate) mod weight_flips;
 
 #[cfg(test)]
@@ -22,7 +24,7 @@ pub(crate) use flips::Flip;
 pub(crate) use loo::LeftOut;
 pub(crate) use matrix::Matrix;
 pub(crate) use oat::{Oat, WeightId};
-pub(crate) use smaa::{Acceptability, Sampling};
+pub(crate) use smaa::{Acceptability, Sampling, Smaa};
 pub(crate) use weight_flips::WeightFlip;
 
 use crate::diag::{Code, Diagnostic};
@@ -53,11 +55,13 @@ pub(crate) struct Settings {
 /// Every analysis of one kind.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Report {
-    pub flips: Vec<Flip>,
+    /// Whether flip points were asked for. They are not held here: a report's writer solves
+    /// them as it writes them ([`stream::stream`]), so a universe of millions never holds all.
+    pub flips: bool,
     /// The weight flips (analysis `weights`).
     pub weight_flips: Vec<WeightFlip>,
     pub oat: Vec<Oat>,
-    pub smaa: Option<(Sampling, Vec<Acceptability>)>,
+    pub smaa: Option<(Sampling, Smaa)>,
     pub leave_one_out: Vec<LeftOut>,
 }
 
@@ -89,10 +93,17 @@ pub(crate) fn analyse(ks: &KindScores, settings: &Settings) -> Result<Report, Ve
                 .hint("`--vary` names `categories` or a category with factors"),
         ]);
     }
-    let m = Matrix::new(ks, &ks.scorers);
     let on = |a| settings.analyses.contains(&a);
+    // The whole kind's points matrix, for the analyses that reweight every row (flips stream
+    // chunk by chunk with their own).
+    let whole = [Analysis::Weights, Analysis::Oat, Analysis::Smaa, Analysis::Loo];
+    let m = if whole.iter().any(|&a| on(a)) {
+        Matrix::new(ks, &ks.scorers)
+    } else {
+        Matrix::of_rows(ks, &ks.scorers, 0..0)
+    };
     Ok(Report {
-        flips: if on(Analysis::Flips) { flips::flips(ks, &m) } else { Vec::new() },
+        flips: on(Analysis::Flips),
         weight_flips: if on(Analysis::Weights) { weight_flips::weight_flips(ks, &m) } else { Vec::new() },
         oat: if on(Analysis::Oat) { oat::oat(ks, &m, &settings.deltas) } else { Vec::new() },
         smaa: on(Analysis::Smaa).then(|| (settings.sampling.clone(), smaa::smaa(ks, &m, &settings.sampling))),
@@ -106,8 +117,8 @@ pub(crate) fn entity_flips(ks: &KindScores, row: usize) -> Vec<Flip> {
     if !matrix::check_conditions(&ks.plan.rules).is_empty() {
         return Vec::new();
     }
-    let m = Matrix::new(ks, &ks.scorers);
-    flips::of_row(&ks.plan.rules, &ks.model, &m, &mut Sums::new(ks.plan.rules.categories.len()), row)
+    let m = Matrix::of_rows(ks, &ks.scorers, row..row + 1);
+    flips::of_row(&ks.plan.rules, &ks.model, &m, 0)
 }
 
 /// The weight flips of one entity (for `explain` and memos), empty as [`entity_flips`] is.

@@ -9,6 +9,8 @@
 //! integers summed in any order, so the output is byte-identical for any thread count. Central
 //! weights are summed afterwards, in sample order, from the streams again.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use rayon::prelude::*;
 
 use super::matrix::Matrix;
@@ -30,16 +32,75 @@ pub(crate) struct Sampling {
     pub ranks: usize,
 }
 
-/// The SMAA result of one entity.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Acceptability {
+/// The SMAA-2 result of a kind, compact: per ranked entity (in table order) its sample counts at
+/// ranks 1 to `ranks` and its central weights, in flat arrays (no allocation per entity), read
+/// through [`Smaa::entity`].
+#[derive(Clone, Debug)]
+pub(crate) struct Smaa {
+    /// The ranked rows.
+    rows: Vec<u32>,
+    /// `[i * ranks + rank]`: the samples in which ranked entity `i` has that rank (from 0).
+    counts: Vec<u32>,
+    /// `[i * varied + w]`: entity `i`'s mean varied weights where it ranks first (NaN if never).
+    central: Vec<f64>,
+    ranks: usize,
+    varied: usize,
+    samples: usize,
+}
+
+/// One entity's SMAA result, read from a [`Smaa`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Acceptability<'a> {
     pub row: usize,
-    /// Share of samples at rank 1, 2, … (up to `ranks`).
-    pub shares: Vec<f64>,
-    /// Monte Carlo standard error of each share, √(a(1 − a)/N).
-    pub standard_error: Vec<f64>,
+    counts: &'a [u32],
+    samples: f64,
     /// Mean varied weights over the samples where it ranks first (`None` if it never does).
-    pub central: Option<Vec<f64>>,
+    pub central: Option<&'a [f64]>,
+}
+
+/// Equal to the bit (central weights NaN where an entity never ranks first).
+impl PartialEq for Smaa {
+    fn eq(&self, other: &Smaa) -> bool {
+        let bits = |c: &[f64]| c.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        (&self.rows, &self.counts, self.ranks, self.varied, self.samples)
+            == (&other.rows, &other.counts, other.ranks, other.varied, other.samples)
+            && bits(&self.central) == bits(&other.central)
+    }
+}
+
+impl Smaa {
+    /// How many entities it ranks.
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The `i`-th ranked entity's result.
+    pub(crate) fn entity(&self, i: usize) -> Acceptability<'_> {
+        let central = &self.central[i * self.varied..(i + 1) * self.varied];
+        Acceptability {
+            row: self.rows[i] as usize,
+            counts: &self.counts[i * self.ranks..(i + 1) * self.ranks],
+            samples: self.samples as f64,
+            central: (!central.first().is_some_and(|x| x.is_nan())).then_some(central),
+        }
+    }
+
+    /// Every ranked entity's result, in table order.
+    pub(crate) fn entities(&self) -> impl Iterator<Item = Acceptability<'_>> {
+        (0..self.len()).map(|i| self.entity(i))
+    }
+}
+
+impl Acceptability<'_> {
+    /// Share of samples at rank 1, 2, … (up to `ranks`).
+    pub(crate) fn shares(&self) -> impl Iterator<Item = f64> + '_ {
+        self.counts.iter().map(|&c| c as f64 / self.samples)
+    }
+
+    /// Monte Carlo standard error of each share, √(a(1 − a)/N).
+    pub(crate) fn standard_errors(&self) -> impl Iterator<Item = f64> + '_ {
+        self.shares().map(|a| (a * (1.0 - a) / self.samples).sqrt())
+    }
 }
 
 /// A SplitMix64 stream (Steele, Lea & Flood 2014): tiny, fast and splittable by seed, which
@@ -104,71 +165,70 @@ fn model_of(ks: &KindScores, sampling: &Sampling, s: usize) -> (Model, Vec<f64>)
 /// Samples scored together: each complete row is read once for all of them.
 const BLOCK: usize = 8;
 
-/// What a run of sample blocks counts.
+/// One thread's buffers for its run of sample blocks: the totals of a block (`[i * ranked +
+/// j]`) and the order of one sample.
 struct Tally {
-    /// `[rank * rows + row]`: samples in which the row has that rank (ranks below `ranks` only).
-    counts: Vec<u32>,
-    /// (sample, row) of every first place.
     winners: Vec<(u32, u32)>,
     totals: Vec<f64>,
     order: Vec<(f64, u32)>,
     sums: Sums,
 }
 
-/// The SMAA-2 analysis.
-pub(crate) fn smaa(ks: &KindScores, m: &Matrix, sampling: &Sampling) -> Vec<Acceptability> {
+/// The SMAA-2 analysis. Memory beyond the points matrix: one block of totals and one order per
+/// thread, and the counts of the ranks reported (shared, counted atomically: integers, so the
+/// same in any order).
+pub(crate) fn smaa(ks: &KindScores, m: &Matrix, sampling: &Sampling) -> Smaa {
     let n = m.rows();
     let k = sampling.ranks;
     let nc = ks.plan.rules.categories.len();
     let ranked: Vec<u32> =
         (0..n).filter(|&r| m.fixed[r].ranked && m.row(r).iter().any(|p| !p.is_nan())).map(|r| r as u32).collect();
+    let nr = ranked.len();
     let additive = ks.model.additive();
     let blocks = sampling.samples.div_ceil(BLOCK);
-    let new = || Tally {
-        counts: vec![0; k * n],
-        winners: Vec::new(),
-        totals: vec![0.0; BLOCK * n],
-        order: Vec::with_capacity(ranked.len()),
-        sums: Sums::new(nc),
-    };
-    let tally = (0..blocks)
+    let counts: Vec<AtomicU32> = (0..k * nr).map(|_| AtomicU32::new(0)).collect();
+    let threads = rayon::current_num_threads().clamp(1, blocks.max(1));
+    let per = blocks.div_ceil(threads);
+    let winners: Vec<Vec<(u32, u32)>> = (0..threads)
         .into_par_iter()
-        .fold(new, |mut t, b| {
-            let samples = b * BLOCK..((b + 1) * BLOCK).min(sampling.samples);
-            let models: Vec<Model> = samples.clone().map(|s| model_of(ks, sampling, s).0).collect();
-            score_block(m, &models, &ranked, additive, &mut t);
-            for (i, s) in samples.enumerate() {
-                count(&mut t, &ranked, n, i, k, s as u32);
+        .map(|t| {
+            let mut tally = Tally {
+                winners: Vec::new(),
+                totals: vec![0.0; BLOCK * nr],
+                order: Vec::with_capacity(nr),
+                sums: Sums::new(nc),
+            };
+            for b in t * per..((t + 1) * per).min(blocks) {
+                let samples = b * BLOCK..((b + 1) * BLOCK).min(sampling.samples);
+                let models: Vec<Model> = samples.clone().map(|s| model_of(ks, sampling, s).0).collect();
+                score_block(m, &models, &ranked, additive, &mut tally);
+                for (i, s) in samples.enumerate() {
+                    count(&mut tally, &counts, nr, i, k, s as u32);
+                }
             }
-            t
+            tally.winners
         })
-        .reduce(new, |mut a, b| {
-            a.counts.iter_mut().zip(&b.counts).for_each(|(x, y)| *x += y);
-            a.winners.extend(b.winners);
-            a
-        });
-    let mut winners = tally.winners;
+        .collect();
+    let mut winners: Vec<(u32, u32)> = winners.into_iter().flatten().collect();
     winners.sort_unstable();
-    let central = central_weights(ks, sampling, &winners, n);
-    let total = sampling.samples as f64;
-    ranked
-        .iter()
-        .map(|&r| {
-            let r = r as usize;
-            let shares: Vec<f64> = (0..k).map(|rank| tally.counts[rank * n + r] as f64 / total).collect();
-            let standard_error = shares.iter().map(|a| (a * (1.0 - a) / total).sqrt()).collect();
-            Acceptability { row: r, shares, standard_error, central: central[r].clone() }
-        })
-        .collect()
+    let varied = sampling.vary.len();
+    Smaa {
+        central: central_weights(ks, sampling, &winners, nr),
+        rows: ranked,
+        counts: counts.into_iter().map(AtomicU32::into_inner).collect(),
+        ranks: k,
+        varied,
+        samples: sampling.samples,
+    }
 }
 
-/// Totals of every ranked row under each model of a block, into `t.totals[i * rows + row]`.
+/// Totals of every ranked row under each model of a block, into `t.totals[i * ranked + j]`.
 /// A complete row under an additive method is Σ nominal share · points, summed in factor
 /// order as the aggregation does, for all samples of the block at once.
 fn score_block(m: &Matrix, models: &[Model], ranked: &[u32], additive: bool, t: &mut Tally) {
-    let n = m.rows();
+    let n = ranked.len();
     let shares: Vec<&[f64]> = models.iter().map(|model| model.weights.full.as_slice()).collect();
-    for &r in ranked {
+    for (j, &r) in ranked.iter().enumerate() {
         let r = r as usize;
         let adjust = m.fixed[r].adjust;
         if additive && m.complete[r] {
@@ -182,21 +242,22 @@ fn score_block(m: &Matrix, models: &[Model], ranked: &[u32], additive: bool, t: 
             for (i, (a, model)) in acc.iter().zip(models).enumerate() {
                 // Below a coverage floor under these weights: not rated, no rank.
                 let floored = m.below_floor(model, &mut t.sums, r);
-                t.totals[i * n + r] = if floored { f64::NAN } else { (a + adjust).clamp(0.0, 100.0) };
+                t.totals[i * n + j] = if floored { f64::NAN } else { (a + adjust).clamp(0.0, 100.0) };
             }
         } else {
             for (i, model) in models.iter().enumerate() {
-                t.totals[i * n + r] = m.total(model, &mut t.sums, r).unwrap_or(f64::NAN);
+                t.totals[i * n + j] = m.total(model, &mut t.sums, r).unwrap_or(f64::NAN);
             }
         }
     }
 }
 
-/// Adds sample `s` (block position `i`) to the counts: the rows ranked within the first `k`.
-fn count(t: &mut Tally, ranked: &[u32], n: usize, i: usize, k: usize, s: u32) {
+/// Adds sample `s` (block position `i`) to the counts: the ranked entities within the first
+/// `k` ranks (`n` ranked in all).
+fn count(t: &mut Tally, counts: &[AtomicU32], n: usize, i: usize, k: usize, s: u32) {
     let totals = &t.totals[i * n..(i + 1) * n];
     t.order.clear();
-    t.order.extend(ranked.iter().map(|&r| (totals[r as usize], r)).filter(|(t, _)| !t.is_nan()));
+    t.order.extend(totals.iter().enumerate().map(|(j, &t)| (t, j as u32)).filter(|(t, _)| !t.is_nan()));
     let by_total = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0);
     if k < t.order.len() {
         // Only the first k ranks count: the k-th best total and everything at least as good.
@@ -220,29 +281,37 @@ fn count(t: &mut Tally, ranked: &[u32], n: usize, i: usize, k: usize, s: u32) {
         if rank >= k {
             break;
         }
-        let row = t.order[j].1;
-        t.counts[rank * n + row as usize] += 1;
+        let entity = t.order[j].1;
+        counts[entity as usize * k + rank].fetch_add(1, Ordering::Relaxed);
         if rank == 0 {
-            t.winners.push((s, row));
+            t.winners.push((s, entity));
         }
     }
 }
 
-/// Mean varied weights per row over the samples it wins, summed in sample order.
-fn central_weights(ks: &KindScores, sampling: &Sampling, winners: &[(u32, u32)], n: usize) -> Vec<Option<Vec<f64>>> {
-    let mut sum: Vec<Option<(Vec<f64>, u32)>> = vec![None; n];
+/// Mean varied weights per ranked entity over the samples it wins (`[j * varied + w]`, NaN for
+/// one that never wins), summed in sample order.
+fn central_weights(ks: &KindScores, sampling: &Sampling, winners: &[(u32, u32)], n: usize) -> Vec<f64> {
+    let nv = sampling.vary.len();
+    let mut sum = vec![0.0; n * nv];
+    let mut wins = vec![0u32; n];
     let mut i = 0;
     while i < winners.len() {
         let s = winners[i].0;
         let v = draw(ks, sampling, s as usize);
         while i < winners.len() && winners[i].0 == s {
-            let (acc, c) = sum[winners[i].1 as usize].get_or_insert_with(|| (vec![0.0; v.len()], 0));
-            acc.iter_mut().zip(&v).for_each(|(a, x)| *a += x);
-            *c += 1;
+            let j = winners[i].1 as usize;
+            sum[j * nv..(j + 1) * nv].iter_mut().zip(&v).for_each(|(a, x)| *a += x);
+            wins[j] += 1;
             i += 1;
         }
     }
-    sum.into_iter().map(|o| o.map(|(acc, c)| acc.into_iter().map(|a| a / c as f64).collect())).collect()
+    for (j, &c) in wins.iter().enumerate() {
+        for a in &mut sum[j * nv..(j + 1) * nv] {
+            *a = if c == 0 { f64::NAN } else { *a / c as f64 };
+        }
+    }
+    sum
 }
 
 #[cfg(test)]

@@ -81,6 +81,7 @@ fn retarget(t: &EntityTable, kind: Kind, moved: &[Option<Row>]) -> EntityTable {
     copy.names = t.names.clone();
     copy.columns = t.columns.clone();
     copy.provenance = t.provenance.clone();
+    copy.wide = t.wide.clone();
     copy.withheld = t.withheld.clone();
     copy.superseded = t.superseded.clone();
     copy.view = t.view;
@@ -144,11 +145,11 @@ fn copy_row(
         push_value(dst, col, r);
     }
     for a in 0..src.columns.len() as u32 {
-        if let Some(p) = src.provenance.get(&(r as Row, a)) {
+        if let Some(p) = src.provenance(r, a) {
             t.provenance.insert((new, a), Arc::clone(p));
         }
-        if let Some(w) = src.withheld.get(&(r as Row, a)) {
-            t.withheld.insert((new, a), w.clone());
+        if let Some(w) = src.withheld_at(r, a) {
+            t.withheld.insert((new, a), w);
         }
         if let Some(w) = src.superseded.get(&(r as Row, a)) {
             t.superseded.insert((new, a), w.clone());
@@ -227,7 +228,8 @@ fn set_value(
     cell.clone().store(col, row);
     if as_of.is_some_and(|cut| prov.is_after(cut)) {
         t.withhold(key.0, key.1, Arc::new(prov.clone()));
-    } else if !prov.is_empty() {
+    } else if !prov.is_empty() || t.wide.get(row, attr).is_some() {
+        // An empty provenance hides what a wide file gave the row: the case's value is its own.
         t.provenance.insert(key, Arc::new(prov.clone()));
     }
 }

@@ -134,15 +134,15 @@ fn parquet_and_arrow_rankings_carry_what_the_csv_ranking_carries() {
     }
 }
 
-#[test]
-fn columnar_rankings_are_the_same_bytes_for_one_and_four_threads() {
-    // 70 000 companies: more than one block of parallel batches.
+/// 70 000 companies: more than one block of parallel batches, of CSV rows written while the
+/// next are formatted, and of entries gathered per task.
+fn large_project() -> tempfile::TempDir {
     let mut text = String::from("id,name,kind,growth,margin,leverage\n");
     for i in 0..70_000u64 {
         let h = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
         text.push_str(&format!("c{i:05},C{i},company,{},{}.{},{}\n", h % 50, h % 30, h % 7, h % 6));
     }
-    let dir = crate::project(&[
+    crate::project(&[
         ("datasets/schema.yaml", "attributes: { company: { growth: number, margin: number, leverage: number } }\n"),
         ("datasets/universe.csv", &text),
         ("rules/r.yaml", &std::fs::read_to_string(Path::new(RULES).join("company.yaml")).expect("rules")
@@ -150,7 +150,28 @@ fn columnar_rankings_are_the_same_bytes_for_one_and_four_threads() {
             .replace("  - id: segments\n    category: segment\n    weight: 1\n    description: Segment roll-up\n    input: { rollup: segment }\n", "")
             .replace("  segment: 20\n", "")
             .replace("e.has(\"venue\") && e.has(\"founded\") && e.has(\"tags\")", "e.growth > 45.0")),
-    ]);
+    ])
+}
+
+#[test]
+fn a_large_ranking_in_parquet_and_arrow_holds_its_csv_rows_on_any_thread_count() {
+    let dir = large_project();
+    let csv = |threads: &str| {
+        Thesis::new().in_dir(dir.path()).args(["--threads", threads, "rank", "--format", "csv"]).run().success().stdout
+    };
+    let one = csv("1");
+    assert_eq!(one.lines().count(), 70_001, "a header and every company");
+    assert_eq!(one, csv("4"), "the CSV ranking is the same bytes for 1 and 4 threads");
+    for format in ["parquet", "arrow"] {
+        let path = dir.path().join(format!("ranking.{format}"));
+        Thesis::new().in_dir(dir.path()).args(["rank", "--format", format, "--output"]).arg(&path).run().success();
+        assert_eq!(as_csv(&read_back(&path)), one, "{format} holds the CSV ranking's values");
+    }
+}
+
+#[test]
+fn columnar_rankings_are_the_same_bytes_for_one_and_four_threads() {
+    let dir = large_project();
     for format in ["parquet", "arrow"] {
         let out = |threads: &str| {
             let path = dir.path().join(format!("r{threads}.{format}"));

@@ -28,6 +28,7 @@ mod shipped;
 mod sources;
 mod trust;
 mod watch;
+mod wide;
 mod writing;
 
 use std::path::{Path, PathBuf};

@@ -211,3 +211,62 @@ fn weight_flips_are_the_weights_worked_out_by_hand() {
     let csv = robust("robust/weights", &["--analyses", "weights", "--format", "csv"]).stdout;
     assert!(csv.lines().any(|l| l.starts_with("weight_flips,e,b,down,")), "{csv}");
 }
+
+/// Flip points of a universe of 2,600 companies — more than two chunks of the stream (1,024
+/// rows each) — are the same bytes on 1 and 4 threads in CSV, JSON and Parquet, and the CSV
+/// holds the JSON's flips, in the same order, to the last row.
+#[test]
+fn flips_of_a_universe_beyond_one_chunk_stream_the_same_bytes_on_one_and_four_threads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut csv = String::from("id,name,kind,growth,margin,listed,moat,unfiled,bonus\n");
+    for i in 0..2600 {
+        let margin = if i % 9 == 0 { String::new() } else { ((i * 13) % 33).to_string() };
+        let moat = ["narrow", "none", "wide"][i % 3];
+        csv.push_str(&format!(
+            "e{i},E {i},company,{},{margin},{},{moat},{},{}\n",
+            (i * 31) % 43,
+            i % 3 == 0,
+            i % 17 == 0,
+            i % 7 == 0
+        ));
+    }
+    std::fs::write(dir.path().join("universe.csv"), csv).expect("universe");
+    let outputs = tempfile::tempdir().expect("temp dir");
+    let run = |threads: &str, format: &str| {
+        let out = outputs.path().join(format!("flips-{threads}.{format}"));
+        Thesis::new()
+            .args(["--rules".as_ref(), fixture("robust/scales/rules").as_os_str()])
+            .args(["--data".as_ref(), fixture("robust/stream").as_os_str()])
+            .args(["--data".as_ref(), dir.path().as_os_str()])
+            .args(["--threads", threads, "robust", "--analyses", "flips", "--format", format, "--output"])
+            .arg(&out)
+            .run()
+            .success();
+        std::fs::read(out).expect("written")
+    };
+    for format in ["csv", "json", "parquet"] {
+        assert!(run("1", format) == run("4", format), "{format}: 1 and 4 threads differ");
+    }
+    let csv = String::from_utf8(run("4", "csv")).expect("utf-8");
+    let doc: Value = serde_json::from_slice(&run("4", "json")).expect("JSON");
+    let flips = doc["flips"].as_array().expect("flips");
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert!(flips.len() > 2600 && rows.len() == flips.len(), "{} rows, {} flips", rows.len(), flips.len());
+    for (row, flip) in rows.iter().zip(flips) {
+        let f: Vec<&str> = row.split(',').collect();
+        assert_eq!(
+            (f[1], f[2], f[3]),
+            (
+                flip["entity"].as_str().unwrap_or(""),
+                flip["factor"].as_str().unwrap_or(""),
+                flip["direction"].as_str().unwrap_or("")
+            )
+        );
+        // (serde_json reads floats to within an ulp or so; the CSV's text is the exact one.)
+        match (f[6].parse::<f64>().ok(), flip["points"].as_f64()) {
+            (Some(a), Some(b)) => assert!((a - b).abs() <= a.abs() * 1e-15, "{row}: {b}"),
+            (a, b) => assert!(a.is_none() && b.is_none(), "{row}: {b:?}"),
+        }
+    }
+    assert!(rows.last().is_some_and(|r| r.starts_with("flips,e2599,")), "the last company's flips end the stream");
+}

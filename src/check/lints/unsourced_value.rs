@@ -1,8 +1,9 @@
 //! W701: a value that feeds a factor and says nowhere where it comes from — no `source:`, no
 //! `cite:`, no `judgment:` (see `evaluate::sourcing`). Such a value scores, but backs no
 //! coverage and bounds like missing data, so the warning names each one at its place in the
-//! dataset file. Values of a CSV or columnar file (which cannot carry provenance) are reported
-//! once per file and attribute, at the first row, with how many rows more.
+//! dataset file. Unsourced values of a table file (CSV, Parquet, Arrow: a row with no
+//! provenance columns filled and no `tables:` declaration) are reported once per file and
+//! attribute, at the first such row, with how many rows more.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -50,7 +51,7 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             Code::UnsourcedValue,
             format!("the `{name}` values of this file feed factor `{factor}` but cite no source{rows}"),
         )
-        .hint("a CSV or columnar cell carries no provenance: give the values in a YAML dataset with `cite:`/`source:` (or `judgment:`), or accept them as unsourced with `--allow W701`");
+        .hint("give the rows a `cite` or `source` column (or `judgment`), or `cite:<attribute>` for one column, or declare the file's source under `tables:` in a dataset file; else accept them as unsourced with `--allow W701`");
         d.location = Some(at);
         out.push(d);
     }

@@ -198,7 +198,7 @@ pub(crate) fn present_weight(cat_sum: &[f64], category_weight: &[f64]) -> f64 {
 
 /// W꜀ / (ΣW · Σw꜀): contribution per unit of wᶠ·sᶠ in category c.
 #[inline]
-fn contribution_scale(cat_weight: f64, present: f64, cat_sum: f64) -> f64 {
+pub(crate) fn contribution_scale(cat_weight: f64, present: f64, cat_sum: f64) -> f64 {
     cat_weight / (present * cat_sum)
 }
 
@@ -278,6 +278,14 @@ pub(crate) trait Aggregator: Sized {
     /// after `score` filled `sums` and gave `base` (`points`: NaN where a factor has none).
     /// Solved in closed form; the caller checks the result against `score`.
     fn solve(&self, w: &Weights, points: &[f64], sums: &Sums, f: usize, base: f64, target: f64) -> f64;
+    /// The method as a running sum, for [`Probe`]: `score`'s base is
+    /// `finish(start() + term(share₁, p₁) + term(share₂, p₂) + …)` over the factors with points,
+    /// added in factor order, bit for bit (a unit test of `probe` holds each method to it).
+    fn start() -> f64;
+    /// One factor's term of the running sum.
+    fn term(share: f64, p: f64) -> f64;
+    /// The base from the running sum.
+    fn finish(acc: f64) -> f64;
     /// Each factor's nominal share, with every factor present.
     fn nominal_shares(w: &Weights) -> Vec<f64> {
         w.full.clone()
@@ -315,6 +323,9 @@ macro_rules! dispatch {
         }
     };
 }
+
+mod probe;
+pub(crate) use probe::Probe;
 
 /// A kind's aggregation: its weights and prepared method, made once per kind by `evaluate` and
 /// kept in its `KindScores` for ledgers, summaries and roll-ups.

@@ -75,6 +75,21 @@ impl Aggregator for WeightedProduct {
         100.0 * (((target / 100.0).ln() - rest) / sums.share(w, f)).exp()
     }
 
+    /// Where `Iterator::sum` starts (the fold `product` makes).
+    fn start() -> f64 {
+        std::iter::empty::<f64>().sum()
+    }
+
+    /// As `product` adds it: share · ln(points/100).
+    #[inline]
+    fn term(share: f64, p: f64) -> f64 {
+        share * (p / 100.0).ln()
+    }
+
+    fn finish(acc: f64) -> f64 {
+        100.0 * acc.exp()
+    }
+
     /// (hi/100)^share − (lo/100)^share: with every other factor at 100, the base moves
     /// between these (a factor that can reach 0 can zero the base).
     fn nominal_swing(share: f64, lo: f64, hi: f64) -> f64 {

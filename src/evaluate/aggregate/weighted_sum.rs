@@ -53,6 +53,20 @@ impl Aggregator for WeightedSum {
         points[f] + (target - base) / sums.share(w, f)
     }
 
+    fn start() -> f64 {
+        0.0
+    }
+
+    /// As `score` adds it: share · points.
+    #[inline]
+    fn term(share: f64, p: f64) -> f64 {
+        share * p
+    }
+
+    fn finish(acc: f64) -> f64 {
+        acc
+    }
+
     /// The share itself: a factor moves the base by at most share·100 points.
     fn nominal_swing(share: f64, _: f64, _: f64) -> f64 {
         share

@@ -1,7 +1,9 @@
 //! One record batch into rows per kind: kinds and ids first, then each column's cells into the
 //! kinds' attribute columns, checked as CSV cells are (their messages and codes), each problem
-//! naming the row group and row.
+//! naming the row group and row. Number columns a Parquet reader decodes itself
+//! ([`super::direct`]) come from it instead of an Arrow array, in the same order.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -9,31 +11,54 @@ use arrow_array::types::*;
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
 
+use parquet::errors::ParquetError;
+
 use super::Located;
+use super::direct::{Dense, Direct};
 use crate::diag::{Code, Diagnostic, Problem};
 use crate::load::csv::header::{ColumnRole, Plan};
 use crate::load::csv::{Parsed, store_cell};
-use crate::model::{AttrType, Column, Date, Kind, RawRelation, Row, TableBuilder};
+use crate::load::provenance::ProvPlan;
+use crate::model::{AttrType, Column, Date, Kind, RawRelation, Row};
 
 /// A cell reader: the value of a row, `None` when null.
 type Get<'a, T> = Box<dyn Fn(usize) -> Option<T> + 'a>;
 
-/// Converts one batch into rows per kind, with the problems of its cells.
-pub(super) fn convert(b: &Located, plan: &Plan, builders: &[TableBuilder; 3]) -> Parsed {
-    let mut out = Parsed::new(plan, builders, 0);
-    let cols = b.batch.columns();
+/// Converts one batch into rows per kind, with the problems of its cells; `direct` decodes the
+/// columns the batch has no array for.
+pub(super) fn convert(
+    b: &Located,
+    plan: &Plan,
+    types: &[Vec<Column>; 3],
+    mut direct: Option<&mut Direct>,
+) -> Result<Parsed, ParquetError> {
+    let mut out = Parsed::new(plan, types, 0);
     let rows = entities(b, plan, &mut out);
     for k in Kind::ALL {
         let n = rows[k.index()].len();
         let part = &mut out.kinds[k.index()];
-        part.columns = builders[k.index()].table.columns.iter().map(|c| missing_like(c, n)).collect();
+        // Number columns are filled as they are read; the others start missing.
+        part.columns = types[k.index()]
+            .iter()
+            .map(|c| match c {
+                Column::Number(_) => Column::Number(Vec::with_capacity(n)),
+                c => missing_like(c, n),
+            })
+            .collect();
     }
     for (i, role) in plan.roles.iter().enumerate() {
         let at = |r: u32| Cell { b, plan, row: r as usize, col: i };
-        match role {
-            ColumnRole::Attribute(name) => attribute(&cols[i], name, i, &rows, plan, &mut out, &at),
-            ColumnRole::Exposure(kind, target) => {
-                let get = numbers(cols[i].as_ref());
+        let array = b.columns[i].as_ref();
+        match (role, array) {
+            (ColumnRole::Attribute(name), Some(array)) => {
+                attribute(Source::Arrow(array), name, i, &rows, plan, &mut out, &at)?
+            }
+            (ColumnRole::Attribute(name), None) => match direct.as_deref_mut() {
+                Some(d) if d.has(i) => attribute(Source::Direct(d, b.rows), name, i, &rows, plan, &mut out, &at)?,
+                _ => {}
+            },
+            (ColumnRole::Exposure(kind, target), Some(array)) => {
+                let get = numbers(array.as_ref());
                 for k in Kind::ALL {
                     for (local, &r) in rows[k.index()].iter().enumerate() {
                         if let Some(weight) = get(r as usize) {
@@ -50,8 +75,8 @@ pub(super) fn convert(b: &Located, plan: &Plan, builders: &[TableBuilder; 3]) ->
                     }
                 }
             }
-            ColumnRole::Headquarters => {
-                let get = strings(cols[i].as_ref());
+            (ColumnRole::Headquarters, Some(array)) => {
+                let get = strings(array.as_ref());
                 for k in Kind::ALL {
                     for (local, &r) in rows[k.index()].iter().enumerate() {
                         if let Some(region) = get(r as usize).map(str::trim).filter(|s| !s.is_empty()) {
@@ -75,7 +100,45 @@ pub(super) fn convert(b: &Located, plan: &Plan, builders: &[TableBuilder; 3]) ->
     for part in &mut out.kinds {
         part.exposures.sort_by_key(|r| r.row);
     }
-    out
+    if let Some(prov) = &plan.prov {
+        provenance(b, plan, prov, &rows, &mut out);
+    }
+    Ok(out)
+}
+
+/// Reads each row's provenance cells (text, or dates for `period` and `published`).
+fn provenance(b: &Located, plan: &Plan, prov: &ProvPlan, rows: &[Vec<u32>; 3], out: &mut Parsed) {
+    let getters: Vec<Option<Get<'_, Cow<'_, str>>>> = (plan.roles.iter().zip(&b.columns))
+        .map(|(role, col)| match (role, col) {
+            (ColumnRole::Provenance(..), Some(col)) => Some(prov_text(col.as_ref())),
+            _ => None,
+        })
+        .collect();
+    let mut texts: Vec<Cow<'_, str>> = vec![Cow::Borrowed(""); plan.roles.len()];
+    for k in Kind::ALL {
+        let Some(part) = out.kinds[k.index()].prov.as_mut() else { continue };
+        for &r in &rows[k.index()] {
+            for (text, get) in texts.iter_mut().zip(&getters) {
+                if let Some(get) = get {
+                    *text = get(r as usize).unwrap_or(Cow::Borrowed(""));
+                }
+            }
+            let at = |col: usize, p: Problem| Cell { b, plan, row: r as usize, col }.diagnostic(p);
+            part.push(prov, k, |c| texts[c].as_ref(), at);
+        }
+    }
+}
+
+/// A provenance column's cells as text: strings as they are, dates as YYYY-MM-DD.
+fn prov_text(a: &dyn Array) -> Get<'_, Cow<'_, str>> {
+    if super::types::is_text(a.data_type()) {
+        let s = strings(a);
+        return Box::new(move |i| s(i).map(Cow::Borrowed));
+    }
+    match text_cells(a) {
+        Some(t) => Box::new(move |i| t(i).map(Cow::Owned)),
+        None => Box::new(|_| None),
+    }
 }
 
 /// Where a cell is: its batch, row within the batch and column.
@@ -105,11 +168,13 @@ impl Cell<'_> {
 
 /// Reads each row's kind and id; returns the batch rows of each kind, in order.
 fn entities(b: &Located, plan: &Plan, out: &mut Parsed) -> [Vec<u32>; 3] {
-    let cols = b.batch.columns();
-    let (ids, names, kinds) =
-        (strings(cols[plan.id].as_ref()), strings(cols[plan.name].as_ref()), strings(cols[plan.kind].as_ref()));
+    let text = |i: usize| match &b.columns[i] {
+        Some(a) => strings(a.as_ref()),
+        None => Box::new(|_| None),
+    };
+    let (ids, names, kinds) = (text(plan.id), text(plan.name), text(plan.kind));
     let mut rows: [Vec<u32>; 3] = Default::default();
-    for r in 0..b.batch.num_rows() {
+    for r in 0..b.rows {
         let cell = |col| Cell { b, plan, row: r, col };
         let kind_text = kinds(r).unwrap_or_default().trim();
         let Some(kind) = Kind::parse(kind_text) else {
@@ -132,20 +197,50 @@ fn entities(b: &Located, plan: &Plan, out: &mut Parsed) -> [Vec<u32>; 3] {
     rows
 }
 
+/// Where an attribute column's cells come from.
+enum Source<'a> {
+    Arrow(&'a ArrayRef),
+    /// Decoded here: the reader and the batch's rows.
+    Direct(&'a mut Direct, usize),
+}
+
 /// Stores one attribute column's cells into the attribute columns of the kinds declaring it.
 fn attribute<'a>(
-    array: &ArrayRef,
+    source: Source<'_>,
     name: &str,
     i: usize,
     rows: &[Vec<u32>; 3],
     plan: &Plan,
     out: &mut Parsed,
     at: &dyn Fn(u32) -> Cell<'a>,
-) {
+) -> Result<(), ParquetError> {
+    let (array, dense) = match source {
+        Source::Arrow(array) => (Some(array), None),
+        Source::Direct(direct, n) => {
+            // One kind holds every row and reads it as a number: decoded into its column.
+            if let Some(k) = Kind::ALL.into_iter().find(|k| rows[k.index()].len() == n)
+                && let Some((attr, AttrType::Number)) = plan.attrs[k.index()][i]
+                && let Column::Number(v) = &mut out.kinds[k.index()].columns[attr as usize]
+            {
+                let (levels, finite) = direct.read_into(i, n, v)?;
+                if !finite {
+                    let dense = Dense { values: std::mem::take(v), levels };
+                    numbers_into(&dense, &rows[k.index()], v, &mut out.errors, at);
+                }
+                return Ok(());
+            }
+            (None, Some(direct.read(i, n)?))
+        }
+    };
+    let valid = |r: u32| match (array, &dense) {
+        (Some(a), _) => a.is_valid(r as usize),
+        (None, Some(d)) => d.is_valid(r as usize),
+        _ => false,
+    };
     for k in Kind::ALL {
         let rows = &rows[k.index()];
         let Some((attr, ty)) = plan.attrs[k.index()][i] else {
-            for &r in rows.iter().filter(|&&r| array.is_valid(r as usize)) {
+            for &r in rows.iter().filter(|&&r| valid(r)) {
                 let p = Problem::new(Code::UndeclaredAttribute, format!("attribute `{name}` is not declared for {k}"));
                 let hint = "leave the cell null for this kind, or declare the attribute for it";
                 out.errors.push(at(r).diagnostic(p).hint(hint));
@@ -153,52 +248,109 @@ fn attribute<'a>(
             continue;
         };
         let col = &mut out.kinds[k.index()].columns[attr as usize];
-        let errors = &mut out.errors;
-        let mut report = |r: u32, p: Problem| {
-            if !super::enough(errors) {
-                errors.push(at(r).diagnostic(p));
+        let Some(array) = array else {
+            if let (Column::Number(v), Some(dense)) = (col, &dense) {
+                numbers_into(dense, rows, v, &mut out.errors, at);
             }
+            continue;
         };
-        match (col, ty) {
-            (Column::Number(v), _) => {
-                let get = numbers(array.as_ref());
+        arrow_cells(array, (name, ty), rows, col, &mut out.errors, at);
+    }
+    Ok(())
+}
+
+/// Stores the cells of `rows` of a decoded number column in `v` (one value per row, missing
+/// where null or not finite, which is reported).
+fn numbers_into<'a>(
+    dense: &Dense,
+    rows: &[u32],
+    v: &mut Vec<f64>,
+    errors: &mut Vec<Diagnostic>,
+    at: &dyn Fn(u32) -> Cell<'a>,
+) {
+    v.clear();
+    v.reserve(rows.len());
+    for &r in rows {
+        let x = dense.values[r as usize];
+        if !x.is_finite() && dense.is_valid(r as usize) {
+            if !super::enough(errors) {
+                errors.push(at(r).diagnostic(Problem::new(Code::BadNumber, format!("`{x}` is not a finite number"))));
+            }
+            v.push(f64::NAN);
+        } else {
+            v.push(x);
+        }
+    }
+}
+
+/// Stores the cells of `rows` of an Arrow column in `col`, as the attribute's type reads them.
+fn arrow_cells<'a>(
+    array: &ArrayRef,
+    (name, ty): (&str, AttrType),
+    rows: &[u32],
+    col: &mut Column,
+    errors: &mut Vec<Diagnostic>,
+    at: &dyn Fn(u32) -> Cell<'a>,
+) {
+    let mut report = |r: u32, p: Problem| {
+        if !super::enough(errors) {
+            errors.push(at(r).diagnostic(p));
+        }
+    };
+    match (col, ty) {
+        (Column::Number(v), _) => {
+            v.clear();
+            v.resize(rows.len(), f64::NAN);
+            if let Some(p) = array.as_primitive_opt::<Float64Type>() {
+                let values = p.values();
                 for (local, &r) in rows.iter().enumerate() {
-                    match get(r as usize) {
-                        Some(x) if x.is_finite() => v[local] = x,
-                        Some(x) => report(r, Problem::new(Code::BadNumber, format!("`{x}` is not a finite number"))),
-                        None => {}
+                    let x = values[r as usize];
+                    if !p.is_valid(r as usize) {
+                    } else if x.is_finite() {
+                        v[local] = x;
+                    } else {
+                        report(r, Problem::new(Code::BadNumber, format!("`{x}` is not a finite number")));
                     }
                 }
+                return;
             }
-            (Column::Bool(v), _) => {
-                let get = booleans(array.as_ref());
-                for (local, &r) in rows.iter().enumerate() {
-                    v[local] = get(r as usize);
+            let get = numbers(array.as_ref());
+            for (local, &r) in rows.iter().enumerate() {
+                match get(r as usize) {
+                    Some(x) if x.is_finite() => v[local] = x,
+                    Some(x) => report(r, Problem::new(Code::BadNumber, format!("`{x}` is not a finite number"))),
+                    None => {}
                 }
             }
-            (Column::Date(v), _) if matches!(array.data_type(), DataType::Date32 | DataType::Date64) => {
-                let get = dates(array.as_ref());
-                for (local, &r) in rows.iter().enumerate() {
-                    v[local] = get(r as usize);
-                }
+        }
+        (Column::Bool(v), _) => {
+            let get = booleans(array.as_ref());
+            for (local, &r) in rows.iter().enumerate() {
+                v[local] = get(r as usize);
             }
-            (Column::List(v), AttrType::List)
-                if matches!(array.data_type(), DataType::List(_) | DataType::LargeList(_)) =>
-            {
-                for (local, &r) in rows.iter().enumerate() {
-                    v[local] = list(array.as_ref(), r as usize);
-                }
+        }
+        (Column::Date(v), _) if matches!(array.data_type(), DataType::Date32 | DataType::Date64) => {
+            let get = dates(array.as_ref());
+            for (local, &r) in rows.iter().enumerate() {
+                v[local] = get(r as usize);
             }
-            (col, _) => {
-                // Text, and dates or lists written as text: the CSV cell rules.
-                let get = strings(array.as_ref());
-                for (local, &r) in rows.iter().enumerate() {
-                    let Some(text) = get(r as usize).map(str::trim).filter(|s| !s.is_empty()) else { continue };
-                    let mut one = missing_like(col, 1);
-                    match store_cell(&mut one, ty, text, name) {
-                        Ok(()) => put(col, local, one),
-                        Err(p) => report(r, p),
-                    }
+        }
+        (Column::List(v), AttrType::List)
+            if matches!(array.data_type(), DataType::List(_) | DataType::LargeList(_)) =>
+        {
+            for (local, &r) in rows.iter().enumerate() {
+                v[local] = list(array.as_ref(), r as usize);
+            }
+        }
+        (col, _) => {
+            // Text, and dates or lists written as text: the CSV cell rules.
+            let get = strings(array.as_ref());
+            for (local, &r) in rows.iter().enumerate() {
+                let Some(text) = get(r as usize).map(str::trim).filter(|s| !s.is_empty()) else { continue };
+                let mut one = missing_like(col, 1);
+                match store_cell(&mut one, ty, text, name) {
+                    Ok(()) => put(col, local, one),
+                    Err(p) => report(r, p),
                 }
             }
         }

@@ -9,7 +9,7 @@ use arrow_schema::ArrowError;
 
 use super::{Located, append_batches, plan_schema};
 use crate::diag::Diagnostic;
-use crate::model::{KindSchema, TableBuilder};
+use crate::model::TableBuilder;
 use crate::source::FileId;
 
 /// Batches converted at once.
@@ -19,7 +19,7 @@ pub(super) fn read(
     path: &Path,
     file: FileId,
     stream: bool,
-    schemas: &[KindSchema; 3],
+    checked: super::Checked<'_>,
     builders: &mut [TableBuilder; 3],
     errors: &mut Vec<Diagnostic>,
 ) -> Result<(), ArrowError> {
@@ -29,7 +29,7 @@ pub(super) fn read(
     let Some(first) = batches.next().transpose()? else {
         return Ok(());
     };
-    let Some(plan) = plan_schema(&first.schema(), file, schemas, errors) else {
+    let Some(plan) = plan_schema(&first.schema(), file, checked, errors) else {
         return Ok(());
     };
     let (mut group, mut first_in_file) = (0, 0);
@@ -48,12 +48,12 @@ pub(super) fn read(
             .drain(..)
             .map(|batch| {
                 let n = batch.num_rows();
-                let l = Located { batch, unit: "record batch", group, first_in_group: 0, first_in_file };
+                let l = Located::whole(batch, "record batch", group, 0, first_in_file);
                 (group, first_in_file) = (group + 1, first_in_file + n);
                 l
             })
             .collect();
-        append_batches(located, &plan, builders, errors);
+        append_batches(located, &plan, builders, errors).map_err(|e| ArrowError::ExternalError(Box::new(e)))?;
         if super::enough(errors) {
             return Ok(());
         }

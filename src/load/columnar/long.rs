@@ -14,7 +14,8 @@ use parquet::errors::ParquetError;
 use super::cells::text_cells;
 use crate::diag::{Code, Diagnostic};
 use crate::load::long::{FIELDS, LongRow, Observations, is_long, plan_long};
-use crate::model::{KindSchema, Sources, TableBuilder};
+use crate::load::provenance::TableContext;
+use crate::model::{KindSchema, TableBuilder};
 use crate::source::FileId;
 
 /// Whether a Parquet file's columns are the long layout's.
@@ -29,7 +30,7 @@ pub(super) fn is_long_parquet(path: &Path) -> bool {
 pub(super) fn read(
     path: &Path,
     file: FileId,
-    (schemas, sources): (&[KindSchema; 3], &Sources),
+    (schemas, ctx): (&[KindSchema; 3], &TableContext<'_>),
     builders: &mut [TableBuilder; 3],
     cited: &mut HashSet<String>,
     errors: &mut Vec<Diagnostic>,
@@ -38,7 +39,7 @@ pub(super) fn read(
     let schema = reader.schema().clone();
     let names = schema.fields().iter().enumerate().map(|(i, f)| (f.name().clone(), i + 1)).collect();
     let Some(plan) = plan_long(names, file, errors) else { return Ok(()) };
-    let mut obs = Observations::new(schemas, sources, builders);
+    let mut obs = Observations::new(schemas, ctx, builders);
     let mut line = 2;
     for batch in reader.with_batch_size(super::BATCH_ROWS).build()? {
         let batch: RecordBatch = batch?;

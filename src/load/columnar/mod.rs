@@ -1,6 +1,7 @@
 //! Reading Parquet and Arrow IPC universes (load stage, called by the dataset check): the same
 //! wide layout as a CSV universe (`id`, `name`, `kind`, one column per declared attribute,
-//! `segment:<id>` / `region:<id>` exposures, `headquarters`), as typed columns.
+//! `segment:<id>` / `region:<id>` exposures, `headquarters`, provenance columns), as typed
+//! columns.
 //!
 //! The schema is resolved with the CSV header's [`plan_columns`] (the same undeclared and
 //! repeated columns), then each column's type is checked against its role or declaration once
@@ -11,6 +12,7 @@
 //! appended in file order, so the table is the same for any thread count.
 
 mod cells;
+mod direct;
 mod ipc;
 mod long;
 mod parquet;
@@ -18,15 +20,19 @@ mod types;
 
 use std::path::Path;
 
-use arrow_array::RecordBatch;
+use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::Schema;
 use rayon::prelude::*;
 
 use super::csv::header::{Plan, plan_columns};
-use super::csv::{MAX_ERRORS, Parsed, append};
+use super::csv::{MAX_ERRORS, Parsed, append, column_types};
 use crate::diag::{Code, Diagnostic};
+use crate::load::provenance::TableContext;
 use crate::model::{KindSchema, TableBuilder};
 use crate::source::FileId;
+
+/// What a wide file is read against: the declarations, the registry and its own declaration.
+type Checked<'a> = (&'a [KindSchema; 3], &'a TableContext<'a>);
 
 /// Rows per record batch asked of the readers.
 const BATCH_ROWS: usize = 64 * 1024;
@@ -69,7 +75,7 @@ pub(crate) fn is_long(path: &Path) -> bool {
 pub(crate) fn read_long(
     path: &Path,
     file: FileId,
-    checked: (&[KindSchema; 3], &crate::model::Sources),
+    checked: Checked<'_>,
     builders: &mut [TableBuilder; 3],
     cited: &mut std::collections::HashSet<String>,
     diags: &mut Vec<Diagnostic>,
@@ -90,17 +96,19 @@ pub(crate) fn read_universe(
     path: &Path,
     file: FileId,
     schemas: &[KindSchema; 3],
+    ctx: &TableContext<'_>,
     builders: &mut [TableBuilder; 3],
     diags: &mut Vec<Diagnostic>,
 ) {
     let format = TableFormat::of(path).unwrap_or(TableFormat::Csv);
     if format == TableFormat::Csv {
-        return super::csv::read_csv(path, file, schemas, builders, diags);
+        return super::csv::read_csv(path, file, schemas, ctx, builders, diags);
     }
     let mut errors = Vec::new();
+    let checked = (schemas, ctx);
     let result = match format {
-        TableFormat::Parquet => parquet::read(path, file, schemas, builders, &mut errors).map_err(|e| e.to_string()),
-        _ => ipc::read(path, file, format == TableFormat::ArrowStream, schemas, builders, &mut errors)
+        TableFormat::Parquet => parquet::read(path, file, checked, builders, &mut errors).map_err(|e| e.to_string()),
+        _ => ipc::read(path, file, format == TableFormat::ArrowStream, checked, builders, &mut errors)
             .map_err(|e| e.to_string()),
     };
     if let Err(e) = result {
@@ -112,7 +120,10 @@ pub(crate) fn read_universe(
 
 /// A batch of rows and where it sits in its file.
 pub(crate) struct Located {
-    pub(crate) batch: RecordBatch,
+    /// Its arrays, by column of the plan (`None`: decoded by the Parquet reader itself).
+    pub(crate) columns: Vec<Option<ArrayRef>>,
+    /// How many rows it has.
+    pub(crate) rows: usize,
     /// What its group is called: `row group` (Parquet) or `record batch` (Arrow).
     pub(crate) unit: &'static str,
     /// The row group (Parquet) or record batch (Arrow) it belongs to, from 0.
@@ -125,9 +136,14 @@ pub(crate) struct Located {
 
 /// Resolves a file's schema into a plan: the CSV header's column roles, then each column's type
 /// checked against its role and declarations. `None` when the rows cannot be read with it.
-fn plan_schema(schema: &Schema, file: FileId, schemas: &[KindSchema; 3], errors: &mut Vec<Diagnostic>) -> Option<Plan> {
+fn plan_schema(
+    schema: &Schema,
+    file: FileId,
+    (schemas, ctx): Checked<'_>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Plan> {
     let fields = schema.fields().iter().enumerate().map(|(i, f)| (f.name().clone(), i + 1)).collect();
-    let plan = plan_columns(fields, file, schemas, errors)?;
+    let plan = plan_columns(fields, file, schemas, ctx, errors)?;
     let before = errors.len();
     for (i, field) in schema.fields().iter().enumerate() {
         if let Err(d) = types::check(&plan, i, field, schemas) {
@@ -137,12 +153,41 @@ fn plan_schema(schema: &Schema, file: FileId, schemas: &[KindSchema; 3], errors:
     (errors.len() == before).then_some(plan)
 }
 
-/// Converts batches in parallel and appends them to the builders in order.
-fn append_batches(batches: Vec<Located>, plan: &Plan, builders: &mut [TableBuilder; 3], errors: &mut Vec<Diagnostic>) {
-    let parsed: Vec<Parsed> = batches.par_iter().map(|b| cells::convert(b, plan, builders)).collect();
+impl Located {
+    /// A batch whose every column is an array.
+    fn whole(
+        batch: RecordBatch,
+        unit: &'static str,
+        group: usize,
+        first_in_group: usize,
+        first_in_file: usize,
+    ) -> Located {
+        let rows = batch.num_rows();
+        Located {
+            columns: batch.columns().iter().cloned().map(Some).collect(),
+            rows,
+            unit,
+            group,
+            first_in_group,
+            first_in_file,
+        }
+    }
+}
+
+/// Converts batches (every column an array) in parallel and appends them to the builders in order.
+fn append_batches(
+    batches: Vec<Located>,
+    plan: &Plan,
+    builders: &mut [TableBuilder; 3],
+    errors: &mut Vec<Diagnostic>,
+) -> Result<(), ::parquet::errors::ParquetError> {
+    let types = column_types(builders);
+    let parsed: Vec<Parsed> =
+        batches.par_iter().map(|b| cells::convert(b, plan, &types, None)).collect::<Result<_, _>>()?;
     for p in parsed {
         append(p, plan, builders, errors);
     }
+    Ok(())
 }
 
 /// E901: a file that is not a readable Parquet or Arrow file.

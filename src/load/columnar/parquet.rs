@@ -1,31 +1,35 @@
 //! Parquet universes: the schema planned once, then each row group decoded and converted on its
 //! own thread (a reader per row group; its decoded batches are dropped as soon as they are
-//! converted), appended in row-group order.
+//! converted), appended in row-group order. Number attribute columns are decoded without Arrow
+//! ([`super::direct`]); the other columns are read through Arrow's reader, projected to them.
 
 use std::path::Path;
 
+use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
 use parquet::errors::ParquetError;
 use rayon::prelude::*;
 
+use super::direct::{Direct, direct_leaves};
 use super::{BATCH_ROWS, Located, cells, plan_schema};
 use crate::diag::Diagnostic;
-use crate::load::csv::{Parsed, append};
-use crate::model::{KindSchema, TableBuilder};
+use crate::load::csv::header::Plan;
+use crate::load::csv::{Parsed, append, column_types, open};
+use crate::model::{Column, TableBuilder};
 use crate::source::FileId;
 
 pub(super) fn read(
     path: &Path,
     file: FileId,
-    schemas: &[KindSchema; 3],
+    checked: super::Checked<'_>,
     builders: &mut [TableBuilder; 3],
     errors: &mut Vec<Diagnostic>,
 ) -> Result<(), ParquetError> {
-    let f = super::super::csv::open(path)?;
-    let meta = ArrowReaderMetadata::load(&f, Default::default())?;
-    let Some(plan) = plan_schema(meta.schema(), file, schemas, errors) else {
+    let meta = ArrowReaderMetadata::load(&open(path)?, Default::default())?;
+    let Some(plan) = plan_schema(meta.schema(), file, checked, errors) else {
         return Ok(());
     };
+    let leaves = direct_leaves(&plan, meta.schema(), meta.metadata());
     let groups = meta.metadata().row_groups();
     let firsts: Vec<usize> = groups
         .iter()
@@ -41,39 +45,15 @@ pub(super) fn read(
             b.reserve(total);
         }
     }
+    let types = column_types(builders);
+    let group = Group { path, meta: &meta, plan: &plan, leaves: &leaves, types: &types, firsts: &firsts };
     let indices: Vec<usize> = (0..groups.len()).collect();
     // As many groups at once as there are threads: what is held before it is appended is one
     // group's converted rows per thread.
     for chunk in indices.chunks(rayon::current_num_threads().max(1)) {
-        let view: &[TableBuilder; 3] = builders;
-        let converted: Vec<Result<Vec<Parsed>, ParquetError>> = chunk
-            .par_iter()
-            .map(|&g| {
-                let f = super::super::csv::open(path)?;
-                let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
-                    .with_row_groups(vec![g])
-                    .with_batch_size(BATCH_ROWS)
-                    .build()?;
-                let mut out = Vec::new();
-                let mut in_group = 0;
-                for batch in reader {
-                    let batch = batch?;
-                    let n = batch.num_rows();
-                    let at = Located {
-                        batch,
-                        unit: "row group",
-                        group: g,
-                        first_in_group: in_group,
-                        first_in_file: firsts[g] + in_group,
-                    };
-                    out.push(cells::convert(&at, &plan, view));
-                    in_group += n;
-                }
-                Ok(out)
-            })
-            .collect();
-        for group in converted {
-            for parsed in group? {
+        let converted: Vec<Result<Vec<Parsed>, ParquetError>> = chunk.par_iter().map(|&g| group.read(g)).collect();
+        for parsed in converted {
+            for parsed in parsed? {
                 append(parsed, &plan, builders, errors);
             }
             if super::enough(errors) {
@@ -82,4 +62,49 @@ pub(super) fn read(
         }
     }
     Ok(())
+}
+
+/// What every row group is read with.
+struct Group<'a> {
+    path: &'a Path,
+    meta: &'a ArrowReaderMetadata,
+    plan: &'a Plan,
+    /// The columns decoded directly (see [`direct_leaves`]).
+    leaves: &'a [Option<usize>],
+    types: &'a [Vec<Column>; 3],
+    /// Each group's first row in the file.
+    firsts: &'a [usize],
+}
+
+impl Group<'_> {
+    /// Row group `g`, batch by batch.
+    fn read(&self, g: usize) -> Result<Vec<Parsed>, ParquetError> {
+        let arrow: Vec<usize> = (0..self.leaves.len()).filter(|&i| self.leaves[i].is_none()).collect();
+        let mask = ProjectionMask::roots(self.meta.parquet_schema(), arrow.iter().copied());
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(open(self.path)?, self.meta.clone())
+            .with_row_groups(vec![g])
+            .with_projection(mask)
+            .with_batch_size(BATCH_ROWS)
+            .build()?;
+        let rows = self.meta.metadata().row_group(g).num_rows() as usize;
+        let mut direct = Direct::read_group(open(self.path)?, self.meta.metadata(), (g, rows), self.leaves)?;
+        let mut out = Vec::new();
+        let mut in_group = 0;
+        for batch in reader {
+            let batch = batch?;
+            let mut arrays = batch.columns().iter().cloned();
+            let columns = self.leaves.iter().map(|leaf| if leaf.is_none() { arrays.next() } else { None }).collect();
+            let at = Located {
+                columns,
+                rows: batch.num_rows(),
+                unit: "row group",
+                group: g,
+                first_in_group: in_group,
+                first_in_file: self.firsts[g] + in_group,
+            };
+            out.push(cells::convert(&at, self.plan, self.types, Some(&mut direct))?);
+            in_group += at.rows;
+        }
+        Ok(out)
+    }
 }

@@ -4,6 +4,7 @@ use arrow_schema::{DataType, Field};
 
 use super::super::csv::header::{ColumnRole, Plan};
 use crate::diag::{Code, Diagnostic};
+use crate::load::provenance::ProvField;
 use crate::model::{AttrType, Kind, KindSchema};
 
 /// Text: plain, large, view, or dictionary-encoded strings (Polars' categoricals).
@@ -58,6 +59,15 @@ pub(super) fn check(plan: &Plan, i: usize, field: &Field, schemas: &[KindSchema;
         }
         ColumnRole::Exposure(..) if !is_number(t) => {
             bad("an exposure column holds weights".into(), "write it as a float column".into())
+        }
+        ColumnRole::Provenance(f, _) if !is_text(t) => {
+            let dated = matches!(f, ProvField::Period | ProvField::Published);
+            if dated && matches!(t, DataType::Date32 | DataType::Date64) {
+                return Ok(());
+            }
+            let hint =
+                if dated { "write it as a date32 column or strings YYYY-MM-DD" } else { "write it as a string column" };
+            bad(format!("the provenance column `{}` holds text", f.name()), hint.into())
         }
         ColumnRole::Attribute(_) => {
             for k in Kind::ALL {

@@ -1,11 +1,13 @@
 //! CSV headers (load stage): each column's role (`id`, `name`, `kind`, an attribute, a
-//! `segment:<id>` / `region:<id>` exposure, `headquarters`), resolved once per file into the
+//! `segment:<id>` / `region:<id>` exposure, `headquarters`, a provenance column such as
+//! `source` or its per-attribute override `cite:<attribute>`), resolved once per file into the
 //! [`Plan`] every record is read with; undeclared and repeated columns are reported at their
 //! place in the header.
 
 use super::MAX_ERRORS;
 
 use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::load::provenance::{ProvField, ProvPlan, TableContext};
 use crate::model::{AttrId, AttrType, Kind, KindSchema};
 use crate::source::FileId;
 
@@ -18,6 +20,8 @@ pub(crate) enum ColumnRole {
     Attribute(String),
     Exposure(Kind, String),
     Headquarters,
+    /// A provenance field of the row, or (`<field>:<attribute>`) of one attribute's cell.
+    Provenance(ProvField, Option<String>),
 }
 
 /// The header, resolved: what each column holds and, per kind, which attribute it fills.
@@ -28,6 +32,8 @@ pub(crate) struct Plan {
     pub(crate) id: usize,
     pub(crate) name: usize,
     pub(crate) kind: usize,
+    /// What the file says about its cells' provenance (`None`: nothing; every cell unsourced).
+    pub(crate) prov: Option<ProvPlan>,
 }
 
 /// Resolves the header: each column's role, every undeclared or repeated column reported at
@@ -36,9 +42,10 @@ pub(crate) fn plan_header(
     header: &str,
     file: FileId,
     schemas: &[KindSchema; 3],
+    ctx: &TableContext<'_>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Plan> {
-    plan_columns(header_fields(header), file, schemas, errors)
+    plan_columns(header_fields(header), file, schemas, ctx, errors)
 }
 
 /// Resolves named columns (each with the column it is reported at: a character column in a
@@ -47,24 +54,40 @@ pub(crate) fn plan_columns(
     fields: Vec<(String, usize)>,
     file: FileId,
     schemas: &[KindSchema; 3],
+    ctx: &TableContext<'_>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Plan> {
     let mut roles = Vec::new();
+    let mut at = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (name, col) in fields {
+        at.push(col);
         let name = name.trim();
         let role = match name {
             "id" => ColumnRole::Id,
             "name" => ColumnRole::Name,
             "kind" => ColumnRole::Kind,
             "headquarters" => ColumnRole::Headquarters,
-            _ => match name.split_once(':').map(|(k, t)| (Kind::parse(k), t)) {
-                Some((Some(kind), target)) => ColumnRole::Exposure(kind, target.to_string()),
-                _ => ColumnRole::Attribute(name.to_string()),
+            _ => match name.split_once(':').map(|(k, t)| (k, Kind::parse(k), t)) {
+                Some((_, Some(kind), target)) => ColumnRole::Exposure(kind, target.to_string()),
+                Some((f, None, attr)) if let Some(f) = ProvField::parse(f) => {
+                    ColumnRole::Provenance(f, Some(attr.to_string()))
+                }
+                _ => match ProvField::parse(name) {
+                    Some(f) => ColumnRole::Provenance(f, None),
+                    None => ColumnRole::Attribute(name.to_string()),
+                },
             },
         };
         if !seen.insert(role.clone()) {
-            errors.push(header_error(file, col, format!("column `{name}` appears twice")));
+            errors.push(match role {
+                ColumnRole::Provenance(ProvField::Period, _) => {
+                    Diagnostic::error(Code::ConflictingDates, format!("column `{name}` gives the period twice"))
+                        .at_line_col(file, 1, col)
+                        .hint("`as_of` is the old name of `period`: keep one column")
+                }
+                _ => header_error(file, col, format!("column `{name}` appears twice")),
+            });
         }
         if let ColumnRole::Attribute(a) = &role
             && schemas.iter().all(|s| s.get(a).is_none() && !s.failed(a))
@@ -90,6 +113,7 @@ pub(crate) fn plan_columns(
         );
         return None;
     };
+    let prov = super::super::provenance::plan(&roles, &at, file, schemas, ctx, errors);
     if errors.iter().any(|d| d.is_error()) {
         return None;
     }
@@ -103,7 +127,7 @@ pub(crate) fn plan_columns(
             })
             .collect()
     });
-    Some(Plan { file, roles, attrs, id, name, kind })
+    Some(Plan { file, roles, attrs, id, name, kind, prov })
 }
 
 /// The header's names with the column (in characters, from 1) each starts at; a name may be

@@ -6,10 +6,12 @@ use std::path::Path;
 
 use super::header::header_fields;
 use super::quoted::each_record;
-use super::{cap_errors, column_of, read_header};
+use super::record::column_of;
+use super::{cap_errors, read_header};
 use crate::diag::{Code, Diagnostic};
 use crate::load::long::{FIELDS, LongRow, Observations, is_long, plan_long};
-use crate::model::{KindSchema, Sources, TableBuilder};
+use crate::load::provenance::TableContext;
+use crate::model::{KindSchema, TableBuilder};
 use crate::source::FileId;
 
 /// Whether a CSV file's header is the long layout (`entity,attribute,value,...`).
@@ -26,13 +28,13 @@ pub(crate) fn is_long_csv(path: &Path) -> bool {
 pub(crate) fn read_long_csv(
     path: &Path,
     file: FileId,
-    (schemas, sources): (&[KindSchema; 3], &Sources),
+    (schemas, ctx): (&[KindSchema; 3], &TableContext<'_>),
     builders: &mut [TableBuilder; 3],
     cited: &mut HashSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut errors = Vec::new();
-    if let Err(e) = read(path, file, (schemas, sources), builders, cited, &mut errors) {
+    if let Err(e) = read(path, file, (schemas, ctx), builders, cited, &mut errors) {
         errors.push(Diagnostic::error(Code::CsvFormat, format!("cannot read: {e}")).at_line_col(file, 1, 1));
     }
     cap_errors(file, &mut errors);
@@ -42,14 +44,14 @@ pub(crate) fn read_long_csv(
 fn read(
     path: &Path,
     file: FileId,
-    (schemas, sources): (&[KindSchema; 3], &Sources),
+    (schemas, ctx): (&[KindSchema; 3], &TableContext<'_>),
     builders: &mut [TableBuilder; 3],
     cited: &mut HashSet<String>,
     errors: &mut Vec<Diagnostic>,
 ) -> std::io::Result<()> {
     let Some((reader, header)) = read_header(path, file, errors)? else { return Ok(()) };
     let Some(plan) = plan_long(header_fields(&header), file, errors) else { return Ok(()) };
-    let mut obs = Observations::new(schemas, sources, builders);
+    let mut obs = Observations::new(schemas, ctx, builders);
     each_record(reader, plan.columns, file, errors, |fields, line, errors| {
         if fields.len() != plan.columns {
             errors.push(

@@ -6,9 +6,13 @@
 use std::fs::File;
 use std::io::{BufReader, Read};
 
-use super::{MAX_LINE_BYTES, Parsed, Plan, append, parse_record};
+use super::record::{Parsed, append, column_types, parse_record};
+use super::{MAX_LINE_BYTES, Plan};
 use crate::diag::{Code, Diagnostic};
 use crate::model::TableBuilder;
+
+/// Records parsed before they are appended to the builders.
+const FLUSH_ROWS: usize = 1 << 16;
 
 /// The sequential path for files with quoted fields.
 pub(super) fn read_quoted(
@@ -17,10 +21,17 @@ pub(super) fn read_quoted(
     builders: &mut [TableBuilder; 3],
     errors: &mut Vec<Diagnostic>,
 ) -> std::io::Result<()> {
-    let mut out = Parsed::new(plan, builders, 0);
+    let types = column_types(builders);
+    let mut out = Parsed::new(plan, &types, 0);
     let mut ended = Vec::new();
+    let mut rows = 0usize;
     each_record(reader, plan.roles.len(), plan.file, &mut ended, |fields, line, _| {
-        parse_record(fields, line, plan, &mut out)
+        parse_record(fields, line, plan, &mut out);
+        rows += 1;
+        // Appended as it goes, so the rows are never held twice.
+        if rows.is_multiple_of(FLUSH_ROWS) {
+            append(std::mem::replace(&mut out, Parsed::new(plan, &types, 0)), plan, builders, errors);
+        }
     });
     out.errors.extend(ended);
     append(out, plan, builders, errors);

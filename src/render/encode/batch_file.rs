@@ -16,14 +16,16 @@ pub(crate) enum BatchFormat {
     Arrow,
 }
 
-/// Opens the sink of `format` over `out`, for batches of `schema`.
+/// Opens the sink of `format` over `out`, for batches of `schema`; `first` is the first batch
+/// to come, if any (Parquet chooses each column's encoding from it).
 pub(crate) fn open_sink<'w, W: io::Write + Send + 'w>(
     format: BatchFormat,
     out: W,
     schema: arrow_schema::SchemaRef,
-) -> io::Result<Box<dyn BatchSink + 'w>> {
+    first: Option<&arrow_array::RecordBatch>,
+) -> io::Result<Box<dyn BatchSink + Send + 'w>> {
     Ok(match format {
-        BatchFormat::Parquet => Box::new(Parquet::new(out, schema)?),
+        BatchFormat::Parquet => Box::new(Parquet::new(out, schema, first)?),
         BatchFormat::Arrow => Box::new(ArrowIpc::new(out, schema)?),
     })
 }
@@ -67,7 +69,7 @@ impl Encoder for BatchFile {
             _ => None,
         };
         let schema = batch.as_ref().map_or_else(|| empty_schema(&self.columns), |b| b.schema());
-        let mut sink = open_sink(self.format, &mut bytes, schema)?;
+        let mut sink = open_sink(self.format, &mut bytes, schema, batch.as_ref())?;
         if let Some(b) = &batch {
             sink.write(b)?;
         }

@@ -71,7 +71,7 @@ impl Builder {
 
 /// A raw ledger value as CSV spells it; missing is null.
 fn raw_text(v: &serde_json::Value) -> Option<String> {
-    (!v.is_null()).then(|| super::csv::raw(&mut ryu::Buffer::new(), v))
+    (!v.is_null()).then(|| super::csv::raw(&mut super::csv::Numbers::default(), v))
 }
 
 /// Builds one record batch from rows of typed values.
@@ -113,6 +113,11 @@ impl BatchEncoder {
     /// Whether no row was added.
     pub(crate) fn is_empty(&self) -> bool {
         self.rows == 0
+    }
+
+    /// How many rows were added.
+    pub(crate) fn len(&self) -> usize {
+        self.rows
     }
 
     /// The batch of the rows added. A column no row gave a value is all-null text.

@@ -10,7 +10,7 @@ use super::{Column, Encoder, Value};
 /// one empty field as `""`), so the bytes are those of `csv::Writer` with its defaults.
 pub(crate) struct Csv {
     out: Vec<u8>,
-    numbers: ryu::Buffer,
+    numbers: Numbers,
     ints: itoa::Buffer,
     /// Bytes of the current record so far.
     record_start: usize,
@@ -21,7 +21,7 @@ impl Csv {
     pub(crate) fn new(capacity: usize) -> Csv {
         Csv {
             out: Vec::with_capacity(capacity),
-            numbers: ryu::Buffer::new(),
+            numbers: Numbers::default(),
             ints: itoa::Buffer::new(),
             record_start: 0,
         }
@@ -37,19 +37,7 @@ impl Csv {
 
     /// Text, quoted when it must be.
     fn text(&mut self, s: &str) {
-        let b = s.as_bytes();
-        if !b.iter().any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
-            self.out.extend_from_slice(b);
-            return;
-        }
-        self.out.push(b'"');
-        for piece in b.split_inclusive(|&c| c == b'"') {
-            self.out.extend_from_slice(piece);
-            if piece.last() == Some(&b'"') {
-                self.out.push(b'"');
-            }
-        }
-        self.out.push(b'"');
+        push_text(&mut self.out, s);
     }
 
     /// Ends a record: a record of one empty field is `""`, so it reads back as one.
@@ -62,17 +50,57 @@ impl Csv {
     }
 }
 
-/// Shortest round-trip text of a number, into a stack buffer (`-0` as `0`, no `.0`).
-fn num(buf: &mut ryu::Buffer, x: f64) -> &str {
+/// Appends one text field as [`Csv`] writes it: as it is, or quoted (its quotes doubled) when
+/// it holds `,`, `"`, CR or LF. For writers that assemble records of known shape themselves.
+pub(crate) fn push_text(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    if !b.iter().any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
+        out.extend_from_slice(b);
+        return;
+    }
+    out.push(b'"');
+    for piece in b.split_inclusive(|&c| c == b'"') {
+        out.extend_from_slice(piece);
+        if piece.last() == Some(&b'"') {
+            out.push(b'"');
+        }
+    }
+    out.push(b'"');
+}
+
+/// One text field's bytes as [`Csv`] writes it, for a field repeated on many records.
+pub(crate) fn field(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    push_text(&mut out, s);
+    out
+}
+
+/// Appends a number as [`Csv`] writes it.
+pub(crate) fn push_number(out: &mut Vec<u8>, buf: &mut Numbers, x: f64) {
+    out.extend_from_slice(num(buf, x).as_bytes());
+}
+
+/// Shortest round-trip text of a number, into a stack buffer (`-0` as `0`, no `.0`): Ryū's
+/// spelling. Magnitudes Ryū writes without an exponent go through Żmij, which finds the same
+/// shortest digits faster and spells them the same way there (pinned by a test); the rest
+/// (`1e16`, `1e-7`, where Żmij writes `e+16`) through Ryū itself.
+fn num(buf: &mut Numbers, x: f64) -> &str {
     if x == 0.0 || !x.is_finite() {
         return "0";
     }
-    let s = buf.format_finite(x);
+    let s = if (1e-5..1e15).contains(&x.abs()) { buf.fast.format_finite(x) } else { buf.exact.format_finite(x) };
     s.strip_suffix(".0").unwrap_or(s)
 }
 
+/// The stack buffers numbers are spelled in.
+#[derive(Default)]
+pub(crate) struct Numbers {
+    fast: zmij::Buffer,
+    exact: ryu::Buffer,
+}
+
 /// A raw value: numbers as their shortest text, text as it is, missing empty.
-pub(crate) fn raw(buf: &mut ryu::Buffer, v: &serde_json::Value) -> String {
+pub(crate) fn raw(buf: &mut Numbers, v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => String::new(),
         serde_json::Value::String(s) => s.clone(),
@@ -92,9 +120,35 @@ impl Encoder for Csv {
     }
 
     fn row(&mut self, values: &[Value<'_>]) -> io::Result<()> {
-        for (i, v) in values.iter().enumerate() {
+        self.record(values.iter().copied());
+        Ok(())
+    }
+
+    fn into_bytes(self) -> io::Result<Vec<u8>> {
+        Ok(self.out)
+    }
+}
+
+impl Csv {
+    /// Writes the records so far to `out` and empties the buffer (its room kept): a long
+    /// product written in pieces.
+    pub(crate) fn flush_into(&mut self, out: &mut (impl io::Write + ?Sized)) -> io::Result<()> {
+        out.write_all(&self.out)?;
+        self.out.clear();
+        self.record_start = 0;
+        Ok(())
+    }
+
+    /// How many bytes are buffered.
+    pub(crate) fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    /// Writes one row from its values in column order, without collecting them first.
+    pub(crate) fn record<'v>(&mut self, values: impl Iterator<Item = Value<'v>>) {
+        for (i, v) in values.enumerate() {
             self.next(i == 0);
-            match *v {
+            match v {
                 Value::Rank(r) => {
                     if let Some(r) = r {
                         self.out.extend_from_slice(self.ints.format(r).as_bytes());
@@ -125,11 +179,6 @@ impl Encoder for Csv {
             }
         }
         self.end();
-        Ok(())
-    }
-
-    fn into_bytes(self) -> io::Result<Vec<u8>> {
-        Ok(self.out)
     }
 }
 
@@ -156,6 +205,36 @@ mod tests {
         .expect("row");
         let text = String::from_utf8(enc.into_bytes().expect("bytes")).expect("utf-8");
         assert_eq!(text, "rank,id,score,flags,score_a\n,\"a,b\",71.25,f1;f2,\n2,c,0,,50\n");
+    }
+
+    #[test]
+    fn numbers_read_as_ryu_spells_them() {
+        let ryu_num = |x: f64| {
+            let mut b = ryu::Buffer::new();
+            let s = b.format_finite(x);
+            if x == 0.0 { "0".to_string() } else { s.strip_suffix(".0").unwrap_or(s).to_string() }
+        };
+        let mut numbers = Numbers::default();
+        // Every magnitude and every bit pattern's neighbourhood: a fixed xorshift sequence of
+        // raw bits, of scores on 0..100, and the integers, powers of ten and edges.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut cases: Vec<f64> = (0..200_000).map(|_| f64::from_bits(next())).filter(|x| x.is_finite()).collect();
+        cases.extend((0..200_000).map(|_| (next() >> 11) as f64 / (1u64 << 53) as f64 * 100.0));
+        cases.extend((0..2_000).map(f64::from));
+        for e in -330..310 {
+            let p = 10f64.powi(e);
+            cases.extend([p, -p, p * 0.999_999_999_999_9, p * 1.000_000_000_000_1, 1.5 * p]);
+        }
+        cases.extend([1e-5, 1e15, 999_999_999_999_999.9, 0.000_009_999_999_999, f64::MIN_POSITIVE, f64::MAX]);
+        for x in cases.into_iter().filter(|x| x.is_finite()) {
+            assert_eq!(num(&mut numbers, x), ryu_num(x), "{x:e}");
+        }
     }
 
     #[test]

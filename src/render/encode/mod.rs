@@ -9,6 +9,7 @@ pub(crate) mod columnar;
 pub(crate) mod csv;
 pub(crate) mod markdown;
 pub(crate) mod parquet;
+pub(crate) mod pretty;
 pub(crate) mod table;
 
 use std::io;

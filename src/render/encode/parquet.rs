@@ -2,13 +2,22 @@
 //! reader has), row groups of 262,144 rows cut by row count alone. The columns of a row group
 //! are encoded and compressed in parallel (one column writer each) and appended in schema
 //! order, so the file is the same bytes for any thread count.
+//!
+//! A column is dictionary-encoded when its first rows repeat (at most one distinct value in
+//! [`REPEATS`]: ratings, statuses, flags, reason codes) and written plain otherwise (ids, names,
+//! scores: a dictionary of unique values is only hashed to be dropped when it outgrows its page).
+//! The choice reads the data alone, so it too is the same for any thread count.
 
 use std::io::{self, Write};
 
-use arrow_array::RecordBatch;
-use arrow_schema::SchemaRef;
-use parquet::arrow::ArrowWriter;
+use std::collections::HashSet;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, UInt32Type};
+use arrow_array::{Array, RecordBatch};
+use arrow_schema::{DataType, SchemaRef};
 use parquet::arrow::arrow_writer::{ArrowColumnChunk, ArrowRowGroupWriterFactory, compute_leaves};
+use parquet::arrow::{ArrowSchemaConverter, ArrowWriter};
 use parquet::basic::Compression;
 use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
@@ -18,7 +27,13 @@ use rayon::prelude::*;
 use super::columnar::{BatchSink, io_error};
 
 /// Rows per row group: readers decode groups in parallel, and the writer holds one in memory.
-const ROW_GROUP_ROWS: usize = 256 * 1024;
+pub(crate) const ROW_GROUP_ROWS: usize = 256 * 1024;
+
+/// Rows of the first batch that decide each column's encoding.
+const SAMPLE_ROWS: usize = 4096;
+
+/// A column is dictionary-encoded when its sample has at most one distinct value in this many.
+const REPEATS: usize = 8;
 
 /// The Parquet sink: batches held until a row group is full, then encoded column by column.
 pub(crate) struct Parquet<W: Write + Send> {
@@ -31,13 +46,22 @@ pub(crate) struct Parquet<W: Write + Send> {
 }
 
 impl<W: Write + Send> Parquet<W> {
-    /// A Parquet file of `schema` written into `out`.
-    pub(crate) fn new(out: W, schema: SchemaRef) -> io::Result<Parquet<W>> {
-        let props = WriterProperties::builder()
+    /// A Parquet file of `schema` written into `out`; `first` (the first batch, if any) decides
+    /// which columns are dictionary-encoded.
+    pub(crate) fn new(out: W, schema: SchemaRef, first: Option<&RecordBatch>) -> io::Result<Parquet<W>> {
+        let mut props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             .set_created_by(format!("thesis {}", env!("CARGO_PKG_VERSION")))
-            .build();
+            .set_dictionary_enabled(false);
+        let leaves = ArrowSchemaConverter::new().convert(&schema).map_err(io_error)?;
+        // One leaf per column: the schema has no nested structs (a list is one leaf).
+        for (c, leaf) in leaves.columns().iter().enumerate() {
+            if first.is_some_and(|b| c < b.num_columns() && repeats(b.column(c).as_ref())) {
+                props = props.set_column_dictionary_enabled(leaf.path().clone(), true);
+            }
+        }
+        let props = props.build();
         // ArrowWriter converts the schema and stores it in the file's metadata; the row groups
         // are then written through its lower-level halves.
         let writer = ArrowWriter::try_new(out, schema.clone(), Some(props)).map_err(io_error)?;
@@ -77,6 +101,39 @@ impl<W: Write + Send> Parquet<W> {
     }
 }
 
+/// Whether the first rows of a column repeat enough for a dictionary (see the module doc).
+fn repeats(column: &dyn Array) -> bool {
+    let rows = column.len().min(SAMPLE_ROWS);
+    let (distinct, total) = match column.data_type() {
+        DataType::Utf8 => {
+            let a = column.as_string::<i32>();
+            (count(rows, |r| a.is_valid(r).then(|| a.value(r))), rows)
+        }
+        DataType::Float64 => {
+            let a = column.as_primitive::<Float64Type>();
+            (count(rows, |r| a.is_valid(r).then(|| a.value(r).to_bits())), rows)
+        }
+        DataType::UInt32 => {
+            let a = column.as_primitive::<UInt32Type>();
+            (count(rows, |r| a.is_valid(r).then(|| a.value(r))), rows)
+        }
+        DataType::List(_) => {
+            let list = column.as_list::<i32>();
+            let Some(items) = list.values().as_string_opt::<i32>() else { return false };
+            let offsets = list.value_offsets();
+            let (start, end) = (offsets[0] as usize, offsets[rows] as usize);
+            (count(end - start, |i| Some(items.value(start + i))), end - start)
+        }
+        _ => return false,
+    };
+    total > 0 && distinct * REPEATS <= total
+}
+
+/// How many distinct values `value(i)` gives for `i` in `0..n`.
+fn count<T: std::hash::Hash + Eq>(n: usize, value: impl Fn(usize) -> T) -> usize {
+    (0..n).map(value).collect::<HashSet<T>>().len()
+}
+
 impl<W: Write + Send> BatchSink for Parquet<W> {
     fn write(&mut self, batch: &RecordBatch) -> io::Result<()> {
         let mut at = 0;
@@ -94,5 +151,29 @@ impl<W: Write + Send> BatchSink for Parquet<W> {
     fn finish(mut self: Box<Self>) -> io::Result<()> {
         self.flush_group()?;
         self.file.close().map(|_| ()).map_err(io_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    use arrow_array::{Float64Array, StringArray};
+
+    use super::repeats;
+
+    #[test]
+    fn only_columns_whose_values_repeat_get_a_dictionary() {
+        let ratings = StringArray::from_iter_values((0..1000).map(|i| ["Overweight", "Neutral"][i % 2]));
+        let ids = StringArray::from_iter_values((0..1000).map(|i| format!("c{i}")));
+        let bounds = Float64Array::from_iter_values((0..1000).map(|_| 100.0));
+        let scores = Float64Array::from_iter_values((0..1000).map(|i| f64::from(i) / 7.0));
+        let mut reasons = ListBuilder::new(StringBuilder::new());
+        for i in 0..1000 {
+            reasons.values().append_value(["f1", "f2", "f3"][i % 3]);
+            reasons.append(true);
+        }
+        assert!(repeats(&ratings) && repeats(&bounds) && repeats(&reasons.finish()));
+        assert!(!repeats(&ids) && !repeats(&scores));
+        assert!(!repeats(&StringArray::from(Vec::<&str>::new())), "an empty column");
     }
 }

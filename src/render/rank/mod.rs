@@ -6,15 +6,18 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::encode::batch_file::{self, BatchFormat};
-use super::encode::columnar::{BatchEncoder, BatchSink, empty_schema, io_error};
 use super::encode::csv::Csv;
 use super::encode::table::{TableText, Widths};
 use super::encode::{Column, Encoder, Value};
-use crate::evaluate::{KindScores, ReasonScratch, RowSummary, Scores, Status, ledger, not_rated_by};
+use crate::evaluate::{EntityScore, KindScores, ReasonScratch, Scores, Status, ledger, not_rated_by};
 use crate::fmt::{fixed, json_number};
 use crate::model::{Dataset, GateAction};
 use crate::rank::{Ranking, percentile};
+
+mod columnar;
+mod gather;
+
+use gather::Gathered;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum RankFormat {
@@ -31,6 +34,10 @@ pub(crate) enum RankFormat {
 const ROWS_PER_TASK: usize = 2048;
 const TASKS_PER_BLOCK: usize = 32;
 
+/// Room per CSV row, so a task's buffer is rarely regrown (a ranked row with four categories
+/// takes about 170 bytes).
+const CSV_ROW_BYTES: usize = 224;
+
 /// One line of the output: a ranked entity (with its rank and whether it is a near-tie) or an
 /// excluded or not rated one.
 #[derive(Clone, Copy, Debug)]
@@ -40,25 +47,24 @@ struct Entry {
     near_tie: bool,
 }
 
-fn rating(ks: &KindScores, row: usize) -> &str {
-    ks.results[row].rating.map_or("", |i| ks.plan.rules.ratings[i as usize].label.as_str())
+fn rating<'k>(ks: &'k KindScores, res: &EntityScore) -> &'k str {
+    res.rating.map_or("", |i| ks.plan.rules.ratings[i as usize].label.as_str())
 }
 
-fn flags(ks: &KindScores, row: usize) -> Vec<&str> {
-    let fired = ks.results[row].gates_fired;
+/// The ids of the flag gates that fired for `row`.
+fn flag_gates<'k>(ks: &'k KindScores, res: &EntityScore) -> impl Iterator<Item = &'k str> + use<'k> {
+    let fired = res.gates_fired;
     ks.plan
         .rules
         .gates
         .iter()
         .enumerate()
-        .filter(|(i, g)| fired & (1 << i) != 0 && g.action == GateAction::Flag)
+        .filter(move |(i, g)| fired & (1 << i) != 0 && g.action == GateAction::Flag)
         .map(|(_, g)| g.id.as_str())
-        .collect()
 }
 
 /// The cap gate that lowered an entity's rating (the one whose cap it ends at), if any did.
-fn capped_by(ks: &KindScores, row: usize) -> Option<&str> {
-    let res = &ks.results[row];
+fn capped_by<'k>(ks: &'k KindScores, res: &EntityScore) -> Option<&'k str> {
     let rules = &ks.plan.rules;
     let rating = res.rating? as usize;
     if rules.rating_of(res.total) == Some(rating) {
@@ -74,8 +80,8 @@ fn capped_by(ks: &KindScores, row: usize) -> Option<&str> {
 }
 
 /// The gate (or `no_data`) that keeps an entity out of the ranking, with its reason.
-fn excluded_by(ks: &KindScores, row: usize) -> Option<(&str, &str)> {
-    match ks.results[row].status {
+fn excluded_by<'k>(ks: &'k KindScores, res: &EntityScore) -> Option<(&'k str, &'k str)> {
+    match res.status {
         Status::Excluded(g) => {
             let gate = &ks.plan.rules.gates[g as usize];
             Some((gate.id.as_str(), gate.reason.as_str()))
@@ -87,8 +93,7 @@ fn excluded_by(ks: &KindScores, row: usize) -> Option<(&str, &str)> {
 }
 
 /// What withheld an entity's rating and why, if it is not rated.
-fn not_rated(ks: &KindScores, row: usize) -> Option<(String, String)> {
-    let res = &ks.results[row];
+fn not_rated(ks: &KindScores, res: &EntityScore) -> Option<(String, String)> {
     match res.status {
         Status::NotRated(why) => Some(not_rated_by(&ks.plan.rules, why, res.coverage)),
         _ => None,
@@ -121,29 +126,39 @@ pub(crate) fn write_ranking(
         RankFormat::Table => write_table(out, ks, ranking, &ranked, &[excluded, not_rated], dataset.as_of),
         RankFormat::Csv => write_csv(out, ks, &[ranked, excluded, not_rated].concat()),
         RankFormat::Parquet | RankFormat::Arrow => {
-            write_columnar(out, format, ks, &[ranked, excluded, not_rated].concat())
+            columnar::write_columnar(out, format, ks, &[ranked, excluded, not_rated].concat(), &columns(ks))
         }
         RankFormat::Json => write_json(out, ks, ranking, &ranked, &[excluded, not_rated], scores, dataset),
     }
 }
 
-/// Formats `entries` in parallel tasks (each with its own scratch) and writes them in order.
-fn write_parallel<'a, F>(out: &mut dyn Write, ks: &'a KindScores, entries: &[Entry], format: F) -> io::Result<()>
+/// Formats `entries` in parallel tasks (each with its own scratch) and writes them in order,
+/// each block of tasks while the next is formatted.
+fn write_parallel<'a, F>(
+    out: &mut (dyn Write + Send),
+    ks: &'a KindScores,
+    entries: &[Entry],
+    format: F,
+) -> io::Result<()>
 where
     F: Fn(&mut ReasonScratch<'a>, usize, &[Entry]) -> io::Result<Vec<u8>> + Sync,
 {
-    for (b, block) in entries.chunks(ROWS_PER_TASK * TASKS_PER_BLOCK).enumerate() {
+    let format_block = |b: usize, block: &[Entry]| -> io::Result<Vec<Vec<u8>>> {
         let base = b * ROWS_PER_TASK * TASKS_PER_BLOCK;
-        let parts: Vec<io::Result<Vec<u8>>> = block
+        block
             .par_chunks(ROWS_PER_TASK)
             .enumerate()
             .map_init(|| ReasonScratch::new(ks), |s, (t, part)| format(s, base + t * ROWS_PER_TASK, part))
-            .collect();
-        for part in parts {
-            out.write_all(&part?)?;
-        }
+            .collect()
+    };
+    let write = |out: &mut (dyn Write + Send), parts: &[Vec<u8>]| parts.iter().try_for_each(|p| out.write_all(p));
+    let mut formatted: Vec<Vec<u8>> = Vec::new();
+    for (b, block) in entries.chunks(ROWS_PER_TASK * TASKS_PER_BLOCK).enumerate() {
+        let (written, next) = rayon::join(|| write(&mut *out, &formatted), || format_block(b, block));
+        written?;
+        formatted = next?;
     }
-    Ok(())
+    write(out, &formatted)
 }
 
 /// One ranking row: an entity's place, score, rating, flags, reason codes and category scores.
@@ -168,31 +183,54 @@ struct RankRow<'a> {
 }
 
 impl<'a> RankRow<'a> {
-    fn new(ks: &'a KindScores, scratch: &mut ReasonScratch<'a>, e: &Entry) -> RankRow<'a> {
-        let res = &ks.results[e.row];
-        let RowSummary { reasons, categories } = scratch.summarize(e.row);
+    /// A row to [`fill`](Self::fill): one per formatting task, its lists reused row after row.
+    fn empty() -> RankRow<'a> {
         RankRow {
-            rank: e.rank,
-            id: ks.table.id(e.row),
-            name: ks.table.name(e.row),
-            kind: ks.kind().as_str(),
-            score: res.total,
-            rating: rating(ks, e.row),
-            rating_capped: capped_by(ks, e.row).map(|g| format!("{} (capped: {g})", rating(ks, e.row))),
-            firm: res.rating.is_some().then_some(res.firm),
-            bounds: res.bounds,
-            near_tie: e.near_tie,
-            coverage: res.coverage,
-            status: res.status.word(),
-            excluded_by: excluded_by(ks, e.row).map_or("", |x| x.0),
-            flags: flags(ks, e.row),
-            reasons,
-            categories,
+            rank: None,
+            id: "",
+            name: "",
+            kind: "",
+            score: 0.0,
+            rating: "",
+            rating_capped: None,
+            firm: None,
+            bounds: crate::evaluate::Bounds { lo: 0.0, hi: 0.0 },
+            near_tie: false,
+            coverage: 0.0,
+            status: "",
+            excluded_by: "",
+            flags: Vec::new(),
+            reasons: Vec::new(),
+            categories: Vec::new(),
         }
     }
 
+    /// Makes this the row of `e`, entry `i` of the gathered `g`.
+    fn fill(&mut self, ks: &'a KindScores, g: &'a Gathered<'_>, i: usize, e: &Entry) {
+        let res = &g.results[i];
+        self.rank = e.rank;
+        self.id = g.ids.get(i);
+        self.name = g.names.get(i);
+        self.kind = ks.kind().as_str();
+        self.score = res.total;
+        self.rating = rating(ks, res);
+        self.rating_capped = capped_by(ks, res).map(|cap| format!("{} (capped: {cap})", rating(ks, res)));
+        self.firm = res.rating.is_some().then_some(res.firm);
+        self.bounds = res.bounds;
+        self.near_tie = e.near_tie;
+        self.coverage = res.coverage;
+        self.status = res.status.word();
+        self.excluded_by = excluded_by(ks, res).map_or("", |x| x.0);
+        self.flags.clear();
+        self.flags.extend(flag_gates(ks, res));
+        self.reasons.clear();
+        self.reasons.extend_from_slice(g.reasons(i));
+        self.categories.clear();
+        self.categories.extend((0..ks.plan.rules.categories.len()).map(|c| g.category(i, c)));
+    }
+
     /// The row's values, in the order of [`columns`]; the table's rating names a cap.
-    fn values(&self, table: bool) -> Vec<Value<'_>> {
+    fn values(&self, table: bool) -> impl Iterator<Item = Value<'_>> {
         let rating = match (&self.rating_capped, table) {
             (Some(marked), true) => marked.as_str(),
             _ => self.rating,
@@ -215,7 +253,7 @@ impl<'a> RankRow<'a> {
                 }
             }
         };
-        let mut v = vec![
+        let fixed = [
             Value::Rank(self.rank),
             Value::Text(self.id),
             Value::Text(self.name),
@@ -232,8 +270,7 @@ impl<'a> RankRow<'a> {
             Value::List(&self.flags),
             Value::List(&self.reasons),
         ];
-        v.extend(self.categories.iter().map(|c| Value::Number(*c)));
-        v
+        fixed.into_iter().chain(self.categories.iter().map(|c| Value::Number(*c)))
     }
 }
 
@@ -261,74 +298,25 @@ fn columns(ks: &KindScores) -> Vec<Column> {
     v
 }
 
-fn write_csv(out: &mut dyn Write, ks: &KindScores, entries: &[Entry]) -> io::Result<()> {
+fn write_csv(out: &mut (dyn Write + Send), ks: &KindScores, entries: &[Entry]) -> io::Result<()> {
     let columns = columns(ks);
     let mut head = Csv::new(256);
     head.header(&columns)?;
     out.write_all(&head.into_bytes()?)?;
-    write_parallel(out, ks, entries, |scratch, _, part| {
-        let mut enc = Csv::new(part.len() * 160);
-        for e in part {
-            enc.row(&RankRow::new(ks, scratch, e).values(false))?;
+    write_parallel(out, ks, entries, |_, _, part| {
+        let mut enc = Csv::new(part.len() * CSV_ROW_BYTES);
+        let g = Gathered::of(ks, part);
+        let mut row = RankRow::empty();
+        for (i, e) in part.iter().enumerate() {
+            row.fill(ks, &g, i, e);
+            enc.record(row.values(false));
         }
         enc.into_bytes()
     })
 }
 
-/// Parquet or Arrow IPC: the CSV's columns as record batches, built in parallel blocks of
-/// fixed size and written in order.
-fn write_columnar(
-    out: &mut (dyn Write + Send),
-    format: RankFormat,
-    ks: &KindScores,
-    entries: &[Entry],
-) -> io::Result<()> {
-    let columns = columns(ks);
-    // The writer opens on the first batch (its schema); a ranking without rows gets one of text.
-    let mut out = Some(out);
-    let mut sink: Option<Box<dyn BatchSink + '_>> = None;
-    for block in entries.chunks(ROWS_PER_TASK * TASKS_PER_BLOCK) {
-        let batches: Vec<io::Result<arrow_array::RecordBatch>> = block
-            .par_chunks(ROWS_PER_TASK)
-            .map_init(
-                || ReasonScratch::new(ks),
-                |s, part| {
-                    let mut enc = BatchEncoder::new(&columns, part.len());
-                    for e in part {
-                        enc.row(&RankRow::new(ks, s, e).values(false));
-                    }
-                    enc.finish().map_err(io_error)
-                },
-            )
-            .collect();
-        for batch in batches {
-            let batch = batch?;
-            if let Some(o) = out.take() {
-                sink = Some(open_sink(format, o, batch.schema())?);
-            }
-            if let Some(s) = &mut sink {
-                s.write(&batch)?;
-            }
-        }
-    }
-    if let Some(o) = out.take() {
-        sink = Some(open_sink(format, o, empty_schema(&columns))?);
-    }
-    sink.map_or(Ok(()), |s| s.finish())
-}
-
-/// The Parquet or Arrow IPC writer of a ranking, writing into `out`.
-fn open_sink<'w>(
-    format: RankFormat,
-    out: &'w mut (dyn Write + Send),
-    schema: arrow_schema::SchemaRef,
-) -> io::Result<Box<dyn BatchSink + 'w>> {
-    let format = if format == RankFormat::Parquet { BatchFormat::Parquet } else { BatchFormat::Arrow };
-    batch_file::open_sink(format, out, schema)
-}
-
 fn write_table(
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     ks: &KindScores,
     ranking: &Ranking,
     ranked: &[Entry],
@@ -356,10 +344,13 @@ fn write_table(
     let widths = ranked
         .par_chunks(ROWS_PER_TASK)
         .map_init(
-            || ReasonScratch::new(ks),
-            |s, part| {
-                part.iter().fold(Widths::of_header(&columns), |mut w, e| {
-                    w.fit(&columns, &RankRow::new(ks, s, e).values(true));
+            || (),
+            |_, part| {
+                let g = Gathered::of(ks, part);
+                let mut row = RankRow::empty();
+                part.iter().enumerate().fold(Widths::of_header(&columns), |mut w, (i, e)| {
+                    row.fill(ks, &g, i, e);
+                    w.fit(&columns, &row.values(true).collect::<Vec<_>>());
                     w
                 })
             },
@@ -368,10 +359,13 @@ fn write_table(
     let mut head = TableText::new(&columns, &widths, 256);
     head.header(&columns)?;
     out.write_all(&head.into_bytes()?)?;
-    write_parallel(out, ks, ranked, |s, _, part| {
+    write_parallel(out, ks, ranked, |_, _, part| {
         let mut enc = TableText::new(&columns, &widths, part.len() * 100);
-        for e in part {
-            enc.row(&RankRow::new(ks, s, e).values(true))?;
+        let g = Gathered::of(ks, part);
+        let mut row = RankRow::empty();
+        for (i, e) in part.iter().enumerate() {
+            row.fill(ks, &g, i, e);
+            enc.row(&row.values(true).collect::<Vec<_>>())?;
         }
         enc.into_bytes()
     })?;
@@ -392,7 +386,7 @@ fn write_not_rated_table(out: &mut dyn Write, ks: &KindScores, entries: &[Entry]
     t.load_style(presets::NOTHING);
     t.set_header(["id", "name", "score", "by", "reason"]);
     for e in entries {
-        let (by, reason) = not_rated(ks, e.row).unwrap_or_default();
+        let (by, reason) = not_rated(ks, &ks.results[e.row]).unwrap_or_default();
         t.add_row(vec![
             Cell::new(super::clip(ks.table.id(e.row))),
             Cell::new(super::clip(ks.table.name(e.row))),
@@ -411,7 +405,7 @@ fn write_excluded_table(out: &mut dyn Write, ks: &KindScores, excluded: &[Entry]
     t.load_style(presets::NOTHING);
     t.set_header(["id", "name", "score", "gate", "reason"]);
     for e in excluded {
-        let (gate, reason) = excluded_by(ks, e.row).unwrap_or(("", ""));
+        let (gate, reason) = excluded_by(ks, &ks.results[e.row]).unwrap_or(("", ""));
         t.add_row(vec![
             Cell::new(super::clip(ks.table.id(e.row))),
             Cell::new(super::clip(ks.table.name(e.row))),
@@ -445,7 +439,7 @@ struct RankedJson<'a> {
 
 /// `{"kind":..., "rule_set":..., "ranked":[...], "excluded":[...]}`, one ledger per entity.
 fn write_json(
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     ks: &KindScores,
     ranking: &Ranking,
     ranked: &[Entry],
@@ -469,7 +463,7 @@ fn write_json(
     let head = serde_json::to_string(&header)?;
     let n = ranking.ranked.len();
     write!(out, "{},\"ranked\":[", &head[..head.len() - 1])?;
-    let entries = |out: &mut dyn Write, list: &[Entry]| {
+    let entries = |out: &mut (dyn Write + Send), list: &[Entry]| {
         write_parallel(out, ks, list, |_, first, part| {
             let mut buf = Vec::with_capacity(part.len() * 2048);
             for (i, e) in part.iter().enumerate() {

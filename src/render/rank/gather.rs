@@ -1,0 +1,56 @@
+//! A task's entries gathered in output order before any is formatted: a ranking visits rows
+//! in rank order, so each entry's result, id, name, reason codes and category scores sit at
+//! a random place in memory. Gathering them first, in tight loops of independent reads, lets
+//! the processor fetch many at once instead of stalling on each inside the formatting code;
+//! the writers then read the gathered block in order.
+
+use crate::evaluate::{EntityScore, KindScores, ReasonScratch};
+use crate::model::Strings;
+
+use super::Entry;
+
+/// The entries of one task, in their order.
+pub(super) struct Gathered<'a> {
+    pub(super) results: Vec<EntityScore>,
+    pub(super) ids: Strings,
+    pub(super) names: Strings,
+    /// Each entry's reason codes, flat; `reason_ends[i]` ends entry `i`'s.
+    reasons: Vec<&'a str>,
+    reason_ends: Vec<u32>,
+    /// `nc` category scores per entry, NaN where a category has none.
+    categories: Vec<f64>,
+    nc: usize,
+}
+
+impl<'a> Gathered<'a> {
+    pub(super) fn of(ks: &'a KindScores, entries: &[Entry]) -> Gathered<'a> {
+        let n = entries.len();
+        let nc = ks.plan.rules.categories.len();
+        let scratch = ReasonScratch::new(ks);
+        let results = entries.iter().map(|e| ks.results[e.row]).collect();
+        let mut categories = Vec::with_capacity(n * nc);
+        entries.iter().for_each(|e| categories.extend_from_slice(ks.summaries.category_scores(e.row)));
+        let (mut reasons, mut reason_ends) = (Vec::with_capacity(n * 3), Vec::with_capacity(n));
+        for e in entries {
+            reasons.extend(scratch.reasons(e.row));
+            reason_ends.push(reasons.len() as u32);
+        }
+        let mut ids = Strings::with_capacity(n, n * 10);
+        entries.iter().for_each(|e| ids.push(ks.table.id(e.row)));
+        let mut names = Strings::with_capacity(n, n * 16);
+        entries.iter().for_each(|e| names.push(ks.table.name(e.row)));
+        Gathered { results, ids, names, reasons, reason_ends, categories, nc }
+    }
+
+    /// The reason codes of entry `i`, most points lost first.
+    pub(super) fn reasons(&self, i: usize) -> &[&'a str] {
+        let start = if i == 0 { 0 } else { self.reason_ends[i - 1] as usize };
+        &self.reasons[start..self.reason_ends[i] as usize]
+    }
+
+    /// The score of category `c` for entry `i` (`None` where no factor of it has points).
+    pub(super) fn category(&self, i: usize, c: usize) -> Option<f64> {
+        let x = self.categories[i * self.nc + c];
+        (!x.is_nan()).then_some(x)
+    }
+}
