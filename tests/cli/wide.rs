@@ -72,11 +72,17 @@ fn w701_names_only_the_wide_cell_without_provenance() {
     let w701: Vec<&str> = run.stderr.lines().filter(|l| l.contains("warning[W701]")).collect();
     assert_eq!(w701.len(), 1, "{}", run.stderr);
     assert!(
-        w701[0].starts_with("tests/fixtures/wide/csv/universe.csv:4:1: warning[W701]: the `margin` values"),
+        w701[0].starts_with(
+            "tests/fixtures/wide/csv/universe.csv:4:1: warning[W701]: `margin` (factor `margin`) in 1 row of this file"
+        ),
         "riskgap's margin, row 4: {}",
         run.stderr
     );
-    assert!(w701[0].ends_with("cite no source"), "no other row counted: {}", w701[0]);
+    assert!(
+        w701[0].ends_with("in 1 row of this file, the first here, feeds a factor but cites no source"),
+        "no other row counted: {}",
+        w701[0]
+    );
     for data in ["wide/csv", "wide/parquet"] {
         let run = with_data(data).arg("check").run().success();
         assert!(
@@ -85,6 +91,27 @@ fn w701_names_only_the_wide_cell_without_provenance() {
             run.stderr
         );
     }
+}
+
+#[test]
+fn a_table_without_provenance_is_one_w701_per_kind_naming_its_attributes_and_rows() {
+    let run = Thesis::new()
+        .args(["--color", "never", "--diagnostic-format", "short"])
+        .args(["--rules".as_ref(), fixture("columnar/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("columnar/datasets").as_os_str()])
+        .arg("check")
+        .run()
+        .success();
+    let w701: Vec<&str> = run.stderr.lines().filter(|l| l.contains("warning[W701]")).collect();
+    assert_eq!(
+        w701,
+        [
+            "tests/fixtures/columnar/datasets/universe.csv:2:1: warning[W701]: `demand` (factor `demand`) in 2 rows of this file, the first here, feeds a factor but cites no source",
+            "tests/fixtures/columnar/datasets/universe.csv:4:1: warning[W701]: `growth` (factor `growth`), `margin` (factor `margin`), `leverage` (factor `leverage`) and 1 more attribute in 302 rows of this file, the first here, feed factors but cite no source",
+        ],
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

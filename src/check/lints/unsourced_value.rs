@@ -2,10 +2,10 @@
 //! `cite:`, no `judgment:` (see `evaluate::sourcing`). Such a value scores, but backs no
 //! coverage and bounds like missing data, so the warning names each one at its place in the
 //! dataset file. Unsourced values of a table file (CSV, Parquet, Arrow: a row with no
-//! provenance columns filled and no `tables:` declaration) are reported once per file and
-//! attribute, at the first such row, with how many rows more.
+//! provenance columns filled and no `tables:` declaration) are reported once per
+//! file, at its first such row, naming the attributes and counting the rows.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde_yaml::Value;
 
@@ -19,15 +19,40 @@ use crate::ypath;
 
 const HINT: &str = "cite it (`cite: <id>` of datasets/sources.yaml, or `source: \"...\"`), or mark an analyst's call with `judgment: \"<rationale>\"`; never invent a source";
 
-/// Unsourced values of streamed files: per (kind, file, attribute), the first row and how many.
-type Streamed = BTreeMap<(Kind, FileId, AttrId), (usize, usize, Location, String)>;
+/// Unsourced values of one table file: where its first such row is, how many rows have one,
+/// and the attributes (each with the first factor it feeds).
+struct Streamed {
+    at: Location,
+    rows: usize,
+    attrs: BTreeMap<AttrId, String>,
+}
+
+/// Rows of one kind already met, as a bitmap: each (row, attribute) is reported once, and each
+/// row of a table file counted once, without a hash entry per value.
+struct Met(Vec<u64>);
+
+impl Met {
+    fn new(rows: usize) -> Met {
+        Met(vec![0; rows.div_ceil(64)])
+    }
+
+    /// Marks `row`; true if it was not marked before.
+    fn insert(&mut self, row: usize) -> bool {
+        let (word, bit) = (row / 64, 1u64 << (row % 64));
+        let new = self.0[word] & bit == 0;
+        self.0[word] |= bit;
+        new
+    }
+}
 
 pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
-    let mut seen = HashSet::new();
-    let mut streamed = Streamed::new();
+    let mut met: HashMap<(Kind, AttrId), Met> = HashMap::new();
+    let mut rows_met: HashMap<Kind, Met> = HashMap::new();
+    let mut streamed: BTreeMap<(Kind, FileId), Streamed> = BTreeMap::new();
     for rules in &cx.book.sets {
         let Some(ks) = cx.scores_of(rules) else { continue };
         let schema = cx.dataset.schema(rules.kind);
+        let rows = ks.table.len();
         for (f, factor) in rules.factors.iter().enumerate() {
             if ks.unsourced[f] == Unsourced::None {
                 continue;
@@ -37,58 +62,75 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 for attr in unsourced_reads(ks, f, row, schema) {
-                    if seen.insert((rules.kind, row, attr)) {
-                        report(cx, ks, (row, attr), &factor.id, &mut streamed, out);
+                    if !met.entry((rules.kind, attr)).or_insert_with(|| Met::new(rows)).insert(row) {
+                        continue;
+                    }
+                    match ks.table.origin(row) {
+                        Some(at @ Location::LineCol { file, .. }) => {
+                            let first_time = rows_met.entry(rules.kind).or_insert_with(|| Met::new(rows)).insert(row);
+                            let s = streamed.entry((rules.kind, file)).or_insert(Streamed {
+                                at,
+                                rows: 0,
+                                attrs: BTreeMap::new(),
+                            });
+                            s.rows += usize::from(first_time);
+                            s.attrs.entry(attr).or_insert_with(|| factor.id.clone());
+                        }
+                        origin => out.push(in_yaml(cx, ks, (row, attr), origin, &factor.id)),
                     }
                 }
             }
         }
     }
-    for ((kind, _, attr), (_, more, at, factor)) in streamed {
-        let name = &cx.dataset.schema(kind).decl(attr).name;
-        let rows = if more > 0 { format!(" (and {more} more rows of the file)") } else { String::new() };
-        let mut d = Diagnostic::warning(
-            Code::UnsourcedValue,
-            format!("the `{name}` values of this file feed factor `{factor}` but cite no source{rows}"),
-        )
-        .hint("give the rows a `cite` or `source` column (or `judgment`), or `cite:<attribute>` for one column, or declare the file's source under `tables:` in a dataset file; else accept them as unsourced with `--allow W701`");
-        d.location = Some(at);
-        out.push(d);
-    }
+    out.extend(streamed.into_iter().map(|((kind, _), s)| in_table(cx.dataset.schema(kind), s)));
 }
 
-/// One unsourced value: a warning at its place in a YAML file, or counted for its streamed file.
-fn report(
+/// One warning per table file: its unsourced attributes, the factors they feed, how many rows.
+fn in_table(schema: &crate::model::KindSchema, s: Streamed) -> Diagnostic {
+    let named: Vec<String> = s
+        .attrs
+        .iter()
+        .take(3)
+        .map(|(&attr, factor)| format!("`{}` (factor `{factor}`)", schema.decl(attr).name))
+        .collect();
+    let more = s.attrs.len().saturating_sub(named.len());
+    let more = match more {
+        0 => String::new(),
+        1 => " and 1 more attribute".to_string(),
+        n => format!(" and {n} more attributes"),
+    };
+    let rows = if s.rows == 1 { "1 row".to_string() } else { format!("{} rows", s.rows) };
+    let (feed, cite) = if s.attrs.len() == 1 { ("feeds a factor", "cites") } else { ("feed factors", "cite") };
+    let mut d = Diagnostic::warning(
+        Code::UnsourcedValue,
+        format!("{}{more} in {rows} of this file, the first here, {feed} but {cite} no source", named.join(", ")),
+    )
+    .hint("give the rows a `cite` or `source` column (or `judgment`), or `cite:<attribute>` for one column, or declare the file's source under `tables:` in a dataset file; else accept them as unsourced with `--allow W701`");
+    d.location = Some(s.at);
+    d
+}
+
+/// One unsourced value of a YAML file: a warning at its place.
+fn in_yaml(
     cx: &Cx<'_>,
     ks: &KindScores,
     (row, attr): (usize, AttrId),
+    origin: Option<Location>,
     factor: &str,
-    streamed: &mut Streamed,
-    out: &mut Vec<Diagnostic>,
-) {
+) -> Diagnostic {
     let table = &ks.table;
     let name = ks.attr_names.get(attr as usize).map_or("?", String::as_str);
-    match table.origin(row) {
-        Some(at @ Location::LineCol { file, .. }) => {
-            let e = streamed.entry((ks.kind(), file, attr)).or_insert((row, 0, at, factor.to_string()));
-            if e.0 != row {
-                e.1 += 1;
-            }
-        }
-        origin => {
-            let value = table.columns[attr as usize].display(row).unwrap_or_default();
-            let mut d = Diagnostic::warning(
-                Code::UnsourcedValue,
-                format!(
-                    "`{}`'s `{name}` ({value}) feeds factor `{factor}` but cites no source and marks no judgment",
-                    table.id(row)
-                ),
-            )
-            .hint(HINT);
-            d.location = value_span(cx, origin.as_ref(), table.id(row), name).map(Location::Span).or(origin);
-            out.push(d);
-        }
-    }
+    let value = table.columns[attr as usize].display(row).unwrap_or_default();
+    let mut d = Diagnostic::warning(
+        Code::UnsourcedValue,
+        format!(
+            "`{}`'s `{name}` ({value}) feeds factor `{factor}` but cites no source and marks no judgment",
+            table.id(row)
+        ),
+    )
+    .hint(HINT);
+    d.location = value_span(cx, origin.as_ref(), table.id(row), name).map(Location::Span).or(origin);
+    d
 }
 
 /// Where entity `id`'s attribute `name` is written in the YAML file its definition is in.
