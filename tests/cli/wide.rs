@@ -183,3 +183,29 @@ fn each_provenance_mistake_is_one_located_diagnostic() {
     assert!(!run.stderr.contains(&format!("{d}/bad.csv:3:")), "a repeated bad cite is one mistake: {}", run.stderr);
     assert!(run.stderr.contains("11 errors, 0 warnings"), "{}", run.stderr);
 }
+
+#[test]
+fn a_table_file_w701_points_at_its_earliest_unsourced_row_whatever_the_factor_order() {
+    // Factor `fa` reads `a`, first filled on line 3; factor `fb` reads `b`, filled on line 2.
+    let dir = crate::project(&[
+        ("datasets/schema.yaml", "attributes:\n  company:\n    a: number\n    b: number\n"),
+        ("datasets/universe.csv", "id,name,kind,a,b\none,One,company,,4\ntwo,Two,company,3,5\n"),
+        (
+            "rules/r.yaml",
+            "rule_set: r\nversion: 1\ndescription: R.\nkind: company\nmissing: skip\ncategories: { opportunity: 1 }\nfactors:\n\
+             - { id: fa, category: opportunity, weight: 1, description: A, input: { attribute: a }, scale: { linear: { lo: 0, hi: 10 } } }\n\
+             - { id: fb, category: opportunity, weight: 1, description: B, input: { attribute: b }, scale: { linear: { lo: 0, hi: 10 } } }\n",
+        ),
+    ]);
+    let run =
+        Thesis::new().in_dir(dir.path()).args(["--color", "never", "--diagnostic-format", "short", "check"]).run();
+    let w701: Vec<&str> = run.stderr.lines().filter(|l| l.contains("warning[W701]")).collect();
+    assert_eq!(
+        w701,
+        [
+            "datasets/universe.csv:2:1: warning[W701]: `a` (factor `fa`), `b` (factor `fb`) in 2 rows of this file, the first here, feed factors but cite no source"
+        ],
+        "{}",
+        run.stderr
+    );
+}

@@ -69,10 +69,14 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                         Some(at @ Location::LineCol { file, .. }) => {
                             let first_time = rows_met.entry(rules.kind).or_insert_with(|| Met::new(rows)).insert(row);
                             let s = streamed.entry((rules.kind, file)).or_insert(Streamed {
-                                at,
+                                at: at.clone(),
                                 rows: 0,
                                 attrs: BTreeMap::new(),
                             });
+                            // Factors are walked one after another: keep the earliest row met.
+                            if line_of(&at) < line_of(&s.at) {
+                                s.at = at;
+                            }
                             s.rows += usize::from(first_time);
                             s.attrs.entry(attr).or_insert_with(|| factor.id.clone());
                         }
@@ -83,6 +87,14 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     out.extend(streamed.into_iter().map(|((kind, _), s)| in_table(cx.dataset.schema(kind), s)));
+}
+
+/// The line of a place in a table file.
+fn line_of(at: &Location) -> usize {
+    match at {
+        Location::LineCol { line, .. } => *line,
+        _ => 0,
+    }
 }
 
 /// One warning per table file: its unsourced attributes, the factors they feed, how many rows.

@@ -184,7 +184,9 @@ fn parse_chunk(bytes: &[u8], plan: &Plan, fast: &Fast, types: &[Vec<Column>; 3])
             None => std::str::from_utf8(&bytes[start..end]),
         };
         match record.map(|r| r.strip_suffix('\r').unwrap_or(r)) {
-            Ok(r) if r.bytes().all(|b| b.is_ascii_whitespace()) => {}
+            // A blank line, or one of empty fields (a spreadsheet's trailing `,,,,`), is no row,
+            // as the record-by-record path has it.
+            Ok(r) if r.bytes().all(|b| b.is_ascii_whitespace() || b == b',') => {}
             Ok(r) => parse_line(r, line, plan, fast, &mut out, &mut ends),
             Err(_) => out.errors.push(
                 Diagnostic::error(Code::CsvFormat, "not UTF-8 text")
