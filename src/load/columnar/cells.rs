@@ -4,7 +4,6 @@
 //! ([`super::direct`]) come from it instead of an Arrow array, in the same order.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
@@ -14,15 +13,13 @@ use arrow_schema::DataType;
 use parquet::errors::ParquetError;
 
 use super::Located;
+use super::arrays::{Get, booleans, dates, list, numbers, strings, text_cells};
 use super::direct::{Dense, Direct};
 use crate::diag::{Code, Diagnostic, Problem};
 use crate::load::csv::header::{ColumnRole, Plan};
 use crate::load::csv::{Parsed, store_cell};
 use crate::load::provenance::ProvPlan;
-use crate::model::{AttrType, Column, Date, Kind, RawRelation, Row};
-
-/// A cell reader: the value of a row, `None` when null.
-type Get<'a, T> = Box<dyn Fn(usize) -> Option<T> + 'a>;
+use crate::model::{AttrType, Column, Kind, RawRelation, Row};
 
 /// Converts one batch into rows per kind, with the problems of its cells; `direct` decodes the
 /// columns the batch has no array for.
@@ -375,142 +372,5 @@ fn put(col: &mut Column, row: usize, one: Column) {
         (Column::Bool(v), Column::Bool(mut o)) => v[row] = o.pop().flatten(),
         (Column::Number(v), Column::Number(mut o)) => v[row] = o.pop().unwrap_or(f64::NAN),
         _ => {}
-    }
-}
-
-/// Any text, number, boolean or date column's cells as a CSV export spells them (`None` for
-/// other types): numbers as their shortest round-trip text, dates as YYYY-MM-DD.
-pub(super) fn text_cells(a: &dyn Array) -> Option<Get<'_, String>> {
-    let t = a.data_type();
-    Some(if super::types::is_text(t) {
-        let s = strings(a);
-        Box::new(move |i| s(i).map(str::to_string))
-    } else if super::types::is_number(t) {
-        let n = numbers(a);
-        Box::new(move |i| {
-            n(i).map(|x| {
-                let mut buf = ryu::Buffer::new();
-                let s = if x == 0.0 { "0" } else { buf.format(x) };
-                s.strip_suffix(".0").unwrap_or(s).to_string()
-            })
-        })
-    } else if matches!(t, DataType::Boolean) {
-        let b = booleans(a);
-        Box::new(move |i| b(i).map(|b| b.to_string()))
-    } else if matches!(t, DataType::Date32 | DataType::Date64) {
-        let d = dates(a);
-        Box::new(move |i| d(i).map(|d| d.to_string()))
-    } else {
-        return None;
-    })
-}
-
-/// Numbers of any float or integer column.
-fn numbers(a: &dyn Array) -> Get<'_, f64> {
-    macro_rules! prim {
-        ($t:ty) => {{
-            let p = a.as_primitive::<$t>();
-            Box::new(move |i| p.is_valid(i).then(|| p.value(i) as f64))
-        }};
-    }
-    match a.data_type() {
-        DataType::Float64 => prim!(Float64Type),
-        DataType::Float32 => prim!(Float32Type),
-        DataType::Int8 => prim!(Int8Type),
-        DataType::Int16 => prim!(Int16Type),
-        DataType::Int32 => prim!(Int32Type),
-        DataType::Int64 => prim!(Int64Type),
-        DataType::UInt8 => prim!(UInt8Type),
-        DataType::UInt16 => prim!(UInt16Type),
-        DataType::UInt32 => prim!(UInt32Type),
-        DataType::UInt64 => prim!(UInt64Type),
-        _ => Box::new(|_| None),
-    }
-}
-
-/// Text of a string column: plain, large, view or dictionary-encoded.
-fn strings(a: &dyn Array) -> Get<'_, &str> {
-    match a.data_type() {
-        DataType::Utf8 => {
-            let s = a.as_string::<i32>();
-            Box::new(move |i| s.is_valid(i).then(|| s.value(i)))
-        }
-        DataType::LargeUtf8 => {
-            let s = a.as_string::<i64>();
-            Box::new(move |i| s.is_valid(i).then(|| s.value(i)))
-        }
-        DataType::Utf8View => {
-            let s = a.as_string_view();
-            Box::new(move |i| s.is_valid(i).then(|| s.value(i)))
-        }
-        DataType::Dictionary(..) => match a.as_any_dictionary_opt() {
-            Some(d) => {
-                let keys = d.normalized_keys();
-                let values = strings(d.values().as_ref());
-                Box::new(move |i| if d.keys().is_valid(i) { values(keys[i]) } else { None })
-            }
-            None => Box::new(|_| None),
-        },
-        _ => Box::new(|_| None),
-    }
-}
-
-fn booleans(a: &dyn Array) -> Get<'_, bool> {
-    match a.as_boolean_opt() {
-        Some(b) => Box::new(move |i| b.is_valid(i).then(|| b.value(i))),
-        None => Box::new(|_| None),
-    }
-}
-
-/// Dates of a date32 (days) or date64 (milliseconds) column.
-fn dates(a: &dyn Array) -> Get<'_, Date> {
-    match a.data_type() {
-        DataType::Date32 => {
-            let p = a.as_primitive::<Date32Type>();
-            Box::new(move |i| p.is_valid(i).then(|| from_days(i64::from(p.value(i)))).flatten())
-        }
-        DataType::Date64 => {
-            let p = a.as_primitive::<Date64Type>();
-            Box::new(move |i| p.is_valid(i).then(|| from_days(p.value(i).div_euclid(86_400_000))).flatten())
-        }
-        _ => Box::new(|_| None),
-    }
-}
-
-/// The calendar date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn from_days(days: i64) -> Option<Date> {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    Date::parse(&format!("{y:04}-{m:02}-{d:02}"))
-}
-
-/// The words of a list-of-strings cell.
-fn list(a: &dyn Array, i: usize) -> Option<Arc<[Arc<str>]>> {
-    if !a.is_valid(i) {
-        return None;
-    }
-    let items: ArrayRef = match a.data_type() {
-        DataType::List(_) => a.as_list::<i32>().value(i),
-        DataType::LargeList(_) => a.as_list::<i64>().value(i),
-        _ => return None,
-    };
-    let get = strings(items.as_ref());
-    Some((0..items.len()).filter_map(|j| get(j).map(|s| Arc::from(s.trim()))).collect())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn days_count_from_the_unix_epoch() {
-        assert_eq!(super::from_days(0).map(|d| d.to_string()), Some("1970-01-01".into()));
-        assert_eq!(super::from_days(20_089).map(|d| d.to_string()), Some("2025-01-01".into()));
-        assert_eq!(super::from_days(-1).map(|d| d.to_string()), Some("1969-12-31".into()));
     }
 }

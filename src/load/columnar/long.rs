@@ -11,7 +11,7 @@ use arrow_array::RecordBatch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::errors::ParquetError;
 
-use super::cells::text_cells;
+use super::arrays::text_cells;
 use crate::diag::{Code, Diagnostic};
 use crate::load::long::{FIELDS, LongRow, Observations, is_long, plan_long};
 use crate::load::provenance::TableContext;

@@ -11,6 +11,7 @@
 //! field's place. Row groups (Parquet) and record batches (Arrow) are converted in parallel and
 //! appended in file order, so the table is the same for any thread count.
 
+mod arrays;
 mod cells;
 mod direct;
 mod ipc;
