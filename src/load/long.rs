@@ -56,29 +56,27 @@ impl Field {
         Field::Note,
     ];
 
-    /// The column name (`as_of` is read as `period`).
+    /// The long layout's own columns; the rest are the provenance columns, in [`ProvField`] order.
+    const OWN: [&'static str; 5] = ["entity", "kind", "name", "attribute", "value"];
+
+    /// The column name: its own, or the provenance column's.
     pub(crate) fn name(self) -> &'static str {
-        const NAMES: [&str; FIELDS] = [
-            "entity",
-            "kind",
-            "name",
-            "attribute",
-            "value",
-            "period",
-            "published",
-            "source",
-            "cite",
-            "grade",
-            "judgment",
-            "note",
-        ];
-        NAMES[self as usize]
+        match Field::OWN.get(self as usize) {
+            Some(name) => name,
+            None => ProvField::ALL[self as usize - Field::OWN.len()].name(),
+        }
     }
 
+    /// The field of a provenance column.
+    fn of(p: ProvField) -> Field {
+        Field::ALL[Field::OWN.len() + p as usize]
+    }
+
+    /// The field a column name gives (`as_of` is read as `period`, as in every table file).
     fn parse(name: &str) -> Option<Field> {
-        match name {
-            "as_of" => Some(Field::Period),
-            _ => Field::ALL.into_iter().find(|f| f.name() == name),
+        match Field::OWN.iter().position(|n| *n == name) {
+            Some(i) => Some(Field::ALL[i]),
+            None => ProvField::parse(name).map(Field::of),
         }
     }
 }
@@ -326,24 +324,23 @@ impl<'a> Observations<'a> {
 
     /// The row's provenance, shared with the previous row's when they write the same.
     fn provenance(&mut self, file: FileId, row: &LongRow<'_>, errors: &mut Vec<Diagnostic>) -> Option<Arc<Provenance>> {
-        const PROV: [Field; 7] =
-            [Field::Period, Field::Published, Field::Source, Field::Cite, Field::Grade, Field::Judgment, Field::Note];
+        let prov = ProvField::ALL.map(Field::of);
         if let Some((key, p)) = &self.last
-            && PROV.iter().zip(key).all(|(f, k)| row.get(*f) == k)
+            && prov.iter().zip(key).all(|(f, k)| row.get(*f) == k)
         {
             return Some(Arc::clone(p));
         }
-        let cells = PROV.map(|f| row.get(f));
+        let cells = prov.map(|f| row.get(f));
         self.cited.extend(
             cells[ProvField::Cite as usize].split(';').map(str::trim).filter(|c| !c.is_empty()).map(str::to_string),
         );
-        let own = check_cells(&cells, self.sources, |f, p| errors.push(row.error(file, PROV[f as usize], p)))?;
-        let prov = Arc::new(match &self.base {
+        let own = check_cells(&cells, self.sources, |f, p| errors.push(row.error(file, prov[f as usize], p)))?;
+        let layered = Arc::new(match &self.base {
             Some(base) => layer(base, own),
             None => own,
         });
-        self.last = Some((PROV.map(|f| row.get(f).to_string()), Arc::clone(&prov)));
-        Some(prov)
+        self.last = Some((prov.map(|f| row.get(f).to_string()), Arc::clone(&layered)));
+        Some(layered)
     }
 
     /// Stores every entity's values and series in the builders, in a stable order.
@@ -415,6 +412,19 @@ fn series_problems(file: FileId, attr: &str, obs: &[Written], errors: &mut Vec<D
 #[cfg(test)]
 mod tests {
     use super::{Field, is_long, plan_long};
+    use crate::load::provenance::ProvField;
+
+    #[test]
+    fn each_provenance_column_is_the_field_of_its_name() {
+        for p in ProvField::ALL {
+            assert_eq!(Field::of(p).name(), p.name());
+            assert_eq!(Field::parse(p.name()), Some(Field::of(p)));
+        }
+        assert_eq!(Field::parse("as_of"), Some(Field::Period));
+        assert_eq!(Field::parse("entity"), Some(Field::Entity));
+        assert_eq!(Field::parse("value").map(Field::name), Some("value"));
+        assert_eq!(Field::parse("id"), None);
+    }
 
     #[test]
     fn the_long_layout_is_told_by_its_columns() {
