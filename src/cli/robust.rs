@@ -18,6 +18,7 @@ use crate::robust::{Analysis, Sampling, Settings, WeightId};
 #[command(after_help = "Examples:
   thesis robust                                    every analysis of the companies
   thesis robust --analyses flips --format csv      flip points only, as CSV
+  thesis robust --analyses flips --out-of-reach    every factor's flips, those out of reach too
   thesis robust --analyses smaa --samples 20000 --seed 7 --vary categories
   thesis robust --analyses oat --deltas -0.1,0.1 --format json")]
 pub(crate) struct RobustArgs {
@@ -47,6 +48,10 @@ pub(crate) struct RobustArgs {
     /// How many ranks the acceptability lists (default 10, at most the number ranked).
     #[arg(long, value_name = "K", default_value = "10", value_parser = clap::value_parser!(u64).range(1..=100_000))]
     ranks: u64,
+    /// List the flips out of reach too (no points of the factor alone, or no weight, move the
+    /// rating a band), each with an empty change; by default only the flips that exist are listed.
+    #[arg(long)]
+    out_of_reach: bool,
     /// How to print the report: a table, JSON, or the long form as CSV, Parquet or Arrow.
     #[arg(long, default_value = "table")]
     format: RobustFormat,
@@ -104,6 +109,7 @@ pub(super) fn run(common: &Common, args: &RobustArgs) -> Result<ExitCode, Error>
     let settings = Settings {
         analyses: args.analyses.clone(),
         deltas: args.deltas.clone(),
+        out_of_reach: args.out_of_reach,
         sampling: Sampling {
             samples: args.samples as usize,
             seed: args.seed,

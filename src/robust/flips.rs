@@ -49,6 +49,15 @@ pub(crate) struct Flip {
     pub capped_by: Option<usize>,
 }
 
+impl Flip {
+    /// Whether a listing of flips shows it by default: it has points that move the rating, or a
+    /// cap holds the rating (what the cap needs). A flip out of reach — no points the factor
+    /// can get move the rating a band — is listed only when asked for (`--out-of-reach`).
+    pub(crate) fn listed(&self) -> bool {
+        self.points.is_some() || self.capped_by.is_some()
+    }
+}
+
 /// Per-thread buffers for the flips of one row after another (no allocation per row).
 pub(crate) struct Scratch {
     sums: Sums,

@@ -50,6 +50,8 @@ pub(crate) struct Settings {
     /// One-at-a-time deltas, as fractions.
     pub deltas: Vec<f64>,
     pub sampling: Sampling,
+    /// Whether flip points list the flips no change of the factor alone makes, too.
+    pub out_of_reach: bool,
 }
 
 /// Every analysis of one kind.
@@ -58,6 +60,10 @@ pub(crate) struct Report {
     /// Whether flip points were asked for. They are not held here: a report's writer solves
     /// them as it writes them ([`stream::stream`]), so a universe of millions never holds all.
     pub flips: bool,
+    /// Whether they list the flips out of reach too (no points, no cap): by default a listing
+    /// holds the flips that exist, each factor that alone moves the rating and each cap that
+    /// holds it ([`Flip::listed`]); on a large universe most pairs of entity and factor have none.
+    pub out_of_reach: bool,
     /// The weight flips (analysis `weights`).
     pub weight_flips: Vec<WeightFlip>,
     pub oat: Vec<Oat>,
@@ -104,7 +110,16 @@ pub(crate) fn analyse(ks: &KindScores, settings: &Settings) -> Result<Report, Ve
     };
     Ok(Report {
         flips: on(Analysis::Flips),
-        weight_flips: if on(Analysis::Weights) { weight_flips::weight_flips(ks, &m) } else { Vec::new() },
+        out_of_reach: settings.out_of_reach,
+        weight_flips: if on(Analysis::Weights) {
+            let mut all = weight_flips::weight_flips(ks, &m);
+            if !settings.out_of_reach {
+                all.retain(WeightFlip::listed);
+            }
+            all
+        } else {
+            Vec::new()
+        },
         oat: if on(Analysis::Oat) { oat::oat(ks, &m, &settings.deltas) } else { Vec::new() },
         smaa: on(Analysis::Smaa).then(|| (settings.sampling.clone(), smaa::smaa(ks, &m, &settings.sampling))),
         leave_one_out: if on(Analysis::Loo) { loo::leave_one_out(ks, &m) } else { Vec::new() },

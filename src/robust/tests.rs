@@ -147,7 +147,7 @@ fn smaa_is_identical_for_one_and_two_threads() {
         let s = session(".", threads);
         let ks = kind(&s);
         let sampling = Sampling { samples: 3001, seed: 9, vary: default_vary(ks), spread: None, ranks: 7 };
-        let settings = Settings { analyses: vec![Analysis::Smaa], deltas: vec![], sampling };
+        let settings = Settings { analyses: vec![Analysis::Smaa], deltas: vec![], sampling, out_of_reach: false };
         let r = crate::pool::in_pool(Some(threads), || analyse(ks, &settings)).expect("pool").expect("analysed");
         r.smaa.expect("ran").1
     };
@@ -183,7 +183,8 @@ fn universe(dir: &std::path::Path, n: usize) -> Session {
 }
 
 /// The stream hands on every row's flips in table order, the same records the collected
-/// analysis gives, for any chunk size (one row, a few, more than there are rows).
+/// analysis gives, for any chunk size (one row, a few, more than there are rows); without the
+/// ones out of reach unless asked for.
 #[test]
 fn the_stream_gives_the_collected_flips_in_table_order_for_any_chunk_size() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -191,12 +192,16 @@ fn the_stream_gives_the_collected_flips_in_table_order_for_any_chunk_size() {
     let ks = kind(&s);
     let all = flips::flips(ks, &Matrix::new(ks, &ks.scorers));
     assert!(all.iter().any(|f| f.points.is_some()) && all.iter().any(|f| f.capped_by.is_some()));
-    for chunk in [1, 7, 64, 299, 300, 1000] {
+    let listed: Vec<Flip> = all.iter().filter(|f| f.listed()).cloned().collect();
+    assert!(listed.len() < all.len() && listed.iter().any(|f| f.points.is_none()), "caps listed, the rest not");
+    for (chunk, out_of_reach) in [1, 7, 64, 299, 300, 1000].into_iter().flat_map(|c| [(c, true), (c, false)]) {
+        let want = if out_of_reach { &all } else { &listed };
         let mut got = Vec::new();
         let chunks = crate::pool::in_pool(Some(2), || {
             stream::stream(
                 ks,
                 chunk,
+                out_of_reach,
                 |row: &[Flip], buf: &mut Vec<Flip>| buf.extend_from_slice(row),
                 |buf| {
                     got.append(buf);
@@ -207,7 +212,7 @@ fn the_stream_gives_the_collected_flips_in_table_order_for_any_chunk_size() {
         .expect("pool")
         .expect("streamed");
         assert_eq!(chunks, 300usize.div_ceil(chunk));
-        assert!(got == all, "chunks of {chunk}: {} records, collected {}", got.len(), all.len());
+        assert!(got == *want, "chunks of {chunk}: {} records, collected {}", got.len(), want.len());
     }
 }
 
@@ -236,7 +241,7 @@ fn the_stream_writes_while_it_solves_never_more_than_three_windows_ahead() {
             *buf = 0;
             Ok::<_, ()>(())
         };
-        stream::stream(ks, chunk, encode, write).expect("streamed");
+        stream::stream(ks, chunk, true, encode, write).expect("streamed");
         window
     })
     .expect("pool");

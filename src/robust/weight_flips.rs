@@ -44,6 +44,12 @@ impl WeightFlip {
     pub(crate) fn change(&self) -> Option<f64> {
         self.to.map(|t| t / self.from - 1.0)
     }
+
+    /// Whether a listing shows it by default, as [`super::Flip::listed`]: a weight moves the
+    /// rating, or a cap holds it.
+    pub(crate) fn listed(&self) -> bool {
+        self.to.is_some() || self.capped_by.is_some()
+    }
 }
 
 /// The weight flips of every ranked entity (rows in table order, weights as [`WeightId::all`]).

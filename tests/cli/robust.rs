@@ -202,10 +202,19 @@ fn weight_flips_are_the_weights_worked_out_by_hand() {
         assert!(if below { to < edge } else { to > edge }, "{w}: {to} is on the wrong side of {edge}");
         assert!((f["change"].as_f64().expect("change") - (edge - 1.0)).abs() < 1e-12);
     }
+    // Out of reach: not listed by default, listed with no weight when asked for.
+    assert!(flips.iter().all(|f| f["direction"] == "down" && f["weight"] != "z"), "{flips:?}");
+    let all: Value = serde_json::from_str(
+        &robust("robust/weights", &["--analyses", "weights", "--out-of-reach", "--format", "json"]).stdout,
+    )
+    .expect("JSON");
+    let all = all["flips"].as_array().expect("flips");
+    let listed = |w: &str, dir: &str| all.iter().find(|f| f["weight"] == w && f["direction"] == dir).cloned();
     for w in ["x", "y", "z", "a", "b"] {
-        assert_eq!(weight(w, "up")["weight_to"], Value::Null, "{w} cannot lift e to 65");
+        assert_eq!(listed(w, "up").expect("listed")["weight_to"], Value::Null, "{w} cannot lift e to 65");
     }
-    assert_eq!(weight("z", "down")["weight_to"], Value::Null, "z is alone in b: its weight changes nothing");
+    let z = listed("z", "down").expect("listed");
+    assert_eq!(z["weight_to"], Value::Null, "z is alone in b: its weight changes nothing");
     let table = robust("robust/weights", &["--analyses", "weights"]).stdout;
     assert!(table.contains("Weight flips: the weight that alone moves the rating a band"), "{table}");
     let csv = robust("robust/weights", &["--analyses", "weights", "--format", "csv"]).stdout;
@@ -269,4 +278,33 @@ fn flips_of_a_universe_beyond_one_chunk_stream_the_same_bytes_on_one_and_four_th
         }
     }
     assert!(rows.last().is_some_and(|r| r.starts_with("flips,e2599,")), "the last company's flips end the stream");
+}
+
+/// By default the flip points listed are the ones that exist (points that move the rating, or
+/// the cap that holds it); `--out-of-reach` adds every other entity and factor, with no change,
+/// as many as the table says it left out.
+#[test]
+fn flips_out_of_reach_are_listed_only_when_asked_for() {
+    let flip_rows = |args: &[&str]| -> Vec<String> {
+        let run = robust("robust/scales", &[&["--analyses", "flips", "--format", "csv"], args].concat()).success();
+        run.stdout.lines().filter(|l| l.starts_with("flips,")).map(str::to_string).collect()
+    };
+    let (listed, all) = (flip_rows(&[]), flip_rows(&["--out-of-reach"]));
+    let number = |row: &str| row.split(',').nth(6).unwrap_or("").to_string();
+    assert!(!listed.is_empty(), "some flips exist");
+    for row in &listed {
+        assert!(!number(row).is_empty() || row.ends_with(",capped: unfiled"), "{row}");
+    }
+    let unreachable: Vec<&String> = all.iter().filter(|r| !listed.contains(r)).collect();
+    assert!(
+        !unreachable.is_empty() && unreachable.iter().all(|r| number(r).is_empty() && r.ends_with(",,")),
+        "{unreachable:?}"
+    );
+    assert_eq!(listed.len() + unreachable.len(), all.len());
+    let table = robust("robust/scales", &["--analyses", "flips"]).success();
+    let note = format!("{} of the {} flips are out of reach and not listed", unreachable.len(), all.len());
+    assert!(table.stdout.contains(&note), "{}", table.stdout);
+    let json = robust("robust/scales", &["--analyses", "flips", "--format", "json"]).success();
+    let json: Value = serde_json::from_str(&json.stdout).expect("robust JSON");
+    assert_eq!(json["flips"].as_array().map(Vec::len), Some(listed.len()));
 }

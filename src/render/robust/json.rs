@@ -122,7 +122,7 @@ pub(super) fn write(out: &mut (dyn Write + Send), ks: &KindScores, r: &Report) -
             piece.bytes.clear();
             Ok(())
         };
-        stream(ks, CHUNK_ROWS, encode, write)?;
+        stream(ks, CHUNK_ROWS, r.out_of_reach, encode, write)?;
     }
     let mut piece = Vec::new();
     for f in &r.weight_flips {

@@ -217,7 +217,7 @@ pub(super) fn write_csv(out: &mut (dyn Write + Send), ks: &KindScores, r: &Repor
             piece.bytes.clear();
             Ok::<_, io::Error>(())
         };
-        stream(ks, CHUNK_ROWS, |flips, piece| rows.encode(flips, piece), write)?;
+        stream(ks, CHUNK_ROWS, r.out_of_reach, |flips, piece| rows.encode(flips, piece), write)?;
     }
     // The other analyses' rows, written a piece at a time (SMAA of many entities is long).
     let mut rest = Csv::new(PIECE_BYTES + 4096);
@@ -257,7 +257,7 @@ pub(super) fn write_batches(
             let enc = enc.get_or_insert_with(|| BatchEncoder::new(&columns, capacity));
             rows.encode(flips, |v| enc.row(v));
         };
-        stream(ks, CHUNK_ROWS, encode, |enc| enc.take().map_or(Ok(()), |enc| put(finish(enc)?)))?;
+        stream(ks, CHUNK_ROWS, r.out_of_reach, encode, |enc| enc.take().map_or(Ok(()), |enc| put(finish(enc)?)))?;
     }
     let mut enc = BatchEncoder::new(&columns, 0);
     other_rows(ks, r, |v| {

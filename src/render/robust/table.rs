@@ -91,10 +91,23 @@ pub(crate) fn weight_flip_table(ks: &KindScores, flips: &[WeightFlip]) -> io::Re
 pub(super) fn write_table(out: &mut dyn Write, ks: &KindScores, r: &Report) -> io::Result<()> {
     let rules = &ks.plan.rules;
     writeln!(out, "{} robustness · rule set {} {}", ks.kind(), rules.name, rules.version)?;
-    let flips = if r.flips { crate::robust::flips::flips(ks, &Matrix::new(ks, &ks.scorers)) } else { Vec::new() };
-    if !flips.is_empty() {
+    let mut flips = if r.flips { crate::robust::flips::flips(ks, &Matrix::new(ks, &ks.scorers)) } else { Vec::new() };
+    let solved = flips.len();
+    if !r.out_of_reach {
+        flips.retain(Flip::listed);
+    }
+    if solved > 0 {
         writeln!(out, "\nFlip points: the smallest change of a factor's points that moves the rating a band")?;
-        out.write_all(&flip_table(ks, &flips)?)?;
+        if !flips.is_empty() {
+            out.write_all(&flip_table(ks, &flips)?)?;
+        }
+        if flips.len() < solved {
+            let left = solved - flips.len();
+            writeln!(
+                out,
+                " {left} of the {solved} flips are out of reach and not listed: no points of the factor alone move the rating a band (--out-of-reach lists them)"
+            )?;
+        }
     }
     if !r.weight_flips.is_empty() {
         writeln!(out, "\nWeight flips: the weight that alone moves the rating a band, nearest the weight now")?;
