@@ -317,16 +317,13 @@ fn add_relations(
     }
 }
 
-/// Ids are unique across all kinds, so `thesis explain ID` is never ambiguous.
+/// Ids are unique across all kinds, so `thesis explain ID` is never ambiguous. Each id is
+/// hashed and the hashes sorted (a sort of numbers, not of strings scattered over the table);
+/// only ids whose hashes meet are compared as text. Every id used again is reported, beside the
+/// one before it, in the order of the ids (then of the kind and row).
 fn check_unique_ids(builders: &[TableBuilder; 3], sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
-    let mut all: Vec<(Kind, Row)> =
-        Kind::ALL.into_iter().flat_map(|k| (0..builders[k.index()].len() as Row).map(move |r| (k, r))).collect();
     let id = |&(k, r): &(Kind, Row)| builders[k.index()].table.id(r as usize);
-    all.par_sort_by(|a, b| id(a).cmp(id(b)).then(a.cmp(b)));
-    for pair in all.windows(2) {
-        if id(&pair[0]) != id(&pair[1]) {
-            continue;
-        }
+    for pair in repeated_ids(builders) {
         let (k, r) = pair[1];
         let first = builders[pair[0].0.index()].table.origin(pair[0].1 as usize);
         let mut d = Diagnostic::error(Code::DuplicateId, format!("id `{}` is used twice", id(&pair[1])));
@@ -340,4 +337,28 @@ fn check_unique_ids(builders: &[TableBuilder; 3], sources: &SourceMap, diags: &m
         });
         diags.push(d);
     }
+}
+
+/// The ids used more than once, as pairs of an entity and the one before it with the same id
+/// (in kind and row order), sorted by id, then kind and row.
+fn repeated_ids(builders: &[TableBuilder; 3]) -> Vec<[(Kind, Row); 2]> {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    let id = |&(k, r): &(Kind, Row)| builders[k.index()].table.id(r as usize);
+    let mut keyed: Vec<(u64, Kind, Row)> = Vec::with_capacity(builders.iter().map(TableBuilder::len).sum());
+    for k in Kind::ALL {
+        let table = &builders[k.index()].table;
+        keyed
+            .par_extend((0..table.len() as Row).into_par_iter().map(|r| (hasher.hash_one(table.id(r as usize)), k, r)));
+    }
+    keyed.par_sort_unstable();
+    let mut pairs = Vec::new();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        // Equal hashes: equal ids, or (rarely) a collision; the text decides.
+        let mut same: Vec<(Kind, Row)> = run.iter().map(|&(_, k, r)| (k, r)).collect();
+        same.sort_by(|a, b| id(a).cmp(id(b)).then(a.cmp(b)));
+        pairs.extend(same.windows(2).filter(|w| id(&w[0]) == id(&w[1])).map(|w| [w[0], w[1]]));
+    }
+    pairs.sort_by(|a, b| id(&a[1]).cmp(id(&b[1])).then(a[1].cmp(&b[1])));
+    pairs
 }

@@ -275,7 +275,22 @@ impl Common {
 
 /// Prints one stage's duration for `--timings`.
 fn print_stage(stage: &str, took: std::time::Duration) {
-    crate::say!("thesis: {stage:<16} {:>8.1} ms", took.as_secs_f64() * 1e3);
+    let ms = took.as_secs_f64() * 1e3;
+    match memory() {
+        Some((now, peak)) => crate::say!("thesis: {stage:<16} {ms:>8.1} ms   memory {now:>5} MB, peak {peak:>5} MB"),
+        None => crate::say!("thesis: {stage:<16} {ms:>8.1} ms"),
+    }
+}
+
+/// The process's resident memory now and its peak so far, in MB (Linux's `/proc/self/status`:
+/// `VmRSS` and `VmHWM`); `None` elsewhere.
+fn memory() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = |key: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        line[key.len()..].trim().trim_end_matches("kB").trim().parse().ok()
+    };
+    Some((kb("VmRSS:")? / 1000, kb("VmHWM:")? / 1000))
 }
 
 /// Stage durations of the CLI's own stages (ranking, writing) for `--timings`.

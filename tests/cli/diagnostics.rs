@@ -232,3 +232,31 @@ fn color_always_colours_the_short_form_too() {
     let plain = in_context_check("short", file);
     assert!(!plain.stderr.contains('\u{1b}'), "no colour when piped without --color always");
 }
+
+/// An id used three times and another used twice, out of order in one CSV: each later use is
+/// one E101 at its line (printed in file order), pointing at the use before it.
+#[test]
+fn every_repeated_id_is_reported_once_beside_the_use_before_it_in_id_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut csv = String::from("id,name,kind,growth,margin,listed,moat,unfiled,bonus\n");
+    for id in ["b", "a", "b", "c", "b", "a"] {
+        csv.push_str(&format!("{id},{id},company,1,1,true,wide,false,false\n"));
+    }
+    std::fs::write(dir.path().join("universe.csv"), csv).expect("universe");
+    let run = Thesis::new()
+        .args(["--diagnostic-format", "short", "--color", "never"])
+        .args(["--rules".as_ref(), fixture("robust/scales/rules").as_os_str()])
+        .args(["--data".as_ref(), fixture("robust/stream").as_os_str()])
+        .args(["--data".as_ref(), dir.path().as_os_str()])
+        .arg("check")
+        .run();
+    let found: Vec<(&str, &str)> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("error[E101]"))
+        .map(|l| (l.split(':').nth(1).unwrap_or(""), l.rsplit('`').nth(1).unwrap_or("")))
+        .collect();
+    assert_eq!(found, [("4", "b"), ("6", "b"), ("7", "a")], "{}", run.stderr);
+    let hints: Vec<&str> = run.stderr.lines().filter(|l| l.contains("the first is at")).collect();
+    assert!(hints[0].contains("universe.csv:2:") && hints[1].contains(":4:") && hints[2].contains(":3:"), "{hints:?}");
+}
