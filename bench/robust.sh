@@ -2,7 +2,8 @@
 # The `thesis robust` figures in BENCHMARKS.md (issue 11 §4), each against `rank` of the same
 # build in the same run, alternating, N rounds (default 5), medians printed at the end:
 #   - flip points of 1,000,000 companies × 40 factors against `rank`, CSV and Parquet written
-#     to a file (FLIPS_OUT, default bench/out-robust; the CSV is ~2.2 GB);
+#     to a file (FLIPS_OUT, default bench/out-robust; the CSV of the flips that exist is ~178 MB,
+#     ~2.2 GB with --out-of-reach, which EXTRA="--out-of-reach" adds to both flips runs);
 #   - SMAA-2, 10,000 samples × 10,000 companies × 40 factors (category weights varying),
 #     JSON, against `rank` of the 10,000 (its peak RSS over rank's is the memory figure).
 # Usage: THESIS=target/release/thesis [U=dir-of-1M] [SMALL=dir-of-10k] [N=5] bench/robust.sh
@@ -34,10 +35,10 @@ small=(--rules "$SMALL/rules/declarative" --data "$SMALL/datasets")
 uptime
 for i in $(seq "$N"); do
   run rank-1m-csv "$THESIS" "${big[@]}" rank --format csv --output "$OUT/rank.csv"
-  run flips-1m-csv "$THESIS" "${big[@]}" robust --analyses flips --format csv --output "$OUT/flips.csv"
+  run flips-1m-csv "$THESIS" "${big[@]}" robust --analyses flips ${EXTRA:-} --format csv --output "$OUT/flips.csv"
   rm -f "$OUT/flips.csv"
   run rank-1m-parquet "$THESIS" "${big[@]}" rank --format parquet --output "$OUT/rank.parquet"
-  run flips-1m-parquet "$THESIS" "${big[@]}" robust --analyses flips --format parquet --output "$OUT/flips.parquet"
+  run flips-1m-parquet "$THESIS" "${big[@]}" robust --analyses flips ${EXTRA:-} --format parquet --output "$OUT/flips.parquet"
   run rank-10k-csv "$THESIS" "${small[@]}" rank --format csv --output "$OUT/rank-10k.csv"
   run smaa-10k-json "$THESIS" "${small[@]}" robust --analyses smaa --samples 10000 --seed 1 --format json --output "$OUT/smaa.json"
   uptime

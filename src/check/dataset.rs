@@ -342,23 +342,82 @@ fn check_unique_ids(builders: &[TableBuilder; 3], sources: &SourceMap, diags: &m
 /// The ids used more than once, as pairs of an entity and the one before it with the same id
 /// (in kind and row order), sorted by id, then kind and row.
 fn repeated_ids(builders: &[TableBuilder; 3]) -> Vec<[(Kind, Row); 2]> {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    let hasher = BuildHasherDefault::<DefaultHasher>::default();
-    let id = |&(k, r): &(Kind, Row)| builders[k.index()].table.id(r as usize);
-    let mut keyed: Vec<(u64, Kind, Row)> = Vec::with_capacity(builders.iter().map(TableBuilder::len).sum());
+    let hasher = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default();
+    let lens = Kind::ALL.map(|k| builders[k.index()].len());
+    repeated(&hasher, lens, |(k, r)| builders[k.index()].table.id(r as usize))
+}
+
+/// [`repeated_ids`] over the ids `id` gives the `lens[k]` rows of each kind, hashed by `hasher`.
+fn repeated<'a, S: std::hash::BuildHasher + Sync>(
+    hasher: &S,
+    lens: [usize; 3],
+    id: impl Fn((Kind, Row)) -> &'a str + Sync,
+) -> Vec<[(Kind, Row); 2]> {
+    let mut keyed: Vec<(u64, Kind, Row)> = Vec::with_capacity(lens.iter().sum());
     for k in Kind::ALL {
-        let table = &builders[k.index()].table;
-        keyed
-            .par_extend((0..table.len() as Row).into_par_iter().map(|r| (hasher.hash_one(table.id(r as usize)), k, r)));
+        keyed.par_extend((0..lens[k.index()] as Row).into_par_iter().map(|r| (hasher.hash_one(id((k, r))), k, r)));
     }
     keyed.par_sort_unstable();
     let mut pairs = Vec::new();
     for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
         // Equal hashes: equal ids, or (rarely) a collision; the text decides.
         let mut same: Vec<(Kind, Row)> = run.iter().map(|&(_, k, r)| (k, r)).collect();
-        same.sort_by(|a, b| id(a).cmp(id(b)).then(a.cmp(b)));
-        pairs.extend(same.windows(2).filter(|w| id(&w[0]) == id(&w[1])).map(|w| [w[0], w[1]]));
+        same.sort_by(|&a, &b| id(a).cmp(id(b)).then(a.cmp(&b)));
+        pairs.extend(same.windows(2).filter(|w| id(w[0]) == id(w[1])).map(|w| [w[0], w[1]]));
     }
-    pairs.sort_by(|a, b| id(&a[1]).cmp(id(&b[1])).then(a[1].cmp(&b[1])));
+    pairs.sort_by(|a, b| id(a[1]).cmp(id(b[1])).then(a[1].cmp(&b[1])));
     pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use std::hash::{BuildHasher, Hasher};
+
+    use super::repeated;
+    use crate::model::{Kind, Row};
+
+    /// Every id hashes alike: all of them collide, so the text alone decides.
+    struct Colliding;
+    struct Zero;
+
+    impl Hasher for Zero {
+        fn finish(&self) -> u64 {
+            0
+        }
+        fn write(&mut self, _: &[u8]) {}
+    }
+
+    impl BuildHasher for Colliding {
+        type Hasher = Zero;
+        fn build_hasher(&self) -> Zero {
+            Zero
+        }
+    }
+
+    /// The pairs the check reported before it hashed: every (kind, row) sorted by id, then kind
+    /// and row, each neighbour with the same id paired with it.
+    fn sorted_pairs(ids: &[Vec<&str>; 3]) -> Vec<[(Kind, Row); 2]> {
+        let id = |(k, r): (Kind, Row)| ids[k.index()][r as usize];
+        let mut all: Vec<(Kind, Row)> =
+            Kind::ALL.into_iter().flat_map(|k| (0..ids[k.index()].len() as Row).map(move |r| (k, r))).collect();
+        all.sort_by(|&a, &b| id(a).cmp(id(b)).then(a.cmp(&b)));
+        all.windows(2).filter(|w| id(w[0]) == id(w[1])).map(|w| [w[0], w[1]]).collect()
+    }
+
+    #[test]
+    fn repeated_ids_are_the_pairs_of_sorting_every_id_whatever_the_hashes() {
+        let ids: [Vec<&str>; 3] =
+            [vec!["b", "a", "b", "c", "b", "a", "d"], vec!["c", "e", "a"], vec!["f", "e", "g", "b"]];
+        let want = sorted_pairs(&ids);
+        assert_eq!(want.len(), 7, "{want:?}");
+        let lens = ids.each_ref().map(Vec::len);
+        let id = |(k, r): (Kind, Row)| ids[k.index()][r as usize];
+        let hashed = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default();
+        assert_eq!(repeated(&hashed, lens, id), want, "real hashes");
+        assert_eq!(repeated(&Colliding, lens, id), want, "every hash the same");
+        let unique: [Vec<&str>; 3] = [vec!["a", "b"], vec!["c"], vec![]];
+        assert!(
+            repeated(&Colliding, unique.each_ref().map(Vec::len), |(k, r)| unique[k.index()][r as usize]).is_empty()
+        );
+    }
 }

@@ -82,7 +82,8 @@ pub(crate) struct Common {
     /// Read files and follow links that lead outside the project root.
     #[arg(long = "allow-outside-root", global = true)]
     pub allow_outside_root: bool,
-    /// Print how long each stage takes to standard error.
+    /// Print how long each stage takes to standard error, with the memory in use after it and
+    /// the peak so far (Linux).
     #[arg(long, global = true)]
     pub timings: bool,
 }
@@ -277,20 +278,20 @@ impl Common {
 fn print_stage(stage: &str, took: std::time::Duration) {
     let ms = took.as_secs_f64() * 1e3;
     match memory() {
-        Some((now, peak)) => crate::say!("thesis: {stage:<16} {ms:>8.1} ms   memory {now:>5} MB, peak {peak:>5} MB"),
+        Some((now, peak)) => crate::say!("thesis: {stage:<16} {ms:>8.1} ms   memory {now:>5} MiB, peak {peak:>5} MiB"),
         None => crate::say!("thesis: {stage:<16} {ms:>8.1} ms"),
     }
 }
 
-/// The process's resident memory now and its peak so far, in MB (Linux's `/proc/self/status`:
-/// `VmRSS` and `VmHWM`); `None` elsewhere.
+/// The process's resident memory now and its peak so far, in MiB (Linux's `/proc/self/status`:
+/// `VmRSS` and `VmHWM`, in KiB); `None` elsewhere.
 fn memory() -> Option<(u64, u64)> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb = |key: &str| -> Option<u64> {
         let line = status.lines().find(|l| l.starts_with(key))?;
         line[key.len()..].trim().trim_end_matches("kB").trim().parse().ok()
     };
-    Some((kb("VmRSS:")? / 1000, kb("VmHWM:")? / 1000))
+    Some((kb("VmRSS:")? / 1024, kb("VmHWM:")? / 1024))
 }
 
 /// Stage durations of the CLI's own stages (ranking, writing) for `--timings`.

@@ -64,8 +64,10 @@ pub(crate) struct Report {
     /// holds the flips that exist, each factor that alone moves the rating and each cap that
     /// holds it ([`Flip::listed`]); on a large universe most pairs of entity and factor have none.
     pub out_of_reach: bool,
-    /// The weight flips (analysis `weights`).
+    /// The weight flips (analysis `weights`), those out of reach only when asked for.
     pub weight_flips: Vec<WeightFlip>,
+    /// How many weight flips were solved, listed or not (the table says how many it left out).
+    pub weight_flips_solved: usize,
     pub oat: Vec<Oat>,
     pub smaa: Option<(Sampling, Smaa)>,
     pub leave_one_out: Vec<LeftOut>,
@@ -108,17 +110,15 @@ pub(crate) fn analyse(ks: &KindScores, settings: &Settings) -> Result<Report, Ve
     } else {
         Matrix::of_rows(ks, &ks.scorers, 0..0)
     };
+    let weight_flips = if on(Analysis::Weights) { weight_flips::weight_flips(ks, &m) } else { Vec::new() };
     Ok(Report {
         flips: on(Analysis::Flips),
         out_of_reach: settings.out_of_reach,
-        weight_flips: if on(Analysis::Weights) {
-            let mut all = weight_flips::weight_flips(ks, &m);
-            if !settings.out_of_reach {
-                all.retain(WeightFlip::listed);
-            }
-            all
+        weight_flips_solved: weight_flips.len(),
+        weight_flips: if settings.out_of_reach {
+            weight_flips
         } else {
-            Vec::new()
+            weight_flips.into_iter().filter(WeightFlip::listed).collect()
         },
         oat: if on(Analysis::Oat) { oat::oat(ks, &m, &settings.deltas) } else { Vec::new() },
         smaa: on(Analysis::Smaa).then(|| (settings.sampling.clone(), smaa::smaa(ks, &m, &settings.sampling))),

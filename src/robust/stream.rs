@@ -22,14 +22,14 @@ pub(crate) const CHUNK_ROWS: usize = 1024;
 const WINDOW_PER_THREAD: usize = 2;
 
 /// Solves the flips of every ranked row of `ks`, chunk by chunk (`chunk_rows` rows each), the
-/// ones out of reach left out unless `all` ([`Flip::listed`]): `encode` appends each row's records (in factor order, up before down) to its chunk's
-/// buffer, in parallel across the chunks of a window; `write` takes the buffers in table order
+/// ones out of reach left out unless `out_of_reach` ([`Flip::listed`]): `encode` appends each
+/// row's records (in factor order, up before down) to its chunk's buffer, in parallel across the chunks of a window; `write` takes the buffers in table order
 /// on a thread of its own, while the next window is solved (so a slow disk and the solving
 /// overlap). Returns how many chunks there were.
 pub(crate) fn stream<B: Send + Default, E: Send>(
     ks: &KindScores,
     chunk_rows: usize,
-    all: bool,
+    out_of_reach: bool,
     encode: impl Fn(&[Flip], &mut B) + Sync,
     mut write: impl FnMut(&mut B) -> Result<(), E> + Send,
 ) -> Result<usize, E> {
@@ -67,7 +67,7 @@ pub(crate) fn stream<B: Send + Default, E: Send>(
                     for row in 0..m.rows() {
                         flips.clear();
                         push_row(rules, &ks.model, &m, &bounds, scratch, row, flips);
-                        if !all {
+                        if !out_of_reach {
                             flips.retain(Flip::listed);
                         }
                         if !flips.is_empty() {

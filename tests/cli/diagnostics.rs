@@ -236,7 +236,7 @@ fn color_always_colours_the_short_form_too() {
 /// An id used three times and another used twice, out of order in one CSV: each later use is
 /// one E101 at its line (printed in file order), pointing at the use before it.
 #[test]
-fn every_repeated_id_is_reported_once_beside_the_use_before_it_in_id_order() {
+fn every_repeated_id_is_reported_once_beside_the_use_before_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut csv = String::from("id,name,kind,growth,margin,listed,moat,unfiled,bonus\n");
     for id in ["b", "a", "b", "c", "b", "a"] {
@@ -249,7 +249,8 @@ fn every_repeated_id_is_reported_once_beside_the_use_before_it_in_id_order() {
         .args(["--data".as_ref(), fixture("robust/stream").as_os_str()])
         .args(["--data".as_ref(), dir.path().as_os_str()])
         .arg("check")
-        .run();
+        .run()
+        .code(1);
     let found: Vec<(&str, &str)> = run
         .stderr
         .lines()
@@ -258,5 +259,6 @@ fn every_repeated_id_is_reported_once_beside_the_use_before_it_in_id_order() {
         .collect();
     assert_eq!(found, [("4", "b"), ("6", "b"), ("7", "a")], "{}", run.stderr);
     let hints: Vec<&str> = run.stderr.lines().filter(|l| l.contains("the first is at")).collect();
+    assert_eq!(hints.len(), 3, "{}", run.stderr);
     assert!(hints[0].contains("universe.csv:2:") && hints[1].contains(":4:") && hints[2].contains(":3:"), "{hints:?}");
 }

@@ -217,6 +217,9 @@ fn weight_flips_are_the_weights_worked_out_by_hand() {
     assert_eq!(z["weight_to"], Value::Null, "z is alone in b: its weight changes nothing");
     let table = robust("robust/weights", &["--analyses", "weights"]).stdout;
     assert!(table.contains("Weight flips: the weight that alone moves the rating a band"), "{table}");
+    let left = all.len() - flips.len();
+    let note = format!("{left} of the {} flips are out of reach and not listed: no weight moves", all.len());
+    assert!(left > 0 && table.contains(&note), "{table}");
     let csv = robust("robust/weights", &["--analyses", "weights", "--format", "csv"]).stdout;
     assert!(csv.lines().any(|l| l.starts_with("weight_flips,e,b,down,")), "{csv}");
 }

@@ -41,7 +41,7 @@ impl Serialize for Raw<'_> {
 }
 
 /// One flip's object: `capped_by` (when a cap holds), `direction`, `entity`, `factor`,
-/// `from_points`, `points` (null when out of reach), `to` (the band) and `value` (where the
+/// `from_points`, `points` (null when out of reach: listed only with `--out-of-reach`), `to` (the band) and `value` (where the
 /// scale inverts), in that (sorted) order.
 struct FlipObject<'a>(&'a KindScores, &'a Flip);
 
@@ -73,7 +73,7 @@ pub(crate) fn flip_json(ks: &KindScores, f: &Flip) -> Json {
 
 /// One weight flip as JSON: `entity`, `weight` (a factor or category id), `of` (`factor` or
 /// `category`), `direction`, `from_weight`, `weight_to` and `change` (as a fraction; null when
-/// out of reach), the band it moves into, and the cap gate that holds it.
+/// out of reach, listed only with `--out-of-reach`), the band it moves into, and the cap gate that holds it.
 pub(crate) fn weight_flip_json(ks: &KindScores, f: &WeightFlip) -> Json {
     let of = match f.weight {
         crate::robust::WeightId::Factor(_) => "factor",

@@ -252,7 +252,9 @@ pub(super) fn write_batches(
     };
     if r.flips {
         let rows = FlipRows::new(ks);
-        let capacity = CHUNK_ROWS * 2 * ks.plan.rules.factors.len();
+        // Room for a chunk's listed flips (a few per entity; every factor's two with --out-of-reach).
+        let per_row = if r.out_of_reach { 2 * ks.plan.rules.factors.len() } else { 4 };
+        let capacity = CHUNK_ROWS * per_row;
         let encode = |flips: &[Flip], enc: &mut Option<BatchEncoder>| {
             let enc = enc.get_or_insert_with(|| BatchEncoder::new(&columns, capacity));
             rows.encode(flips, |v| enc.row(v));

@@ -88,6 +88,15 @@ pub(crate) fn weight_flip_table(ks: &KindScores, flips: &[WeightFlip]) -> io::Re
     text_table(&columns, &rows, false)
 }
 
+/// The line under a listing of flips that left some out (`listed` of `solved`), saying why.
+fn left_out(out: &mut dyn Write, listed: usize, solved: usize, why: &str) -> io::Result<()> {
+    if listed == solved {
+        return Ok(());
+    }
+    let left = solved - listed;
+    writeln!(out, " {left} of the {solved} flips are out of reach and not listed: {why} (--out-of-reach lists them)")
+}
+
 pub(super) fn write_table(out: &mut dyn Write, ks: &KindScores, r: &Report) -> io::Result<()> {
     let rules = &ks.plan.rules;
     writeln!(out, "{} robustness · rule set {} {}", ks.kind(), rules.name, rules.version)?;
@@ -101,17 +110,14 @@ pub(super) fn write_table(out: &mut dyn Write, ks: &KindScores, r: &Report) -> i
         if !flips.is_empty() {
             out.write_all(&flip_table(ks, &flips)?)?;
         }
-        if flips.len() < solved {
-            let left = solved - flips.len();
-            writeln!(
-                out,
-                " {left} of the {solved} flips are out of reach and not listed: no points of the factor alone move the rating a band (--out-of-reach lists them)"
-            )?;
-        }
+        left_out(out, flips.len(), solved, "no points of the factor alone move the rating a band")?;
     }
-    if !r.weight_flips.is_empty() {
+    if r.weight_flips_solved > 0 {
         writeln!(out, "\nWeight flips: the weight that alone moves the rating a band, nearest the weight now")?;
-        out.write_all(&weight_flip_table(ks, &r.weight_flips)?)?;
+        if !r.weight_flips.is_empty() {
+            out.write_all(&weight_flip_table(ks, &r.weight_flips)?)?;
+        }
+        left_out(out, r.weight_flips.len(), r.weight_flips_solved, "no weight moves the rating a band")?;
     }
     if !r.oat.is_empty() {
         writeln!(out, "\nOne weight at a time: the top entity and Kendall's tau-b against the base ranking")?;
