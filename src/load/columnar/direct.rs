@@ -4,7 +4,9 @@
 //! row group is decoded whole (its pages dropped before the next column is read), nulls
 //! spread as missing values, then handed out batch by batch: moved into the kind's column
 //! when one kind holds every row of the batch, else read row by row. The values and
-//! diagnostics are the ones the Arrow path gives (see `cells.rs`).
+//! diagnostics are the ones the Arrow path gives (see `cells.rs`). A file whose every row is
+//! of one kind skips this hand-out: [`super::one_kind`] decodes each column with [`decode`]
+//! across all row groups straight into the kind's column.
 
 use std::sync::Arc;
 
@@ -142,7 +144,8 @@ impl Direct {
     }
 }
 
-/// The first `n` items of `v`, taken off it (the longer part is the one not copied).
+/// The first `n` items of `v`, taken off it (what is copied is the rest, after them: little for
+/// a group of a batch and a short one, as most are).
 fn front<T: Copy>(v: &mut Vec<T>, n: usize) -> Vec<T> {
     if n >= v.len() {
         return std::mem::take(v);
