@@ -231,6 +231,14 @@ impl<'a> ReasonScratch<'a> {
         ReasonScratch { ks }
     }
 
+    /// The first reason slot of `row` (0 when there are none), read to bring the row's
+    /// reasons into the cache ahead of [`ReasonScratch::reasons`].
+    #[inline]
+    pub(crate) fn first_slot(&self, row: usize) -> u16 {
+        let s = &self.ks.summaries;
+        s.reasons.get(row * s.k).copied().unwrap_or(0)
+    }
+
     /// The reason codes of `row` (factor ids), most points lost first.
     #[inline]
     pub(crate) fn reasons(&self, row: usize) -> impl Iterator<Item = &'a str> + use<'a> {

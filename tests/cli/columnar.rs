@@ -224,3 +224,78 @@ fn history_and_robust_in_parquet_and_arrow_hold_their_csv_rows() {
         }
     }
 }
+
+/// 1 500 companies as CSV and as Parquet (row groups of 300, pages of 64 rows) with a column
+/// of each number type Parquet stores (double, float, int32, int64), three with nulls.
+fn one_kind_project() -> tempfile::TempDir {
+    use std::sync::Arc;
+
+    use arrow_array::{Float32Array, Float64Array, Int32Array, Int64Array, StringArray};
+    let n = 1_500u64;
+    let h = |i: u64| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+    let x: Vec<Option<f64>> = (0..n).map(|i| (i % 7 != 3).then(|| (h(i) % 1000) as f64 / 8.0)).collect();
+    let y: Vec<Option<f32>> = (0..n).map(|i| (i % 11 != 5).then(|| (h(i) % 400) as f32 / 4.0)).collect();
+    let z: Vec<Option<i32>> = (0..n).map(|i| (i % 13 != 0).then(|| (h(i) % 90) as i32 - 45)).collect();
+    let w: Vec<i64> = (0..n).map(|i| (h(i) % 100_000) as i64).collect();
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let mut csv = String::from("id,name,kind,x,y,z,w\n");
+    for i in 0..n as usize {
+        let (xi, yi, zi) =
+            (text(x[i].map(|v| v.to_string())), text(y[i].map(|v| v.to_string())), text(z[i].map(|v| v.to_string())));
+        csv.push_str(&format!("c{i:05},C{i},company,{xi},{yi},{zi},{}\n", w[i]));
+    }
+    let dir = crate::project(&[
+        ("schema.yaml", "attributes: { company: { x: number, y: number, z: number, w: number } }\n"),
+        ("csv/universe.csv", &csv),
+        (
+            "rules/r.yaml",
+            "rule_set: plain\nversion: 1.0.0\ndescription: Four numbers.\nkind: company\nmissing: skip\ncategories: { a: 100 }\nfactors:\n  - { id: x, category: a, weight: 1, description: x, input: { attribute: x }, scale: minmax }\n  - { id: y, category: a, weight: 2, description: y, input: { attribute: y }, scale: minmax }\n  - { id: z, category: a, weight: 3, description: z, input: { attribute: z }, scale: minmax }\n  - { id: w, category: a, weight: 4, description: w, input: { attribute: w }, scale: minmax }\nratings:\n  - { label: Up, min: 50, max: 100 }\n  - { label: Down, min: 0, max: 50 }\n",
+        ),
+    ]);
+    let ids: Vec<String> = (0..n).map(|i| format!("c{i:05}")).collect();
+    let names: Vec<String> = (0..n).map(|i| format!("C{i}")).collect();
+    let columns: Vec<arrow_array::ArrayRef> = vec![
+        Arc::new(StringArray::from(ids)),
+        Arc::new(StringArray::from(names)),
+        Arc::new(StringArray::from(vec!["company"; n as usize])),
+        Arc::new(Float64Array::from(x)),
+        Arc::new(Float32Array::from(y)),
+        Arc::new(Int32Array::from(z)),
+        Arc::new(Int64Array::from(w)),
+    ];
+    let names = ["id", "name", "kind", "x", "y", "z", "w"];
+    let batch = RecordBatch::try_from_iter(names.into_iter().zip(columns)).expect("batch");
+    std::fs::create_dir_all(dir.path().join("parquet")).expect("mkdir");
+    let out = std::fs::File::create(dir.path().join("parquet/universe.parquet")).expect("create");
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(300))
+        .set_data_page_row_count_limit(64)
+        .set_write_batch_size(32)
+        .build();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(out, batch.schema(), Some(props)).expect("writer");
+    writer.write(&batch).expect("write");
+    writer.close().expect("close");
+    dir
+}
+
+#[test]
+fn a_one_kind_parquet_file_with_nulls_across_row_groups_reads_as_its_csv_on_any_thread_count() {
+    let dir = one_kind_project();
+    let ids: Vec<String> = (0..1_500).map(|i| format!("c{i:05}")).collect();
+    let explain = |data: &str, threads: &str| {
+        Thesis::new()
+            .in_dir(dir.path())
+            .args(["--rules", "rules", "--data", "schema.yaml", "--data", data, "--threads", threads])
+            .args(["explain", "--format", "csv"])
+            .args(&ids)
+            .run()
+            .success()
+            .stdout
+    };
+    let csv = explain("csv/universe.csv", "1");
+    assert_eq!(csv.lines().count(), 1 + 4 * 1_500, "a header and every company's four factors");
+    assert!(csv.contains(",missing") || csv.contains(",skipped"), "some cells are null: {}", &csv[..400]);
+    for threads in ["1", "4"] {
+        assert_eq!(explain("parquet/universe.parquet", threads), csv, "{threads} threads");
+    }
+}

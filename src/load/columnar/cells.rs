@@ -34,11 +34,12 @@ pub(super) fn convert(
     for k in Kind::ALL {
         let n = rows[k.index()].len();
         let part = &mut out.kinds[k.index()];
-        // Number columns are filled as they are read; the others start missing.
+        // Number columns are filled whole as they are read (no room is taken for the ones a
+        // reader fills itself); the others start missing.
         part.columns = types[k.index()]
             .iter()
             .map(|c| match c {
-                Column::Number(_) => Column::Number(Vec::with_capacity(n)),
+                Column::Number(_) => Column::Number(Vec::new()),
                 c => missing_like(c, n),
             })
             .collect();

@@ -4,7 +4,9 @@
 //! row group is decoded whole (its pages dropped before the next column is read), nulls
 //! spread as missing values, then handed out batch by batch: moved into the kind's column
 //! when one kind holds every row of the batch, else read row by row. The values and
-//! diagnostics are the ones the Arrow path gives (see `cells.rs`).
+//! diagnostics are the ones the Arrow path gives (see `cells.rs`). A file whose every row is
+//! of one kind skips this hand-out: [`super::one_kind`] decodes each column with [`decode`]
+//! across all row groups straight into the kind's column.
 
 use std::sync::Arc;
 
@@ -89,13 +91,7 @@ impl Direct {
             let mut levels = Vec::new();
             let def = (descr.column(leaf).max_def_level() > 0).then_some(&mut levels);
             let mut values = Vec::with_capacity(rows);
-            match rg.get_column_reader(leaf)? {
-                ColumnReader::DoubleColumnReader(mut r) => fill(&mut r, rows, def, &mut values)?,
-                ColumnReader::FloatColumnReader(mut r) => fill_as(&mut r, rows, def, &mut values, f64::from)?,
-                ColumnReader::Int32ColumnReader(mut r) => fill_as(&mut r, rows, def, &mut values, f64::from)?,
-                ColumnReader::Int64ColumnReader(mut r) => fill_as(&mut r, rows, def, &mut values, |x| x as f64)?,
-                _ => return Err(ParquetError::General(format!("column {leaf} changed its type"))),
-            }
+            decode(rg.get_column_reader(leaf)?, leaf, rows, def, &mut values)?;
             let got = values.len();
             if levels.len() != rows && got != rows {
                 return Err(ParquetError::General(format!("a column ended after {got} of {rows} rows")));
@@ -148,13 +144,32 @@ impl Direct {
     }
 }
 
-/// The first `n` items of `v`, taken off it (the longer part is the one not copied).
+/// The first `n` items of `v`, taken off it (what is copied is the rest, after them: little for
+/// a group of a batch and a short one, as most are).
 fn front<T: Copy>(v: &mut Vec<T>, n: usize) -> Vec<T> {
     if n >= v.len() {
         return std::mem::take(v);
     }
     let rest = v.split_off(n);
     std::mem::replace(v, rest)
+}
+
+/// Appends `n` records of number column `leaf` to `out` as `f64` values (nulls left out), and
+/// their definition levels to `levels` when asked.
+pub(super) fn decode(
+    reader: ColumnReader,
+    leaf: usize,
+    n: usize,
+    levels: Option<&mut Vec<i16>>,
+    out: &mut Vec<f64>,
+) -> Result<(), ParquetError> {
+    match reader {
+        ColumnReader::DoubleColumnReader(mut r) => fill(&mut r, n, levels, out),
+        ColumnReader::FloatColumnReader(mut r) => fill_as(&mut r, n, levels, out, f64::from),
+        ColumnReader::Int32ColumnReader(mut r) => fill_as(&mut r, n, levels, out, f64::from),
+        ColumnReader::Int64ColumnReader(mut r) => fill_as(&mut r, n, levels, out, |x| x as f64),
+        _ => Err(ParquetError::General(format!("column {leaf} changed its type"))),
+    }
 }
 
 /// Reads `n` records of a double column onto `out` (values only, nulls left out).
@@ -200,7 +215,7 @@ where
 }
 
 /// Moves the `got` values at `out[start..]` to the rows whose level is 1, NaN in the others.
-fn spread(out: &mut Vec<f64>, start: usize, got: usize, levels: &[i16]) {
+pub(super) fn spread(out: &mut Vec<f64>, start: usize, got: usize, levels: &[i16]) {
     out.resize(start + levels.len(), f64::NAN);
     let mut next = start + got;
     for (r, &level) in levels.iter().enumerate().rev() {

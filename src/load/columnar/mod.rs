@@ -16,6 +16,7 @@ mod cells;
 mod direct;
 mod ipc;
 mod long;
+mod one_kind;
 mod parquet;
 mod types;
 

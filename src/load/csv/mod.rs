@@ -33,7 +33,7 @@ mod record;
 mod tests;
 
 pub(crate) use long::{is_long_csv, read_long_csv};
-pub(crate) use record::{Parsed, append, column_types, parse_cell, store_cell};
+pub(crate) use record::{Filled, Parsed, append, append_except, column_types, parse_cell, store_cell};
 
 use header::{Plan, plan_header};
 use quoted::read_quoted;

@@ -288,6 +288,21 @@ const PARALLEL_ROWS: usize = 16 << 10;
 
 /// Appends a parsed block to the builders, in order.
 pub(crate) fn append(parsed: Parsed, plan: &Plan, builders: &mut [TableBuilder; 3], errors: &mut Vec<Diagnostic>) {
+    append_except(parsed, plan, builders, errors, &Default::default());
+}
+
+/// By kind, the attribute columns a reader fills itself for the whole file (by attribute: true
+/// when filled), which appending a block leaves alone.
+pub(crate) type Filled = [Vec<bool>; 3];
+
+/// [`append`], leaving the columns `filled` says are filled alone.
+pub(crate) fn append_except(
+    parsed: Parsed,
+    plan: &Plan,
+    builders: &mut [TableBuilder; 3],
+    errors: &mut Vec<Diagnostic>,
+    filled: &Filled,
+) {
     errors.extend(parsed.errors);
     for (k, part) in parsed.kinds.into_iter().enumerate() {
         if part.ids.is_empty() {
@@ -298,10 +313,13 @@ pub(crate) fn append(parsed: Parsed, plan: &Plan, builders: &mut [TableBuilder; 
         b.table.ids.append(&part.ids);
         b.table.names.append(&part.names);
         let rows = part.ids.len();
+        let open = |&(a, _): &(usize, _)| !filled[k].get(a).copied().unwrap_or(false);
         if rows >= PARALLEL_ROWS {
-            b.table.columns.par_iter_mut().zip(part.columns).for_each(|(dst, src)| append_column(dst, src, rows));
+            (b.table.columns.par_iter_mut().zip(part.columns).enumerate())
+                .filter(open)
+                .for_each(|(_, (dst, src))| append_column(dst, src, rows));
         } else {
-            for (dst, src) in b.table.columns.iter_mut().zip(part.columns) {
+            for (_, (dst, src)) in b.table.columns.iter_mut().zip(part.columns).enumerate().filter(open) {
                 append_column(dst, src, rows);
             }
         }
