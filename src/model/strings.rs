@@ -18,8 +18,8 @@ impl Strings {
     }
 
     pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.bytes[start..self.ends[i]]
+        let (start, end) = self.span(i);
+        &self.bytes[start..end]
     }
 
     pub fn len(&self) -> usize {
