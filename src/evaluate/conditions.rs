@@ -1,7 +1,7 @@
 //! Gates and adjustments of one entity (evaluate stage): each condition's verdict, its
 //! missing-data policy, the points and bounds adjustments add, and the gate actions.
 
-use super::kernel::{Adjusted, EntityScore, NotRated, Pre, Status, finish, settle};
+use super::kernel::{Adjusted, EntityScore, Masks, NotRated, Pre, Status, finish, settle};
 use super::worker::Worker;
 use crate::compile::KindPlan;
 use crate::diag::Code;
@@ -49,35 +49,35 @@ pub(super) fn apply_conditions(
     base: f64,
     coverage: f64,
     pre: Pre,
-) -> Result<EntityScore, (usize, Failure)> {
+) -> Result<(EntityScore, Masks), (usize, Failure)> {
     let rules = &stage.rules;
-    let mut adj = Adjusted::default();
+    let (mut adj, mut m) = (Adjusted::default(), Masks::default());
     for (i, (a, &p)) in rules.adjustments.iter().zip(&stage.adjustment_programs).enumerate() {
         let v = verdict(w, stage, p, row, base, "").map_err(|f| (p, f))?;
         let (fired, undetermined) = resolve(v, a.missing, &stage.programs[p].label).map_err(|f| (p, f))?;
         if fired {
             adj.points += a.points;
-            adj.applied |= 1 << i;
+            m.adjustments_applied |= 1 << i;
         }
         if undetermined {
-            adj.unknown |= 1 << i;
+            m.adjustments_unknown |= 1 << i;
             // Had the data been there, the adjustment could have gone the other way.
             let other = if fired { -a.points } else { a.points };
             adj.undetermined = (adj.undetermined.0 + other.min(0.0), adj.undetermined.1 + other.max(0.0));
         }
     }
-    let mut s = finish(rules, base, coverage, pre.range, adj);
+    let mut s = finish(rules, base, coverage, pre.range, &adj);
     let label = s.rating.map_or("", |r| rules.ratings[r as usize].label.as_str()).to_string();
     for (i, (g, &p)) in rules.gates.iter().zip(&stage.gate_programs).enumerate() {
         let v = verdict(w, stage, p, row, s.total, &label).map_err(|f| (p, f))?;
         let (fired, undetermined) = resolve(v, g.missing, &stage.programs[p].label).map_err(|f| (p, f))?;
         if undetermined {
-            s.gates_unknown |= 1 << i;
+            m.gates_unknown |= 1 << i;
         }
         if !fired {
             continue;
         }
-        s.gates_fired |= 1 << i;
+        m.gates_fired |= 1 << i;
         match g.action {
             GateAction::Exclude if s.status == Status::Scored => s.status = Status::Excluded(i as u16),
             GateAction::NotRated if s.status == Status::Scored => s.status = Status::NotRated(NotRated::Gate(i as u16)),
@@ -85,5 +85,5 @@ pub(super) fn apply_conditions(
             _ => {}
         }
     }
-    Ok(settle(rules, s, pre.floor))
+    Ok((settle(rules, s, pre.floor, &m), m))
 }

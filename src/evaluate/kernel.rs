@@ -67,7 +67,8 @@ impl Status {
     }
 }
 
-/// One entity's result. Bit `i` of a mask refers to gate or adjustment `i`.
+/// One entity's result; which of its gates and adjustments fired is in [`Masks`], kept apart
+/// (and only for rule sets that have any).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EntityScore {
     /// Σ of factor contributions, before adjustments.
@@ -83,10 +84,18 @@ pub struct EntityScore {
     /// Index of the rating band (best first), after caps.
     pub rating: Option<u8>,
     pub status: Status,
-    pub gates_fired: u64,
-    pub gates_unknown: u64,
-    pub adjustments_applied: u64,
-    pub adjustments_unknown: u64,
+}
+
+/// Which gates and adjustments fired for one entity, and which could not be decided (they
+/// read missing data). Bit `i` of a mask refers to gate or adjustment `i`. Kept beside the
+/// results rather than in them: a rule set without conditions (most large screens) pays
+/// nothing for them, 32 bytes an entity (32 MB at a million).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Masks {
+    pub(crate) gates_fired: u64,
+    pub(crate) gates_unknown: u64,
+    pub(crate) adjustments_applied: u64,
+    pub(crate) adjustments_unknown: u64,
 }
 
 /// What a chunk reports besides its scores.
@@ -114,7 +123,7 @@ pub(super) fn score_all(
     limits: &Limits,
     sources: &SourceMap,
     diags: &mut Diagnostics,
-) -> Option<(Vec<EntityScore>, Summaries)> {
+) -> Option<(Vec<EntityScore>, Vec<Masks>, Summaries)> {
     let rules = &stage.rules;
     let views = views(table, inputs.raw, inputs.scorers, rules);
     let n = table.len();
@@ -138,24 +147,38 @@ pub(super) fn score_all(
     let mut results = vec![EntityScore::no_data(0.0, None); n];
     let mut summaries = Summaries::new(n, rules.reason_codes, rules.categories.len());
     let layout = summaries.clone_layout();
+    let mut masks = vec![Masks::default(); if conditions { n } else { 0 }];
+    let mask_chunks: Vec<&mut [Masks]> = if conditions {
+        masks.chunks_mut(CHUNK).collect()
+    } else {
+        results.chunks(CHUNK).map(|_| <&mut [Masks]>::default()).collect()
+    };
     let chunks: Vec<ChunkResult> = results
         .par_chunks_mut(CHUNK)
         .zip(summaries.par_chunks_mut(CHUNK))
+        .zip(mask_chunks)
         .enumerate()
         .map_init(
             || {
                 let worker = conditions.then(|| Worker::new(table, schema, limits, false));
                 (worker, Scratch::new(rules.categories.len()), Summarizer::new(model, rules))
             },
-            |(worker, scratch, summarizer), (c, (out, (reasons, categories)))| {
+            |(worker, scratch, summarizer), (c, ((out, (reasons, categories)), masks))| {
                 let rows = c * CHUNK..c * CHUNK + out.len();
                 let keep = Keep { layout: &layout, summarizer, reasons, categories };
+                let out = Out { scores: out, masks };
                 score_chunk(stage, &frame, rows, out, worker.as_mut(), scratch, keep, &first_failure)
             },
         )
         .collect();
     report(stage, table, &chunks, sources, diags)?;
-    Some((results, summaries))
+    Some((results, masks, summaries))
+}
+
+/// Where a chunk writes its rows' results, and their masks (empty without conditions).
+struct Out<'s> {
+    scores: &'s mut [EntityScore],
+    masks: &'s mut [Masks],
 }
 
 /// Where a chunk keeps its rows' reason codes and category scores.
@@ -234,7 +257,7 @@ fn score_chunk(
     stage: &KindPlan,
     frame: &Frame<'_>,
     rows: std::ops::Range<usize>,
-    out: &mut [EntityScore],
+    out: Out<'_>,
     mut worker: Option<&mut Worker>,
     scratch: &mut Scratch,
     keep: Keep<'_, '_>,
@@ -313,18 +336,21 @@ fn score_chunk(
             if !direct {
                 keep.summarizer.row(sums, outcome, reasons, categories);
             }
-            out[row - rows.start] = match (combined.base, worker.as_deref_mut()) {
+            out.scores[row - rows.start] = match (combined.base, worker.as_deref_mut()) {
                 (None, _) => EntityScore::no_data(combined.coverage, pre.range),
                 (Some(base), None) => {
-                    let s = finish(&stage.rules, base, combined.coverage, pre.range, Adjusted::default());
-                    settle(&stage.rules, s, pre.floor)
+                    let s = finish(&stage.rules, base, combined.coverage, pre.range, &Adjusted::default());
+                    settle(&stage.rules, s, pre.floor, &Masks::default())
                 }
                 (Some(base), Some(w)) => {
                     if row > first_failure.load(Ordering::Relaxed) {
                         return report;
                     }
                     match apply_conditions(stage, w, row, base, combined.coverage, pre) {
-                        Ok(s) => s,
+                        Ok((s, m)) => {
+                            out.masks[row - rows.start] = m;
+                            s
+                        }
                         Err((p, f)) => {
                             first_failure.fetch_min(row, Ordering::Relaxed);
                             report.failure = Some((row, p, f));
@@ -363,30 +389,16 @@ fn partly_unsourced(
 impl EntityScore {
     fn no_data(coverage: f64, range: Option<(f64, f64)>) -> EntityScore {
         let bounds = range.map_or(Bounds::exact(0.0), |r| total_bounds(r, 0.0, (0.0, 0.0), r.0.clamp(0.0, 100.0)));
-        EntityScore {
-            base: 0.0,
-            total: 0.0,
-            coverage,
-            bounds,
-            firm: false,
-            rating: None,
-            status: Status::NoData,
-            gates_fired: 0,
-            gates_unknown: 0,
-            adjustments_applied: 0,
-            adjustments_unknown: 0,
-        }
+        EntityScore { base: 0.0, total: 0.0, coverage, bounds, firm: false, rating: None, status: Status::NoData }
     }
 }
 
-/// The adjustments of one row: points of those that fired, what the undetermined ones could
-/// add to the low and high bound, and their masks.
-#[derive(Default)]
+/// The adjustments of one row: points of those that fired, and what the undetermined ones
+/// could add to the low and high bound.
+#[derive(Clone, Copy, Default)]
 pub(super) struct Adjusted {
     pub(super) points: f64,
     pub(super) undetermined: (f64, f64),
-    pub(super) applied: u64,
-    pub(super) unknown: u64,
 }
 
 /// Total after adjustments, clamped, with its bounds and its rating before any gate.
@@ -395,33 +407,42 @@ pub(super) fn finish(
     base: f64,
     coverage: f64,
     range: Option<(f64, f64)>,
-    adj: Adjusted,
+    adj: &Adjusted,
 ) -> EntityScore {
-    let total = (base + adj.points).clamp(0.0, 100.0);
+    let Adjusted { points, undetermined } = *adj;
+    let total = (base + points).clamp(0.0, 100.0);
     EntityScore {
         base,
         total,
         coverage,
-        bounds: total_bounds(range.unwrap_or((base, base)), adj.points, adj.undetermined, total),
+        bounds: total_bounds(range.unwrap_or((base, base)), points, undetermined, total),
         firm: false,
         rating: rules.rating_of(total).map(|r| r as u8),
         status: Status::Scored,
-        gates_fired: 0,
-        gates_unknown: 0,
-        adjustments_applied: adj.applied,
-        adjustments_unknown: adj.unknown,
     }
 }
 
 /// After the gates: a coverage floor withholds the rating of an entity still rated, and the
-/// rating is firm or provisional.
-pub(super) fn settle(rules: &RuleSet, mut s: EntityScore, floor: Option<NotRated>) -> EntityScore {
+/// rating is firm or provisional (`masks`: the gates that fired or could not be decided).
+pub(super) fn settle(rules: &RuleSet, mut s: EntityScore, floor: Option<NotRated>, masks: &Masks) -> EntityScore {
     if let (Status::Scored, Some(why)) = (s.status, floor) {
         s.status = Status::NotRated(why);
     }
     if matches!(s.status, Status::NotRated(_)) {
         s.rating = None;
     }
-    s.firm = s.status == Status::Scored && is_firm(rules, s.bounds, s.gates_fired, s.gates_unknown);
+    s.firm = s.status == Status::Scored && is_firm(rules, s.bounds, masks.gates_fired, masks.gates_unknown);
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EntityScore, Masks};
+
+    /// A million results are held through every stage: the masks stay out of them.
+    #[test]
+    fn a_result_holds_no_masks() {
+        assert!(size_of::<EntityScore>() <= 48, "EntityScore is {} bytes", size_of::<EntityScore>());
+        assert_eq!(size_of::<Masks>(), 32);
+    }
 }

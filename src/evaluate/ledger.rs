@@ -260,16 +260,15 @@ fn category_lines(ks: &KindScores, b: &Breakdown) -> Vec<CategoryLine> {
 
 /// The gates that fired for `row`, with their index.
 fn fired_gates(ks: &KindScores, row: usize) -> impl Iterator<Item = (usize, &Gate)> {
-    let fired = ks.results[row].gates_fired;
+    let fired = ks.masks(row).gates_fired;
     ks.plan.rules.gates.iter().enumerate().filter(move |(i, _)| fired & (1 << i) != 0)
 }
 
 /// Points removed (negative) or added by clamping the total to [0, 100].
 fn clamp(ks: &KindScores, row: usize) -> f64 {
-    let res = &ks.results[row];
+    let (res, m) = (&ks.results[row], ks.masks(row));
     let adjustments = ks.plan.rules.adjustments.iter().enumerate();
-    let applied: f64 =
-        adjustments.filter(|(i, _)| res.adjustments_applied & (1 << i) != 0).map(|(_, a)| a.points).sum();
+    let applied: f64 = adjustments.filter(|(i, _)| m.adjustments_applied & (1 << i) != 0).map(|(_, a)| a.points).sum();
     if res.status == Status::NoData { 0.0 } else { res.total - (res.base + applied) }
 }
 
@@ -299,8 +298,8 @@ fn condition_line(rule: Rule<'_>, i: usize, bits: (u64, u64), evidence: Vec<Evid
 }
 
 fn adjustment_lines(ks: &KindScores, row: usize, traced: &TracedConditions) -> Vec<ConditionLine> {
-    let res = &ks.results[row];
-    let bits = (res.adjustments_applied, res.adjustments_unknown);
+    let m = ks.masks(row);
+    let bits = (m.adjustments_applied, m.adjustments_unknown);
     let line = |(i, a): (usize, &Adjustment)| {
         let rule = Rule { id: &a.id, when: &a.when, reason: &a.reason, effect: Effect::Points(a.points) };
         condition_line(rule, i, bits, traced_evidence(ks, row, traced.adjustments.get(i)))
@@ -309,8 +308,8 @@ fn adjustment_lines(ks: &KindScores, row: usize, traced: &TracedConditions) -> V
 }
 
 fn gate_lines(ks: &KindScores, row: usize, traced: &TracedConditions) -> Vec<ConditionLine> {
-    let (rules, res) = (&ks.plan.rules, &ks.results[row]);
-    let bits = (res.gates_fired, res.gates_unknown);
+    let (rules, m) = (&ks.plan.rules, ks.masks(row));
+    let bits = (m.gates_fired, m.gates_unknown);
     let line = |(i, g): (usize, &Gate)| {
         let effect = match g.action {
             GateAction::Exclude => Effect::Exclude,

@@ -23,7 +23,7 @@ pub use basis::Basis;
 pub use bounds::Bounds;
 pub(crate) use factor::Raw;
 pub(crate) use floors::{Floors, not_rated_by};
-pub(crate) use kernel::EntityScore;
+pub(crate) use kernel::{EntityScore, Masks};
 pub use kernel::{NotRated, Status};
 pub use ledger::Ledger;
 pub(crate) use ledger::ledger;
@@ -54,6 +54,8 @@ pub struct KindScores {
     pub stats: Vec<Option<UniverseStats>>,
     /// Each entity's result, by row.
     pub results: Vec<EntityScore>,
+    /// Each entity's gate and adjustment masks, by row; empty when the rule set has neither.
+    pub(crate) masks: Vec<Masks>,
     /// Each entity's reason codes and category scores, kept by the kernel.
     pub(crate) summaries: reasons::Summaries,
     /// The rule set's aggregation, prepared once for the kind.
@@ -68,6 +70,11 @@ impl KindScores {
     /// The kind scored.
     pub fn kind(&self) -> Kind {
         self.plan.kind
+    }
+
+    /// Which gates and adjustments fired for `row`, and which could not be decided.
+    pub(crate) fn masks(&self, row: usize) -> Masks {
+        self.masks.get(row).copied().unwrap_or_default()
     }
 }
 
@@ -107,7 +114,7 @@ pub(crate) fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diag
         let (scorers, stats) = inputs::scorers(stage, &table, &raw);
         let model = aggregate::Model::new(&stage.rules);
         let inputs = kernel::Inputs { raw: &raw, scorers: &scorers, unsourced: &unsourced };
-        let (results, summaries) =
+        let (results, masks, summaries) =
             kernel::score_all(stage, &table, schema, inputs, &model, &plan.limits, sources, diags)?;
         scores.kinds.push(KindScores {
             model,
@@ -118,6 +125,7 @@ pub(crate) fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diag
             scorers,
             stats,
             results,
+            masks,
             summaries,
             attr_names: schema.names().map(str::to_string).collect(),
             limits: plan.limits,

@@ -204,7 +204,7 @@ fn gate(a: &Analysis, set: &str, id: &str) -> Option<String> {
     {
         let ks = &session.scores.kinds[k];
         let now: Vec<&str> = (0..ks.table.len())
-            .filter(|&row| ks.results[row].gates_fired & (1 << g) != 0)
+            .filter(|&row| ks.masks(row).gates_fired & (1 << g) != 0)
             .map(|row| ks.table.name(row))
             .collect();
         let _ = write!(

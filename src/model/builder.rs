@@ -88,10 +88,17 @@ impl TableBuilder {
         }
     }
 
-    /// The finished table, with its relations resolved.
+    /// The finished table, with its relations resolved, holding no room it grew and did not
+    /// fill: ids, names and columns built by appending blocks double past their size (names by
+    /// up to twice their bytes), and the table lives through every later stage.
     pub(crate) fn finish(mut self, exposure: [Option<Exposure>; 3], hq: Option<Vec<Option<Row>>>) -> EntityTable {
         self.table.exposure = exposure;
         self.table.headquarters = hq;
+        self.table.ids.shrink_to_fit();
+        self.table.names.shrink_to_fit();
+        for c in &mut self.table.columns {
+            c.shrink_to_fit();
+        }
         self.table
     }
 }

@@ -156,6 +156,17 @@ impl Column {
         }
     }
 
+    /// Gives back the room grown past the values held.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        match self {
+            Column::Number(v) => v.shrink_to_fit(),
+            Column::Bool(v) => v.shrink_to_fit(),
+            Column::Text(v) => v.shrink_to_fit(),
+            Column::Date(v) => v.shrink_to_fit(),
+            Column::List(v) => v.shrink_to_fit(),
+        }
+    }
+
     /// Appends a missing value (a new row).
     pub fn push_missing(&mut self) {
         match self {

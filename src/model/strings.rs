@@ -30,6 +30,12 @@ impl Strings {
         self.ends.is_empty()
     }
 
+    /// Gives back the room grown past the strings held.
+    pub fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
     /// Keeps the first `n` strings.
     pub fn truncate(&mut self, n: usize) {
         if n < self.ends.len() {

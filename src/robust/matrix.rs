@@ -82,18 +82,18 @@ pub(crate) fn check_conditions(rules: &RuleSet) -> Vec<Diagnostic> {
 impl Fixed {
     /// The fixed part of a scored row.
     pub(crate) fn of(rules: &RuleSet, ks: &KindScores, row: usize) -> Fixed {
-        let res = &ks.results[row];
+        let (res, m) = (&ks.results[row], ks.masks(row));
         let adjust = rules
             .adjustments
             .iter()
             .enumerate()
-            .filter(|(i, _)| res.adjustments_applied & (1 << i) != 0)
+            .filter(|(i, _)| m.adjustments_applied & (1 << i) != 0)
             .map(|(_, a)| a.points)
             .sum();
         let mut cap: Option<(usize, usize)> = None;
         for (i, g) in rules.gates.iter().enumerate() {
             if let GateAction::Cap(c) = g.action
-                && res.gates_fired & (1 << i) != 0
+                && m.gates_fired & (1 << i) != 0
                 && cap.is_none_or(|(worst, _)| c > worst)
             {
                 cap = Some((c, i));

@@ -10,7 +10,8 @@ use crate::evaluate::Status;
 pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for rules in &cx.book.sets {
         let Some(ks) = cx.scores_of(rules) else { continue };
-        let scored: Vec<_> = ks.results.iter().filter(|r| r.status != Status::NoData).collect();
+        let scored: Vec<_> =
+            (0..ks.results.len()).filter(|&r| ks.results[r].status != Status::NoData).map(|r| ks.masks(r)).collect();
         let n = scored.len();
         let kind = if n == 1 { rules.kind.as_str() } else { rules.kind.plural() };
         for (i, g) in rules.gates.iter().enumerate() {

@@ -32,7 +32,8 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 .hint("supply the data; say what missing means with `missing: {points: P}` or `{assume: X}`; or write `missing: skip` on the factor to keep skipping"),
             );
         }
-        let scored: Vec<_> = ks.results.iter().filter(|r| r.status != Status::NoData).collect();
+        let scored: Vec<_> =
+            (0..ks.results.len()).filter(|&r| ks.results[r].status != Status::NoData).map(|r| ks.masks(r)).collect();
         let conditions = rules.gates.iter().map(|g| (&g.id, g.missing, g.missing_explicit, g.span, "gate", true));
         let conditions = conditions.chain(
             rules.adjustments.iter().map(|a| (&a.id, a.missing, a.missing_explicit, a.span, "adjustment", false)),

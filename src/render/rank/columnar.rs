@@ -147,7 +147,7 @@ fn fixed(ks: &KindScores, parts: &Parts<'_, '_>, n: usize, field: Field15) -> Ar
         Field15::Coverage => numbers(parts, n, |g, i| Some(g.results[i].coverage)),
         Field15::Status => text(parts, n, |g, i| g.results[i].status.word()),
         Field15::ExcludedBy => text(parts, n, |g, i| excluded_by(ks, &g.results[i]).map_or("", |x| x.0)),
-        Field15::Flags => lists(parts, |g, i, b| flag_gates(ks, &g.results[i]).for_each(|f| b.append_value(f))),
+        Field15::Flags => lists(parts, |g, i, b| flag_gates(ks, g.fired(i)).for_each(|f| b.append_value(f))),
         Field15::Reasons => lists(parts, |g, i, b| g.reasons(i).iter().for_each(|f| b.append_value(f))),
     }
 }

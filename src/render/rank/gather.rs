@@ -15,6 +15,8 @@ const BLOCK: usize = 32;
 /// The entries of one task, in their order.
 pub(super) struct Gathered<'a> {
     pub(super) results: Vec<EntityScore>,
+    /// Each entry's fired gates (empty when the rule set has no conditions: none fire).
+    fired: Vec<u64>,
     pub(super) ids: Strings,
     pub(super) names: Strings,
     /// Each entry's reason codes, flat; `reason_ends[i]` ends entry `i`'s.
@@ -31,6 +33,11 @@ impl<'a> Gathered<'a> {
         let nc = ks.plan.rules.categories.len();
         let scratch = ReasonScratch::new(ks);
         let results = entries.iter().map(|e| ks.results[e.row]).collect();
+        let fired = if ks.masks.is_empty() {
+            Vec::new()
+        } else {
+            entries.iter().map(|e| ks.masks(e.row).gates_fired).collect()
+        };
         let mut categories = Vec::with_capacity(n * nc);
         entries.iter().for_each(|e| categories.extend_from_slice(ks.summaries.category_scores(e.row)));
         let (mut reasons, mut reason_ends) = (Vec::with_capacity(n * 3), Vec::with_capacity(n));
@@ -46,7 +53,12 @@ impl<'a> Gathered<'a> {
         ids.gather(&ks.table.ids, entries.iter().map(|e| e.row));
         let mut names = Strings::with_capacity(n, n * 16);
         names.gather(&ks.table.names, entries.iter().map(|e| e.row));
-        Gathered { results, ids, names, reasons, reason_ends, categories, nc }
+        Gathered { results, fired, ids, names, reasons, reason_ends, categories, nc }
+    }
+
+    /// The gates that fired for entry `i`, as a mask.
+    pub(super) fn fired(&self, i: usize) -> u64 {
+        self.fired.get(i).copied().unwrap_or(0)
     }
 
     /// The reason codes of entry `i`, most points lost first.

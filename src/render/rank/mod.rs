@@ -51,9 +51,8 @@ fn rating<'k>(ks: &'k KindScores, res: &EntityScore) -> &'k str {
     res.rating.map_or("", |i| ks.plan.rules.ratings[i as usize].label.as_str())
 }
 
-/// The ids of the flag gates that fired for `row`.
-fn flag_gates<'k>(ks: &'k KindScores, res: &EntityScore) -> impl Iterator<Item = &'k str> + use<'k> {
-    let fired = res.gates_fired;
+/// The ids of the flag gates among `fired`.
+fn flag_gates(ks: &KindScores, fired: u64) -> impl Iterator<Item = &str> {
     ks.plan
         .rules
         .gates
@@ -63,8 +62,9 @@ fn flag_gates<'k>(ks: &'k KindScores, res: &EntityScore) -> impl Iterator<Item =
         .map(|(_, g)| g.id.as_str())
 }
 
-/// The cap gate that lowered an entity's rating (the one whose cap it ends at), if any did.
-fn capped_by<'k>(ks: &'k KindScores, res: &EntityScore) -> Option<&'k str> {
+/// The cap gate that lowered an entity's rating (the one whose cap it ends at), if any did
+/// (`fired`: its fired gates).
+fn capped_by<'k>(ks: &'k KindScores, res: &EntityScore, fired: u64) -> Option<&'k str> {
     let rules = &ks.plan.rules;
     let rating = res.rating? as usize;
     if rules.rating_of(res.total) == Some(rating) {
@@ -74,7 +74,7 @@ fn capped_by<'k>(ks: &'k KindScores, res: &EntityScore) -> Option<&'k str> {
         .gates
         .iter()
         .enumerate()
-        .filter(|(i, g)| res.gates_fired & (1 << i) != 0 && g.action == GateAction::Cap(rating))
+        .filter(|(i, g)| fired & (1 << i) != 0 && g.action == GateAction::Cap(rating))
         .map(|(_, g)| g.id.as_str())
         .next()
 }
@@ -214,7 +214,7 @@ impl<'a> RankRow<'a> {
         self.kind = ks.kind().as_str();
         self.score = res.total;
         self.rating = rating(ks, res);
-        self.rating_capped = capped_by(ks, res).map(|cap| format!("{} (capped: {cap})", rating(ks, res)));
+        self.rating_capped = capped_by(ks, res, g.fired(i)).map(|cap| format!("{} (capped: {cap})", rating(ks, res)));
         self.firm = res.rating.is_some().then_some(res.firm);
         self.bounds = res.bounds;
         self.near_tie = e.near_tie;
@@ -222,7 +222,7 @@ impl<'a> RankRow<'a> {
         self.status = res.status.word();
         self.excluded_by = excluded_by(ks, res).map_or("", |x| x.0);
         self.flags.clear();
-        self.flags.extend(flag_gates(ks, res));
+        self.flags.extend(flag_gates(ks, g.fired(i)));
         self.reasons.clear();
         self.reasons.extend_from_slice(g.reasons(i));
         self.categories.clear();
