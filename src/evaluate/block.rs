@@ -54,6 +54,8 @@ pub(super) struct Scratch {
     pub(super) base: Vec<f64>,
     /// No observed weight in any category (for rows whose values are all unsourced).
     pub(super) zeros: Vec<f64>,
+    /// Per row of a block: whether its summary is left for the block's complete rows.
+    pub(super) later: Vec<bool>,
 }
 
 pub(super) const OBSERVED: u8 = 0;
@@ -106,6 +108,7 @@ impl Scratch {
             complete: Vec::new(),
             base: Vec::new(),
             zeros: vec![0.0; nc],
+            later: Vec::new(),
         }
     }
 }
@@ -160,6 +163,8 @@ pub(super) fn fill_block(views: &[FactorView<'_>], w: &Weights, rows: std::ops::
     s.complete.resize(nb, true);
     s.base.clear();
     s.base.resize(nb, 0.0);
+    s.later.clear();
+    s.later.resize(nb, false);
     for (f, v) in views.iter().enumerate() {
         let slices = BlockSlices {
             points: &mut s.points[f * nb..(f + 1) * nb],

@@ -15,7 +15,7 @@ use super::conditions::apply_conditions;
 use super::factor::{FactorView, Raw, views};
 use super::floors::Floors;
 use super::inputs::{CHUNK, failure_diagnostic};
-use super::reasons::{Summaries, Summarizer};
+use super::reasons::{BlockSlots, Summaries, Summarizer};
 use super::sourcing::Unsourced;
 use super::worker::Worker;
 use crate::compile::KindPlan;
@@ -271,8 +271,8 @@ fn score_chunk(
         let block = start..(start + BLOCK).min(rows.end);
         let nb = block.len();
         fill_block(views, &model.weights, block.clone(), scratch);
-        for (k, row) in block.enumerate() {
-            let Scratch { sums, points, states, complete, base, zeros } = &mut *scratch;
+        for (k, row) in block.clone().enumerate() {
+            let Scratch { sums, points, states, complete, base, zeros, later } = &mut *scratch;
             let (reasons, categories) = keep.layout.slots(keep.reasons, keep.categories, row - rows.start);
             let direct = keep.summarizer.direct();
             let (observed, unsourced) = if complete[k] {
@@ -294,9 +294,8 @@ fn score_chunk(
                 }
                 partly_unsourced(frame, combined, row, outcome, sums)
             } else if complete[k] && additive {
-                if direct {
-                    keep.summarizer.complete(|f| points[f * nb + k], reasons, categories);
-                }
+                // Summarised with the block's other such rows, below.
+                later[k] = direct;
                 let b = base[k];
                 if unsourced == 0 {
                     (
@@ -360,6 +359,13 @@ fn score_chunk(
                 }
             };
         }
+        let slots = BlockSlots {
+            layout: keep.layout,
+            reasons: &mut *keep.reasons,
+            categories: &mut *keep.categories,
+            first: block.start - rows.start,
+        };
+        keep.summarizer.complete_block(&scratch.points, &scratch.later, slots);
         start += nb;
     }
     report

@@ -69,6 +69,15 @@ impl Summaries {
     }
 }
 
+/// Where the summaries of a block's rows go: the slots of its chunk, the block starting at row
+/// `first` of it.
+pub(super) struct BlockSlots<'s> {
+    pub(super) layout: &'s Summaries,
+    pub(super) reasons: &'s mut [u16],
+    pub(super) categories: &'s mut [f64],
+    pub(super) first: usize,
+}
+
 /// Writes one row's summary from its outcomes: the breakdown the ledger would show, its `k`
 /// factors by points lost below their maximum (ties by id), its category scores.
 pub(super) struct Summarizer<'a> {
@@ -79,6 +88,11 @@ pub(super) struct Summarizer<'a> {
     /// Under the weighted sum, W꜀/(ΣW·Σw꜀) per category with every factor present (the
     /// nominal scale a complete row is summarised with), else `None`.
     nominal_scale: Option<Vec<f64>>,
+    /// Under the weighted sum, each factor's nominal share scale꜀·wᶠ (what a complete row's
+    /// points lost are share·(100 − points) of), else empty.
+    nominal_share: Vec<f64>,
+    /// A block's category sums Σ wᶠ·sᶠ, category-major (`[c * rows + k]`).
+    block_weighted: Vec<f64>,
     k: usize,
     breakdown: Breakdown,
     lost: Vec<(f64, usize)>,
@@ -99,7 +113,7 @@ impl<'a> Summarizer<'a> {
             id_order[f] = place as u32;
         }
         let w = &model.weights;
-        let nominal_scale = matches!(model.method, Method::WeightedSum(_)).then(|| {
+        let nominal_scale: Option<Vec<f64>> = matches!(model.method, Method::WeightedSum(_)).then(|| {
             let present = super::aggregate::present_weight(&w.category_total, &w.category_weight);
             (0..w.category_weight.len())
                 .map(|c| {
@@ -112,11 +126,17 @@ impl<'a> Summarizer<'a> {
                 })
                 .collect()
         });
+        let nominal_share = match &nominal_scale {
+            Some(scale) => w.category.iter().zip(&w.factor).map(|(&c, &wf)| scale[c] * wf).collect(),
+            None => Vec::new(),
+        };
         Summarizer {
             model,
             ids,
             id_order,
             nominal_scale,
+            nominal_share,
+            block_weighted: Vec::new(),
             k,
             breakdown: Breakdown::default(),
             lost: Vec::new(),
@@ -129,9 +149,64 @@ impl<'a> Summarizer<'a> {
         self.nominal_scale.is_some()
     }
 
+    /// Summarises the weighted-sum rows of a block whose factors all have observed data: those
+    /// `take[k]` selects among the block's `nb` rows, with `points[f * nb + k]` their points
+    /// (factor-major, as the kernel's block holds them), into their `slots`.
+    /// The category sums run factor by factor over the whole block (a tight loop the processor
+    /// runs several rows of at once), each row's in factor order, so the bits are those of
+    /// [`Self::summarize`]; the reasons then take one pass per row, most factors turned away by
+    /// one comparison with the last kept.
+    pub(super) fn complete_block(&mut self, points: &[f64], take: &[bool], slots: BlockSlots<'_>) {
+        let BlockSlots { layout, reasons, categories, first } = slots;
+        let nb = take.len();
+        let w = &self.model.weights;
+        let nc = w.category_weight.len();
+        if self.nominal_scale.is_none() || w.total == 0.0 {
+            // Not the weighted sum, or no base: row by row, as the breakdown has it.
+            for k in (0..nb).filter(|&k| take[k]) {
+                let (reasons, categories) = layout.slots(&mut *reasons, &mut *categories, first + k);
+                self.complete(|f| points[f * nb + k], reasons, categories);
+            }
+            return;
+        }
+        let weighted = &mut self.block_weighted;
+        weighted.clear();
+        weighted.resize(nc * nb, 0.0);
+        for (f, column) in points.chunks_exact(nb).take(w.factor.len()).enumerate() {
+            let (c, wf) = (w.category[f], w.factor[f]);
+            for (sum, &p) in weighted[c * nb..(c + 1) * nb].iter_mut().zip(column) {
+                *sum += wf * p;
+            }
+        }
+        let (k_max, order, share) = (self.k, &self.id_order, &self.nominal_share);
+        for k in (0..nb).filter(|&k| take[k]) {
+            let (reasons, categories) = layout.slots(&mut *reasons, &mut *categories, first + k);
+            self.lost.clear();
+            if k_max > 0 {
+                for (f, &share) in share.iter().enumerate() {
+                    let lost = share * (100.0 - points[f * nb + k]);
+                    // Below the last kept: not a reason (a tie goes by id, in `insert_top`).
+                    let below = self.lost.len() >= k_max && lost < self.lost[k_max - 1].0;
+                    if lost > 0.0 && !below {
+                        insert_top(&mut self.lost, k_max, (lost, f), |a, b| {
+                            b.0.total_cmp(&a.0).then_with(|| order[a.1].cmp(&order[b.1]))
+                        });
+                    }
+                }
+            }
+            for (i, slot) in reasons.iter_mut().enumerate() {
+                *slot = self.lost.get(i).map_or(NONE, |&(_, f)| f as u16);
+            }
+            for (c, slot) in categories.iter_mut().enumerate() {
+                let sum = w.category_total[c];
+                *slot = if sum > 0.0 { weighted[c * nb + k] / sum } else { f64::NAN };
+            }
+        }
+    }
+
     /// Summarises a weighted-sum row whose factors all have observed data, `points(f)` each.
     #[inline]
-    pub(super) fn complete(&mut self, points: impl Fn(usize) -> f64, reasons: &mut [u16], categories: &mut [f64]) {
+    fn complete(&mut self, points: impl Fn(usize) -> f64, reasons: &mut [u16], categories: &mut [f64]) {
         let Some(scale) = self.nominal_scale.take() else { return };
         let w = &self.model.weights;
         self.summarize(&scale, &w.category_total, w.total, |f| Some(points(f)), reasons, categories);
@@ -272,7 +347,8 @@ mod tests {
     #[test]
     fn direct_summaries_are_the_breakdowns_bit_for_bit() {
         let category = vec![0, 1, 2, 0, 1, 2, 0, 1, 0, 2, 1];
-        let factor = vec![1.0, 2.0, 3.0, 0.5, 1.5, 0.0, 2.5, 1.0, 4.0, 0.7, 3.3];
+        // f4 and f10 tie in weight and category, and their ids sort the other way round from their places.
+        let factor = vec![1.0, 2.0, 3.0, 0.5, 1.5, 0.0, 2.5, 1.0, 4.0, 0.7, 1.5];
         let model = Model {
             weights: Weights::of(category, factor, vec![30.0, 45.0, 25.0, 10.0]),
             method: Method::WeightedSum(WeightedSum),
@@ -311,7 +387,26 @@ mod tests {
             let (mut r2, mut c2) = (vec![NONE; k], vec![0.0; nc]);
             by_breakdown.row(&mut sums, |f| outcomes[f], &mut r1, &mut c1);
             if complete {
-                direct.complete(|f| outcomes[f].points().unwrap_or(f64::NAN), &mut r2, &mut c2);
+                // The row in the middle of a block of three, its neighbours not taken.
+                let mut block = Summaries::new(3, k, nc);
+                let column = |f: usize| [7.0, outcomes[f].points().unwrap_or(f64::NAN), 93.0];
+                let points: Vec<f64> = (0..nf).flat_map(column).collect();
+                let layout = block.clone_layout();
+                let slots = BlockSlots {
+                    layout: &layout,
+                    reasons: &mut block.reasons,
+                    categories: &mut block.categories,
+                    first: 0,
+                };
+                direct.complete_block(&points, &[false, true, false], slots);
+                r2.copy_from_slice(&block.reasons[k..2 * k]);
+                c2.copy_from_slice(&block.categories[nc..2 * nc]);
+                let untouched = |r: &[u16], c: &[f64]| r.iter().all(|&x| x == NONE) && c.iter().all(|x| x.is_nan());
+                assert!(untouched(&block.reasons[..k], &block.categories[..nc]), "row {row}: a neighbour written");
+                assert!(
+                    untouched(&block.reasons[2 * k..], &block.categories[2 * nc..]),
+                    "row {row}: a neighbour written"
+                );
             } else {
                 model.score(|f| outcomes[f], &mut sums);
                 direct.scored(&sums, |f| outcomes[f], &mut r2, &mut c2);
