@@ -96,10 +96,12 @@ fn ids_ascend(table: &crate::model::EntityTable) -> bool {
     (1..table.len()).into_par_iter().all(|r| table.id(r - 1) < table.id(r))
 }
 
-/// Whether each ranked entity's bounds overlap the bounds of the one above or below it.
+/// Whether each ranked entity's bounds overlap the bounds of the one above or below it (in
+/// parallel: in rank order, each entity's bounds are a read at a random place).
 fn near_ties(ks: &KindScores, ranked: &[Ranked]) -> Vec<bool> {
     let bounds = |i: usize| &ks.results[ranked[i].row as usize].bounds;
     (0..ranked.len())
+        .into_par_iter()
         .map(|i| {
             let above = i > 0 && bounds(i).overlaps(bounds(i - 1));
             let below = i + 1 < ranked.len() && bounds(i).overlaps(bounds(i + 1));
