@@ -50,19 +50,24 @@ impl Strings {
         (start, self.ends[i])
     }
 
-    /// Appends the strings of `src` at `rows`, in that order. Rows at random places (a ranking's
+    /// Appends the strings of `src` at `rows`, in that order (see [`Strings::each_at`]).
+    pub fn gather(&mut self, src: &Strings, rows: impl IntoIterator<Item = usize>) {
+        src.each_at(rows, |s| self.push(s));
+    }
+
+    /// Calls `f` with the strings at `rows`, in that order. Rows at random places (a ranking's
     /// order) are read a block at a time: the block's bounds first, then a byte of each string,
     /// each in a tight loop of independent reads, so their cache misses are in flight together
-    /// before the strings are copied.
-    pub fn gather(&mut self, src: &Strings, rows: impl IntoIterator<Item = usize>) {
+    /// before the strings are handed out.
+    pub fn each_at(&self, rows: impl IntoIterator<Item = usize>, mut f: impl FnMut(&str)) {
         const BLOCK: usize = 32;
         let mut spans = [(0usize, 0usize); BLOCK];
         let mut rows = rows.into_iter();
-        let bytes = src.bytes.as_bytes();
+        let bytes = self.bytes.as_bytes();
         loop {
             let mut n = 0;
             for (slot, row) in spans.iter_mut().zip(&mut rows) {
-                *slot = src.span(row);
+                *slot = self.span(row);
                 n += 1;
             }
             if n == 0 {
@@ -70,8 +75,7 @@ impl Strings {
             }
             std::hint::black_box(spans[..n].iter().fold(0u8, |acc, &(s, _)| acc ^ bytes.get(s).copied().unwrap_or(0)));
             for &(s, e) in &spans[..n] {
-                self.bytes.push_str(&src.bytes[s..e]);
-                self.ends.push(self.bytes.len());
+                f(&self.bytes[s..e]);
             }
         }
     }

@@ -20,6 +20,7 @@ use super::super::encode::parquet::ROW_GROUP_ROWS;
 use super::gather::Gathered;
 use super::{Entry, RankFormat, excluded_by, flag_gates, rating};
 use crate::evaluate::KindScores;
+use crate::model::Strings;
 
 /// The ranking's columns before the category scores, in the order of `super::columns`.
 #[derive(Clone, Copy)]
@@ -96,7 +97,7 @@ fn batch(ks: &KindScores, entries: &[Entry], columns: &[Column]) -> io::Result<R
     let nc = ks.plan.rules.categories.len();
     debug_assert_eq!(columns.len(), FIXED.len() + nc, "the columns of super::columns");
     let parts: Vec<(&[Entry], Gathered<'_>)> =
-        entries.par_chunks(GATHER_ROWS).map(|part| (part, Gathered::of(ks, part))).collect();
+        entries.par_chunks(GATHER_ROWS).map(|part| (part, Gathered::without_text(ks, part))).collect();
     let arrays: Vec<ArrayRef> = (0..FIXED.len() + nc)
         .into_par_iter()
         .map(|c| match FIXED.get(c) {
@@ -124,8 +125,8 @@ fn fixed(ks: &KindScores, parts: &Parts<'_, '_>, n: usize, field: Field15) -> Ar
             each(parts, |_, _, e| b.append_option(e.rank));
             Arc::new(b.finish())
         }
-        Field15::Id => text(parts, n, |g, i| g.ids.get(i)),
-        Field15::Name => text(parts, n, |g, i| g.names.get(i)),
+        Field15::Id => table_text(&ks.table.ids, parts, n),
+        Field15::Name => table_text(&ks.table.names, parts, n),
         Field15::Kind => text(parts, n, |_, _| ks.kind().as_str()),
         Field15::Score => numbers(parts, n, |g, i| Some(g.results[i].total)),
         Field15::Rating => text(parts, n, |g, i| rating(ks, &g.results[i])),
@@ -163,6 +164,15 @@ fn text<'e, 'a: 'e>(
         let s = value(g, i);
         b.append_option((!s.is_empty()).then_some(s));
     });
+    Arc::new(b.finish())
+}
+
+/// The ids or names (`strings`) of the entries of `parts`, read from the table straight into
+/// the column; empty text is null.
+fn table_text(strings: &Strings, parts: &Parts<'_, '_>, n: usize) -> ArrayRef {
+    let mut b = StringBuilder::with_capacity(n, n * 12);
+    let rows = parts.iter().flat_map(|(entries, _)| entries.iter().map(|e| e.row));
+    strings.each_at(rows, |s| b.append_option((!s.is_empty()).then_some(s)));
     Arc::new(b.finish())
 }
 

@@ -28,7 +28,18 @@ pub(super) struct Gathered<'a> {
 }
 
 impl<'a> Gathered<'a> {
+    /// The entries' results, masks, reason codes, category scores, ids and names.
     pub(super) fn of(ks: &'a KindScores, entries: &[Entry]) -> Gathered<'a> {
+        Gathered::gather(ks, entries, true)
+    }
+
+    /// As [`Gathered::of`] but without the ids and names (empty), for a writer that reads
+    /// them from the table itself.
+    pub(super) fn without_text(ks: &'a KindScores, entries: &[Entry]) -> Gathered<'a> {
+        Gathered::gather(ks, entries, false)
+    }
+
+    fn gather(ks: &'a KindScores, entries: &[Entry], text: bool) -> Gathered<'a> {
         let n = entries.len();
         let nc = ks.plan.rules.categories.len();
         let scratch = ReasonScratch::new(ks);
@@ -49,10 +60,13 @@ impl<'a> Gathered<'a> {
                 reason_ends.push(reasons.len() as u32);
             }
         }
-        let mut ids = Strings::with_capacity(n, n * 10);
-        ids.gather(&ks.table.ids, entries.iter().map(|e| e.row));
-        let mut names = Strings::with_capacity(n, n * 16);
-        names.gather(&ks.table.names, entries.iter().map(|e| e.row));
+        let (mut ids, mut names) = (Strings::default(), Strings::default());
+        if text {
+            ids = Strings::with_capacity(n, n * 10);
+            ids.gather(&ks.table.ids, entries.iter().map(|e| e.row));
+            names = Strings::with_capacity(n, n * 16);
+            names.gather(&ks.table.names, entries.iter().map(|e| e.row));
+        }
         Gathered { results, fired, ids, names, reasons, reason_ends, categories, nc }
     }
 
