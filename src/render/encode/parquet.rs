@@ -1,12 +1,13 @@
-//! Parquet: the product's record batches in one file, Snappy-compressed (the codec every
-//! reader has), row groups of 262,144 rows cut by row count alone. The columns of a row group
-//! are encoded and compressed in parallel (one column writer each) and appended in schema
-//! order, so the file is the same bytes for any thread count.
+//! Parquet: the product's record batches in one file, Snappy-compressed where it pays (the
+//! codec every reader has), row groups of 262,144 rows cut by row count alone. The columns of
+//! a row group are encoded and compressed in parallel (one column writer each) and appended in
+//! schema order, so the file is the same bytes for any thread count.
 //!
 //! A column is dictionary-encoded when its first rows repeat (at most one distinct value in
 //! [`REPEATS`]: ratings, statuses, flags, reason codes) and written plain otherwise (ids, names,
 //! scores: a dictionary of unique values is only hashed to be dropped when it outgrows its page).
-//! The choice reads the data alone, so it too is the same for any thread count.
+//! A plain column whose first rows Snappy does not shrink by a tenth is stored uncompressed.
+//! The choices read the data alone, so they too are the same for any thread count.
 
 use std::io::{self, Write};
 
@@ -59,6 +60,8 @@ impl<W: Write + Send> Parquet<W> {
         for (c, leaf) in leaves.columns().iter().enumerate() {
             if first.is_some_and(|b| c < b.num_columns() && repeats(b.column(c).as_ref())) {
                 props = props.set_column_dictionary_enabled(leaf.path().clone(), true);
+            } else if first.is_some_and(|b| c < b.num_columns() && !compresses(b.column(c).as_ref())) {
+                props = props.set_column_compression(leaf.path().clone(), Compression::UNCOMPRESSED);
             }
         }
         let props = props.build();
@@ -129,6 +132,28 @@ fn repeats(column: &dyn Array) -> bool {
     total > 0 && distinct * REPEATS <= total
 }
 
+/// Whether Snappy shrinks the first rows of a column (its values' bytes) by at least a tenth;
+/// a column it does not (scores, ranks: numbers that hardly repeat) is stored uncompressed,
+/// which readers decode without a pass through the codec. Lists are always compressed.
+fn compresses(column: &dyn Array) -> bool {
+    let rows = column.len().min(SAMPLE_ROWS);
+    let bytes: Vec<u8> = match column.data_type() {
+        DataType::Float64 => {
+            column.as_primitive::<Float64Type>().values()[..rows].iter().flat_map(|x| x.to_le_bytes()).collect()
+        }
+        DataType::UInt32 => {
+            column.as_primitive::<UInt32Type>().values()[..rows].iter().flat_map(|x| x.to_le_bytes()).collect()
+        }
+        DataType::Utf8 => {
+            let a = column.as_string::<i32>();
+            (0..rows).flat_map(|r| a.value(r).as_bytes()).copied().collect()
+        }
+        _ => return true,
+    };
+    let packed = snap::raw::Encoder::new().compress_vec(&bytes).map_or(bytes.len(), |p| p.len());
+    packed * 10 <= bytes.len() * 9
+}
+
 /// How many distinct values `value(i)` gives for `i` in `0..n`.
 fn count<T: std::hash::Hash + Eq>(n: usize, value: impl Fn(usize) -> T) -> usize {
     (0..n).map(value).collect::<HashSet<T>>().len()
@@ -159,7 +184,7 @@ mod tests {
     use arrow_array::builder::{ListBuilder, StringBuilder};
     use arrow_array::{Float64Array, StringArray};
 
-    use super::repeats;
+    use super::{compresses, repeats};
 
     #[test]
     fn only_columns_whose_values_repeat_get_a_dictionary() {
@@ -175,5 +200,21 @@ mod tests {
         assert!(repeats(&ratings) && repeats(&bounds) && repeats(&reasons.finish()));
         assert!(!repeats(&ids) && !repeats(&scores));
         assert!(!repeats(&StringArray::from(Vec::<&str>::new())), "an empty column");
+    }
+
+    #[test]
+    fn numbers_that_hardly_repeat_are_stored_uncompressed() {
+        // SplitMix64's bits as scores: nothing for Snappy to find.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let z = (state ^ (state >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB) >> 11
+        };
+        let scores = Float64Array::from_iter_values((0..5000).map(|_| next() as f64 / (1u64 << 53) as f64 * 100.0));
+        let clipped = Float64Array::from_iter_values((0..5000).map(|i| if i % 3 == 0 { 55.5 } else { 100.0 }));
+        let ids = StringArray::from_iter_values((0..5000).map(|i| format!("company-{i:07}")));
+        assert!(!compresses(&scores), "random scores");
+        assert!(compresses(&clipped) && compresses(&ids), "repeating scores and ids with a common stem");
     }
 }
