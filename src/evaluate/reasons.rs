@@ -159,10 +159,14 @@ impl<'a> Summarizer<'a> {
     pub(super) fn complete_block(&mut self, points: &[f64], take: &[bool], slots: BlockSlots<'_>) {
         let BlockSlots { layout, reasons, categories, first } = slots;
         let nb = take.len();
+        if !take.contains(&true) {
+            // No such row (every block under another method, a block of sparse rows).
+            return;
+        }
         let w = &self.model.weights;
         let nc = w.category_weight.len();
-        if self.nominal_scale.is_none() || w.total == 0.0 {
-            // Not the weighted sum, or no base: row by row, as the breakdown has it.
+        if w.total == 0.0 {
+            // No base: row by row, as the breakdown has it.
             for k in (0..nb).filter(|&k| take[k]) {
                 let (reasons, categories) = layout.slots(&mut *reasons, &mut *categories, first + k);
                 self.complete(|f| points[f * nb + k], reasons, categories);
