@@ -20,5 +20,12 @@ pub fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) ->
     Ok(pool.install(f))
 }
 
+/// `n` copies of `value`, written by the pool's threads together: each page of a large new
+/// vector is a page fault on its first write, which one thread alone would pay for serially.
+pub(crate) fn filled<T: Clone + Send + Sync>(value: T, n: usize) -> Vec<T> {
+    use rayon::prelude::*;
+    rayon::iter::repeat_n(value, n).collect()
+}
+
 /// How the pool's threads are named, which is how [`in_pool`] knows it is inside one.
 const WORKER_PREFIX: &str = "thesis-";

@@ -144,10 +144,10 @@ pub(super) fn score_all(
             .collect(),
         unsourced_range,
     };
-    let mut results = vec![EntityScore::no_data(0.0, None); n];
+    let mut results = crate::pool::filled(EntityScore::no_data(0.0, None), n);
     let mut summaries = Summaries::new(n, rules.reason_codes, rules.categories.len());
     let layout = summaries.clone_layout();
-    let mut masks = vec![Masks::default(); if conditions { n } else { 0 }];
+    let mut masks = crate::pool::filled(Masks::default(), if conditions { n } else { 0 });
     let mask_chunks: Vec<&mut [Masks]> = if conditions {
         masks.chunks_mut(CHUNK).collect()
     } else {

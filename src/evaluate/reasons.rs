@@ -11,6 +11,7 @@
 use rayon::prelude::*;
 
 use super::KindScores;
+use crate::pool::filled;
 use super::aggregate::{Breakdown, Method, Model, Outcome, Sums};
 
 /// A row without this reason slot filled.
@@ -33,7 +34,8 @@ impl Summaries {
     /// Room for `n` rows of `k` reasons and `nc` categories.
     pub(super) fn new(n: usize, k: usize, nc: usize) -> Summaries {
         // Strides of at least 1, so the parallel chunks line up with the results' chunks.
-        Summaries { k, nc, reasons: vec![NONE; n * k.max(1)], categories: vec![f64::NAN; n * nc.max(1)] }
+        let (reasons, categories) = (filled(NONE, n * k.max(1)), filled(f64::NAN, n * nc.max(1)));
+        Summaries { k, nc, reasons, categories }
     }
 
     /// The same layout without the slots (to find a row's slots while the slots are lent out).
