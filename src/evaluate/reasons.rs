@@ -11,8 +11,8 @@
 use rayon::prelude::*;
 
 use super::KindScores;
-use crate::pool::filled;
 use super::aggregate::{Breakdown, Method, Model, Outcome, Sums};
+use crate::pool::filled;
 
 /// A row without this reason slot filled.
 const NONE: u16 = u16::MAX;
