@@ -190,19 +190,10 @@ impl<'a> Summarizer<'a> {
             self.lost.clear();
             if k_max > 0 {
                 for (f, &share) in share.iter().enumerate() {
-                    let lost = share * (100.0 - points[f * nb + k]);
-                    // Below the last kept: not a reason (a tie goes by id, in `insert_top`).
-                    let below = self.lost.len() >= k_max && lost < self.lost[k_max - 1].0;
-                    if lost > 0.0 && !below {
-                        insert_top(&mut self.lost, k_max, (lost, f), |a, b| {
-                            b.0.total_cmp(&a.0).then_with(|| order[a.1].cmp(&order[b.1]))
-                        });
-                    }
+                    keep_lost(&mut self.lost, k_max, order, share * (100.0 - points[f * nb + k]), f);
                 }
             }
-            for (i, slot) in reasons.iter_mut().enumerate() {
-                *slot = self.lost.get(i).map_or(NONE, |&(_, f)| f as u16);
-            }
+            write_reasons(&self.lost, reasons);
             for (c, slot) in categories.iter_mut().enumerate() {
                 let sum = w.category_total[c];
                 *slot = if sum > 0.0 { weighted[c * nb + k] / sum } else { f64::NAN };
@@ -258,15 +249,9 @@ impl<'a> Summarizer<'a> {
             let c = w.category[f];
             let lost = scale[c] * w.factor[f] * (100.0 - p);
             self.weighted[c] += w.factor[f] * p;
-            if lost > 0.0 {
-                insert_top(&mut self.lost, k, (lost, f), |a, b| {
-                    b.0.total_cmp(&a.0).then_with(|| order[a.1].cmp(&order[b.1]))
-                });
-            }
+            keep_lost(&mut self.lost, k, order, lost, f);
         }
-        for (i, slot) in reasons.iter_mut().enumerate() {
-            *slot = self.lost.get(i).map_or(NONE, |&(_, f)| f as u16);
-        }
+        write_reasons(&self.lost, reasons);
         for (c, slot) in categories.iter_mut().enumerate() {
             *slot = if cat_sum[c] > 0.0 { self.weighted[c] / cat_sum[c] } else { f64::NAN };
         }
@@ -328,6 +313,24 @@ impl<'a> ReasonScratch<'a> {
         let rk = s.k.max(1);
         let factors = &ks.plan.rules.factors;
         s.reasons[row * rk..row * rk + s.k].iter().take_while(|&&f| f != NONE).map(|&f| factors[f as usize].id.as_str())
+    }
+}
+
+/// Offers factor `f`, `lost` points below its maximum, to the `k` factors that lost most (ties
+/// by their place `order` among the factor ids). Most factors fall below the last one kept,
+/// which one comparison tells; the rest go through [`insert_top`].
+#[inline]
+fn keep_lost(top: &mut Vec<(f64, usize)>, k: usize, order: &[u32], lost: f64, f: usize) {
+    let wanted = k > 0 && lost > 0.0 && (top.len() < k || lost >= top[k - 1].0);
+    if wanted {
+        insert_top(top, k, (lost, f), |a, b| b.0.total_cmp(&a.0).then_with(|| order[a.1].cmp(&order[b.1])));
+    }
+}
+
+/// The reason slots of a row from the factors kept, padded with [`NONE`].
+fn write_reasons(top: &[(f64, usize)], reasons: &mut [u16]) {
+    for (i, slot) in reasons.iter_mut().enumerate() {
+        *slot = top.get(i).map_or(NONE, |&(_, f)| f as u16);
     }
 }
 
