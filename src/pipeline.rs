@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::Error;
 use crate::compile::{compile, compile_all};
 use crate::diag::Diagnostics;
-use crate::evaluate::evaluate;
+use crate::evaluate::{evaluate, evaluate_consuming};
 use crate::load::load;
 use crate::pool::in_pool;
 use crate::project::{Options, Project, Session, StageHook};
@@ -45,7 +45,7 @@ pub fn score(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Re
 }
 
 fn score_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> Result<Session, Error> {
-    let project = load_here(opts, sources, diags)?;
+    let mut project = load_here(opts, sources, diags)?;
     let invalid = |d: &Diagnostics| Error::Invalid { errors: d.error_count().max(1) };
     if diags.has_errors() {
         return Err(invalid(diags));
@@ -54,7 +54,12 @@ fn score_here(opts: &Options, sources: &SourceMap, diags: &mut Diagnostics) -> R
     let plan = compile(&project.book, &project.dataset, &opts.rule_sets, &project.ws, opts.limits, diags)
         .ok_or_else(|| invalid(diags))?;
     clock.mark("compile");
-    let scores = evaluate(&plan, &project.dataset, &project.ws.sources, diags).ok_or_else(|| invalid(diags))?;
+    let sources = &project.ws.sources;
+    let scores = match opts.results_only {
+        true => evaluate_consuming(&plan, &mut project.dataset, sources, diags),
+        false => evaluate(&plan, &project.dataset, sources, diags),
+    }
+    .ok_or_else(|| invalid(diags))?;
     clock.mark("evaluate");
     Ok(Session { project, plan, scores })
 }

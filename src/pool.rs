@@ -27,5 +27,41 @@ pub(crate) fn filled<T: Clone + Send + Sync>(value: T, n: usize) -> Vec<T> {
     rayon::iter::repeat_n(value, n).collect()
 }
 
+/// Puts back in order a vector appended a piece at a time from its last piece to its first:
+/// `pieces` are the pieces' lengths in the order they were appended. Reversing the whole, then
+/// each piece, leaves every piece in its place with its items in order; both on the pool's
+/// threads.
+pub(crate) fn unreverse<T: Send>(v: &mut [T], pieces: &[usize]) {
+    use rayon::prelude::*;
+    let (front, back) = v.split_at_mut(v.len() / 2);
+    let skip = back.len() - front.len();
+    let back = &mut back[skip..];
+    front.par_iter_mut().zip(back.par_iter_mut().rev()).for_each(|(a, b)| std::mem::swap(a, b));
+    // Reversed, the pieces lie in the opposite order of their appending.
+    let mut parts = Vec::with_capacity(pieces.len());
+    let mut rest = v;
+    for &len in pieces.iter().rev() {
+        let (part, after) = rest.split_at_mut(len.min(rest.len()));
+        parts.push(part);
+        rest = after;
+    }
+    parts.into_par_iter().for_each(|p| p.reverse());
+}
+
 /// How the pool's threads are named, which is how [`in_pool`] knows it is inside one.
 const WORKER_PREFIX: &str = "thesis-";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pieces_appended_from_the_last_are_put_back_in_order() {
+        // Rows 0..11 in pieces [0..4), [4..8), [8..11), appended last piece first.
+        let mut v: Vec<u32> = (8..11).chain(4..8).chain(0..4).collect();
+        super::unreverse(&mut v, &[3, 4, 4]);
+        assert_eq!(v, (0..11).collect::<Vec<_>>());
+        let mut one = vec![1, 2, 3];
+        super::unreverse(&mut one, &[3]);
+        assert_eq!(one, [1, 2, 3]);
+        super::unreverse(&mut Vec::<u8>::new(), &[]);
+    }
+}

@@ -46,6 +46,10 @@ pub struct Options {
     pub on_stage: Option<StageHook>,
     /// Texts to read instead of the files on disk (an editor's unsaved buffers).
     pub overlay: crate::files::Overlay,
+    /// The caller reads only ids, names and results once scored (a ranking as a table, CSV,
+    /// Parquet or Arrow): the kernel may free the attribute columns as it scores them, which
+    /// lowers the peak memory of a large table. Ledgers, rescoring and `robust` need them kept.
+    pub results_only: bool,
 }
 
 impl Default for Options {
@@ -64,6 +68,7 @@ impl Default for Options {
             root_dirs: Vec::new(),
             on_stage: None,
             overlay: crate::files::Overlay::default(),
+            results_only: false,
         }
     }
 }

@@ -222,6 +222,7 @@ impl Common {
             threads: self.threads,
             on_stage: self.timings.then(|| StageHook::new(print_stage)),
             overlay: Default::default(),
+            results_only: false,
         };
         if let Some(ops) = self.max_operations {
             o.limits.operations = ops;

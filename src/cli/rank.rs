@@ -16,9 +16,10 @@ pub(super) fn run(
     format: RankFormat,
     output: Option<&Path>,
 ) -> Result<ExitCode, Error> {
-    let (mut session, _sources) = common.score(&common.options())?;
-    if format != RankFormat::Json {
-        // Every format but JSON (which prints ledgers) reads only ids, names and results.
+    // Every format but JSON (which prints ledgers) reads only ids, names and results.
+    let results_only = format != RankFormat::Json;
+    let (mut session, _sources) = common.score(&crate::project::Options { results_only, ..common.options() })?;
+    if results_only {
         session.release_columns();
     }
     let Some(ks) = session.scores.of(kind) else {

@@ -99,7 +99,7 @@ pub(crate) struct Masks {
 }
 
 /// What a chunk reports besides its scores.
-struct ChunkResult {
+pub(super) struct ChunkResult {
     failure: Option<(usize, usize, Failure)>,
     /// Per factor with the `fail` policy: first row without a value, and how many.
     failed: Vec<(usize, usize)>,
@@ -124,55 +124,102 @@ pub(super) fn score_all(
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Option<(Vec<EntityScore>, Vec<Masks>, Summaries)> {
-    let rules = &stage.rules;
-    let views = views(table, inputs.raw, inputs.scorers, rules);
     let n = table.len();
-    let conditions = !stage.gate_programs.is_empty() || !stage.adjustment_programs.is_empty();
-    let first_failure = AtomicUsize::new(usize::MAX);
-    let ranges = point_ranges(rules);
-    let mut sums = Sums::new(rules.categories.len());
-    let unsourced_range = base_bounds(model, &ranges, |_| Outcome::Skipped, &mut sums);
-    let frame = Frame {
-        views: &views,
-        model,
-        ranges,
-        floors: Floors::new(rules),
-        unsourced: inputs.unsourced,
-        bare_all: inputs.unsourced.iter().filter(|u| **u == Unsourced::All).count(),
-        bare_by_row: (0..inputs.unsourced.len())
-            .filter(|&f| matches!(inputs.unsourced[f], Unsourced::Rows(_)))
-            .collect(),
-        unsourced_range,
-    };
+    let rules = &stage.rules;
     let mut results = crate::pool::filled(EntityScore::no_data(0.0, None), n);
     let mut summaries = Summaries::new(n, rules.reason_codes, rules.categories.len());
+    let mut masks = crate::pool::filled(Masks::default(), if has_conditions(stage) { n } else { 0 });
     let layout = summaries.clone_layout();
-    let mut masks = crate::pool::filled(Masks::default(), if conditions { n } else { 0 });
-    let mask_chunks: Vec<&mut [Masks]> = if conditions {
-        masks.chunks_mut(CHUNK).collect()
-    } else {
-        results.chunks(CHUNK).map(|_| <&mut [Masks]>::default()).collect()
-    };
-    let chunks: Vec<ChunkResult> = results
-        .par_chunks_mut(CHUNK)
-        .zip(summaries.par_chunks_mut(CHUNK))
-        .zip(mask_chunks)
-        .enumerate()
-        .map_init(
-            || {
-                let worker = conditions.then(|| Worker::new(table, schema, limits, false));
-                (worker, Scratch::new(rules.categories.len()), Summarizer::new(model, rules))
-            },
-            |(worker, scratch, summarizer), (c, ((out, (reasons, categories)), masks))| {
-                let rows = c * CHUNK..c * CHUNK + out.len();
-                let keep = Keep { layout: &layout, summarizer, reasons, categories };
-                let out = Out { scores: out, masks };
-                score_chunk(stage, &frame, rows, out, worker.as_mut(), scratch, keep, &first_failure)
-            },
-        )
-        .collect();
+    let (reasons, categories) = summaries.slots_mut();
+    let out = Rows { scores: &mut results, masks: &mut masks, reasons, categories };
+    let pass = Pass { stage, table, schema, inputs: &inputs, model, limits };
+    let chunks = pass.score(0..n, &layout, out);
     report(stage, table, &chunks, sources, diags)?;
     Some((results, masks, summaries))
+}
+
+/// Whether a stage has gates or adjustments (scripts run row by row in the kernel).
+pub(super) fn has_conditions(stage: &KindPlan) -> bool {
+    !stage.gate_programs.is_empty() || !stage.adjustment_programs.is_empty()
+}
+
+/// What every pass of the kernel over a stage's rows reads.
+pub(super) struct Pass<'p, 'a> {
+    pub(super) stage: &'p KindPlan,
+    pub(super) table: &'p std::sync::Arc<EntityTable>,
+    pub(super) schema: &'p KindSchema,
+    pub(super) inputs: &'p Inputs<'a>,
+    pub(super) model: &'p Model,
+    pub(super) limits: &'p Limits,
+}
+
+/// Where a pass writes the results of its rows: one slot per row of `scores` (and of `masks`,
+/// unless it is empty: no conditions), the summaries' slots in `layout`'s strides.
+pub(super) struct Rows<'s> {
+    pub(super) scores: &'s mut [EntityScore],
+    pub(super) masks: &'s mut [Masks],
+    pub(super) reasons: &'s mut [u16],
+    pub(super) categories: &'s mut [f64],
+}
+
+impl Pass<'_, '_> {
+    /// Scores rows `rows` (whole chunks from a multiple of [`CHUNK`], or up to the table's end)
+    /// into `out`; what each chunk reported, for [`report`].
+    pub(super) fn score(&self, rows: std::ops::Range<usize>, layout: &Summaries, out: Rows<'_>) -> Vec<ChunkResult> {
+        let Pass { stage, table, schema, inputs, model, limits } = *self;
+        let rules = &stage.rules;
+        let views = views(table, inputs.raw, inputs.scorers, rules);
+        let conditions = has_conditions(stage);
+        let first_failure = AtomicUsize::new(usize::MAX);
+        let ranges = point_ranges(rules);
+        let mut sums = Sums::new(rules.categories.len());
+        let unsourced_range = base_bounds(model, &ranges, |_| Outcome::Skipped, &mut sums);
+        let frame = Frame {
+            views: &views,
+            model,
+            ranges,
+            floors: Floors::new(rules),
+            unsourced: inputs.unsourced,
+            bare_all: inputs.unsourced.iter().filter(|u| **u == Unsourced::All).count(),
+            bare_by_row: (0..inputs.unsourced.len())
+                .filter(|&f| matches!(inputs.unsourced[f], Unsourced::Rows(_)))
+                .collect(),
+            unsourced_range,
+        };
+        let Rows { scores, masks, reasons, categories } = out;
+        let mask_chunks: Vec<&mut [Masks]> = if conditions {
+            masks.chunks_mut(CHUNK).collect()
+        } else {
+            scores.chunks(CHUNK).map(|_| <&mut [Masks]>::default()).collect()
+        };
+        scores
+            .par_chunks_mut(CHUNK)
+            .zip(layout.par_chunks(reasons, categories, CHUNK))
+            .zip(mask_chunks)
+            .enumerate()
+            .map_init(
+                || {
+                    let worker = conditions.then(|| Worker::new(table, schema, limits, false));
+                    (worker, Scratch::new(rules.categories.len()), Summarizer::new(model, rules))
+                },
+                |(worker, scratch, summarizer), (c, ((out, (reasons, categories)), masks))| {
+                    let first = rows.start + c * CHUNK;
+                    let keep = Keep { layout, summarizer, reasons, categories };
+                    let out = Out { scores: out, masks };
+                    score_chunk(
+                        stage,
+                        &frame,
+                        first..first + out.scores.len(),
+                        out,
+                        worker.as_mut(),
+                        scratch,
+                        keep,
+                        &first_failure,
+                    )
+                },
+            )
+            .collect()
+    }
 }
 
 /// Where a chunk writes its rows' results, and their masks (empty without conditions).
@@ -189,7 +236,9 @@ struct Keep<'s, 'a> {
     categories: &'s mut [f64],
 }
 
-fn report(
+/// The diagnostics of a stage's chunks: the first script failure alone, else every factor with
+/// the `fail` policy that lacked a value. `None` if there was any.
+pub(super) fn report(
     stage: &KindPlan,
     table: &EntityTable,
     chunks: &[ChunkResult],
@@ -393,7 +442,8 @@ fn partly_unsourced(
 }
 
 impl EntityScore {
-    fn no_data(coverage: f64, range: Option<(f64, f64)>) -> EntityScore {
+    /// The result of a row with nothing to score (also what a row's slot holds before it is).
+    pub(super) fn no_data(coverage: f64, range: Option<(f64, f64)>) -> EntityScore {
         let bounds = range.map_or(Bounds::exact(0.0), |r| total_bounds(r, 0.0, (0.0, 0.0), r.0.clamp(0.0, 100.0)));
         EntityScore { base: 0.0, total: 0.0, coverage, bounds, firm: false, rating: None, status: Status::NoData }
     }

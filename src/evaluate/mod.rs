@@ -14,6 +14,7 @@ mod inputs;
 mod kernel;
 pub(crate) mod ledger;
 mod reasons;
+mod segments;
 pub(crate) mod sourcing;
 mod states;
 mod worker;
@@ -108,30 +109,79 @@ impl Scores {
 pub(crate) fn evaluate(plan: &Plan, dataset: &Dataset, sources: &SourceMap, diags: &mut Diagnostics) -> Option<Scores> {
     let mut scores = Scores::default();
     for stage in &plan.stages {
-        let table = Arc::clone(dataset.table(stage.kind));
-        let schema = dataset.schema(stage.kind);
-        let (raw, unsourced) = inputs::raw_inputs(stage, &table, schema, &scores, &plan.limits, sources, diags)?;
-        let (scorers, stats) = inputs::scorers(stage, &table, &raw);
-        let model = aggregate::Model::new(&stage.rules);
-        let inputs = kernel::Inputs { raw: &raw, scorers: &scorers, unsourced: &unsourced };
-        let (results, masks, summaries) =
-            kernel::score_all(stage, &table, schema, inputs, &model, &plan.limits, sources, diags)?;
-        scores.kinds.push(KindScores {
-            model,
-            plan: Arc::clone(stage),
-            table,
-            raw,
-            unsourced,
-            scorers,
-            stats,
-            results,
-            masks,
-            summaries,
-            attr_names: schema.names().map(str::to_string).collect(),
-            limits: plan.limits,
-        });
+        let mut table = Arc::clone(dataset.table(stage.kind));
+        let ks = score_stage(plan, stage, &mut table, dataset.schema(stage.kind), &scores, sources, diags, false)?;
+        scores.kinds.push(ks);
     }
     Some(scores)
+}
+
+/// [`evaluate`] for a command that reads only ids, names and results afterwards (a ranking
+/// as a table, CSV, Parquet or Arrow): the last stage's attribute columns are freed as the
+/// kernel scores them (see `evaluate::segments`), which lowers the peak memory of a large
+/// table by most of its results' size. The dataset keeps the emptied table. A stage the
+/// segments cannot score, or a kind an earlier stage scored too, is scored as by [`evaluate`].
+pub(crate) fn evaluate_consuming(
+    plan: &Plan,
+    dataset: &mut Dataset,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<Scores> {
+    let mut scores = Scores::default();
+    for (i, stage) in plan.stages.iter().enumerate() {
+        let (k, earlier) = (stage.kind.index(), &plan.stages[..i]);
+        let consume =
+            i + 1 == plan.stages.len() && segments::can_consume(stage) && !earlier.iter().any(|s| s.kind == stage.kind);
+        // The dataset's handle goes while the kernel cuts the columns, so it holds the only one.
+        let placeholder = || Arc::new(EntityTable::new(stage.kind));
+        let mut table = if consume {
+            std::mem::replace(&mut dataset.tables[k], placeholder())
+        } else {
+            Arc::clone(&dataset.tables[k])
+        };
+        let ks = score_stage(plan, stage, &mut table, dataset.schema(stage.kind), &scores, sources, diags, consume);
+        dataset.tables[k] = table;
+        scores.kinds.push(ks?);
+    }
+    Some(scores)
+}
+
+/// Scores one stage over `table`, cutting its columns as it goes if `consume` (see
+/// [`evaluate_consuming`]).
+#[allow(clippy::too_many_arguments)]
+fn score_stage(
+    plan: &Plan,
+    stage: &Arc<KindPlan>,
+    table: &mut Arc<EntityTable>,
+    schema: &crate::model::KindSchema,
+    scores: &Scores,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+    consume: bool,
+) -> Option<KindScores> {
+    let (raw, unsourced) = inputs::raw_inputs(stage, table, schema, scores, &plan.limits, sources, diags)?;
+    let (scorers, stats) = inputs::scorers(stage, table, &raw);
+    let model = aggregate::Model::new(&stage.rules);
+    let inputs = kernel::Inputs { raw: &raw, scorers: &scorers, unsourced: &unsourced };
+    let limits = &plan.limits;
+    let (results, masks, summaries) = match consume {
+        true => segments::score_consuming(stage, table, schema, inputs, &model, limits, sources, diags)?,
+        false => kernel::score_all(stage, table, schema, inputs, &model, limits, sources, diags)?,
+    };
+    Some(KindScores {
+        model,
+        plan: Arc::clone(stage),
+        table: Arc::clone(table),
+        raw,
+        unsourced,
+        scorers,
+        stats,
+        results,
+        masks,
+        summaries,
+        attr_names: schema.names().map(str::to_string).collect(),
+        limits: plan.limits,
+    })
 }
 
 /// The factor points of the rows `rows` under `scorers`, row-major (`[(row - rows.start) *

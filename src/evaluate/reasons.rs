@@ -50,13 +50,45 @@ impl Summaries {
         self.categories.get(row * rc..row * rc + self.nc).unwrap_or(&[])
     }
 
-    /// The slots of rows `rows` of `rows_per_chunk`, chunk by chunk, for the parallel kernel.
-    pub(super) fn par_chunks_mut(
-        &mut self,
-        rows_per_chunk: usize,
-    ) -> impl IndexedParallelIterator<Item = (&mut [u16], &mut [f64])> {
+    /// Every row's reason slots and category slots.
+    pub(super) fn slots_mut(&mut self) -> (&mut [u16], &mut [f64]) {
+        (&mut self.reasons, &mut self.categories)
+    }
+
+    /// Room for `n` rows, none of them yet held: rows come in with [`Summaries::grow`].
+    pub(super) fn with_capacity(n: usize, k: usize, nc: usize) -> Summaries {
+        let (reasons, categories) = (Vec::with_capacity(n * k.max(1)), Vec::with_capacity(n * nc.max(1)));
+        Summaries { k, nc, reasons, categories }
+    }
+
+    /// Appends `rows` empty rows (filled by the pool's threads together, see
+    /// [`crate::pool::filled`]) and gives their slots.
+    pub(super) fn grow(&mut self, rows: usize) -> (&mut [u16], &mut [f64]) {
         let (rk, rc) = (self.k.max(1), self.nc.max(1));
-        self.reasons.par_chunks_mut(rows_per_chunk * rk).zip(self.categories.par_chunks_mut(rows_per_chunk * rc))
+        let (r0, c0) = (self.reasons.len(), self.categories.len());
+        self.reasons.par_extend(rayon::iter::repeat_n(NONE, rows * rk));
+        self.categories.par_extend(rayon::iter::repeat_n(f64::NAN, rows * rc));
+        (&mut self.reasons[r0..], &mut self.categories[c0..])
+    }
+
+    /// Puts rows appended a piece at a time in reverse row order (pieces of `rows`, in the
+    /// order they were appended) back in row order.
+    pub(super) fn restore_order(&mut self, rows: &[usize]) {
+        let (rk, rc) = (self.k.max(1), self.nc.max(1));
+        crate::pool::unreverse(&mut self.reasons, &rows.iter().map(|r| r * rk).collect::<Vec<_>>());
+        crate::pool::unreverse(&mut self.categories, &rows.iter().map(|r| r * rc).collect::<Vec<_>>());
+    }
+
+    /// The slots `reasons` and `categories` (of rows in this layout's strides) cut into chunks
+    /// of `rows_per_chunk` rows, for the parallel kernel.
+    pub(super) fn par_chunks<'s>(
+        &self,
+        reasons: &'s mut [u16],
+        categories: &'s mut [f64],
+        rows_per_chunk: usize,
+    ) -> impl IndexedParallelIterator<Item = (&'s mut [u16], &'s mut [f64])> {
+        let (rk, rc) = (self.k.max(1), self.nc.max(1));
+        reasons.par_chunks_mut(rows_per_chunk * rk).zip(categories.par_chunks_mut(rows_per_chunk * rc))
     }
 
     /// The reason slots and category slots of row `local` of a chunk.

@@ -156,6 +156,18 @@ impl Column {
         }
     }
 
+    /// Keeps the values of the first `rows` rows and gives back the room of the others.
+    pub(crate) fn cut(&mut self, rows: usize) {
+        match self {
+            Column::Number(v) => v.truncate(rows),
+            Column::Bool(v) => v.truncate(rows),
+            Column::Text(v) => v.truncate(rows),
+            Column::Date(v) => v.truncate(rows),
+            Column::List(v) => v.truncate(rows),
+        }
+        self.shrink_to_fit();
+    }
+
     /// Gives back the room grown past the values held.
     pub(crate) fn shrink_to_fit(&mut self) {
         match self {
@@ -306,6 +318,13 @@ pub struct EntityTable {
 }
 
 impl EntityTable {
+    /// Keeps the attribute values of the first `rows` rows only, giving back the room of the
+    /// others (ids, names and everything else stay whole): what is left once the rows after
+    /// them are scored and nothing reads their values again.
+    pub(crate) fn cut_columns(&mut self, rows: usize) {
+        self.columns.iter_mut().for_each(|c| c.cut(rows));
+    }
+
     /// An empty table of `kind`.
     pub fn new(kind: Kind) -> EntityTable {
         EntityTable {
