@@ -43,30 +43,67 @@ impl Bounds {
     }
 }
 
-/// Each factor's lowest and highest points, in factor order.
-pub(crate) fn point_ranges(rules: &RuleSet) -> Vec<(f64, f64)> {
-    rules.factors.iter().map(|f| f.points_bounds()).collect()
+/// Each factor's lowest and highest points, in factor order, and what bounds a row's base with
+/// them.
+pub(crate) struct PointRanges {
+    ranges: Vec<(f64, f64)>,
+    /// The model's [`Model::present_shares`]: every factor has points at both ends, so under
+    /// such a method both ends are one pass of Σ share·points.
+    shares: Option<Vec<f64>>,
 }
 
-/// The base of one row with every factor that has no observed data at its lowest (`lo`) and
-/// highest (`hi`) points; `None` for a rule set whose factors have no weight. Overwrites `sums`.
-#[inline]
-pub(crate) fn base_bounds(
-    model: &Model,
-    ranges: &[(f64, f64)],
-    outcome: impl Fn(usize) -> Outcome,
-    sums: &mut Sums,
-) -> Option<(f64, f64)> {
-    let at = |end: fn(&(f64, f64)) -> f64| {
-        let outcome = &outcome;
-        move |f: usize| match outcome(f) {
-            o @ Outcome::Observed(_) => o,
-            _ => Outcome::Observed(end(&ranges[f])),
+impl PointRanges {
+    pub(crate) fn new(rules: &RuleSet, model: &Model) -> PointRanges {
+        PointRanges {
+            ranges: rules.factors.iter().map(|f| f.points_bounds()).collect(),
+            shares: model.present_shares(),
         }
-    };
-    let lo = model.score(at(|r| r.0), sums).base?;
-    let hi = model.score(at(|r| r.1), sums).base?;
-    Some((lo, hi))
+    }
+
+    /// The base of one row with every factor that has no observed data at its lowest (`lo`)
+    /// and highest (`hi`) points; `None` for a rule set whose factors have no weight. May
+    /// overwrite `sums`.
+    #[inline]
+    pub(crate) fn base_bounds(
+        &self,
+        model: &Model,
+        outcome: impl Fn(usize) -> Outcome,
+        sums: &mut Sums,
+    ) -> Option<(f64, f64)> {
+        match &self.shares {
+            Some(shares) => Some(self.summed(shares, outcome)),
+            None => self.scored(model, outcome, sums),
+        }
+    }
+
+    /// Both ends as `score` sums them, in one pass: the same terms in the same order.
+    #[inline]
+    fn summed(&self, shares: &[f64], outcome: impl Fn(usize) -> Outcome) -> (f64, f64) {
+        let (mut lo, mut hi) = (0.0, 0.0);
+        for (f, (&share, &(low, high))) in shares.iter().zip(&self.ranges).enumerate() {
+            let (l, h) = match outcome(f) {
+                Outcome::Observed(p) => (p, p),
+                _ => (low, high),
+            };
+            lo += share * l;
+            hi += share * h;
+        }
+        (lo, hi)
+    }
+
+    /// Both ends scored by the model, one row each.
+    fn scored(&self, model: &Model, outcome: impl Fn(usize) -> Outcome, sums: &mut Sums) -> Option<(f64, f64)> {
+        let at = |end: fn(&(f64, f64)) -> f64| {
+            let outcome = &outcome;
+            move |f: usize| match outcome(f) {
+                o @ Outcome::Observed(_) => o,
+                _ => Outcome::Observed(end(&self.ranges[f])),
+            }
+        };
+        let lo = model.score(at(|r| r.0), sums).base?;
+        let hi = model.score(at(|r| r.1), sums).base?;
+        Some((lo, hi))
+    }
 }
 
 /// The total's bounds from the base's: adjustments that fired added to both, undetermined
@@ -112,7 +149,44 @@ pub(crate) fn is_firm(rules: &RuleSet, bounds: Bounds, gates_fired: u64, gates_u
 
 #[cfg(test)]
 mod tests {
+    use super::super::aggregate::{Method, WeightedSum, Weights};
     use super::*;
+
+    /// The one-pass ends are the model's, bit for bit: rows of observed, imputed and skipped
+    /// factors, over a category without weight, a zero-weight factor and ranges not 0 to 100.
+    #[test]
+    fn summed_bounds_are_the_scored_ones_bit_for_bit() {
+        let category = vec![0, 1, 2, 0, 1, 3, 0, 2, 3];
+        let factor = vec![1.0, 2.5, 3.0, 0.0, 1.5, 0.0, 0.7, 4.0, 0.0];
+        let model = Model {
+            weights: Weights::of(category, factor, vec![30.0, 45.0, 25.0, 10.0]),
+            method: Method::WeightedSum(WeightedSum),
+        };
+        let ranges: Vec<(f64, f64)> = (0..9).map(|f| (f as f64 * 3.1, 100.0 - f as f64 * 1.7)).collect();
+        let summed = PointRanges { ranges: ranges.clone(), shares: model.present_shares() };
+        let scored = PointRanges { ranges, shares: None };
+        assert!(summed.shares.is_some());
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut sums = Sums::new(4);
+        for row in 0..10_000 {
+            let outcomes: Vec<Outcome> = (0..9)
+                .map(|_| match next() % 4 {
+                    0 | 1 => Outcome::Observed((next() >> 11) as f64 / (1u64 << 53) as f64 * 100.0),
+                    2 => Outcome::Imputed(50.0),
+                    _ => Outcome::Skipped,
+                })
+                .collect();
+            let a = summed.base_bounds(&model, |f| outcomes[f], &mut sums).expect("a base");
+            let b = scored.base_bounds(&model, |f| outcomes[f], &mut sums).expect("a base");
+            assert_eq!((a.0.to_bits(), a.1.to_bits()), (b.0.to_bits(), b.1.to_bits()), "row {row}: {outcomes:?}");
+        }
+    }
 
     #[test]
     fn bounds_contain_the_total_and_clamp() {

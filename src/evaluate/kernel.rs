@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::aggregate::{Combined, Model, Outcome, Sums};
 use super::block::{BLOCK, Scratch, backed, count_failed, count_unsourced, fill_block, stored};
-use super::bounds::{Bounds, base_bounds, is_firm, point_ranges, total_bounds};
+use super::bounds::{Bounds, PointRanges, is_firm, total_bounds};
 use super::conditions::apply_conditions;
 use super::factor::{FactorView, Raw, views};
 use super::floors::Floors;
@@ -171,9 +171,9 @@ impl Pass<'_, '_> {
         let views = views(table, inputs.raw, inputs.scorers, rules);
         let conditions = has_conditions(stage);
         let first_failure = AtomicUsize::new(usize::MAX);
-        let ranges = point_ranges(rules);
+        let ranges = PointRanges::new(rules, model);
         let mut sums = Sums::new(rules.categories.len());
-        let unsourced_range = base_bounds(model, &ranges, |_| Outcome::Skipped, &mut sums);
+        let unsourced_range = ranges.base_bounds(model, |_| Outcome::Skipped, &mut sums);
         let frame = Frame {
             views: &views,
             model,
@@ -284,7 +284,7 @@ pub(super) fn report(
 struct Frame<'a> {
     views: &'a [FactorView<'a>],
     model: &'a Model,
-    ranges: Vec<(f64, f64)>,
+    ranges: PointRanges,
     floors: Floors,
     unsourced: &'a [Unsourced],
     /// How many factors hold only unsourced values, and which are sourced row by row.
@@ -376,7 +376,7 @@ fn score_chunk(
                     let floor = frame.floors.check(&model.weights, combined.coverage, &sums.observed);
                     let range = match combined.base {
                         Some(b) if complete[k] => Some((b, b)),
-                        _ => base_bounds(model, &frame.ranges, outcome, sums),
+                        _ => frame.ranges.base_bounds(model, outcome, sums),
                     };
                     (combined, Pre { range, floor })
                 }
@@ -437,7 +437,7 @@ fn partly_unsourced(
     };
     combined.coverage = model.weights.coverage(backed(&model.weights, sourced, sums));
     let floor = frame.floors.check(&model.weights, combined.coverage, &sums.observed);
-    let range = base_bounds(model, &frame.ranges, sourced, sums);
+    let range = frame.ranges.base_bounds(model, sourced, sums);
     (combined, Pre { range, floor })
 }
 

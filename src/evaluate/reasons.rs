@@ -351,7 +351,7 @@ impl<'a> ReasonScratch<'a> {
 /// Offers factor `f`, `lost` points below its maximum, to the `k` factors that lost most (ties
 /// by their place `order` among the factor ids). Most factors fall below the last one kept,
 /// which one comparison tells; the rest go through [`insert_top`].
-#[inline]
+#[inline(always)]
 fn keep_lost(top: &mut Vec<(f64, usize)>, k: usize, order: &[u32], lost: f64, f: usize) {
     let wanted = k > 0 && lost > 0.0 && (top.len() < k || lost >= top[k - 1].0);
     if wanted {
@@ -366,15 +366,22 @@ fn write_reasons(top: &[(f64, usize)], reasons: &mut [u16]) {
     }
 }
 
-/// Keeps the `k` first items of `top` in `order`, inserting `item` where it belongs.
+/// Keeps the `k` first items of `top` in `order`, inserting `item` where it belongs (after the
+/// items equal to it): in place of the last if `top` is full, then moved up past those after it.
 fn insert_top<T>(top: &mut Vec<T>, k: usize, item: T, order: impl Fn(&T, &T) -> std::cmp::Ordering) {
-    if top.len() >= k && top.last().is_none_or(|last| order(last, &item) != std::cmp::Ordering::Greater) {
-        return;
+    use std::cmp::Ordering::Greater;
+    if top.len() < k {
+        top.push(item);
+    } else {
+        match top.last_mut() {
+            Some(last) if order(last, &item) == Greater => *last = item,
+            _ => return,
+        }
     }
-    let at = top.partition_point(|x| order(x, &item) != std::cmp::Ordering::Greater);
-    if at < k {
-        top.insert(at, item);
-        top.truncate(k);
+    let mut at = top.len() - 1;
+    while at > 0 && order(&top[at - 1], &top[at]) == Greater {
+        top.swap(at - 1, at);
+        at -= 1;
     }
 }
 

@@ -290,6 +290,12 @@ pub(crate) trait Aggregator: Sized {
     fn nominal_shares(w: &Weights) -> Vec<f64> {
         w.full.clone()
     }
+    /// For a method whose base of a row with every factor given points is Σ share·points in
+    /// factor order, bit for bit as `score` sums it, those shares (`None`: no such form, or no
+    /// factor with weight). The bounds of a row take one pass with them (`evaluate::bounds`).
+    fn present_shares(_: &Weights) -> Option<Vec<f64>> {
+        None
+    }
 }
 
 /// A prepared method, one variant per [`Aggregator`].
@@ -369,6 +375,19 @@ impl Model {
     /// Whether the kernel may sum complete rows directly (see [`Aggregator::ADDITIVE`]).
     pub fn additive(&self) -> bool {
         dispatch!(&self.method, m => is_additive(m))
+    }
+
+    /// See [`Aggregator::present_shares`].
+    pub(crate) fn present_shares(&self) -> Option<Vec<f64>> {
+        dispatch!(type self.aggregation(), A => A::present_shares(&self.weights))
+    }
+
+    /// The rule set's aggregation this model prepared.
+    fn aggregation(&self) -> Aggregation {
+        match self.method {
+            Method::WeightedSum(_) => Aggregation::WeightedSum,
+            Method::WeightedProduct(_) => Aggregation::WeightedProduct,
+        }
     }
 
     /// The base and coverage of one row.

@@ -75,4 +75,18 @@ impl Aggregator for WeightedSum {
     fn nominal_base(shares: &[f64], points: impl Iterator<Item = f64>) -> f64 {
         shares.iter().zip(points).map(|(s, p)| s * p).sum()
     }
+
+    /// What `score` gives each factor when every factor has points: `Sums::fill` then sums every
+    /// weight, so the scale of a category is that of its full total (0 for one without weight).
+    fn present_shares(w: &Weights) -> Option<Vec<f64>> {
+        let present = super::present_weight(&w.category_total, &w.category_weight);
+        if present == 0.0 {
+            return None;
+        }
+        let scale = |c: usize| {
+            let sum = w.category_total[c];
+            if sum > 0.0 { super::contribution_scale(w.category_weight[c], present, sum) } else { 0.0 }
+        };
+        Some(w.category.iter().zip(&w.factor).map(|(&c, &wf)| scale(c) * wf).collect())
+    }
 }
