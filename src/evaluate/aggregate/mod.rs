@@ -379,15 +379,7 @@ impl Model {
 
     /// See [`Aggregator::present_shares`].
     pub(crate) fn present_shares(&self) -> Option<Vec<f64>> {
-        dispatch!(type self.aggregation(), A => A::present_shares(&self.weights))
-    }
-
-    /// The rule set's aggregation this model prepared.
-    fn aggregation(&self) -> Aggregation {
-        match self.method {
-            Method::WeightedSum(_) => Aggregation::WeightedSum,
-            Method::WeightedProduct(_) => Aggregation::WeightedProduct,
-        }
+        dispatch!(&self.method, m => present_shares_of(m, &self.weights))
     }
 
     /// The base and coverage of one row.
@@ -413,6 +405,10 @@ impl Model {
 
 fn is_additive<A: Aggregator>(_: &A) -> bool {
     A::ADDITIVE
+}
+
+fn present_shares_of<A: Aggregator>(_: &A, w: &Weights) -> Option<Vec<f64>> {
+    A::present_shares(w)
 }
 
 /// Each factor's nominal share of the total under `rules`, with every factor present.
